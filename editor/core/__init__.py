@@ -1,0 +1,1 @@
+"""Qt-free logic: pixels, masks, sizing, compositing and the request contract."""
