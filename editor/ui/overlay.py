@@ -1,0 +1,145 @@
+"""The tinted mask overlay and the displayed picture, as QImages ready to blit.
+
+Overlay format, measured (``/tmp/bench_overlay.py``, 6000×4000 mask, 1600×1000 target, Qt 6.11
+raster engine, this machine): an ``ARGB32_Premultiplied`` buffer filled from the mask through a
+256-entry lookup table draws 2–5× faster than an ``Indexed8`` QImage sharing the mask's memory with
+a colour table (full view at 25 % with smooth scaling: 5.7 ms vs 13.6 ms; at 100 %: 0.3 vs 1.8 ms;
+100×100 dirty rect: 0.04 vs 0.05–0.2 ms). Keeping it current costs one table lookup over the
+dirty rect only (≈12 µs for 100×100), so we pay 4 bytes per pixel of memory for faster
+repaints while panning and zooming. A colour/opacity change refills the whole buffer once
+(~70 ms at 24 MP); a new empty mask costs nothing (untouched zero pages).
+
+The picture is converted to a QImage once (``RGB32``/``ARGB32_Premultiplied``, the raster
+engine's fast paths) plus lazily built half-size levels (OpenCV area averaging of the
+premultiplied bytes) so a 24 MP photo zoomed out is drawn from a level close to screen size:
+sharp instead of aliased, and cheap.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage, QPainter
+
+__all__ = ["ImageLayer", "MaskOverlay", "to_qimage"]
+
+Rect = tuple[int, int, int, int]
+_BAND = 256
+
+
+def to_qimage(pixels: np.ndarray) -> QImage:
+    """An owned QImage (RGB32, or ARGB32 premultiplied with alpha) of ``H×W``/``H×W×3|4`` uint8."""
+    a = np.asarray(pixels)
+    if a.dtype != np.uint8 or a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (3, 4)):
+        raise ValueError(f"expected H×W, H×W×3 or H×W×4 uint8 pixels, got {a.dtype} {a.shape}")
+    if a.ndim == 2:
+        a = np.repeat(a[:, :, None], 3, axis=2)
+    a = np.ascontiguousarray(a)
+    h, w, c = a.shape
+    fmt = QImage.Format.Format_RGB888 if c == 3 else QImage.Format.Format_RGBA8888
+    target = QImage.Format.Format_RGB32 if c == 3 else QImage.Format.Format_ARGB32_Premultiplied
+    # convertToFormat copies, so the result does not depend on ``a`` staying alive.
+    return QImage(a.data, w, h, w * c, fmt).convertToFormat(target)
+
+
+def _bytes_of(image: QImage) -> np.ndarray:
+    """``H×W×4`` view of a 32-bit QImage's pixels (valid while ``image`` lives)."""
+    h, w = image.height(), image.width()
+    buf = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
+    return buf.reshape(h, image.bytesPerLine())[:, : w * 4].reshape(h, w, 4)
+
+
+class ImageLayer:
+    """A picture at full size plus half-size levels, drawn from the level nearest the zoom."""
+
+    def __init__(self, pixels: np.ndarray) -> None:
+        self.levels: list[QImage] = [to_qimage(pixels)]
+        self.width = self.levels[0].width()
+        self.height = self.levels[0].height()
+        self.has_alpha = self.levels[0].hasAlphaChannel()
+
+    def level(self, zoom: float) -> int:
+        """Level whose pixels are at most ~2 screen pixels each way (0 = full size)."""
+        if zoom >= 0.5:
+            return 0
+        return min(math.floor(math.log2(1.0 / zoom)), 12)
+
+    def _image(self, k: int) -> QImage:
+        while len(self.levels) <= k:
+            prev = self.levels[-1]
+            if prev.width() == 1 and prev.height() == 1:
+                return prev
+            w, h = max(1, prev.width() // 2), max(1, prev.height() // 2)
+            small = cv2.resize(_bytes_of(prev), (w, h), interpolation=cv2.INTER_AREA)
+            small = np.ascontiguousarray(small)
+            img = QImage(small.data, w, h, w * 4, prev.format()).copy()
+            self.levels.append(img)
+        return self.levels[min(k, len(self.levels) - 1)]
+
+    def draw(self, painter: QPainter, src: Rect, zoom: float) -> None:
+        """Draw image pixels ``src`` with ``painter`` already mapping image → widget."""
+        img = self._image(self.level(zoom))
+        x0, y0, x1, y1 = src
+        if img is self.levels[0]:
+            r = QRectF(x0, y0, x1 - x0, y1 - y0)
+            painter.drawImage(r, img, r)
+            return
+        sx, sy = img.width() / self.width, img.height() / self.height
+        # Pad in level pixels too, so smooth sampling never clamps at the edge of a dirty rect.
+        lx0, ly0 = max(0, math.floor(x0 * sx) - 2), max(0, math.floor(y0 * sy) - 2)
+        lx1 = min(img.width(), math.ceil(x1 * sx) + 2)
+        ly1 = min(img.height(), math.ceil(y1 * sy) + 2)
+        target = QRectF(lx0 / sx, ly0 / sy, (lx1 - lx0) / sx, (ly1 - ly0) / sy)
+        painter.drawImage(target, img, QRectF(lx0, ly0, lx1 - lx0, ly1 - ly0))
+
+
+class MaskOverlay:
+    """An ARGB32-premultiplied tint of an ``edit`` mask, refreshed rect by rect."""
+
+    def __init__(self, mask: np.ndarray, color: QColor, opacity: float) -> None:
+        self._mask = mask
+        h, w = mask.shape
+        self._argb = np.zeros((h, w), np.uint32)
+        self.image = QImage(self._argb.data, w, h, w * 4, QImage.Format.Format_ARGB32_Premultiplied)
+        self._lut = _tint_table(color, opacity)
+        self._fresh = True  # the buffer is still all zeros (untouched pages cost nothing)
+        self.refresh()
+
+    def set_style(self, color: QColor, opacity: float) -> None:
+        self._lut = _tint_table(color, opacity)
+        self.refresh()
+
+    def refresh(self, rect: Rect | None = None) -> None:
+        """Recompute the tint for ``rect`` (``x0, y0, x1, y1``), or everywhere."""
+        if rect is None:
+            # In bands, so the temporary stays small; empty bands of a fresh buffer are skipped
+            # (a value of 0 always maps to transparent 0), so a new empty mask costs ~nothing.
+            for y in range(0, self._mask.shape[0], _BAND):
+                band = self._mask[y : y + _BAND]
+                if band.any():
+                    self._argb[y : y + _BAND] = self._lut[band]
+                elif not self._fresh:
+                    self._argb[y : y + _BAND] = 0
+            self._fresh = False
+            return
+        self._fresh = False
+        x0, y0, x1, y1 = rect
+        self._argb[y0:y1, x0:x1] = self._lut[self._mask[y0:y1, x0:x1]]
+
+    def draw(self, painter: QPainter, src: Rect) -> None:
+        x0, y0, x1, y1 = src
+        r = QRectF(x0, y0, x1 - x0, y1 - y0)
+        painter.drawImage(r, self.image, r)
+
+
+def _tint_table(color: QColor, opacity: float) -> np.ndarray:
+    """Premultiplied ARGB for mask values 0..255: alpha = value/255 × opacity."""
+    alpha = np.arange(256, dtype=np.float64) / 255.0 * min(1.0, max(0.0, opacity))
+    a = np.rint(alpha * 255).astype(np.uint32)
+    r = np.rint(alpha * color.red()).astype(np.uint32)
+    g = np.rint(alpha * color.green()).astype(np.uint32)
+    b = np.rint(alpha * color.blue()).astype(np.uint32)
+    return (a << 24) | (r << 16) | (g << 8) | b
