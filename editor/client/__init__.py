@@ -1,0 +1,65 @@
+"""The async client for OpenAI-compatible image edits endpoints.
+
+    async with EditsClient(Endpoint.from_env()) as client:
+        result = await client.edit(request, on_progress=print)
+
+Only :class:`EditError` subclasses (and ``asyncio.CancelledError``) come out of ``edit``.
+"""
+
+from ._client import USER_AGENT, EditsClient
+from ._endpoint import DEFAULT_BASE_URL, BodyKind, Endpoint, Route
+from ._exceptions import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    BadResponseError,
+    EditError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitError,
+    RequestBuildError,
+    ServerError,
+    ServiceConnectionError,
+    ServiceTimeoutError,
+)
+from ._jsonbody import ImageKey, build_json
+from ._multipart import Body, build_multipart
+from ._progress import Phase, Progress, ProgressCallback
+from ._response import EditedImage, EditResult, Timings
+from ._secret import ApiKey
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "USER_AGENT",
+    "APIStatusError",
+    "ApiKey",
+    "AuthenticationError",
+    "BadRequestError",
+    "BadResponseError",
+    "Body",
+    "BodyKind",
+    "EditError",
+    "EditResult",
+    "EditedImage",
+    "EditsClient",
+    "Endpoint",
+    "ImageKey",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "Phase",
+    "Progress",
+    "ProgressCallback",
+    "QuotaExceededError",
+    "RateLimitError",
+    "RequestBuildError",
+    "Route",
+    "ServerError",
+    "ServiceConnectionError",
+    "ServiceTimeoutError",
+    "Timings",
+    "build_json",
+    "build_multipart",
+]

@@ -1,0 +1,479 @@
+"""EditsClient: send one EditRequest, get EditResult back (retries, progress, cancellation)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from .. import __version__
+from ..core.request import EditRequest
+from ._endpoint import Endpoint
+from ._errorbody import ErrorContext, read_error_body, redact, status_error
+from ._exceptions import (
+    BadResponseError,
+    EditError,
+    RequestBuildError,
+    ServiceConnectionError,
+    ServiceTimeoutError,
+)
+from ._jsonbody import build_json
+from ._multipart import Body, build_multipart
+from ._progress import Phase, Progress, ProgressCallback
+from ._response import EditedImage, EditResult, Timings, parse_edit_response, sniff_image
+from ._retry import plan_retry
+
+__all__ = ["USER_AGENT", "EditsClient"]
+
+log = logging.getLogger("editor.client")
+
+USER_AGENT = f"inpaint-editor/{__version__}"
+UPLOAD_CHUNK = 64 * 1024
+ERROR_BODY_LIMIT = 256 * 1024
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """A fully read answer to one exchange."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    ttfb_s: float
+    url: httpx.URL
+
+    @property
+    def request_id(self) -> str | None:
+        return self.headers.get("x-request-id") or self.headers.get("request-id")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 10:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _connect_reason(exc: BaseException) -> str:
+    """Why a connection failed, in a few words (from the whole cause chain)."""
+    chain = _chain(exc)
+    low = " ".join(str(e) for e in chain).lower()
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in low:
+        return ": the connection was refused (is the service running?)"
+    if any(isinstance(e, socket.gaierror) for e in chain) or any(
+        s in low for s in ("name or service", "nodename", "getaddrinfo", "name resolution")
+    ):
+        return ": the name could not be found (DNS)"
+    if any(isinstance(e, ConnectionResetError) for e in chain) or "reset" in low:
+        return ": the connection was reset"
+    if "certificate" in low or "ssl" in low:
+        return ": the secure connection failed (certificate or TLS problem)"
+    return ""
+
+
+class EditsClient:
+    """Talks to one :class:`Endpoint`. Use as ``async with EditsClient(endpoint) as client``."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._endpoint = endpoint
+        self._timeout = httpx.Timeout(endpoint.timeout, connect=endpoint.connect_timeout)
+        if http_client is not None:
+            if transport is not None or mounts is not None:
+                raise TypeError("pass either http_client or transport/mounts, not both")
+            self._http = http_client
+            self._owns_http = False
+        else:
+            self._http = httpx.AsyncClient(
+                transport=transport,
+                mounts=dict(mounts) if mounts else None,
+                timeout=self._timeout,
+                follow_redirects=False,
+            )
+            self._owns_http = True
+        key = endpoint.api_key
+        self._secrets: tuple[str, ...] = (key.reveal(),) if key is not None else ()
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return self._endpoint
+
+    async def __aenter__(self) -> EditsClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return f"EditsClient({self._endpoint!r})"
+
+    # -- public calls ---------------------------------------------------------------------------
+
+    async def edit(
+        self, request: EditRequest, *, on_progress: ProgressCallback | None = None
+    ) -> EditResult:
+        """Send ``request``; return the images. Raises only :class:`EditError` subclasses
+        (and ``CancelledError`` when the task is cancelled)."""
+        started = time.perf_counter()
+        body = self._build_body(request)
+        url = self._endpoint.edits_url
+        headers = self._headers(url, body)
+        answer, attempts = await self._send_with_retries(
+            "POST", url, headers, body, on_progress, model=request.model
+        )
+        request_id = answer.request_id
+        parsed = parse_edit_response(
+            answer.body,
+            answer.headers.get("content-type", ""),
+            request_id=request_id,
+            secrets=self._secrets,
+        )
+        images: list[EditedImage] = []
+        for item in parsed.items:
+            if item.data is not None:
+                mime = sniff_image(item.data) or "application/octet-stream"
+                images.append(EditedImage(item.data, mime, item.revised_prompt, None))
+            else:
+                assert item.url is not None
+                data, mime = await self._download(item.url, item.index, attempts, on_progress)
+                images.append(EditedImage(data, mime, item.revised_prompt, item.url))
+        total = time.perf_counter() - started
+        self._emit(on_progress, "done", len(answer.body), len(answer.body), attempts)
+        log.info(
+            "edit done: %d image(s), request id %s, %.3f s in total, %d attempt(s)",
+            len(images),
+            request_id,
+            total,
+            attempts,
+        )
+        return EditResult(
+            created=parsed.created,
+            images=images,
+            usage=parsed.usage,
+            request_id=request_id,
+            meta=parsed.meta,
+            timings=Timings(ttfb_s=answer.ttfb_s, total_s=total, attempts=attempts),
+        )
+
+    async def list_models(self) -> list[str]:
+        """``GET {base}/models``: a cheap check that the address and key work."""
+        url = self._endpoint.models_url
+        answer, _ = await self._send_with_retries("GET", url, self._headers(url), None, None)
+        try:
+            doc = json.loads(answer.body)
+            items = doc["data"]
+            return [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
+        except (ValueError, KeyError, TypeError, RecursionError):
+            raise BadResponseError(
+                "The service's list of models could not be read.",
+                details={"request_id": answer.request_id, "url_path": answer.url.path},
+            ) from None
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _build_body(self, request: EditRequest) -> Body:
+        if self._endpoint.body == "json":
+            return build_json(request)
+        return build_multipart(request)
+
+    def _headers(
+        self, url: str | httpx.URL, body: Body | None = None, *, accept: str = "application/json"
+    ) -> dict[str, str]:
+        headers = {"User-Agent": USER_AGENT, "Accept": accept}
+        headers.update(self._endpoint.extra_headers)
+        key = self._endpoint.api_key
+        if key is not None and self._endpoint.same_origin(url):
+            headers["Authorization"] = f"Bearer {key.reveal()}"
+        if body is not None:
+            headers["Content-Type"] = body.content_type
+            headers["Content-Length"] = str(len(body.content))
+        return headers
+
+    @staticmethod
+    def _emit(
+        callback: ProgressCallback | None,
+        phase: Phase,
+        done: int,
+        total: int | None,
+        attempt: int,
+        retry_in: float | None = None,
+    ) -> None:
+        if callback is not None:
+            callback(Progress(phase, done, total, attempt, retry_in))
+
+    async def _upload(
+        self, content: bytes, attempt: int, on_progress: ProgressCallback | None
+    ) -> AsyncIterator[bytes]:
+        total = len(content)
+        view = memoryview(content)
+        self._emit(on_progress, "upload", 0, total, attempt)
+        for start in range(0, total, UPLOAD_CHUNK):
+            yield bytes(view[start : start + UPLOAD_CHUNK])
+            self._emit(on_progress, "upload", min(start + UPLOAD_CHUNK, total), total, attempt)
+        self._emit(on_progress, "waiting", 0, None, attempt)
+
+    # -- the wire -------------------------------------------------------------------------------
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str | httpx.URL,
+        *,
+        headers: Mapping[str, str],
+        body: Body | None = None,
+        attempt: int = 1,
+        on_progress: ProgressCallback | None = None,
+        follow_redirects: bool = False,
+        label: str | None = None,
+    ) -> _Answer:
+        """One request, read completely within the per-attempt timeout.
+
+        The one place where httpx's errors (and the overall timeout) become EditErrors.
+        ``label`` replaces the URL path in log lines (result links can be capabilities).
+        """
+        started = time.perf_counter()
+        where = label or httpx.URL(url).path
+        content = self._upload(body.content, attempt, on_progress) if body is not None else None
+        try:
+            async with (
+                asyncio.timeout(self._endpoint.timeout),
+                self._http.stream(
+                    method,
+                    url,
+                    headers=headers,
+                    content=content,
+                    timeout=self._timeout,
+                    follow_redirects=follow_redirects,
+                ) as response,
+            ):
+                ttfb = time.perf_counter() - started
+                ok = 200 <= response.status_code < 300
+                length = response.headers.get("content-length")
+                total = int(length) if length and length.isdigit() else None
+                buffer = bytearray()
+                if ok:
+                    self._emit(on_progress, "download", 0, total, attempt)
+                async for chunk in response.aiter_bytes():
+                    buffer += chunk
+                    if ok:
+                        done = max(response.num_bytes_downloaded, len(buffer))
+                        self._emit(on_progress, "download", done, total, attempt)
+                    elif len(buffer) > ERROR_BODY_LIMIT:
+                        break
+                answer = _Answer(
+                    response.status_code, response.headers, bytes(buffer), ttfb, response.url
+                )
+        except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, OSError) as exc:
+            elapsed = time.perf_counter() - started
+            log.warning(
+                "%s %s failed after %.3f s: %s",
+                method,
+                where,
+                elapsed,
+                type(exc).__name__,
+            )
+            raise self._map_transport_error(exc, url) from exc
+        log.info(
+            "%s %s -> %d (request id %s, ttfb %.3f s, %.3f s, attempt %d)",
+            method,
+            where,
+            answer.status,
+            answer.request_id,
+            answer.ttfb_s,
+            time.perf_counter() - started,
+            attempt,
+        )
+        return answer
+
+    def _map_transport_error(self, exc: BaseException, url: str | httpx.URL) -> EditError:
+        host = self._endpoint.host
+        reason = redact(str(exc), self._secrets)[:200] or None
+        details = {"error": type(exc).__name__, "reason": reason, "host": host}
+        if isinstance(exc, httpx.ConnectTimeout):
+            return ServiceTimeoutError(
+                f"Could not reach the service at {host} within "
+                f"{_seconds(self._endpoint.connect_timeout)}. Check the address and your network.",
+                details=details,
+            )
+        if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
+            return ServiceTimeoutError(
+                f"The service at {host} did not answer within {_seconds(self._endpoint.timeout)}.",
+                details=details,
+            )
+        if isinstance(exc, httpx.ConnectError):
+            return ServiceConnectionError(
+                f"Could not connect to the service at {host}{_connect_reason(exc)}. "
+                "Check the address and your network.",
+                details=details,
+            )
+        if isinstance(exc, httpx.TooManyRedirects):
+            return BadResponseError(
+                "The service kept redirecting the request (too many redirects).", details=details
+            )
+        if isinstance(exc, httpx.DecodingError):
+            return BadResponseError("The service's answer could not be decoded.", details=details)
+        if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+            return RequestBuildError(
+                f"The address {httpx.URL(url).host or url} is not a usable http(s) address.",
+                details=details,
+            )
+        if isinstance(exc, httpx.ProxyError):
+            return ServiceConnectionError(
+                f"Could not reach the service at {host} through the proxy. Check the proxy "
+                "settings.",
+                details=details,
+            )
+        return ServiceConnectionError(
+            f"The connection to the service at {host} was lost before it finished answering.",
+            details=details,
+        )
+
+    async def _send_with_retries(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: Body | None,
+        on_progress: ProgressCallback | None,
+        *,
+        model: str | None = None,
+    ) -> tuple[_Answer, int]:
+        max_retries = self._endpoint.max_retries
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                answer = await self._exchange(
+                    method,
+                    url,
+                    headers=headers,
+                    body=body,
+                    attempt=attempt,
+                    on_progress=on_progress,
+                )
+            except (ServiceConnectionError, ServiceTimeoutError) as err:
+                plan = plan_retry(status=None, retries_done=attempt - 1, max_retries=max_retries)
+                if not plan.retry:
+                    err._note_attempts(attempt)
+                    raise
+                await self._wait_before_retry(plan.delay, attempt, on_progress, str(err))
+                continue
+            if 200 <= answer.status < 300:
+                return answer, attempt
+            info = read_error_body(
+                answer.body, answer.headers.get("content-type", ""), self._secrets
+            )
+            plan = plan_retry(
+                status=answer.status,
+                headers=answer.headers,
+                code=info.code,
+                retries_done=attempt - 1,
+                max_retries=max_retries,
+            )
+            if plan.retry:
+                reason = f"{answer.status} {_phrase(answer.status)}".strip()
+                await self._wait_before_retry(plan.delay, attempt, on_progress, reason)
+                continue
+            ctx = ErrorContext(
+                host=self._endpoint.host,
+                path=httpx.URL(url).path,
+                model=model,
+                has_key=self._endpoint.api_key is not None,
+                attempts=attempt,
+                request_id=answer.request_id,
+                location=answer.headers.get("location"),
+            )
+            raise status_error(answer.status, info, ctx, retry_after=plan.server_asked)
+
+    async def _wait_before_retry(
+        self, delay: float, attempt: int, on_progress: ProgressCallback | None, reason: str
+    ) -> None:
+        log.warning("attempt %d failed (%s); retrying in %.2f s", attempt, reason, delay)
+        self._emit(on_progress, "retry", 0, None, attempt, delay)
+        await asyncio.sleep(delay)
+
+    async def _download(
+        self, url: str, index: int, attempt: int, on_progress: ProgressCallback | None
+    ) -> tuple[bytes, str]:
+        """Fetch a result link; the key goes along only to the endpoint's own origin."""
+
+        def failed(why: str, **details: Any) -> BadResponseError:
+            return BadResponseError(
+                f"The service's result #{index} could not be downloaded ({why}).",
+                details={"result": index, **details},
+            )
+
+        try:
+            absolute = httpx.URL(self._endpoint.base_url + "/").join(url)
+        except (httpx.InvalidURL, ValueError, TypeError) as exc:
+            raise failed("the link is not a valid address") from exc
+        if absolute.scheme not in ("http", "https") or not absolute.host:
+            raise failed("the link is not a web address")
+        try:
+            answer = await self._exchange(
+                "GET",
+                absolute,
+                headers=self._headers(absolute, accept="image/*, */*;q=0.5"),
+                attempt=attempt,
+                on_progress=on_progress,
+                follow_redirects=True,
+                label=f"result #{index} from {absolute.host}",
+            )
+        except (ServiceConnectionError, RequestBuildError) as err:
+            raise failed("the connection failed", **err.details) from err
+        except BadResponseError as err:
+            raise failed(str(err).rstrip(".").lower(), **err.details) from err
+        if not 200 <= answer.status < 300:
+            raise failed(
+                f"{answer.status} {_phrase(answer.status)}".strip(),
+                status=answer.status,
+                request_id=answer.request_id,
+            )
+        mime = sniff_image(answer.body)
+        if mime is None:
+            raise BadResponseError(
+                f"The service's result #{index} is not an image.",
+                details={
+                    "result": index,
+                    "content_type": answer.headers.get("content-type"),
+                    "bytes": len(answer.body),
+                },
+            )
+        return answer.body, mime
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
