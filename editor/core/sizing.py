@@ -1,0 +1,159 @@
+"""Fitting an image to what a model accepts, and mapping the result back exactly.
+
+A SendPlan says: scale the original to ``scaled_size``, place it at ``offset`` inside a canvas of
+``target_size`` (the rest padded), send ``size_field``. undo_plan reverses it, so a result always
+comes back at the original's exact shape whatever size the service returned.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from editor.core.models import ModelSpec, format_size
+
+__all__ = ["SendPlan", "apply_plan", "apply_plan_to_mask", "plan_for", "resize", "undo_plan"]
+
+Size = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    original_size: Size  # (w, h) of the user's image
+    scaled_size: Size  # (w, h) the image is resized to
+    target_size: Size  # (w, h) of the canvas sent; scaled image plus padding
+    offset: Size  # (x, y) of the scaled image inside the canvas
+    size_field: str | None  # the request's ``size`` ("1536x1024"); None = don't send one
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        return (
+            self.scaled_size[0] / self.original_size[0],
+            self.scaled_size[1] / self.original_size[1],
+        )
+
+    @property
+    def is_identity(self) -> bool:
+        return self.original_size == self.scaled_size == self.target_size
+
+
+def _contain(size: Size, box: Size) -> Size:
+    w, h = size
+    s = min(box[0] / w, box[1] / h)
+    return max(1, min(box[0], round(w * s))), max(1, min(box[1], round(h * s)))
+
+
+def _centred(scaled: Size, target: Size) -> Size:
+    return (target[0] - scaled[0]) // 2, (target[1] - scaled[1]) // 2
+
+
+def _plan_fixed(size: Size, sizes: tuple[Size, ...]) -> SendPlan:
+    aspect = math.log(size[0] / size[1])
+    # Closest aspect in log space (2:1 and 1:2 are equally far from 1:1); then the biggest.
+    target = min(sizes, key=lambda s: (round(abs(math.log(s[0] / s[1]) - aspect), 9), -s[0] * s[1]))
+    scaled = _contain(size, target)
+    return SendPlan(size, scaled, target, _centred(scaled, target), format_size(target))
+
+
+def _ceil_to(v: float, m: int) -> int:
+    return max(m, math.ceil(v / m) * m)
+
+
+def _plan_free(size: Size, spec: ModelSpec) -> SendPlan:
+    w, h = size
+    m = spec.size_multiple
+    long_max, short_max = spec.max_free_size
+    budget = spec.pixel_budget or long_max * short_max
+    # The canvas's aspect must stay within bounds: pad the short side of extreme strips.
+    cw = max(w, math.ceil(h * spec.min_aspect))
+    ch = max(h, math.ceil(w / spec.max_aspect))
+    s = min(1.0, math.sqrt(budget / (cw * ch)), long_max / max(cw, ch), short_max / min(cw, ch))
+    while True:
+        sw, sh = max(1, round(w * s)), max(1, round(h * s))
+        tw = _ceil_to(max(sw, sh * spec.min_aspect), m)
+        th = _ceil_to(max(sh, sw / spec.max_aspect), m)
+        fits = tw * th <= budget and max(tw, th) <= long_max and min(tw, th) <= short_max
+        if fits and spec.min_aspect <= tw / th <= spec.max_aspect:
+            break
+        s *= 0.995  # rounding up to the multiple overshot a limit: shrink a hair and retry
+    return SendPlan(size, (sw, sh), (tw, th), _centred((sw, sh), (tw, th)), format_size((tw, th)))
+
+
+def _plan_native(size: Size, cap: int | None) -> SendPlan:
+    scaled = size
+    if cap and max(size) > cap:
+        scaled = _contain(size, (cap, cap))
+    return SendPlan(size, scaled, scaled, (0, 0), None)
+
+
+def plan_for(image_size: Size, spec: ModelSpec) -> SendPlan:
+    """How to fit an image of ``image_size`` (w, h) to the model ``spec``."""
+    w, h = int(image_size[0]), int(image_size[1])
+    if w <= 0 or h <= 0:
+        raise ValueError(f"image size must be positive, got {image_size}")
+    if spec.free_size:
+        return _plan_free((w, h), spec)
+    if spec.sizes and not spec.native:
+        return _plan_fixed((w, h), spec.sizes)
+    return _plan_native((w, h), spec.long_edge_cap)
+
+
+def _interp(src: Size, dst: Size) -> int:
+    # INTER_AREA averages when shrinking (no aliasing); cubic keeps detail when enlarging.
+    return cv2.INTER_AREA if dst[0] <= src[0] and dst[1] <= src[1] else cv2.INTER_CUBIC
+
+
+def resize(pixels: np.ndarray, size: Size) -> np.ndarray:
+    """Resize to (w, h) with the interpolation suited to the direction; no copy when equal."""
+    h, w = pixels.shape[:2]
+    if (w, h) == tuple(size):
+        return pixels
+    return cv2.resize(pixels, tuple(size), interpolation=_interp((w, h), size))
+
+
+def _pad(a: np.ndarray, plan: SendPlan, border: int, value: int = 0) -> np.ndarray:
+    (ox, oy), (sw, sh), (tw, th) = plan.offset, plan.scaled_size, plan.target_size
+    if (sw, sh) == (tw, th):
+        return np.ascontiguousarray(a)
+    return cv2.copyMakeBorder(a, oy, th - sh - oy, ox, tw - sw - ox, border, value=value)
+
+
+def _check_size(a: np.ndarray, plan: SendPlan) -> None:
+    if (a.shape[1], a.shape[0]) != plan.original_size:
+        raise ValueError(
+            f"pixels are {a.shape[1]}x{a.shape[0]}, the plan is for {plan.original_size}"
+        )
+
+
+def apply_plan(pixels: np.ndarray, plan: SendPlan) -> np.ndarray:
+    """The canvas to send: scaled, then padded by repeating the edge (reads as surroundings)."""
+    _check_size(pixels, plan)
+    return _pad(resize(pixels, plan.scaled_size), plan, cv2.BORDER_REPLICATE)
+
+
+def apply_plan_to_mask(edit: np.ndarray, plan: SendPlan) -> np.ndarray:
+    """The edit mask on the sent canvas; padding is kept (0).
+
+    Every canvas pixel that covers any marked original pixel becomes fully editable: the service
+    treats only fully transparent mask pixels as editable, and its result must cover everything
+    the composite later blends in.
+    """
+    _check_size(edit, plan)
+    scaled = resize(edit, plan.scaled_size)
+    if plan.scaled_size != plan.original_size:
+        scaled = cv2.compare(scaled, 0, cv2.CMP_GT)  # 255 where > 0
+    return _pad(scaled, plan, cv2.BORDER_CONSTANT, 0)
+
+
+def undo_plan(returned: np.ndarray, plan: SendPlan) -> np.ndarray:
+    """The service's frame mapped back onto the original: same (h, w) as the original.
+
+    The frame may not be the size asked for: it is first stretched to ``target_size``, then the
+    scaled image's rectangle is cut out and resized to ``original_size``.
+    """
+    frame = resize(returned, plan.target_size)
+    (ox, oy), (sw, sh) = plan.offset, plan.scaled_size
+    return np.ascontiguousarray(resize(frame[oy : oy + sh, ox : ox + sw], plan.original_size))
