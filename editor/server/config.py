@@ -1,0 +1,28 @@
+"""Per-app settings and shared state, kept on ``app.state.config``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from editor.server.faults import FaultQueue
+from editor.server.storage import ResultStore
+from editor.server.testmode import RequestLog
+
+
+@dataclass(slots=True)
+class ServerConfig:
+    token: str | None = None
+    enable_faults: bool = False
+    public_base_url: str | None = None
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_pixels: int = 100_000_000
+    store: ResultStore = field(default_factory=ResultStore)
+    log: RequestLog = field(default_factory=RequestLog)
+    faults: FaultQueue = field(default_factory=FaultQueue)
+
+
+def get_config(request: Request) -> ServerConfig:
+    config: ServerConfig = request.app.state.config
+    return config

@@ -1,0 +1,111 @@
+"""One edit request, start to finish, as plain blocking code (run in a worker thread)."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from editor.server.engines import Variant, inpaint, plan_variants
+from editor.server.errors import bad_request, invalid_image
+from editor.server.imaging import (
+    Pixels,
+    alpha_of,
+    edit_region,
+    encode,
+    has_alpha,
+    open_image,
+    resize,
+    to_pixels,
+)
+from editor.server.parsing import EditParams
+
+# Decoders, cv2.inpaint and encoders release the GIL: independent steps of one request (image and
+# mask decoding, the n variants) run side by side on this pool.
+_POOL = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="engine")
+
+NOTHING_TO_FILL = (
+    "The local engine fills masked areas only: send a mask, or an image with transparent areas"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EditedImage:
+    data: bytes
+    revised_prompt: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditResult:
+    images: list[EditedImage]
+    size: str
+    background: str  # what the output is: "transparent" or "opaque"
+
+
+def run_edit(params: EditParams, *, max_pixels: int) -> EditResult:
+    mask_job: Future[Image.Image] | None = None
+    if params.mask is not None:
+        mask_job = _POOL.submit(open_image, params.mask, "mask", "mask", max_pixels)
+    image = open_image(params.images[0], "image", "image 1", max_pixels)
+    for index, extra in enumerate(params.images[1:], start=2):
+        # Reference images are not used by the local engine, but must be valid like upstream.
+        open_image(extra, "image", f"image {index}", max_pixels)
+    pixels = to_pixels(image)
+    region = _region(mask_job.result() if mask_job else None, pixels, image.size)
+
+    notes = ""
+    if len(params.images) > 1:
+        notes += f" Reference images 2–{len(params.images)} were not used."
+    out_size = params.size or image.size
+    if out_size != image.size:
+        notes += f" Resized from {image.width}x{image.height} to {out_size[0]}x{out_size[1]}."
+
+    def render(variant: Variant) -> tuple[bytes, bool]:
+        filled = inpaint(pixels, region, variant)
+        if params.background == "opaque" or params.output_format == "jpeg":
+            filled = _flatten(filled)
+        filled = resize(filled, out_size)
+        transparent = filled.shape[2] == 4 and bool((filled[:, :, 3] < 255).any())
+        return encode(filled, params.output_format, params.output_compression), transparent
+
+    variants = plan_variants(params.model, params.n)
+    rendered = list(_POOL.map(render, variants)) if len(variants) > 1 else [render(variants[0])]
+    images = [
+        EditedImage(data, v.describe() + notes)
+        for v, (data, _) in zip(variants, rendered, strict=True)
+    ]
+    background = "transparent" if any(t for _, t in rendered) else "opaque"
+    return EditResult(images, f"{out_size[0]}x{out_size[1]}", background)
+
+
+def _region(mask: Image.Image | None, pixels: Pixels, image_size: tuple[int, int]) -> Pixels:
+    if mask is not None:
+        if not has_alpha(mask):
+            raise invalid_image("Invalid mask image: mask must have an alpha channel.", "mask")
+        if mask.size != image_size:
+            raise invalid_image(
+                "Invalid mask: the mask must be the same size as the image "
+                f"(image {image_size[0]}x{image_size[1]}, mask {mask.width}x{mask.height}).",
+                "mask",
+            )
+        region = edit_region(alpha_of(mask))
+    elif pixels.shape[2] == 4:
+        # No mask: OpenAI edits the image's own fully transparent pixels.
+        region = np.where(pixels[:, :, 3] == 0, np.uint8(255), np.uint8(0))
+    else:
+        region = np.zeros(pixels.shape[:2], np.uint8)
+    if not region.any():
+        raise bad_request(NOTHING_TO_FILL, param="mask")
+    return region
+
+
+def _flatten(pixels: Pixels) -> Pixels:
+    """Composite RGBA over white (for opaque/jpeg output); RGB passes through."""
+    if pixels.shape[2] == 3:
+        return pixels
+    alpha = pixels[:, :, 3:4].astype(np.float32) / 255.0
+    rgb = pixels[:, :, :3].astype(np.float32) * alpha + 255.0 * (1.0 - alpha)
+    return np.asarray(np.clip(rgb + 0.5, 0, 255), dtype=np.uint8)

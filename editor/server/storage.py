@@ -1,0 +1,53 @@
+"""Results served at ``/v1/files/{id}.{ext}`` for ``response_format=url``: bounded, expiring."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    data: bytes
+    content_type: str
+    ext: str
+    expires_at: float
+
+
+class ResultStore:
+    """In-memory and bounded: the oldest go first past ``capacity``; all expire after the TTL."""
+
+    def __init__(self, *, capacity: int = 256, ttl_seconds: float = 3600.0) -> None:
+        self._files: OrderedDict[str, StoredFile] = OrderedDict()
+        self._capacity = capacity
+        self._ttl = ttl_seconds
+        self._lock = threading.Lock()  # results are stored from worker threads
+
+    def put(self, data: bytes, content_type: str, ext: str) -> str:
+        """Store and return the file name, ``img_<hex>.<ext>``."""
+        file_id = "img_" + secrets.token_hex(16)
+        with self._lock:
+            self._evict(time.monotonic())
+            self._files[file_id] = StoredFile(data, content_type, ext, time.monotonic() + self._ttl)
+            while len(self._files) > self._capacity:
+                self._files.popitem(last=False)
+        return f"{file_id}.{ext}"
+
+    def get(self, name: str) -> StoredFile | None:
+        file_id, _, ext = name.partition(".")
+        with self._lock:
+            self._evict(time.monotonic())
+            stored = self._files.get(file_id)
+        return stored if stored is not None and stored.ext == ext else None
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._files)
+
+    def _evict(self, now: float) -> None:
+        expired = [k for k, f in self._files.items() if f.expires_at <= now]
+        for key in expired:
+            del self._files[key]

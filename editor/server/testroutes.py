@@ -1,0 +1,47 @@
+"""``/_test/*``: the request log and the fault queue. Mounted only with ``enable_faults=True``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from editor.server.config import get_config
+from editor.server.errors import bad_request
+from editor.server.faults import Fault
+
+router = APIRouter(prefix="/_test")
+
+
+@router.get("/requests")
+async def list_requests(request: Request) -> list[dict[str, Any]]:
+    return get_config(request).log.entries()
+
+
+@router.delete("/requests")
+async def clear_requests(request: Request) -> dict[str, bool]:
+    get_config(request).log.clear()
+    return {"cleared": True}
+
+
+@router.get("/faults")
+async def list_faults(request: Request) -> list[dict[str, Any]]:
+    return [fault.public() for fault in get_config(request).faults.pending()]
+
+
+@router.post("/faults")
+async def add_fault(request: Request) -> dict[str, Any]:
+    try:
+        doc = json.loads(await request.body())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise bad_request("The fault must be a JSON object.") from exc
+    fault = Fault.parse(doc)
+    get_config(request).faults.add(fault)
+    return fault.public()
+
+
+@router.delete("/faults")
+async def clear_faults(request: Request) -> dict[str, bool]:
+    get_config(request).faults.clear()
+    return {"cleared": True}

@@ -1,0 +1,37 @@
+"""Shared fixtures: a real local engine (uvicorn on 127.0.0.1) for any test that needs a server.
+
+``local_server`` (session scope)
+    One ``editor.server.ServerThread(enable_faults=True, token=None)`` for the whole run.
+``server`` (function scope) — use this one
+    The same server, with its fault queue and request log cleared before the test. Attributes:
+    ``.base_url`` ("http://127.0.0.1:PORT/v1", give it to clients), ``.origin``
+    ("http://127.0.0.1:PORT", for ``/_test/...`` and ``/health``), ``.port``, ``.app``.
+
+Test-mode routes on it (see editor/server/faults.py for the fault schema):
+``POST /_test/faults`` {"kind": "status", "status": 429, "headers": {"retry-after": "1"}},
+``GET``/``DELETE /_test/faults``, ``GET``/``DELETE /_test/requests``.
+Need a token or other limits? Start your own: ``with ServerThread(token="sk-x") as s: ...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from editor.server import ServerThread
+
+
+@pytest.fixture(scope="session")
+def local_server() -> Iterator[ServerThread]:
+    with ServerThread(enable_faults=True, token=None) as running:
+        yield running
+
+
+@pytest.fixture
+def server(local_server: ServerThread) -> ServerThread:
+    with httpx.Client(base_url=local_server.origin, timeout=10) as http:
+        http.delete("/_test/faults").raise_for_status()
+        http.delete("/_test/requests").raise_for_status()
+    return local_server
