@@ -37,7 +37,8 @@ __all__ = ["USER_AGENT", "EditsClient"]
 log = logging.getLogger("editor.client")
 
 USER_AGENT = f"inpaint-editor/{__version__}"
-UPLOAD_CHUNK = 64 * 1024
+# Large enough that per-chunk overhead vanishes, small enough for smooth progress.
+UPLOAD_CHUNK = 256 * 1024
 ERROR_BODY_LIMIT = 256 * 1024
 
 

@@ -1,6 +1,6 @@
 """Engine latency vs raw cv2.inpaint (not a test; run by hand).
 
-cd /work/main && PYTHONPATH=. .venv/bin/python tests/server/bench_engine.py
+cd /work/main && PYTHONPATH=. .venv/bin/python bench/engine.py
 """
 
 from __future__ import annotations

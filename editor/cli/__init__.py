@@ -1,0 +1,1 @@
+"""The command line: `inpaint-editor [IMAGE]`, `edit` (headless) and `serve` (local server)."""

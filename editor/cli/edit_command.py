@@ -1,0 +1,157 @@
+"""`inpaint-editor edit`: one headless round trip, results written beside a JSON sidecar."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from editor.cli.output import write_outcome
+from editor.cli.progress import ProgressLine
+from editor.client import EditError, EditsClient, Endpoint
+from editor.core.imageio import ImageLoadError, load_image, load_mask
+from editor.core.request import OMIT
+from editor.pipeline import EditParams, embedded_client, run_edit
+from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
+from editor.pipeline.round_trip import InputError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_SERVICE, EXIT_CANCELLED = 0, 1, 2, 3, 130
+REMOTE_DEFAULT_MODEL = "gpt-image-1"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="inpaint-editor edit",
+        description="Send an image, a mask and a prompt to an edits service and save the "
+        "variants, composited into the original at full resolution. Without --endpoint the "
+        "offline local engine runs in-process: no key, no network.",
+    )
+    p.add_argument("image", help="the image to edit")
+    p.add_argument("--mask", help="mask PNG: alpha 0 = edit (or white = edit on black)")
+    p.add_argument("--invert-mask", action="store_true", help="swap the mask's edit/keep areas")
+    p.add_argument("--prompt", required=True, help="what to change")
+    p.add_argument("-n", type=int, default=1, help="number of variants (0 is sent as 1)")
+    p.add_argument("--out", default="results", help="folder for the results (default: results)")
+    p.add_argument("--model", help="model name (default: telea locally, gpt-image-1 remotely)")
+    p.add_argument("--size", help="WIDTHxHEIGHT or auto (default: chosen from the model table)")
+    p.add_argument("--quality", help="low / medium / high / auto / standard")
+    wm = p.add_mutually_exclusive_group()
+    wm.add_argument("--watermark", dest="watermark", action="store_true", default=None)
+    wm.add_argument("--no-watermark", dest="watermark", action="store_false")
+    p.add_argument("--response-format", choices=["url", "b64_json"])
+    p.add_argument("--background", choices=["transparent", "opaque", "auto"])
+    p.add_argument("--output-format", choices=["png", "jpeg", "webp"])
+    p.add_argument("--output-compression", type=int)
+    p.add_argument("--input-fidelity", choices=["high", "low"])
+    p.add_argument(
+        "--endpoint",
+        help="base URL in the OpenAI SDK convention, e.g. https://api.openai.com/v1 "
+        "(the route is appended); 'env' takes OPENAI_BASE_URL. Key: OPENAI_API_KEY",
+    )
+    p.add_argument(
+        "--route",
+        choices=["images/edits", "edits"],
+        default="images/edits",
+        help="edits route on the endpoint (edits = the gateway alias /v1/edits)",
+    )
+    p.add_argument("--json-body", action="store_true", help="send JSON instead of multipart")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds per attempt")
+    p.add_argument("--retries", type=int, default=2, help="retries on transient errors")
+    p.add_argument(
+        "--no-composite",
+        action="store_true",
+        help="keep the service's whole frame instead of blending through the mask",
+    )
+    p.add_argument(
+        "--feather",
+        type=int,
+        help="blend reach past the mask edge in px (default 1%% of the shorter side)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress line")
+    return p
+
+
+def _client_for(options: argparse.Namespace) -> tuple[EditsClient, str]:
+    if not options.endpoint:
+        return embedded_client(), EMBEDDED_DEFAULT_MODEL
+    overrides: dict[str, object] = {
+        "route": options.route,
+        "body": "json" if options.json_body else "multipart",
+        "timeout": options.timeout,
+        "max_retries": options.retries,
+    }
+    if options.endpoint != "env":
+        overrides["base_url"] = options.endpoint
+    return EditsClient(Endpoint.from_env(**overrides)), REMOTE_DEFAULT_MODEL
+
+
+def _params(options: argparse.Namespace, default_model: str) -> EditParams:
+    return EditParams(
+        prompt=options.prompt,
+        model=options.model or default_model,
+        n=options.n,
+        size=options.size,
+        quality=options.quality,
+        watermark=OMIT if options.watermark is None else options.watermark,
+        response_format=options.response_format,
+        background=options.background,
+        output_format=options.output_format,
+        output_compression=options.output_compression,
+        input_fidelity=options.input_fidelity,
+        composite=not options.no_composite,
+        feather=options.feather,
+    )
+
+
+async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
+    image = load_image(options.image)
+    for note in image.notes:
+        print(f"note: {note}", file=sys.stderr)
+    edit = None
+    if options.mask:
+        edit = load_mask(options.mask, size=image.size, invert=options.invert_mask)
+    client, default_model = _client_for(options)
+    params = _params(options, default_model)
+    started = time.perf_counter()
+    async with client:
+        outcome = await run_edit(client, image.pixels, edit, params, on_progress=progress.update)
+    progress.finish()
+    paths = write_outcome(
+        Path(options.out),
+        Path(options.image),
+        params,
+        outcome,
+        endpoint=options.endpoint or "local engine (in-process)",
+        total_s=time.perf_counter() - started,
+    )
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
+def run_edit_command(argv: Sequence[str]) -> int:
+    options = _parser().parse_args(list(argv))
+    progress = ProgressLine(enabled=not options.quiet and sys.stderr.isatty())
+    try:
+        return asyncio.run(_run(options, progress))
+    except (ImageLoadError, InputError) as exc:
+        progress.finish()
+        print(f"inpaint-editor edit: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except EditError as exc:
+        progress.finish()
+        print(f"inpaint-editor edit: {exc.user_message}", file=sys.stderr)
+        if exc.details:
+            print(f"  details: {exc.details}", file=sys.stderr)
+        return EXIT_SERVICE
+    except OSError as exc:
+        progress.finish()
+        print(f"inpaint-editor edit: could not write the results: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        progress.finish()
+        print("inpaint-editor edit: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED

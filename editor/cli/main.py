@@ -1,0 +1,44 @@
+"""Entry point: dispatch to the window, the headless `edit` job or the local server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from editor import __version__
+
+SUBCOMMANDS = ("edit", "serve")
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inpaint-editor",
+        description="Paint a mask, type a prompt, get variants back. "
+        "Subcommands: edit (headless), serve (local engine server).",
+    )
+    parser.add_argument("--version", action="version", version=f"inpaint-editor {__version__}")
+    parser.add_argument("image", nargs="?", help="image to open")
+    parser.add_argument("--mask", help="mask PNG to load with the image")
+    parser.add_argument("--prompt", help="prompt text to start with")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "edit":
+        from editor.cli.edit_command import run_edit_command
+
+        return run_edit_command(args[1:])
+    if args and args[0] == "serve":
+        from editor.cli.serve_command import run_serve_command
+
+        return run_serve_command(args[1:])
+    options = _gui_parser().parse_args(args)
+    try:
+        from editor.ui.app import run_app
+    except ImportError as exc:
+        print(f"inpaint-editor: the window cannot start here ({exc}).", file=sys.stderr)
+        print("The headless job still works: inpaint-editor edit --help", file=sys.stderr)
+        return 1
+    return run_app(options.image, mask=options.mask, prompt=options.prompt)

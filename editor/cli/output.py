@@ -1,0 +1,85 @@
+"""Writing an edit's variants and its JSON sidecar."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from editor.core.atomic import atomic_write_bytes
+from editor.core.imageio import encode_png
+from editor.pipeline import EditOutcome, EditParams
+
+
+def _public_endpoint(endpoint: str) -> str:
+    """The endpoint as safe to record: no user info, query or fragment."""
+    parts = urlsplit(endpoint)
+    if not parts.scheme:
+        return endpoint
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return f"{parts.scheme}://{host}{parts.path}"
+
+
+def write_outcome(
+    out_dir: Path,
+    image_path: Path,
+    params: EditParams,
+    outcome: EditOutcome,
+    *,
+    endpoint: str,
+    total_s: float,
+) -> list[Path]:
+    """Write every variant (PNG, full resolution) and one sidecar; return the written paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    stem = f"{image_path.stem}-{stamp}"
+    counter = 1
+    while (out_dir / f"{stem}.json").exists():  # two runs in the same second
+        counter += 1
+        stem = f"{image_path.stem}-{stamp}-{counter}"
+    written: list[Path] = []
+    variants_meta = []
+    for variant in outcome.variants:
+        path = out_dir / f"{stem}-v{variant.index + 1}.png"
+        atomic_write_bytes(path, encode_png(variant.pixels, compress_level=3))
+        written.append(path)
+        variants_meta.append({"file": path.name, "revised_prompt": variant.revised_prompt})
+    result = outcome.result
+    plan = outcome.plan
+    sidecar = {
+        "image": str(image_path),
+        "prompt": params.prompt,
+        "params": {
+            k: v
+            for k, v in dataclasses.asdict(params).items()
+            if k != "prompt"
+            and v is not None
+            and not (k == "watermark" and not isinstance(v, bool))
+        },
+        "endpoint": _public_endpoint(endpoint),
+        "request_id": result.request_id,
+        "created": result.created,
+        "usage": result.usage,
+        "service": result.meta,
+        "sent": {
+            "original_size": list(plan.original_size),
+            "sent_size": list(plan.target_size),
+            "size_field": plan.size_field,
+        },
+        "variants": variants_meta,
+        "timings": {
+            **{k: round(v, 4) for k, v in outcome.timings.items()},
+            "ttfb_s": round(result.timings.ttfb_s or 0.0, 4),
+            "request_total_s": round(result.timings.total_s or 0.0, 4),
+            "attempts": result.timings.attempts,
+            "total_s": round(total_s, 4),
+        },
+    }
+    sidecar_path = out_dir / f"{stem}.json"
+    atomic_write_bytes(sidecar_path, json.dumps(sidecar, indent=2, default=str).encode())
+    written.append(sidecar_path)
+    return written

@@ -1,0 +1,64 @@
+"""`inpaint-editor serve`: the offline engine as an OpenAI-compatible edits server."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+TOKEN_ENV = "INPAINT_EDITOR_SERVER_TOKEN"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inpaint-editor serve",
+        description="Serve the offline engine at /v1/images/edits and /v1/edits.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding an address other than loopback",
+    )
+    parser.add_argument(
+        "--require-token",
+        action="store_true",
+        help=f"require a bearer token, read from ${TOKEN_ENV}",
+    )
+    parser.add_argument(
+        "--enable-faults",
+        action="store_true",
+        help="enable the /_test routes that inject faults (for testing clients)",
+    )
+    return parser
+
+
+def run_serve_command(argv: Sequence[str]) -> int:
+    from editor.server import serve
+
+    options = _parser().parse_args(list(argv))
+    token = None
+    if options.require_token:
+        token = os.environ.get(TOKEN_ENV)
+        if not token:
+            print(
+                f"inpaint-editor serve: set {TOKEN_ENV} to the token clients must send.",
+                file=sys.stderr,
+            )
+            return 2
+    try:
+        serve(
+            options.host,
+            options.port,
+            token=token,
+            enable_faults=options.enable_faults,
+            allow_remote=options.allow_remote,
+        )
+    except ValueError as exc:
+        print(f"inpaint-editor serve: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0

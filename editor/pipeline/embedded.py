@@ -1,0 +1,24 @@
+"""The embedded default: the offline engine served in-process through the real client path."""
+
+from __future__ import annotations
+
+import httpx
+
+from editor.client import EditsClient, Endpoint
+from editor.server import create_app
+
+# Never resolved: the in-process transport answers every request for this origin.
+EMBEDDED_ORIGIN = "http://local-engine"
+EMBEDDED_BASE_URL = f"{EMBEDDED_ORIGIN}/v1"
+EMBEDDED_DEFAULT_MODEL = "telea"
+
+
+def embedded_endpoint() -> Endpoint:
+    # The engine is on the same machine and answers in seconds: no retries needed.
+    return Endpoint(base_url=EMBEDDED_BASE_URL, max_retries=0, timeout=300.0)
+
+
+def embedded_client() -> EditsClient:
+    """A client whose requests go straight into the local server app, no socket involved."""
+    transport = httpx.ASGITransport(app=create_app(public_base_url=EMBEDDED_ORIGIN))
+    return EditsClient(embedded_endpoint(), transport=transport)

@@ -1,0 +1,215 @@
+"""`inpaint-editor edit` end to end: the shipped sample through the embedded engine."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from editor.cli.main import main
+from editor.core.composite import default_feather
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "resources" / "samples" / "coffee.png"
+SAMPLE_MASK = ROOT / "resources" / "samples" / "coffee-mask.png"
+
+
+def _edit_region() -> np.ndarray:
+    return np.asarray(Image.open(SAMPLE_MASK))[..., 3] == 0
+
+
+def _far_from_mask(edit: np.ndarray, reach: int) -> np.ndarray:
+    """Pixels at least ``reach`` px (plus a safety pixel) away from any edited pixel."""
+    import cv2
+
+    dist = cv2.distanceTransform((~edit).astype(np.uint8), cv2.DIST_L2, 5)
+    return dist > reach + 1
+
+
+def test_edit_writes_composited_variants_and_sidecar(tmp_path: Path, capsys) -> None:
+    code = main(
+        [
+            "edit",
+            str(SAMPLE),
+            "--mask",
+            str(SAMPLE_MASK),
+            "--prompt",
+            "remove the spoon",
+            "-n",
+            "3",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    pngs = sorted(tmp_path.glob("*.png"))
+    sidecars = list(tmp_path.glob("*.json"))
+    assert len(pngs) == 3 and len(sidecars) == 1
+    printed = capsys.readouterr().out.split()
+    assert {Path(p).name for p in printed} == {p.name for p in [*pngs, *sidecars]}
+
+    original = np.asarray(Image.open(SAMPLE).convert("RGB"))
+    edit = _edit_region()
+    keep = _far_from_mask(edit, default_feather((original.shape[1], original.shape[0])))
+    results = [np.asarray(Image.open(p)) for p in pngs]
+    for result in results:
+        assert result.shape == original.shape
+        assert np.array_equal(result[keep], original[keep]), "pixels outside the mask changed"
+        changed = np.any(result != original, axis=-1)
+        assert changed[edit].mean() > 0.5, "the masked spoon was not filled"
+    # The variants differ honestly: not three copies of one result.
+    assert not np.array_equal(results[0], results[1])
+
+    sidecar = json.loads(sidecars[0].read_text())
+    assert sidecar["prompt"] == "remove the spoon"
+    assert sidecar["params"]["n"] == 3
+    assert len(sidecar["variants"]) == 3
+    assert all(
+        "Telea" in v["revised_prompt"] or "Navier" in v["revised_prompt"]
+        for v in sidecar["variants"]
+    )
+    assert sidecar["timings"]["total_s"] > 0
+    assert sidecar["sent"]["original_size"] == [600, 400]
+
+
+def test_no_composite_takes_the_whole_frame(tmp_path: Path) -> None:
+    code = main(
+        [
+            "edit",
+            str(SAMPLE),
+            "--mask",
+            str(SAMPLE_MASK),
+            "--prompt",
+            "x",
+            "--no-composite",
+            "--size",
+            "300x200",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    (png,) = tmp_path.glob("*.png")
+    result = np.asarray(Image.open(png))
+    original = np.asarray(Image.open(SAMPLE).convert("RGB"))
+    assert result.shape == original.shape
+    # Sent at 300x200 and scaled back, so even far-away pixels are not bit-identical.
+    keep = _far_from_mask(_edit_region(), 20)
+    assert not np.array_equal(result[keep], original[keep])
+
+
+def test_broken_image_is_bad_input(tmp_path: Path, capsys) -> None:
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(SAMPLE.read_bytes()[:500])
+    code = main(["edit", str(broken), "--prompt", "x", "--out", str(tmp_path / "out")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "broken.png" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_mask_of_the_wrong_size_is_bad_input(tmp_path: Path, capsys) -> None:
+    mask = tmp_path / "small.png"
+    Image.new("RGBA", (64, 64), (0, 0, 0, 0)).save(mask)
+    code = main(["edit", str(SAMPLE), "--mask", str(mask), "--prompt", "x", "--out", str(tmp_path)])
+    assert code == 2
+    assert "same size" in capsys.readouterr().err
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unreachable_service_is_a_service_error(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-cli")
+    port = _closed_port()
+    code = main(
+        [
+            "edit",
+            str(SAMPLE),
+            "--mask",
+            str(SAMPLE_MASK),
+            "--prompt",
+            "x",
+            "--endpoint",
+            f"http://127.0.0.1:{port}/v1",
+            "--retries",
+            "0",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "127.0.0.1" in err or "connect" in err.lower()
+    assert "sk-test-SECRET-cli" not in err
+    assert not list(tmp_path.glob("*.png"))
+
+
+def test_remote_endpoint_round_trip(server, tmp_path: Path, monkeypatch) -> None:
+    """The same command against a real server on loopback, JSON body, the /v1/edits alias."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-cli")
+    code = main(
+        [
+            "edit",
+            str(SAMPLE),
+            "--mask",
+            str(SAMPLE_MASK),
+            "--prompt",
+            "remove the spoon",
+            "--endpoint",
+            server.base_url,
+            "--route",
+            "edits",
+            "--json-body",
+            "--model",
+            "navier-stokes",
+            "-n",
+            "0",
+            "--no-watermark",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    assert len(list(tmp_path.glob("*.png"))) == 1
+
+
+@pytest.mark.slow
+def test_console_entry_point_runs_as_a_module(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "editor",
+            "edit",
+            str(SAMPLE),
+            "--mask",
+            str(SAMPLE_MASK),
+            "--prompt",
+            "remove the spoon",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert len(list(tmp_path.glob("*.png"))) == 1
+
+
+def test_version_flag(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith("inpaint-editor ")
