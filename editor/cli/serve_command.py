@@ -56,8 +56,12 @@ def run_serve_command(argv: Sequence[str]) -> int:
             enable_faults=options.enable_faults,
             allow_remote=options.allow_remote,
         )
-    except ValueError as exc:
-        print(f"inpaint-editor serve: {exc}", file=sys.stderr)
+    except ValueError:
+        print(
+            f"inpaint-editor serve: refusing to listen on {options.host!r}: the local engine "
+            "binds loopback only (127.0.0.1, ::1). Pass --allow-remote to bind another address.",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130
