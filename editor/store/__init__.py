@@ -1,0 +1,90 @@
+"""Never lose work: sessions on disk, settings, endpoint profiles and API keys. No Qt here.
+
+    store = SessionStore()                       # <user data>/inpaint-editor/sessions
+    session = store.create(Path("photo.jpg"))
+    rnd = session.start_round(params, mask=edit)
+    path = session.add_variant(rnd.id, 0, pixels)   # durable before it returns
+    session.finish_round(rnd.id, RoundState.SUCCEEDED, usage=..., request_id=...)
+    session.close()
+
+Blocking calls are meant for worker threads; every writer has an ``*_async`` twin.
+"""
+
+from ._errors import (
+    KeyringUnavailable,
+    ProfileError,
+    SessionInUse,
+    SessionNotFound,
+    StoreError,
+    StoreReadError,
+    StoreWriteError,
+)
+from ._meta import SCHEMA_VERSION, SessionMeta
+from ._paths import (
+    CONFIG_DIR_ENV,
+    DATA_DIR_ENV,
+    default_config_dir,
+    default_data_dir,
+    default_sessions_root,
+)
+from .keys import KeySource, KeyStore
+from .profiles import (
+    LOCAL_PROFILE_ID,
+    OPENAI_PROFILE_ID,
+    Profile,
+    ProfileKind,
+    ProfileSet,
+    builtin_profiles,
+    needs_insecure_warning,
+)
+from .rounds import (
+    ORIGINAL,
+    BaseRef,
+    RoundRecord,
+    RoundState,
+    VariantRecord,
+    decode_params,
+    encode_params,
+)
+from .session import Session
+from .sessions import SessionInfo, SessionStatus, SessionStore
+from .settings import Settings, SettingsStore
+
+__all__ = [
+    "CONFIG_DIR_ENV",
+    "DATA_DIR_ENV",
+    "LOCAL_PROFILE_ID",
+    "OPENAI_PROFILE_ID",
+    "ORIGINAL",
+    "SCHEMA_VERSION",
+    "BaseRef",
+    "KeySource",
+    "KeyStore",
+    "KeyringUnavailable",
+    "Profile",
+    "ProfileError",
+    "ProfileKind",
+    "ProfileSet",
+    "RoundRecord",
+    "RoundState",
+    "Session",
+    "SessionInUse",
+    "SessionInfo",
+    "SessionMeta",
+    "SessionNotFound",
+    "SessionStatus",
+    "SessionStore",
+    "Settings",
+    "SettingsStore",
+    "StoreError",
+    "StoreReadError",
+    "StoreWriteError",
+    "VariantRecord",
+    "builtin_profiles",
+    "decode_params",
+    "default_config_dir",
+    "default_data_dir",
+    "default_sessions_root",
+    "encode_params",
+    "needs_insecure_warning",
+]

@@ -1,0 +1,83 @@
+"""Encoding what the store saves: variants as PNG, mask snapshots as API-convention PNGs."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import numpy as np
+from PIL import Image
+
+from editor.core.imageio import encode_png, load_image, mask_to_api_png
+
+from ._errors import StoreReadError
+
+__all__ = [
+    "PNG_MAGIC",
+    "THUMBNAIL_EDGE",
+    "decode_mask_png",
+    "encode_mask_png",
+    "image_suffix",
+    "mask_digest",
+    "thumbnail_png",
+    "to_png_bytes",
+]
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+THUMBNAIL_EDGE = 256
+
+_SUFFIXES = {
+    "PNG": ".png",
+    "JPEG": ".jpg",
+    "MPO": ".jpg",
+    "WEBP": ".webp",
+    "TIFF": ".tif",
+    "BMP": ".bmp",
+    "GIF": ".gif",
+}
+
+
+def image_suffix(fmt: str | None) -> str:
+    return _SUFFIXES.get(fmt or "", ".img")
+
+
+def to_png_bytes(image: np.ndarray | bytes) -> bytes:
+    """Pixels → lossless PNG; PNG bytes pass through untouched; other encodings are converted."""
+    if isinstance(image, np.ndarray):
+        return encode_png(image)
+    data = bytes(image)
+    if data.startswith(PNG_MAGIC):
+        return data
+    return encode_png(load_image(data, name="the variant").pixels)
+
+
+def mask_digest(edit: np.ndarray) -> str:
+    """Short content hash of an edit mask (shape included): names its snapshot file."""
+    h = hashlib.blake2b(digest_size=12)
+    h.update(f"{edit.shape[0]}x{edit.shape[1]}:".encode())
+    h.update(np.ascontiguousarray(edit, dtype=np.uint8).data)
+    return h.hexdigest()
+
+
+def decode_mask_png(data: bytes, label: str) -> np.ndarray:
+    """An API-convention mask PNG (alpha 0 = edit) → the 2-D edit array, exactly as saved."""
+    try:
+        with Image.open(io.BytesIO(data), formats=("PNG",)) as im:
+            alpha = np.asarray(im.convert("RGBA").getchannel("A"), dtype=np.uint8)
+    except (OSError, ValueError, SyntaxError) as e:
+        raise StoreReadError(f"Could not read {label}: the file is damaged") from e
+    return np.ascontiguousarray(255 - alpha)
+
+
+def encode_mask_png(edit: np.ndarray) -> bytes:
+    if edit.ndim != 2 or edit.dtype != np.uint8:
+        raise ValueError(f"a mask is a 2-D uint8 array, got {edit.dtype} {edit.shape}")
+    return mask_to_api_png(edit)
+
+
+def thumbnail_png(pixels: np.ndarray, edge: int = THUMBNAIL_EDGE) -> bytes:
+    im = Image.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8))
+    im.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    im.save(buf, "PNG", optimize=True)
+    return buf.getvalue()

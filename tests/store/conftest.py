@@ -1,0 +1,83 @@
+"""Fixtures for the store: real folders in tmp_path, an in-memory keyring, sample pixels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import numpy as np
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+from keyring.errors import PasswordDeleteError
+
+from editor.store import SessionStore
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in a dict: what a working OS keyring looks like to the store."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        try:
+            del self.entries[(service, username)]
+        except KeyError:
+            raise PasswordDeleteError("not found") from None
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing a test does may reach the real user folders or the real OPENAI_API_KEY."""
+    monkeypatch.setenv("INPAINT_EDITOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("INPAINT_EDITOR_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SessionStore:
+    return SessionStore(tmp_path / "sessions", app_version="9.9.9")
+
+
+def make_image(w: int = 48, h: int = 32, seed: int = 0, channels: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, size=(h, w, channels), dtype=np.uint8)
+
+
+def make_mask(w: int = 48, h: int = 32, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(1000 + seed)
+    edit = np.zeros((h, w), np.uint8)
+    edit[4 : h - 4, 6 : w - 6] = rng.integers(0, 256, size=(h - 8, w - 12), dtype=np.uint8)
+    return edit
