@@ -18,11 +18,20 @@ class StoredFile:
 
 
 class ResultStore:
-    """In-memory and bounded: the oldest go first past ``capacity``; all expire after the TTL."""
+    """In-memory and bounded: the oldest go first past ``capacity`` files or ``max_bytes``
+    (full-resolution results can be tens of MB each); all expire after the TTL."""
 
-    def __init__(self, *, capacity: int = 256, ttl_seconds: float = 3600.0) -> None:
+    def __init__(
+        self,
+        *,
+        capacity: int = 256,
+        max_bytes: int = 512 * 1024 * 1024,
+        ttl_seconds: float = 3600.0,
+    ) -> None:
         self._files: OrderedDict[str, StoredFile] = OrderedDict()
         self._capacity = capacity
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._ttl = ttl_seconds
         self._lock = threading.Lock()  # results are stored from worker threads
 
@@ -32,8 +41,13 @@ class ResultStore:
         with self._lock:
             self._evict(time.monotonic())
             self._files[file_id] = StoredFile(data, content_type, ext, time.monotonic() + self._ttl)
-            while len(self._files) > self._capacity:
-                self._files.popitem(last=False)
+            self._bytes += len(data)
+            # The newest file always stays, even when it alone is over the byte budget.
+            while len(self._files) > 1 and (
+                len(self._files) > self._capacity or self._bytes > self._max_bytes
+            ):
+                _, oldest = self._files.popitem(last=False)
+                self._bytes -= len(oldest.data)
         return f"{file_id}.{ext}"
 
     def get(self, name: str) -> StoredFile | None:
@@ -50,4 +64,4 @@ class ResultStore:
     def _evict(self, now: float) -> None:
         expired = [k for k, f in self._files.items() if f.expires_at <= now]
         for key in expired:
-            del self._files[key]
+            self._bytes -= len(self._files.pop(key).data)
