@@ -47,7 +47,10 @@ def write_outcome(
         path = out_dir / f"{stem}-v{variant.index + 1}.png"
         atomic_write_bytes(path, encode_png(variant.pixels, compress_level=3))
         written.append(path)
-        variants_meta.append({"file": path.name, "revised_prompt": variant.revised_prompt})
+        meta: dict[str, object] = {"file": path.name, "revised_prompt": variant.revised_prompt}
+        if variant.leak is not None:
+            meta["leak"] = variant.leak
+        variants_meta.append(meta)
     result = outcome.result
     plan = outcome.plan
     sidecar = {
@@ -69,6 +72,8 @@ def write_outcome(
             "original_size": list(plan.original_size),
             "sent_size": list(plan.target_size),
             "size_field": plan.size_field,
+            "crop": list(plan.crop) if plan.crop is not None else None,
+            "density": round(min(plan.scale), 4),  # sent px per original px along an edge
         },
         "variants": variants_meta,
         "timings": {

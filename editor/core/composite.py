@@ -8,6 +8,7 @@ on a 24 MP photo stays cheap.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -15,10 +16,12 @@ import numpy as np
 from editor.core.masks import bbox
 from editor.core.sizing import SendPlan, resize, undo_plan
 
-__all__ = ["blend_alpha", "composite", "default_feather", "take_variant"]
+__all__ = ["ColorTransform", "blend_alpha", "composite", "default_feather", "take_variant"]
 
 Size = tuple[int, int]
 Box = tuple[int, int, int, int]
+# Maps a variant's RGB uint8 pixels (HxWx3) to colour-corrected ones of the same shape.
+ColorTransform = Callable[[np.ndarray], np.ndarray]
 
 _TILE = 256  # distance transforms run per tile, only where the mask has an edge nearby
 
@@ -201,12 +204,15 @@ def _source_span(
 
 
 def _undo_region(returned: np.ndarray, plan: SendPlan, box: Box) -> np.ndarray:
-    """undo_plan(returned, plan)[box], computing only (about) that region."""
+    """undo_plan(returned, plan)[box], computing only (about) that region.
+
+    ``box`` is in the plan's source (crop) coordinates.
+    """
     frame = resize(returned, plan.target_size)  # the service's frame is small: do it whole
     (ox, oy), (sw, sh) = plan.offset, plan.scaled_size
     crop = frame[oy : oy + sh, ox : ox + sw]
     x0, y0, x1, y1 = box
-    w, h = plan.original_size
+    w, h = plan.crop_size
     if (sw, sh) == (w, h):
         return crop[y0:y1, x0:x1]
     up = w > sw or h > sh
@@ -235,6 +241,25 @@ def _undo_region(returned: np.ndarray, plan: SendPlan, box: Box) -> np.ndarray:
     return region
 
 
+def _whole_frame(original: np.ndarray, returned: np.ndarray, plan: SendPlan) -> np.ndarray:
+    n = _channels(original)
+    back = np.ascontiguousarray(_to_channels(undo_plan(returned, plan), n))
+    if plan.crop is None:
+        return back
+    # Only the crop went out: the service's frame covers it, the original the rest.
+    x0, y0, x1, y1 = plan.crop
+    out = original.copy()
+    out[y0:y1, x0:x1] = back
+    return out
+
+
+def _recolor(variant: np.ndarray, color: ColorTransform) -> np.ndarray:
+    rgb = color(np.ascontiguousarray(variant[:, :, :3]))
+    if _channels(variant) == 3:
+        return rgb
+    return np.dstack((rgb, variant[:, :, 3]))
+
+
 def take_variant(
     original: np.ndarray,
     returned: np.ndarray,
@@ -243,20 +268,30 @@ def take_variant(
     *,
     reach: int | None = None,
     composite_on: bool = True,
+    color: ColorTransform | None = None,
 ) -> np.ndarray:
     """A returned frame as the user's result at the original's size and channel count.
 
     With ``composite_on`` the variant is blended into the original through the mask; without,
-    the service's whole frame is returned (mapped back through ``plan``).
+    the service's whole frame is returned (mapped back through ``plan``; with a crop, laid over
+    the original). ``color`` corrects the variant's colours inside the blend region only, before
+    blending. A crop must hold the mask grown by ``reach`` (plan_with_context sees to it); the
+    blend is clipped to the crop otherwise.
     """
     _check(original, edit)
-    n = _channels(original)
     if not composite_on:
-        return np.ascontiguousarray(_to_channels(undo_plan(returned, plan), n))
+        return _whole_frame(original, returned, plan)
     h, w = edit.shape
     reach = default_feather((w, h)) if reach is None else max(0, int(reach))
     edit = np.ascontiguousarray(edit, dtype=np.uint8)
     box = _region(edit, reach)
     if box is None:
         return original.copy()
-    return _blend_region(original, _undo_region(returned, plan, box), edit, box, reach)
+    cx0, cy0, cx1, cy1 = plan.source_box
+    x0, y0, x1, y1 = max(box[0], cx0), max(box[1], cy0), min(box[2], cx1), min(box[3], cy1)
+    if x0 >= x1 or y0 >= y1:
+        return original.copy()
+    variant = _undo_region(returned, plan, (x0 - cx0, y0 - cy0, x1 - cx0, y1 - cy0))
+    if color is not None:
+        variant = _recolor(variant, color)
+    return _blend_region(original, variant, edit, (x0, y0, x1, y1), reach)

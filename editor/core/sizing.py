@@ -1,8 +1,9 @@
 """Fitting an image to what a model accepts, and mapping the result back exactly.
 
-A SendPlan says: scale the original to ``scaled_size``, place it at ``offset`` inside a canvas of
-``target_size`` (the rest padded), send ``size_field``. undo_plan reverses it, so a result always
-comes back at the original's exact shape whatever size the service returned.
+A SendPlan says: cut ``crop`` out of the original (None = the whole frame), scale it to
+``scaled_size``, place it at ``offset`` inside a canvas of ``target_size`` (the rest padded), send
+``size_field``. undo_plan reverses it, so a result always comes back at the source's exact shape
+(the crop's, or the whole original's) whatever size the service returned.
 """
 
 from __future__ import annotations
@@ -15,29 +16,49 @@ import numpy as np
 
 from editor.core.models import ModelSpec, format_size
 
-__all__ = ["SendPlan", "apply_plan", "apply_plan_to_mask", "plan_for", "resize", "undo_plan"]
+__all__ = [
+    "SendPlan",
+    "apply_plan",
+    "apply_plan_to_mask",
+    "plan_for",
+    "resize",
+    "returned_canvas",
+    "undo_plan",
+]
 
 Size = tuple[int, int]
+Box = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
 class SendPlan:
-    original_size: Size  # (w, h) of the user's image
-    scaled_size: Size  # (w, h) the image is resized to
+    original_size: Size  # (w, h) of the user's whole image, crop or not
+    scaled_size: Size  # (w, h) the source (crop or whole image) is resized to
     target_size: Size  # (w, h) of the canvas sent; scaled image plus padding
     offset: Size  # (x, y) of the scaled image inside the canvas
     size_field: str | None  # the request's ``size`` ("1536x1024"); None = don't send one
+    crop: Box | None = None  # (x0, y0, x1, y1) in original pixels that is sent; None = all
+
+    @property
+    def source_box(self) -> Box:
+        """The part of the original that is sent, (x0, y0, x1, y1)."""
+        return self.crop or (0, 0, self.original_size[0], self.original_size[1])
+
+    @property
+    def crop_size(self) -> Size:
+        """(w, h) of the part of the original that is sent (the whole image without a crop)."""
+        x0, y0, x1, y1 = self.source_box
+        return x1 - x0, y1 - y0
 
     @property
     def scale(self) -> tuple[float, float]:
-        return (
-            self.scaled_size[0] / self.original_size[0],
-            self.scaled_size[1] / self.original_size[1],
-        )
+        """Sent pixels per original pixel along each axis (the masked region's density)."""
+        cw, ch = self.crop_size
+        return self.scaled_size[0] / cw, self.scaled_size[1] / ch
 
     @property
     def is_identity(self) -> bool:
-        return self.original_size == self.scaled_size == self.target_size
+        return self.crop is None and self.original_size == self.scaled_size == self.target_size
 
 
 def _contain(size: Size, box: Size) -> Size:
@@ -128,10 +149,17 @@ def _check_size(a: np.ndarray, plan: SendPlan) -> None:
         )
 
 
+def _source(a: np.ndarray, plan: SendPlan) -> np.ndarray:
+    _check_size(a, plan)
+    if plan.crop is None:
+        return a
+    x0, y0, x1, y1 = plan.crop
+    return np.ascontiguousarray(a[y0:y1, x0:x1])
+
+
 def apply_plan(pixels: np.ndarray, plan: SendPlan) -> np.ndarray:
-    """The canvas to send: scaled, then padded by repeating the edge (reads as surroundings)."""
-    _check_size(pixels, plan)
-    return _pad(resize(pixels, plan.scaled_size), plan, cv2.BORDER_REPLICATE)
+    """The canvas to send: cropped, scaled, padded by repeating the edge (reads as surroundings)."""
+    return _pad(resize(_source(pixels, plan), plan.scaled_size), plan, cv2.BORDER_REPLICATE)
 
 
 def apply_plan_to_mask(edit: np.ndarray, plan: SendPlan) -> np.ndarray:
@@ -141,19 +169,28 @@ def apply_plan_to_mask(edit: np.ndarray, plan: SendPlan) -> np.ndarray:
     treats only fully transparent mask pixels as editable, and its result must cover everything
     the composite later blends in.
     """
-    _check_size(edit, plan)
-    scaled = resize(edit, plan.scaled_size)
-    if plan.scaled_size != plan.original_size:
+    scaled = resize(_source(edit, plan), plan.scaled_size)
+    if plan.scaled_size != plan.crop_size:
         scaled = cv2.compare(scaled, 0, cv2.CMP_GT)  # 255 where > 0
     return _pad(scaled, plan, cv2.BORDER_CONSTANT, 0)
 
 
 def undo_plan(returned: np.ndarray, plan: SendPlan) -> np.ndarray:
-    """The service's frame mapped back onto the original: same (h, w) as the original.
+    """The service's frame mapped back onto the source: (h, w) of ``plan.crop_size``.
 
-    The frame may not be the size asked for: it is first stretched to ``target_size``, then the
-    scaled image's rectangle is cut out and resized to ``original_size``.
+    Without a crop that is the whole original. The frame may not be the size asked for: it is
+    first stretched to ``target_size``, then the scaled image's rectangle is cut out and resized
+    to the crop's size (place it at ``plan.source_box`` to lay it over the original).
+    """
+    return np.ascontiguousarray(resize(returned_canvas(returned, plan), plan.crop_size))
+
+
+def returned_canvas(returned: np.ndarray, plan: SendPlan) -> np.ndarray:
+    """The service's frame on the grid of the sent scaled image (padding cut off).
+
+    Same shape as the sent image's unpadded part, pixel for pixel: the place to compare what came
+    back with what was sent, free of our own resampling back to the original's size.
     """
     frame = resize(returned, plan.target_size)
     (ox, oy), (sw, sh) = plan.offset, plan.scaled_size
-    return np.ascontiguousarray(resize(frame[oy : oy + sh, ox : ox + sw], plan.original_size))
+    return frame[oy : oy + sh, ox : ox + sw]

@@ -10,11 +10,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from editor.client import EditResult, EditsClient, Progress
+from editor.core.color_match import COLOR_METHODS, DEFAULT_METHOD, fit_color
 from editor.core.composite import default_feather, take_variant
+from editor.core.context import CONTEXT_MODES, plan_with_context
 from editor.core.imageio import encode_png, load_image, mask_to_api_png
+from editor.core.leak import leak_stats
 from editor.core.models import ModelSpec, model_spec, parse_size
 from editor.core.request import OMIT, EditRequest, ImageInput, Omittable
-from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask, plan_for
+from editor.core.sent_view import sent_view
+from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask
 
 
 class InputError(ValueError):
@@ -39,6 +43,14 @@ class EditParams:
     composite: bool = True
     feather: int | None = None
     profile_sizes: tuple[tuple[int, int], ...] = ()
+    # "auto" | "whole" | "crop" (editor.core.context); margin: context per side, × the mask box.
+    context: str = "auto"
+    context_margin: float = 0.5
+    # Off by default so a bare EditParams keeps the old output bit for bit; front-ends turn it
+    # on for remote services (the local engines' fill has no cast).
+    color_match: bool = False
+    color_match_strength: float = 1.0
+    color_method: str | None = None  # None = editor.core.color_match.DEFAULT_METHOD
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +68,9 @@ class Variant:
     data: bytes
     mime_type: str
     revised_prompt: str | None
+    # What the service changed outside the mask: {"changed_fraction", "mean_delta"}; None
+    # without a mask (editor.core.leak).
+    leak: dict[str, float] | None = None
 
 
 @dataclass(slots=True)
@@ -90,6 +105,32 @@ def _check(params: EditParams, spec: ModelSpec) -> None:
     n = params.n or 1
     if not 1 <= n <= spec.max_n:
         raise InputError(f"Ask for 1 to {spec.max_n} variants ({n} asked).")
+    if params.context not in CONTEXT_MODES:
+        raise InputError(f"Context is one of {', '.join(CONTEXT_MODES)} ({params.context!r}).")
+    if params.color_method is not None and params.color_method not in COLOR_METHODS:
+        raise InputError(f"Colour match method is one of {', '.join(COLOR_METHODS)}.")
+    if not 0.0 <= params.color_match_strength <= 1.0:
+        raise InputError("Colour match strength is between 0 and 1.")
+
+
+def _reach(params: EditParams, size: tuple[int, int]) -> int:
+    return params.feather if params.feather is not None else default_feather(size)
+
+
+def _plan(
+    original: np.ndarray, edit: np.ndarray | None, params: EditParams, spec: ModelSpec
+) -> SendPlan:
+    height, width = original.shape[:2]
+    # Without compositing the user keeps the service's whole frame: only crop when asked to.
+    mode = "whole" if params.context == "auto" and not params.composite else params.context
+    return plan_with_context(
+        (width, height),
+        edit,
+        spec,
+        mode=mode,
+        margin=params.context_margin,
+        reach=_reach(params, (width, height)),
+    )
 
 
 def prepare_edit(original: np.ndarray, edit: np.ndarray | None, params: EditParams) -> PreparedEdit:
@@ -102,7 +143,7 @@ def prepare_edit(original: np.ndarray, edit: np.ndarray | None, params: EditPara
         raise InputError(
             f"The mask is {edit.shape[1]} × {edit.shape[0]} but the image is {width} × {height}."
         )
-    plan = plan_for((width, height), spec)
+    plan = _plan(original, edit, params, spec)
     image_png = encode_png(apply_plan(original, plan))
     mask = None
     if edit is not None:
@@ -133,18 +174,33 @@ def finish_variants(
     plan: SendPlan,
     params: EditParams,
 ) -> list[Variant]:
-    """Bring every returned frame back to the original's resolution, blended through the mask."""
+    """Bring every returned frame back to the original's resolution, blended through the mask,
+    colour-matched when asked, with its leak numbers."""
     height, width = original.shape[:2]
-    reach = params.feather if params.feather is not None else default_feather((width, height))
+    reach = _reach(params, (width, height))
     do_composite = params.composite and edit is not None
     keep = edit if edit is not None else np.zeros((height, width), np.uint8)
+    view = sent_view(original, edit, plan, reach) if edit is not None else None
     variants = []
     for index, image in enumerate(result.images):
         returned = load_image(image.data, name=f"result #{index + 1}").pixels
+        leak = color = None
+        if view is not None:
+            leak = leak_stats(view, returned, plan)
+            if do_composite and params.color_match:
+                color = fit_color(
+                    view,
+                    returned,
+                    plan,
+                    strength=params.color_match_strength,
+                    method=params.color_method or DEFAULT_METHOD,
+                )
         pixels = take_variant(
-            original, returned, plan, keep, reach=reach, composite_on=do_composite
+            original, returned, plan, keep, reach=reach, composite_on=do_composite, color=color
         )
-        variants.append(Variant(index, pixels, image.data, image.mime_type, image.revised_prompt))
+        variants.append(
+            Variant(index, pixels, image.data, image.mime_type, image.revised_prompt, leak)
+        )
     return variants
 
 

@@ -2,7 +2,8 @@
 
 ``drop`` promises more bytes than it sends and then closes the connection; ``trickle`` really
 sends slowly; ``upload_stall`` really stops reading the request body (the client's send blocks
-once the socket buffers fill).
+once the socket buffers fill). ``echo_cast`` and ``flat`` answer a valid edit in the engine's
+place (see fault_images): the sent image under a colour cast, or a flat frame.
 """
 
 from __future__ import annotations
@@ -17,10 +18,19 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from editor.server.errors import bad_request
+from editor.server.fault_images import stand_in_response
 from editor.server.testmode import RequestLog
 
 FaultKind = Literal[
-    "delay", "status", "garbage", "drop", "trickle", "redirect_loop", "upload_stall"
+    "delay",
+    "status",
+    "garbage",
+    "drop",
+    "trickle",
+    "redirect_loop",
+    "upload_stall",
+    "echo_cast",
+    "flat",
 ]
 KINDS: tuple[str, ...] = get_args(FaultKind)
 EDIT_PATHS = ("/v1/images/edits", "/v1/edits")
@@ -53,6 +63,10 @@ class Fault:
     bytes_per_chunk: int = 64  # trickle
     interval: float = 0.05  # trickle
     fraction: float = 0.5  # drop: the share of the real body sent before closing
+    gain: list[float] = field(default_factory=lambda: [1.0, 1.0, 1.0])  # echo_cast, per RGB
+    offset: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])  # echo_cast, levels
+    gamma: float = 1.0  # echo_cast: out = 255·(in/255)^gamma·gain + offset
+    color: list[int] = field(default_factory=lambda: [128, 128, 128])  # flat
 
     @classmethod
     def parse(cls, doc: object) -> Fault:
@@ -74,6 +88,10 @@ class Fault:
             raise bad_request("A status fault needs 'status'.", param="status")
         if fault.times < 1 or fault.bytes_per_chunk < 1 or not 0 <= fault.fraction < 1:
             raise bad_request("times, bytes_per_chunk ≥ 1 and 0 ≤ fraction < 1.")
+        if not all(len(v) == 3 for v in (fault.gain, fault.offset, fault.color)):
+            raise bad_request("gain, offset and color take three numbers (R, G, B).")
+        if fault.gamma <= 0:
+            raise bad_request("gamma must be positive.", param="gamma")
         fault.headers = {str(k).lower(): str(v) for k, v in fault.headers.items()}
         return fault
 
@@ -169,7 +187,12 @@ class FaultMiddleware:
             await self.log.record(
                 method=scope["method"], path=path, headers=headers_in, body=body, fault=fault.kind
             )
-        status, content_type, payload = _fault_response(fault)
+        if fault.kind in ("echo_cast", "flat"):
+            content_type_in = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1")
+            status, payload = await stand_in_response(fault, content_type_in, body)
+            content_type: str | None = "application/json"
+        else:
+            status, content_type, payload = _fault_response(fault)
         headers = [(b"content-type", content_type.encode())] if content_type else []
         if fault.kind == "redirect_loop":
             query = scope.get("query_string", b"")
