@@ -29,7 +29,7 @@ FREE_SIZE_MAX: Size = (3840, 2160)  # long edge, short edge
 # Unknown models and "the service's default" get the image at its own size, but a gateway is
 # unlikely to take a 24 MP upload gracefully: 2048 px on the long edge is a safe common ceiling.
 NATIVE_LONG_EDGE_CAP = 2048
-LOCAL_ENGINES = ("telea", "navier-stokes", "patchmatch")
+LOCAL_ENGINES = ("patchmatch", "telea", "navier-stokes")  # the local server's models, default first
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def _gpt(name: str, *, fidelity: bool = True) -> ModelSpec:
 
 
 def _local(name: str) -> ModelSpec:
-    # Our own engines: one image at its own size; n variants differ by algorithm and radius.
+    # Our own engines: one image at its own size; up to 10 variants (patch size or radius differ).
     return ModelSpec(
         name=name,
         native=True,

@@ -10,7 +10,7 @@ from editor.server import create_app
 # Never resolved: the in-process transport answers every request for this origin.
 EMBEDDED_ORIGIN = "http://local-engine"
 EMBEDDED_BASE_URL = f"{EMBEDDED_ORIGIN}/v1"
-EMBEDDED_DEFAULT_MODEL = "telea"
+EMBEDDED_DEFAULT_MODEL = "patchmatch"
 
 
 def embedded_endpoint() -> Endpoint:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -23,13 +24,17 @@ from editor.server.imaging import (
 )
 from editor.server.parsing import EditParams
 
-# Decoders, cv2.inpaint and encoders release the GIL: independent steps of one request (image and
-# mask decoding, the n variants) run side by side on this pool.
+# Decoders, cv2.inpaint, PatchMatch (a ctypes call) and encoders release the GIL: independent
+# steps of one request (image and mask decoding, the n variants) run side by side on this pool.
 _POOL = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="engine")
 
 NOTHING_TO_FILL = (
     "The local engine fills masked areas only: send a mask, or an image with transparent areas"
 )
+
+
+class Cancelled(Exception):
+    """The request was cancelled (its client is gone): the remaining variants were skipped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +50,12 @@ class EditResult:
     background: str  # what the output is: "transparent" or "opaque"
 
 
-def run_edit(params: EditParams, *, max_pixels: int) -> EditResult:
+def run_edit(
+    params: EditParams, *, max_pixels: int, cancel: threading.Event | None = None
+) -> EditResult:
+    """Decode, fill n variants, encode. Setting ``cancel`` skips the variants not yet started
+    (one fill is one uninterruptible native call) and raises Cancelled."""
+    stop = cancel or threading.Event()
     mask_job: Future[Image.Image] | None = None
     if params.mask is not None:
         mask_job = _POOL.submit(open_image, params.mask, "mask", "mask", max_pixels)
@@ -64,6 +74,8 @@ def run_edit(params: EditParams, *, max_pixels: int) -> EditResult:
         notes += f" Resized from {image.width}x{image.height} to {out_size[0]}x{out_size[1]}."
 
     def render(variant: Variant) -> tuple[bytes, bool]:
+        if stop.is_set():
+            raise Cancelled
         filled = inpaint(pixels, region, variant)
         if params.background == "opaque" or params.output_format == "jpeg":
             filled = _flatten(filled)
@@ -72,7 +84,11 @@ def run_edit(params: EditParams, *, max_pixels: int) -> EditResult:
         return encode(filled, params.output_format, params.output_compression), transparent
 
     variants = plan_variants(params.model, params.n)
+    if stop.is_set():
+        raise Cancelled
     rendered = list(_POOL.map(render, variants)) if len(variants) > 1 else [render(variants[0])]
+    if stop.is_set():
+        raise Cancelled  # nobody is waiting for the encoded images
     images = [
         EditedImage(data, v.describe() + notes)
         for v, (data, _) in zip(variants, rendered, strict=True)

@@ -1,6 +1,6 @@
-"""The offline engine: OpenCV inpainting of the masked area, one honest variant per request.
+"""The offline engines: PatchMatch and OpenCV inpainting of the masked area, honest variants.
 
-The prompt is not interpreted: this engine exists so the editor works (and can be tested)
+The prompt is not interpreted: these engines exist so the editor works (and can be tested)
 without a network or an account.
 """
 
@@ -13,18 +13,35 @@ import cv2
 import numpy as np
 
 from editor.server.imaging import Pixels
+from editor.server.patchmatch_engine import VARIANTS, PatchMatchEngine
 
-RADII = (3, 7, 15, 5, 11)  # 2 algorithms × 5 radii = 10 distinct variants, the API's max n
+RADII = (3, 7, 15, 5, 11)  # 2 OpenCV algorithms × 5 radii = 10 distinct variants, the API's max n
 
 
 class Engine(Protocol):
-    """One fill method. PatchMatch (or any other) can be added by registering another Engine."""
+    """One fill method; ``size`` is its main setting (a radius, a patch size)."""
 
-    name: str
-    label: str
+    @property
+    def name(self) -> str: ...
 
-    def fill(self, pixels: Pixels, region: Pixels, radius: int) -> Pixels:
-        """Return a copy of ``pixels`` (H×W×3) with ``region`` (H×W, 255 = fill) filled."""
+    @property
+    def label(self) -> str: ...
+
+    def fill(
+        self, pixels: Pixels, region: Pixels, size: int, flip: int | None, exclude: Pixels | None
+    ) -> Pixels:
+        """Return a copy of ``pixels`` (H×W×3) with ``region`` (H×W, 255 = fill) filled.
+
+        ``flip`` (a cv2.flip code) searches a mirrored copy; ``exclude`` (255) marks pixels not
+        to copy from. Engines that cannot use them ignore them."""
+        ...
+
+    def margin(self, size: int, box_width: int, box_height: int) -> int:
+        """Known pixels needed around a mask with this bounding box (the crop's margin)."""
+        ...
+
+    def details(self, size: int, flip: int | None) -> str:
+        """The settings, in words, for revised_prompt."""
         ...
 
 
@@ -34,43 +51,63 @@ class OpenCVEngine:
     label: str
     flag: int
 
-    def fill(self, pixels: Pixels, region: Pixels, radius: int) -> Pixels:
-        return np.asarray(cv2.inpaint(pixels, region, float(radius), self.flag))
+    def fill(
+        self, pixels: Pixels, region: Pixels, size: int, flip: int | None, exclude: Pixels | None
+    ) -> Pixels:
+        return np.asarray(cv2.inpaint(pixels, region, float(size), self.flag))
+
+    def margin(self, size: int, box_width: int, box_height: int) -> int:
+        # Both OpenCV methods read known pixels at most `radius` away from the fill front, so a
+        # few radii of context reproduce the full-frame result (tests check this).
+        return 3 * size + 4
+
+    def details(self, size: int, flip: int | None) -> str:
+        return f"radius {size} px"
 
 
-ENGINES: dict[str, Engine] = {
-    "telea": OpenCVEngine("telea", "OpenCV Telea inpainting", cv2.INPAINT_TELEA),
-    "navier-stokes": OpenCVEngine(
-        "navier-stokes", "OpenCV Navier–Stokes inpainting", cv2.INPAINT_NS
-    ),
-}
-DEFAULT_MODEL = "telea"
+PATCHMATCH = PatchMatchEngine()
+TELEA = OpenCVEngine("telea", "OpenCV Telea inpainting", cv2.INPAINT_TELEA)
+NAVIER_STOKES = OpenCVEngine("navier-stokes", "OpenCV Navier–Stokes inpainting", cv2.INPAINT_NS)
+# The order GET /v1/models lists them in.
+ENGINES: dict[str, Engine] = {e.name: e for e in (PATCHMATCH, TELEA, NAVIER_STOKES)}
+DEFAULT_MODEL = PATCHMATCH.name
+_OPENCV: tuple[Engine, ...] = (TELEA, NAVIER_STOKES)
 
 
 @dataclass(frozen=True, slots=True)
 class Variant:
     engine: Engine
-    radius: int
+    size: int  # radius (OpenCV) or patch size (PatchMatch), px
+    flip: int | None = None  # PatchMatch: search a mirrored crop (another random pass)
 
     def describe(self) -> str:
         return (
             f"Local engine (offline): filled the masked area with {self.engine.label}, "
-            f"radius {self.radius} px. The prompt is not interpreted."
+            f"{self.engine.details(self.size, self.flip)}. The prompt is not interpreted."
         )
 
 
 def plan_variants(model: str, n: int) -> list[Variant]:
-    """Variant i: the requested engine first, then the others, for each radius in turn."""
-    order = [ENGINES[model], *(e for name, e in ENGINES.items() if name != model)]
-    combos = [Variant(engine, radius) for radius in RADII for engine in order]
+    """n distinct variants (n ≤ 10) of the requested engine's family.
+
+    PatchMatch: patch sizes 3 and 5, the same searched on mirrored crops, then patch size 7.
+    OpenCV: the requested method first, then the other, for each radius in turn.
+    """
+    engine = ENGINES[model]
+    if engine is PATCHMATCH:
+        combos = [Variant(engine, size, flip) for size, flip in VARIANTS]
+    else:
+        order = [engine, *(e for e in _OPENCV if e is not engine)]
+        combos = [Variant(e, radius) for radius in RADII for e in order]
     return [combos[i % len(combos)] for i in range(n)]
 
 
-def crop_box(region: Pixels, margin: int) -> tuple[int, int, int, int] | None:
-    """(x0, y0, x1, y1) around the region plus ``margin``, clipped to the frame."""
+def crop_box(region: Pixels, engine: Engine, size: int) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) around the region plus the engine's margin, clipped to the frame."""
     x, y, w, h = cv2.boundingRect(region)
     if w == 0 or h == 0:
         return None
+    margin = engine.margin(size, w, h)
     rows, cols = region.shape[:2]
     return (
         max(0, x - margin),
@@ -80,22 +117,24 @@ def crop_box(region: Pixels, margin: int) -> tuple[int, int, int, int] | None:
     )
 
 
-def margin_for(radius: int) -> int:
-    # Both OpenCV methods read known pixels at most `radius` away from the fill front, so a few
-    # radii of context reproduce the full-frame result (tests check this).
-    return 3 * radius + 4
-
-
 def inpaint(pixels: Pixels, region: Pixels, variant: Variant) -> Pixels:
-    """Fill ``region`` (255 = fill) of RGB/RGBA ``pixels``, working only on the region's crop."""
-    box = crop_box(region, margin_for(variant.radius))
+    """Fill ``region`` (255 = fill) of RGB/RGBA ``pixels``, working only on the region's crop.
+
+    Pixels outside the region are returned exactly as given."""
+    box = crop_box(region, variant.engine, variant.size)
     out = pixels.copy()
     if box is None:
         return out
     x0, y0, x1, y1 = box
-    crop_region = region[y0:y1, x0:x1]
+    crop_region = np.ascontiguousarray(region[y0:y1, x0:x1])
     colour = np.ascontiguousarray(pixels[y0:y1, x0:x1, :3])
-    filled = variant.engine.fill(colour, crop_region, variant.radius)
+    exclude = None
+    if pixels.shape[2] == 4:
+        # Fully transparent pixels have no meaningful colour: never copy texture from them.
+        hidden = (pixels[y0:y1, x0:x1, 3] == 0) & (crop_region == 0)
+        if hidden.any():
+            exclude = np.where(hidden, np.uint8(255), np.uint8(0))
+    filled = variant.engine.fill(colour, crop_region, variant.size, variant.flip, exclude)
     selected = crop_region > 0
     out[y0:y1, x0:x1, :3][selected] = filled[selected]
     if pixels.shape[2] == 4:

@@ -6,19 +6,21 @@ import base64
 import json
 import re
 import secrets
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from editor.server.config import ServerConfig, get_config
-from editor.server.editing import EditResult, run_edit
+from editor.server.editing import Cancelled, EditResult, run_edit
 from editor.server.engines import DEFAULT_MODEL, ENGINES
 from editor.server.errors import ApiError, bad_request, too_large
 from editor.server.imaging import mime_for
@@ -88,7 +90,12 @@ async def create_edit(request: Request) -> Response:
         raw, models=ENGINES, default_model=DEFAULT_MODEL, resolve=_resolver(request, config)
     )
     # Decoding, inpainting and encoding are CPU work: keep the event loop free.
-    result = await anyio.to_thread.run_sync(partial(run_edit, params, max_pixels=config.max_pixels))
+    cancel = threading.Event()
+    job = partial(run_edit, params, max_pixels=config.max_pixels, cancel=cancel)
+    try:
+        result = await _in_worker(request, job, cancel)
+    except Cancelled:
+        return Response(status_code=499)
     created = int(time.time())
     if params.stream:
         return StreamingResponse(_events(params, result, created), media_type="text/event-stream")
@@ -115,6 +122,37 @@ async def create_edit(request: Request) -> Response:
             "background": result.background,
         }
     )
+
+
+async def _in_worker(
+    request: Request, job: Callable[[], EditResult], cancel: threading.Event
+) -> EditResult:
+    """Run ``job`` in a worker thread; a client that disconnects, or a caller that cancels this
+    coroutine (the in-process client), sets ``cancel`` so the job skips its remaining variants.
+
+    A fill already running is one native call and finishes in the background."""
+
+    async def watch_disconnect() -> None:
+        while not cancel.is_set():
+            if await request.is_disconnected():
+                cancel.set()
+                return
+            await anyio.sleep(0.1)
+
+    outcome: EditResult | Exception
+    try:
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(watch_disconnect)
+            try:
+                outcome = await anyio.to_thread.run_sync(job, abandon_on_cancel=True)
+            except Exception as exc:  # raised below, outside the group: not as an ExceptionGroup
+                outcome = exc
+            tasks.cancel_scope.cancel()
+    finally:
+        cancel.set()  # done, failed or cancelled: the job has nothing left to do for anyone
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
 async def _events(params: EditParams, result: EditResult, created: int) -> AsyncIterator[bytes]:

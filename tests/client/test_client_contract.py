@@ -229,4 +229,4 @@ async def test_progress_phases(server: Any) -> None:
 
 async def test_list_models(server: Any) -> None:
     async with EditsClient(endpoint_for(server)) as client:
-        assert await client.list_models() == ["telea", "navier-stokes"]
+        assert await client.list_models() == ["patchmatch", "telea", "navier-stokes"]

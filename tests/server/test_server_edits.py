@@ -223,7 +223,7 @@ def test_models_and_health(server: ServerThread) -> None:
     models = httpx.get(server.base_url + "/models").json()
     assert models["object"] == "list"
     ids = [m["id"] for m in models["data"]]
-    assert ids == ["telea", "navier-stokes"]
+    assert ids == ["patchmatch", "telea", "navier-stokes"]
     assert all(m["object"] == "model" and m["owned_by"] == "local" for m in models["data"])
     health = httpx.get(server.origin + "/health")
     assert health.status_code == 200 and health.json() == {"status": "ok"}

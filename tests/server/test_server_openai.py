@@ -107,7 +107,7 @@ def test_openai_sdk_with_token() -> None:
         with pytest.raises(openai.AuthenticationError):
             wrong.models.list()
         right = openai.OpenAI(base_url=guarded.base_url, api_key="sk-local", max_retries=0)
-        assert [m.id for m in right.models.list()] == ["telea", "navier-stokes"]
+        assert [m.id for m in right.models.list()] == ["patchmatch", "telea", "navier-stokes"]
 
 
 def test_openai_sdk_stream(server: ServerThread, files: tuple[Path, Path]) -> None:

@@ -17,4 +17,3 @@ def test_a_single_result_over_budget_is_still_served() -> None:
     store = ResultStore(max_bytes=10)
     name = store.put(bytes(50), "image/png", "png")
     assert store.get(name) is not None
-
