@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt", required=True, help="what to change")
     p.add_argument("-n", type=int, default=1, help="number of variants (0 is sent as 1)")
     p.add_argument("--out", default="results", help="folder for the results (default: results)")
-    p.add_argument("--model", help="model name (default: telea locally, gpt-image-1 remotely)")
+    p.add_argument("--model", help="model name (default: patchmatch locally, gpt-image-1 remotely)")
     p.add_argument("--size", help="WIDTHxHEIGHT or auto (default: chosen from the model table)")
     p.add_argument("--quality", help="low / medium / high / auto / standard")
     wm = p.add_mutually_exclusive_group()
@@ -70,6 +70,31 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         help="blend reach past the mask edge in px (default 1%% of the shorter side)",
     )
+    p.add_argument(
+        "--context",
+        choices=["auto", "whole", "crop"],
+        default="auto",
+        help="send the whole frame, or only the mask's area with some context at the model's "
+        "best size (auto: crop when that sends the masked area sharper; default)",
+    )
+    p.add_argument(
+        "--context-margin",
+        type=float,
+        default=0.5,
+        help="context on each side of the mask's box, as a fraction of its size (default 0.5)",
+    )
+    p.add_argument(
+        "--color-match",
+        choices=["on", "off"],
+        help="match the variant's colour and tone to the original around the mask "
+        "(default: on for --endpoint, off for the local engine)",
+    )
+    p.add_argument(
+        "--color-strength",
+        type=float,
+        default=1.0,
+        help="how much of the colour correction to apply, 0..1 (default 1)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress line")
     return p
 
@@ -103,6 +128,15 @@ def _params(options: argparse.Namespace, default_model: str) -> EditParams:
         input_fidelity=options.input_fidelity,
         composite=not options.no_composite,
         feather=options.feather,
+        context=options.context,
+        context_margin=options.context_margin,
+        # The embedded engine only fills the mask: its output has no cast to correct.
+        color_match=(
+            options.color_match == "on"
+            if options.color_match is not None
+            else bool(options.endpoint)
+        ),
+        color_match_strength=options.color_strength,
     )
 
 

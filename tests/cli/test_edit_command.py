@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 from PIL import Image
@@ -71,7 +72,7 @@ def test_edit_writes_composited_variants_and_sidecar(tmp_path: Path, capsys) -> 
     assert sidecar["params"]["n"] == 3
     assert len(sidecar["variants"]) == 3
     assert all(
-        "Telea" in v["revised_prompt"] or "Navier" in v["revised_prompt"]
+        any(name in v["revised_prompt"] for name in ("PatchMatch", "Telea", "Navier"))
         for v in sidecar["variants"]
     )
     assert sidecar["timings"]["total_s"] > 0
@@ -213,3 +214,61 @@ def test_version_flag(capsys) -> None:
         main(["--version"])
     assert exc.value.code == 0
     assert capsys.readouterr().out.startswith("inpaint-editor ")
+
+
+def _sidecar(folder: Path) -> dict:
+    (path,) = folder.glob("*.json")
+    return json.loads(path.read_text())
+
+
+def test_context_and_color_flags_reach_the_sidecar(tmp_path: Path) -> None:
+    base = [str(SAMPLE), "--mask", str(SAMPLE_MASK), "--prompt", "x", "-n", "2"]
+    assert main(["edit", *base, "--out", str(tmp_path / "a")]) == 0
+    default = _sidecar(tmp_path / "a")
+    # The embedded engine: auto context, colour match off by default; its fill leaks nothing.
+    assert default["params"]["context"] == "auto"
+    assert default["params"]["color_match"] is False
+    assert [v["leak"] for v in default["variants"]] == [
+        {"changed_fraction": 0.0, "mean_delta": 0.0}
+    ] * 2
+    args = ["--context", "crop", "--color-match", "on", "--color-strength", "0.5"]
+    assert main(["edit", *base, *args, "--out", str(tmp_path / "b")]) == 0
+    chosen = _sidecar(tmp_path / "b")
+    assert chosen["params"]["context"] == "crop"
+    assert chosen["params"]["color_match"] is True
+    assert chosen["params"]["color_match_strength"] == 0.5
+    x0, y0, x1, y1 = chosen["sent"]["crop"]
+    assert chosen["sent"]["sent_size"] == [x1 - x0, y1 - y0]  # native engine: the crop as is
+    assert chosen["sent"]["original_size"] == [600, 400]
+    (png,) = [p for p in (tmp_path / "b").glob("*-v1.png")]
+    assert np.asarray(Image.open(png)).shape == (400, 600, 3)
+
+
+def test_remote_defaults_to_color_match_and_whole_keeps_the_frame(
+    server, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-cli")
+    httpx.post(
+        f"{server.origin}/_test/faults", json={"kind": "echo_cast", "times": 2}
+    ).raise_for_status()
+    base = [
+        str(SAMPLE),
+        "--mask",
+        str(SAMPLE_MASK),
+        "--prompt",
+        "x",
+        "--endpoint",
+        server.base_url,
+        "--model",
+        "gpt-image-1",
+    ]
+    assert main(["edit", *base, "--out", str(tmp_path / "a")]) == 0
+    remote = _sidecar(tmp_path / "a")
+    assert remote["params"]["color_match"] is True
+    assert remote["params"]["context"] == "auto"
+    assert set(remote["variants"][0]["leak"]) == {"changed_fraction", "mean_delta"}
+    args = ["--context", "whole", "--color-match", "off"]
+    assert main(["edit", *base, *args, "--out", str(tmp_path / "b")]) == 0
+    whole = _sidecar(tmp_path / "b")
+    assert whole["params"]["color_match"] is False and whole["params"]["context"] == "whole"
+    assert whole["sent"]["crop"] is None and whole["sent"]["sent_size"] == [1536, 1024]
