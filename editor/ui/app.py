@@ -1,0 +1,107 @@
+"""``run_app``: the QApplication, the qasync event loop and the main window.
+
+PySide6 is imported before qasync so qasync binds to it (it picks the first Qt binding it finds).
+Jobs are asyncio tasks on the Qt event loop; nothing blocks the UI thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+import qasync  # isort: skip  # after PySide6, see above
+from editor import __version__
+from editor.ui.icons import app_icon
+
+__all__ = ["apply_theme", "make_application", "run_app"]
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    c = QPalette.ColorRole
+    window, base, text = QColor(45, 45, 48), QColor(32, 32, 34), QColor(230, 230, 232)
+    for role, color in (
+        (c.Window, window),
+        (c.WindowText, text),
+        (c.Base, base),
+        (c.AlternateBase, QColor(52, 52, 56)),
+        (c.ToolTipBase, QColor(60, 60, 64)),
+        (c.ToolTipText, text),
+        (c.PlaceholderText, QColor(150, 150, 156)),
+        (c.Text, text),
+        (c.Button, QColor(58, 58, 62)),
+        (c.ButtonText, text),
+        (c.BrightText, QColor(255, 90, 90)),
+        (c.Highlight, QColor(66, 133, 220)),
+        (c.HighlightedText, QColor(255, 255, 255)),
+        (c.Link, QColor(110, 170, 255)),
+        (c.Mid, QColor(80, 80, 86)),
+        (c.Dark, QColor(24, 24, 26)),
+        (c.Light, QColor(75, 75, 80)),
+    ):
+        p.setColor(role, color)
+    disabled = QColor(120, 120, 126)
+    for role in (c.WindowText, c.Text, c.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return p
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion, light or dark as the system is (INPAINT_EDITOR_THEME=dark|light overrides)."""
+    app.setStyle("Fusion")
+    wanted = os.environ.get("INPAINT_EDITOR_THEME", "").lower()
+    dark = wanted == "dark" or (
+        wanted != "light" and QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    )
+    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+
+
+def make_application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    QCoreApplication.setOrganizationName("Inpaint Editor")
+    QCoreApplication.setApplicationName("Inpaint Editor")
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName("inpaint-editor")
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _s: apply_theme(app))
+    # The window decides when to end (after jobs are cancelled), not Qt's last-window rule.
+    app.setQuitOnLastWindowClosed(False)
+    return app
+
+
+def run_app(
+    image_path: str | None = None, *, mask: str | None = None, prompt: str | None = None
+) -> int:
+    """Open the window (with an image, mask and prompt if given) and run until it closes."""
+    from editor.ui.main_window import MainWindow
+
+    app = make_application()
+
+    async def main() -> int:
+        window = MainWindow()
+        closed = asyncio.Event()
+        window.closed.connect(closed.set)
+        window.show()
+        if prompt:
+            window.prompt_panel.set_prompt(prompt)
+        if image_path:
+            await window.files.open_path(image_path, mask=mask)
+        window.prompt_panel.focus_prompt()
+        await closed.wait()
+        await window.jobs.aclose()
+        return 0
+
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        try:
+            return runner.run(main())
+        except RuntimeError as exc:
+            # Qt's loop ended under us (display lost, session ending): not a crash to show.
+            print(f"inpaint-editor: the window was closed from outside ({exc})", file=sys.stderr)
+            return 1

@@ -1,0 +1,112 @@
+"""One undo timeline for the window: mask steps and image replacements ("Use as base"), in order.
+
+The mask keeps its own undo records (:class:`~editor.core.mask_document.MaskDocument`); this
+only remembers *which kind* of step came when, plus the pixels an image step swapped, so Ctrl+Z
+walks back through both in the order the user made them. Qt-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from editor.core.mask_document import MaskDocument
+
+__all__ = ["EditHistory", "ImageStep"]
+
+_MAX_IMAGE_STEPS = 20  # full-size images are big; keep a bounded number of them
+
+
+@dataclass(frozen=True, slots=True)
+class ImageStep:
+    before: np.ndarray
+    after: np.ndarray
+    label: str
+
+
+_Entry = ImageStep | None  # None = one mask step, replayed by the document itself
+
+
+class EditHistory:
+    """Follows a document's pushes and owns image steps; ``set_image`` applies image steps."""
+
+    def __init__(self, set_image: Callable[[np.ndarray], None]) -> None:
+        self._set_image = set_image
+        self._doc: MaskDocument | None = None
+        self._undo: list[_Entry] = []
+        self._redo: list[_Entry] = []
+        self._replaying = False
+        self.on_change: Callable[[], None] = lambda: None
+
+    def attach(self, doc: MaskDocument | None) -> None:
+        """Follow ``doc`` from now on and forget everything before (a new image was opened)."""
+        if self._doc is not None:
+            self._doc.undo_state_changed.disconnect(self._on_doc_state)
+        self._doc = doc
+        self._undo.clear()
+        self._redo.clear()
+        if doc is not None:
+            doc.undo_state_changed.connect(self._on_doc_state)
+        self.on_change()
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def push_image(self, before: np.ndarray, after: np.ndarray, label: str) -> None:
+        self._undo.append(ImageStep(before, after, label))
+        self._redo.clear()
+        steps = [i for i, e in enumerate(self._undo) if e is not None]
+        if len(steps) > _MAX_IMAGE_STEPS:
+            # Dropping an image step means nothing before it can be undone consistently.
+            del self._undo[: steps[0] + 1]
+        self.on_change()
+
+    def undo(self) -> str | None:
+        """Undo the newest step; returns its label ("mask" for mask steps), None if none."""
+        if not self._undo:
+            return None
+        entry = self._undo.pop()
+        self._redo.append(entry)
+        self._replay(entry, undo=True)
+        return "mask" if entry is None else entry.label
+
+    def redo(self) -> str | None:
+        if not self._redo:
+            return None
+        entry = self._redo.pop()
+        self._undo.append(entry)
+        self._replay(entry, undo=False)
+        return "mask" if entry is None else entry.label
+
+    def _replay(self, entry: _Entry, *, undo: bool) -> None:
+        self._replaying = True
+        try:
+            if entry is None:
+                if self._doc is not None and undo:
+                    self._doc.undo()
+                elif self._doc is not None:
+                    self._doc.redo()
+            else:
+                self._set_image(entry.before if undo else entry.after)
+        finally:
+            self._replaying = False
+        self.on_change()
+
+    def _on_doc_state(self) -> None:
+        if self._replaying or self._doc is None:
+            return
+        # Not our own undo/redo: the document recorded a new step (or cleared its history).
+        if self._doc.can_undo and not self._doc.can_redo:
+            self._undo.append(None)
+            self._redo.clear()
+        elif not self._doc.can_undo and not self._doc.can_redo:
+            self._undo = [e for e in self._undo if e is not None]
+            self._redo = [e for e in self._redo if e is not None]
+        self.on_change()

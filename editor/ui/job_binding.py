@@ -1,0 +1,107 @@
+"""Generate, and the job queue bound to the jobs panel and the gallery.
+
+Generate takes a snapshot — the image array (never written in place), a copy of the mask and the
+parameters — so painting on, or replacing, the image while a job runs changes nothing for it,
+and Retry re-sends exactly the same.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from editor.core.models import model_spec
+from editor.core.request import OMIT
+from editor.pipeline.jobs import Job, JobInput, JobState
+from editor.ui.jobs_panel import format_elapsed, job_title
+
+if TYPE_CHECKING:
+    from editor.ui.main_window import MainWindow
+
+__all__ = ["JobBinding", "describe_params"]
+
+
+def describe_params(job: Job) -> str:
+    p = job.params
+    parts = [f"model {p.model or 'default'}", f"n {p.n or 1}"]
+    if p.size:
+        parts.append(f"size {p.size}")
+    if p.quality:
+        parts.append(f"quality {p.quality}")
+    if p.watermark is not OMIT:
+        parts.append(f"watermark {'on' if p.watermark else 'off'}")
+    if job.input.profile:
+        parts.append(job.input.profile)
+    return ", ".join(parts)
+
+
+class JobBinding:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        queue = window.jobs
+        queue.added.connect(self._on_added)
+        queue.changed.connect(self._on_changed)
+        queue.finished.connect(self._on_finished)
+        window.jobs_panel.cancel_requested.connect(queue.cancel)
+        window.jobs_panel.retry_requested.connect(self.retry)
+        window.gallery.variant_selected.connect(window.show_variant)
+        window.gallery.variant_activated.connect(self._activated)
+
+    def generate(self) -> Job | None:
+        w = self.window
+        if w.image is None or w.document is None:
+            w.show_message(
+                "Open an image first (Ctrl+O), paint where it should change, then generate."
+            )
+            return None
+        panel = w.prompt_panel
+        profile = panel.profile()
+        problem = profile.problem()
+        if problem:
+            w.show_message(problem)
+            return None
+        params = panel.params()
+        if not params.prompt:
+            w.show_message("Type a prompt first: the service needs words describing the change.")
+            panel.focus_prompt()
+            return None
+        mask = None if w.document.is_empty() else w.document.edit.copy()
+        if mask is None and model_spec(params.model).local:
+            w.show_message(
+                "Paint the area to change first: the local engine only fills the masked area."
+            )
+            return None
+        snapshot = JobInput(w.image, mask, params, profile.make_client, profile.name)
+        w.message_banner.hide()
+        panel.remember_prompt()
+        return w.jobs.submit(snapshot)
+
+    def retry(self, job_id: str) -> Job:
+        return self.window.jobs.retry(job_id)
+
+    def _on_added(self, job: Job) -> None:
+        tooltip = f"{job.params.prompt}\n{describe_params(job)}"
+        self.window.gallery.add_job(job.id, job_title(job), tooltip)
+        self.window.gallery.set_job_status(job.id, job.status)
+
+    def _on_changed(self, job: Job) -> None:
+        self.window.gallery.set_job_status(job.id, job.status)
+
+    def _on_finished(self, job: Job) -> None:
+        w = self.window
+        took = format_elapsed(job.elapsed())
+        if job.state is JobState.SUCCEEDED:
+            for v in job.variants:
+                tip = f"{job.params.prompt}\n{describe_params(job)}"
+                if v.revised_prompt:
+                    tip += f"\nRevised prompt: {v.revised_prompt}"
+                w.gallery.add_variant(job.id, v.index, v.pixels, tip)
+            w.gallery.set_job_status(job.id, f"{job.status} · {took}")
+            w.statusBar().showMessage(f"Job {job.id} finished: {job.status} in {took}", 6000)
+        else:  # nothing to show; the jobs list keeps the row with the reason and Retry
+            w.gallery.remove_job(job.id)
+            if job.state is JobState.FAILED:
+                w.statusBar().showMessage(f"Job {job.id} failed — see the Jobs list", 6000)
+
+    def _activated(self, job_id: str, index: int) -> None:
+        self.window.show_variant(job_id, index)
+        self.window.set_compare(True)
