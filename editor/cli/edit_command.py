@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
         default=1.0,
         help="how much of the colour correction to apply, 0..1 (default 1)",
     )
+    p.add_argument(
+        "--strip-metadata",
+        action="store_true",
+        help="save pixels only: no ICC profile, EXIF, DPI or provenance text",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress line")
     return p
 
@@ -160,6 +165,7 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
         outcome,
         endpoint=options.endpoint or "local engine (in-process)",
         total_s=time.perf_counter() - started,
+        strip_metadata=options.strip_metadata,
     )
     for path in paths:
         print(path)

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from editor.core.atomic import atomic_write_bytes
-from editor.core.imageio import encode_png
+from editor.core.faithful_save import Provenance, encode_for_save, read_metadata
 from editor.pipeline import EditOutcome, EditParams
 
 
@@ -32,8 +32,12 @@ def write_outcome(
     *,
     endpoint: str,
     total_s: float,
+    strip_metadata: bool = False,
 ) -> list[Path]:
-    """Write every variant (PNG, full resolution) and one sidecar; return the written paths."""
+    """Write every variant (PNG, full resolution) and one sidecar; return the written paths.
+
+    Variants carry the original's ICC/EXIF/DPI and provenance unless ``strip_metadata``.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     stem = f"{image_path.stem}-{stamp}"
@@ -43,9 +47,18 @@ def write_outcome(
         stem = f"{image_path.stem}-{stamp}-{counter}"
     written: list[Path] = []
     variants_meta = []
+    metadata = read_metadata(image_path)
+    provenance = Provenance(
+        prompt=params.prompt,
+        model=params.model,
+        endpoint_host=urlsplit(endpoint).hostname or endpoint,
+    )
     for variant in outcome.variants:
         path = out_dir / f"{stem}-v{variant.index + 1}.png"
-        atomic_write_bytes(path, encode_png(variant.pixels, compress_level=3))
+        data = encode_for_save(
+            variant.pixels, "png", metadata=metadata, provenance=provenance, strip=strip_metadata
+        )
+        atomic_write_bytes(path, data)
         written.append(path)
         meta: dict[str, object] = {"file": path.name, "revised_prompt": variant.revised_prompt}
         if variant.leak is not None:

@@ -181,7 +181,26 @@ def test_remote_endpoint_round_trip(server, tmp_path: Path, monkeypatch) -> None
         ]
     )
     assert code == 0
-    assert len(list(tmp_path.glob("*.png"))) == 1
+    (png,) = tmp_path.glob("*.png")
+    provenance = Image.open(png).text
+    assert provenance["inpaint-editor:prompt"] == "remove the spoon"
+    assert provenance["inpaint-editor:endpoint"] == "127.0.0.1"
+    for written in tmp_path.iterdir():
+        assert b"sk-test-SECRET-cli" not in written.read_bytes(), written.name
+    requests = httpx.get(f"{server.origin}/_test/requests").json()
+    assert requests[-1]["authorization"] == "bearer"
+
+
+def test_strip_metadata_saves_pixels_only(tmp_path: Path) -> None:
+    code = main(
+        [
+            "edit", str(SAMPLE), "--mask", str(SAMPLE_MASK), "--prompt", "remove the spoon",
+            "--model", "telea", "--strip-metadata", "--out", str(tmp_path),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    (png,) = tmp_path.glob("*.png")
+    assert not Image.open(png).text
 
 
 @pytest.mark.slow
