@@ -203,7 +203,7 @@ def variants_and_cancel() -> None:
     )
 
 
-def telea_latency() -> None:
+def telea_inputs() -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
     yy, xx = np.mgrid[0:HEIGHT, 0:WIDTH]
     rgb = np.stack([xx * 255 // WIDTH, yy * 255 // HEIGHT, (xx + yy) % 256], -1).astype(np.uint8)
@@ -211,11 +211,17 @@ def telea_latency() -> None:
     rgb = np.asarray(cv2.GaussianBlur(noisy, (5, 5), 0), dtype=np.uint8)
     region = np.zeros((HEIGHT, WIDTH), np.uint8)
     cv2.ellipse(region, (700, 500), (220, 130), 0, 0, 360, 255, -1)
-    print(f"== Telea: {WIDTH}x{HEIGHT}, mask {100 * (region > 0).mean():.1f} %, median of {RUNS}")
-    raw = best(lambda: cv2.inpaint(rgb, region, 3.0, cv2.INPAINT_TELEA))
-    crop = best(lambda: inpaint(rgb, region, Variant(TELEA, 3)))
+    return rgb, region
+
+
+def measure_telea(rgb: np.ndarray, region: np.ndarray, runs: int = RUNS) -> dict[str, float]:
+    """Median ms of: raw cv2.inpaint on the full frame (the peer), the engine's inpaint (crop),
+    run_edit (decode + fill + encode) and one HTTP request to a ServerThread (multipart in,
+    b64 PNG out)."""
+    raw = best(lambda: cv2.inpaint(rgb, region, 3.0, cv2.INPAINT_TELEA), runs)
+    crop = best(lambda: inpaint(rgb, region, Variant(TELEA, 3)), runs)
     params = params_for(rgb, region, "telea", 1)
-    whole = best(lambda: run_edit(params, max_pixels=100_000_000))
+    whole = best(lambda: run_edit(params, max_pixels=100_000_000), runs)
     assert params.mask is not None
     with ServerThread() as server, httpx.Client(timeout=60) as http:
         files = [
@@ -231,7 +237,24 @@ def telea_latency() -> None:
             )
             r.raise_for_status()
 
-        http_ms = best(request)
+        http_ms = best(request, runs)
+    return {"raw_ms": raw, "engine_ms": crop, "run_edit_ms": whole, "http_ms": http_ms}
+
+
+def measure_patchmatch_vs_telea(runs: int = 3) -> dict[str, float]:
+    """Median ms of the default PatchMatch fill (p=3, the engine's context crop) and of the
+    engine's Telea, on 1536x1024 wood with a 6 % mask."""
+    rgb, region = wood(HEIGHT, WIDTH, 3), ellipse(HEIGHT, WIDTH)
+    pm = best(partial(patchmatch_at, rgb, region, DEFAULT_PATCH_SIZE, CONTEXT_FACTOR), runs)
+    telea = best(partial(inpaint, rgb, region, Variant(TELEA, 3)), runs)
+    return {"patchmatch_ms": pm, "telea_ms": telea}
+
+
+def telea_latency() -> None:
+    rgb, region = telea_inputs()
+    print(f"== Telea: {WIDTH}x{HEIGHT}, mask {100 * (region > 0).mean():.1f} %, median of {RUNS}")
+    f = measure_telea(rgb, region)
+    raw, crop, whole, http_ms = f["raw_ms"], f["engine_ms"], f["run_edit_ms"], f["http_ms"]
     print(f"raw cv2.inpaint full frame (Telea r=3): {raw:7.1f} ms")
     print(f"engine inpaint (crop):                  {crop:7.1f} ms  ({crop / raw:.2f}x raw)")
     for radius in (7, 15):
