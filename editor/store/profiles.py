@@ -267,7 +267,7 @@ def builtin_profiles() -> tuple[Profile, ...]:
             name="Local engine",
             base_url=EMBEDDED_BASE_URL,
             kind="local",
-            default_model="telea",
+            default_model="patchmatch",  # editor.pipeline.embedded.EMBEDDED_DEFAULT_MODEL
             timeout=300.0,
             max_retries=0,
         ),
@@ -277,6 +277,7 @@ def builtin_profiles() -> tuple[Profile, ...]:
             base_url=OPENAI_BASE_URL,
             kind="openai",
             default_model="gpt-image-1",
+            color_match=True,  # remote services drift in colour; the local fill does not
         ),
     )
 

@@ -83,6 +83,9 @@ def build_actions(w: MainWindow) -> WindowActions:
     save_as = act(f, "Save As…", w.files.save_as, ["Ctrl+S", "Ctrl+Shift+S"], image=True)
     copy = act(f, "Copy Image", w.files.copy, QKeySequence.StandardKey.Copy, image=True)
     f.addSeparator()
+    act(f, "Open Session…", lambda: _open_sessions(w), "Ctrl+Shift+O")
+    act(f, "Save Session As…", lambda: _rename_session(w), image=True)
+    f.addSeparator()
     act(f, "Quit", w.close, QKeySequence.StandardKey.Quit)
 
     e = bar.addMenu("&Edit")
@@ -90,6 +93,8 @@ def build_actions(w: MainWindow) -> WindowActions:
     redo = act(e, "Redo", w.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
     e.addSeparator()
     use_as_base = act(e, "Use Variant as Base", w.use_as_base, "Ctrl+B")
+    e.addSeparator()
+    act(e, "Settings…", lambda: _show_settings(w), "Ctrl+,")
 
     m = bar.addMenu("&Mask")
     c = w.canvas
@@ -134,6 +139,7 @@ def build_actions(w: MainWindow) -> WindowActions:
 
     h = bar.addMenu("&Help")
     act(h, "Keyboard Shortcuts", lambda: _show_shortcuts(w), QKeySequence.StandardKey.HelpContents)
+    act(h, "Open Log Folder", _open_log_folder)
     act(h, "About Inpaint Editor", lambda: _show_about(w))
 
     w.mask_toolbar.addSeparator()
@@ -214,3 +220,32 @@ def _show_about(w: MainWindow) -> None:
     from editor.ui.shortcuts_dialog import show_about
 
     show_about(w)
+
+
+def _open_sessions(w: MainWindow) -> None:
+    from editor.ui.session_dialog import SessionsDialog
+
+    SessionsDialog(w).open()
+
+
+def _rename_session(w: MainWindow) -> None:
+    from editor.ui.session_dialog import rename_session
+
+    rename_session(w)
+
+
+def _show_settings(w: MainWindow) -> None:
+    from editor.ui.settings_dialog import SettingsDialog
+
+    SettingsDialog(w).open()
+
+
+def _open_log_folder() -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    from editor.logs import log_dir
+
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -7,10 +7,11 @@ Jobs are asyncio tasks on the Qt event loop; nothing blocks the UI thread.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -51,10 +52,11 @@ def _dark_palette() -> QPalette:
     return p
 
 
-def apply_theme(app: QApplication) -> None:
-    """Fusion, light or dark as the system is (INPAINT_EDITOR_THEME=dark|light overrides)."""
+def apply_theme(app: QApplication, theme: str | None = None) -> None:
+    """Fusion, light or dark as the system is; ``theme`` (the Settings choice, "system" | "light"
+    | "dark") or INPAINT_EDITOR_THEME=dark|light overrides."""
     app.setStyle("Fusion")
-    wanted = os.environ.get("INPAINT_EDITOR_THEME", "").lower()
+    wanted = os.environ.get("INPAINT_EDITOR_THEME", "").lower() or (theme or "").lower()
     dark = wanted == "dark" or (
         wanted != "light" and QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
     )
@@ -69,19 +71,35 @@ def make_application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName("inpaint-editor")
     app.setWindowIcon(app_icon())
-    apply_theme(app)
-    QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _s: apply_theme(app))
+    from editor.ui.prefs import UiPrefs
+
+    apply_theme(app, UiPrefs(QSettings()).theme)
+    QGuiApplication.styleHints().colorSchemeChanged.connect(
+        lambda _s: apply_theme(app, UiPrefs(QSettings()).theme)
+    )
     # The window decides when to end (after jobs are cancelled), not Qt's last-window rule.
     app.setQuitOnLastWindowClosed(False)
     return app
 
 
+AUTOSUBMIT_ENV = "INPAINT_EDITOR_AUTOSUBMIT"
+"""Test and automation hook: ``=1`` presses Generate once after the image given on the command
+line has opened (used by the crash-restore test, which kills the app while variants arrive)."""
+
+
 def run_app(
     image_path: str | None = None, *, mask: str | None = None, prompt: str | None = None
 ) -> int:
-    """Open the window (with an image, mask and prompt if given) and run until it closes."""
-    from editor.ui.main_window import MainWindow
+    """Open the window (with an image, mask and prompt if given) and run until it closes.
 
+    At start it offers to restore a session left open by an app that died (kill -9, crash).
+    """
+    from editor.logs import setup_logging
+    from editor.ui.main_window import MainWindow
+    from editor.ui.session_restore import offer_restore
+
+    log_file = setup_logging()
+    logging.getLogger(__name__).info("Inpaint Editor %s starting (log %s)", __version__, log_file)
     app = make_application()
 
     async def main() -> int:
@@ -89,13 +107,17 @@ def run_app(
         closed = asyncio.Event()
         window.closed.connect(closed.set)
         window.show()
+        window.restore_offer = offer_restore(window)
         if prompt:
             window.prompt_panel.set_prompt(prompt)
         if image_path:
-            await window.files.open_path(image_path, mask=mask)
+            opened = await window.files.open_path(image_path, mask=mask)
+            if opened and os.environ.get(AUTOSUBMIT_ENV) == "1":
+                window.generate()
         window.prompt_panel.focus_prompt()
         await closed.wait()
         await window.jobs.aclose()
+        await window.sessions.flush()
         return 0
 
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:

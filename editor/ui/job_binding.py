@@ -37,6 +37,8 @@ def describe_params(job: Job) -> str:
 class JobBinding:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self.settled: set[str] = set()  # jobs whose outcome is saved (or failed to) and shown
+        self._warned: set[str] = set()  # profiles whose send warning was shown once
         queue = window.jobs
         queue.added.connect(self._on_added)
         queue.changed.connect(self._on_changed)
@@ -58,6 +60,11 @@ class JobBinding:
         problem = profile.problem()
         if problem:
             w.show_message(problem)
+            return None
+        warning = profile.warning()
+        if warning and profile.name not in self._warned:
+            self._warned.add(profile.name)  # said once; the next Generate sends
+            w.show_message(warning)
             return None
         params = panel.params()
         if not params.prompt:
@@ -87,20 +94,34 @@ class JobBinding:
         self.window.gallery.set_job_status(job.id, job.status)
 
     def _on_finished(self, job: Job) -> None:
+        """Variants are written to the session first, then shown (see SessionBinding.deliver)."""
+        w = self.window
+        if job.state is JobState.SUCCEEDED:
+            w.sessions.deliver(job, lambda unsaved: self._show(job, unsaved))
+            return
+        # Nothing to show; the jobs list keeps the row with the reason and Retry.
+        w.gallery.remove_job(job.id)
+        w.sessions.finish(job)
+        self.settled.add(job.id)
+        if job.state is JobState.FAILED:
+            w.statusBar().showMessage(f"Job {job.id} failed — see the Jobs list", 6000)
+
+    def _show(self, job: Job, unsaved: set[int]) -> None:
         w = self.window
         took = format_elapsed(job.elapsed())
-        if job.state is JobState.SUCCEEDED:
-            for v in job.variants:
-                tip = f"{job.params.prompt}\n{describe_params(job)}"
-                if v.revised_prompt:
-                    tip += f"\nRevised prompt: {v.revised_prompt}"
-                w.gallery.add_variant(job.id, v.index, v.pixels, tip)
-            w.gallery.set_job_status(job.id, f"{job.status} · {took}")
-            w.statusBar().showMessage(f"Job {job.id} finished: {job.status} in {took}", 6000)
-        else:  # nothing to show; the jobs list keeps the row with the reason and Retry
-            w.gallery.remove_job(job.id)
-            if job.state is JobState.FAILED:
-                w.statusBar().showMessage(f"Job {job.id} failed — see the Jobs list", 6000)
+        for v in job.variants:
+            tip = f"{job.params.prompt}\n{describe_params(job)}"
+            if v.revised_prompt:
+                tip += f"\nRevised prompt: {v.revised_prompt}"
+            if v.index in unsaved:
+                tip += "\nNot saved to disk — use Save As to keep it"
+            w.gallery.add_variant(job.id, v.index, v.pixels, tip)
+        status = f"{job.status} · {took}"
+        if unsaved:
+            status += f" · ⚠ {len(unsaved)} not saved"
+        w.gallery.set_job_status(job.id, status)
+        w.statusBar().showMessage(f"Job {job.id} finished: {job.status} in {took}", 6000)
+        self.settled.add(job.id)
 
     def _activated(self, job_id: str, index: int) -> None:
         self.window.show_variant(job_id, index)

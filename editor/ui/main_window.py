@@ -16,19 +16,12 @@ from collections.abc import Sequence
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
-from editor import __version__
 from editor.core.mask_document import MaskDocument
 from editor.pipeline.jobs import Job, JobQueue
 from editor.pipeline.round_trip import Variant
+from editor.store import SessionStore, SettingsStore
 from editor.ui.actions import WindowActions, build_actions
 from editor.ui.banners import DropTarget, MessageBanner, VariantBanner
 from editor.ui.canvas import MaskCanvas
@@ -37,12 +30,17 @@ from editor.ui.file_ops import FileOps
 from editor.ui.files import image_source
 from editor.ui.gallery import Gallery
 from editor.ui.history import EditHistory
+from editor.ui.history_panel import HistoryPanel
 from editor.ui.icons import app_icon
 from editor.ui.job_binding import JobBinding
 from editor.ui.jobs_panel import JobsPanel
 from editor.ui.mask_controls import MaskToolbar
-from editor.ui.profiles import Profile, builtin_profiles
+from editor.ui.prefs import UiPrefs
+from editor.ui.profiles import Profile, profiles_from_store
 from editor.ui.prompt_panel import PromptPanel
+from editor.ui.session_binding import SessionBinding
+from editor.ui.session_restore import RestoreOffer
+from editor.ui.window_layout import build_layout, build_status_bar
 
 __all__ = ["MainWindow"]
 
@@ -50,7 +48,10 @@ _EMPTY, _EDIT, _COMPARE = 0, 1, 2
 
 
 class MainWindow(QMainWindow):
-    """``MainWindow(profiles=[...], settings=QSettings(...))``; both injectable for tests.
+    """``MainWindow(profiles=[...], settings=QSettings(...), store=..., app_settings=...)``.
+
+    All injectable for tests: ``settings`` holds UI prefs, ``app_settings`` the endpoint
+    profiles and keys (:class:`SettingsStore`), ``store`` the sessions on disk.
 
     Signals: ``image_changed()`` (opened, pasted, use-as-base, undo of it), ``closed()``.
     """
@@ -63,12 +64,23 @@ class MainWindow(QMainWindow):
         profiles: Sequence[Profile] | None = None,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
+        *,
+        store: SessionStore | None = None,
+        app_settings: SettingsStore | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Inpaint Editor")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.settings = settings if settings is not None else QSettings()
+        self.app_settings = app_settings if app_settings is not None else SettingsStore()
+        budget = self.app_settings.settings.storage_budget_bytes
+        store = store if store is not None else SessionStore(budget_bytes=budget)
+        self.stack: QStackedWidget
+        self.side_tabs: QTabWidget
+        self.size_label: QLabel
+        self.zoom_label: QLabel
+        self.coverage_label: QLabel
         self.image: np.ndarray | None = None
         self.image_name = ""
         self.document: MaskDocument | None = None
@@ -84,15 +96,20 @@ class MainWindow(QMainWindow):
         self.drop_target = DropTarget()
         self.variant_banner = VariantBanner()
         self.message_banner = MessageBanner()
-        self.prompt_panel = PromptPanel(list(profiles or builtin_profiles()))
+        self.custom_profiles = profiles is not None
+        self.prompt_panel = PromptPanel(
+            list(profiles) if profiles is not None else profiles_from_store(self.app_settings)
+        )
         self.jobs_panel = JobsPanel(self.jobs)
         self.gallery = Gallery()
         self.mask_toolbar = MaskToolbar(self.canvas)
         self.files = FileOps(self)
-        self._build_layout()
+        self.sessions = SessionBinding(self, store)
+        self.history_panel = HistoryPanel(self)
+        build_layout(self)
         self.actions: WindowActions = build_actions(self)
         self.binding = JobBinding(self)
-        self._build_status_bar()
+        build_status_bar(self)
         self._coverage_timer = QTimer(self, singleShot=True, interval=150)
         self._coverage_timer.timeout.connect(self._update_coverage)
         self.variant_banner.original_button.clicked.connect(self.show_original)
@@ -101,53 +118,12 @@ class MainWindow(QMainWindow):
         self.drop_target.open_clicked.connect(self.files.open_dialog)
         self.prompt_panel.generate_requested.connect(self.generate)
         self.history.on_change = self._update_enabled
+        self.restore_offer: RestoreOffer | None = None  # set by run_app when it offers one
+        self.prompt_panel.n_spin.setValue(self.app_settings.settings.default_variants)
+        self.apply_prefs()
+        self.canvas.brush_size_changed.connect(self._remember_brush)
         self._update_enabled()
         self.resize(1440, 900)
-
-    # -- layout ---------------------------------------------------------------------------------
-
-    def _build_layout(self) -> None:
-        editor = QWidget()
-        column = QVBoxLayout(editor)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.message_banner)
-        column.addWidget(self.variant_banner)
-        column.addWidget(self.canvas, 1)
-        self.stack = QStackedWidget()
-        for page in (self.drop_target, editor, self.compare):
-            self.stack.addWidget(page)
-
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(self.prompt_panel)
-        jobs_box = _titled("Jobs", self.jobs_panel)
-        side.addWidget(jobs_box)
-        side.addWidget(_titled("Variants", self.gallery))
-        side.setStretchFactor(0, 0)
-        side.setStretchFactor(1, 0)
-        side.setStretchFactor(2, 1)
-        side.setSizes([340, 170, 450])
-        side.setMinimumWidth(330)
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(self.stack)
-        main.addWidget(side)
-        main.setStretchFactor(0, 1)
-        main.setStretchFactor(1, 0)
-        main.setSizes([1060, 380])
-        main.setChildrenCollapsible(False)
-        self.setCentralWidget(main)
-        self.addToolBar(self.mask_toolbar)
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.size_label = QLabel()
-        self.zoom_label = QLabel()
-        self.coverage_label = QLabel()
-        for w in (self.size_label, self.zoom_label, self.coverage_label):
-            w.setContentsMargins(8, 0, 8, 0)
-            bar.addPermanentWidget(w)
-        self.canvas.zoom_changed.connect(lambda z: self.zoom_label.setText(f"Zoom {z * 100:.0f} %"))
-        bar.showMessage(f"Inpaint Editor {__version__}", 4000)
 
     # -- image and mask -------------------------------------------------------------------------
 
@@ -165,7 +141,7 @@ class MainWindow(QMainWindow):
         h, w = pixels.shape[:2]
         self.canvas.set_image(pixels)
         self.document = MaskDocument(w, h, mask)
-        self.document.changed.connect(lambda _rect: self._coverage_timer.start())
+        self.document.changed.connect(self._on_mask_changed)
         self.canvas.set_document(self.document)
         self.history.attach(self.document)
         self.stack.setCurrentIndex(_COMPARE if self.actions.compare.isChecked() else _EDIT)
@@ -179,8 +155,13 @@ class MainWindow(QMainWindow):
             message += " — " + "; ".join(notes)
         self.statusBar().showMessage(message, 15000 if notes else 5000)
         self.canvas.setFocus()
+        self.sessions.image_opened(pixels, name, mask)
         self.image_changed.emit()
         self._update_enabled()
+
+    def _on_mask_changed(self, _rect: object) -> None:
+        self._coverage_timer.start()
+        self.sessions.mask_changed()
 
     def _apply_image(self, pixels: np.ndarray) -> None:
         """Swap the picture under the same mask and view (Use as base and its undo)."""
@@ -225,8 +206,13 @@ class MainWindow(QMainWindow):
 
     # -- variants -------------------------------------------------------------------------------
 
+    def variants(self, job_id: str) -> list[Variant]:
+        """The variants behind a gallery key: a job of this run or a round read from disk."""
+        restored = self.sessions.restored.get(job_id)
+        return restored if restored is not None else self.jobs.get(job_id).variants
+
     def variant(self, job_id: str, index: int) -> Variant:
-        return self.jobs.get(job_id).variants[index]
+        return next(v for v in self.variants(job_id) if v.index == index)
 
     def show_variant(self, job_id: str, index: int) -> None:
         """Show a variant on the canvas in place of the image, with the banner saying so."""
@@ -244,7 +230,7 @@ class MainWindow(QMainWindow):
         self.shown_variant = (job_id, index)
         self.canvas.set_display(None if self._peeking else variant.pixels)
         self.canvas.set_overlay_visible(False)  # the tint would hide exactly what changed
-        count = len(self.jobs.get(job_id).variants)
+        count = len(self.variants(job_id))
         self.variant_banner.show_variant(job_id, index, count)
         if self.actions.compare.isChecked():
             self._refresh_compare()
@@ -267,6 +253,7 @@ class MainWindow(QMainWindow):
             return
         job_id, index = self.shown_variant
         after = self.variant(job_id, index).pixels
+        self.sessions.remember_base(after, self.sessions.variant_base(job_id, index))
         self.history.push_image(self.image, after, f"Use variant {index + 1} of job {job_id}")
         self._apply_image(after)
         self.statusBar().showMessage(
@@ -302,11 +289,13 @@ class MainWindow(QMainWindow):
             return
         pick = self.shown_variant or self.selected_variant
         if pick is not None:
-            job = self.jobs.get(pick[0])
-            variant = job.variants[pick[1]]
-            if variant.pixels.shape == job.input.image.shape:
-                self.compare.set_labels("Original", f"Variant {pick[1] + 1} · job {pick[0]}")
-                self.compare.set_images(job.input.image, variant.pixels)
+            variant = self.variant(*pick)
+            restored = pick[0] in self.sessions.restored
+            before = self.image if restored else self.jobs.get(pick[0]).input.image
+            if variant.pixels.shape == before.shape:
+                what = "round" if restored else "job"
+                self.compare.set_labels("Original", f"Variant {pick[1] + 1} · {what} {pick[0]}")
+                self.compare.set_images(before, variant.pixels)
                 return
         self.compare.set_labels("Original", "Variant")
         self.compare.set_images(self.image, None)
@@ -332,6 +321,22 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.message_banner.show_message(text)
+
+    def apply_prefs(self) -> None:
+        prefs = UiPrefs(self.settings)
+        self.canvas.brush_size = prefs.brush_size
+        self.canvas.set_overlay(prefs.overlay_color, self.canvas._overlay_opacity)
+
+    def _remember_brush(self, size: int) -> None:
+        UiPrefs(self.settings).brush_size = size
+
+    def show_history(self) -> None:
+        self.side_tabs.setCurrentWidget(self.history_panel)
+
+    def reload_profiles(self) -> None:
+        """After Settings: the service picker lists the stored profiles again."""
+        if not self.custom_profiles:
+            self.prompt_panel.set_profiles(profiles_from_store(self.app_settings))
 
     # -- events ---------------------------------------------------------------------------------
 
@@ -371,17 +376,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.jobs.cancel_all()
+        self.sessions.close()
         super().closeEvent(event)
         self.closed.emit()
-
-
-def _titled(title: str, body: QWidget) -> QWidget:
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 4, 0, 0)
-    column.setSpacing(2)
-    label = QLabel(f"<b>{title}</b>")
-    label.setContentsMargins(8, 0, 0, 0)
-    column.addWidget(label)
-    column.addWidget(body, 1)
-    return box

@@ -1,11 +1,12 @@
-"""Where Generate sends a job: a short list of endpoint profiles (settings come later).
+"""Where Generate sends a job: the service choices of the prompt panel, made from stored profiles.
 
-Qt-free on purpose, so a settings room can grow out of it without touching the views.
+The endpoint profiles themselves (address, route, key…) live in :mod:`editor.store`
+(:class:`~editor.store.SettingsStore`); a :class:`Profile` here is what the panel needs of one:
+a name, how to make a client, the model to start with, and what may be missing. Qt-free.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,14 +14,22 @@ from editor.client import EditsClient, Endpoint
 from editor.core.models import LOCAL_ENGINES
 from editor.pipeline import embedded_client
 from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
+from editor.store import Profile as StoredProfile
+from editor.store import SettingsStore, needs_insecure_warning
 
-__all__ = ["REMOTE_MODELS", "Profile", "builtin_profiles", "endpoint_profile"]
+__all__ = [
+    "REMOTE_MODELS",
+    "Profile",
+    "builtin_profiles",
+    "endpoint_profile",
+    "profiles_from_store",
+]
 
 REMOTE_MODELS = ("gpt-image-1", "gpt-image-1.5", "gpt-image-1-mini", "gpt-image-2", "dall-e-2")
 ALL_MODELS = (*LOCAL_ENGINES, *REMOTE_MODELS)
 
 
-def _no_problem() -> str | None:
+def _nothing() -> str | None:
     return None
 
 
@@ -32,21 +41,14 @@ class Profile:
     make_client: Callable[[], EditsClient]
     default_model: str
     models: tuple[str, ...] = ALL_MODELS
-    problem: Callable[[], str | None] = field(default=_no_problem)
+    problem: Callable[[], str | None] = field(default=_nothing)
     """A plain sentence when the profile cannot be used right now (e.g. no API key)."""
-
-
-def _openai_problem() -> str | None:
-    if not os.environ.get("OPENAI_API_KEY", "").strip():
-        return (
-            "The OpenAI profile needs an API key: set OPENAI_API_KEY in the environment and "
-            "restart, or pick “Local engine”."
-        )
-    return None
-
-
-def _openai_client() -> EditsClient:
-    return EditsClient(Endpoint.from_env())
+    warning: Callable[[], str | None] = field(default=_nothing)
+    """A sentence to show once before the first send (e.g. the key would go unencrypted)."""
+    id: str = ""  # the stored profile's id ("" for ad-hoc profiles)
+    color_match: bool = False
+    color_match_strength: float = 1.0
+    sizes: tuple[tuple[int, int], ...] = ()
 
 
 def endpoint_profile(name: str, endpoint: Endpoint, default_model: str) -> Profile:
@@ -54,8 +56,59 @@ def endpoint_profile(name: str, endpoint: Endpoint, default_model: str) -> Profi
     return Profile(name, lambda: EditsClient(endpoint), default_model, ALL_MODELS)
 
 
+def from_stored(store: SettingsStore, stored: StoredProfile) -> Profile:
+    """The panel's view of one stored profile; the key is looked up when a job starts."""
+    if stored.kind == "local":
+        return Profile(
+            stored.name,
+            embedded_client,
+            stored.default_model or EMBEDDED_DEFAULT_MODEL,
+            (*LOCAL_ENGINES, *REMOTE_MODELS),
+            id=stored.id,
+            color_match=stored.color_match,
+            color_match_strength=stored.color_match_strength,
+        )
+
+    def make_client() -> EditsClient:
+        return EditsClient(store.endpoint_for(stored))
+
+    def problem() -> str | None:
+        if store.api_key_for(stored) is None:
+            return (
+                f"The “{stored.name}” service needs an API key: add it in Edit ▸ Settings "
+                "(Ctrl+,), or pick “Local engine”."
+            )
+        return None
+
+    def warning() -> str | None:
+        if needs_insecure_warning(stored):
+            return (
+                f"“{stored.name}” uses http:// to another computer: your API key would travel "
+                "unencrypted. Press Generate again to send anyway, or use https:// in Settings."
+            )
+        return None
+
+    models: tuple[str, ...] = REMOTE_MODELS
+    if stored.default_model and stored.default_model not in models:
+        models = (stored.default_model, *models)
+    return Profile(
+        stored.name,
+        make_client,
+        stored.default_model or "gpt-image-1",
+        models,
+        problem=problem,
+        warning=warning,
+        id=stored.id,
+        color_match=stored.color_match,
+        color_match_strength=stored.color_match_strength,
+        sizes=stored.size_pairs,
+    )
+
+
+def profiles_from_store(store: SettingsStore) -> list[Profile]:
+    return [from_stored(store, p) for p in store.profiles]
+
+
 def builtin_profiles() -> list[Profile]:
-    return [
-        Profile("Local engine", embedded_client, EMBEDDED_DEFAULT_MODEL),
-        Profile("OpenAI", _openai_client, "gpt-image-1", problem=_openai_problem),
-    ]
+    """The stored profiles of the user's settings (Local engine and OpenAI on first run)."""
+    return profiles_from_store(SettingsStore())

@@ -102,8 +102,7 @@ class PromptPanel(QWidget):
         self.prompt.submitted.connect(self.generate_requested)
 
         self.profile_combo = QComboBox()
-        for p in self._profiles:
-            self.profile_combo.addItem(p.name)
+        self.profile_combo.addItems([p.name for p in self._profiles])
         self.profile_combo.setToolTip("Where the request goes")
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
@@ -164,6 +163,7 @@ class PromptPanel(QWidget):
         size = self.size_combo.currentText().strip()
         quality = self.quality_combo.currentData()
         response = self.format_combo.currentData()
+        profile = self.profile()
         return EditParams(
             prompt=self.prompt.toPlainText().strip(),
             model=self.model() or None,
@@ -172,6 +172,9 @@ class PromptPanel(QWidget):
             quality=quality or None,
             watermark=_WATERMARK[self.watermark_combo.currentText()],
             response_format=response or None,
+            profile_sizes=profile.sizes,
+            color_match=profile.color_match,
+            color_match_strength=profile.color_match_strength,
         )
 
     # -- writing --------------------------------------------------------------------------------
@@ -191,6 +194,18 @@ class PromptPanel(QWidget):
         if index < 0:
             raise ValueError(f"no profile named {name!r}")
         self.profile_combo.setCurrentIndex(index)
+
+    def set_profiles(self, profiles: Sequence[Profile]) -> None:
+        """Swap in a new list (after Settings), keeping the current choice if it still exists."""
+        current = self.profile_combo.currentText()
+        self._profiles = list(profiles)
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        self.profile_combo.addItems([p.name for p in self._profiles])
+        index = max(0, self.profile_combo.findText(current))
+        self.profile_combo.setCurrentIndex(index)
+        self.profile_combo.blockSignals(False)
+        self._on_profile(index)
 
     def set_model(self, name: str) -> None:
         self.model_combo.setCurrentText(name)

@@ -101,7 +101,8 @@ def generate_and_wait(qtbot: QtBot, window: MainWindow) -> str:
     qtbot.keyClick(window.prompt_panel.prompt, Qt.Key.Key_Return, CTRL)
     assert window.jobs.jobs, "Ctrl+Enter started no job"
     job = window.jobs.jobs[-1]
-    qtbot.waitUntil(lambda: not job.active, timeout=20_000)
+    # Variants are written to the session before the gallery shows them.
+    qtbot.waitUntil(lambda: job.id in window.binding.settled, timeout=20_000)
     return job.id
 
 
@@ -329,7 +330,7 @@ def test_a_failing_job_shows_the_plain_error_keeps_everything_and_retry_succeeds
     qtbot.mouseClick(row.button, LEFT)
     retry = window.jobs.jobs[-1]
     assert retry.retry_of == job_id
-    qtbot.waitUntil(lambda: not retry.active, timeout=20_000)
+    qtbot.waitUntil(lambda: retry.id in window.binding.settled, timeout=20_000)
     assert retry.state is JobState.SUCCEEDED, retry.error
     assert window.gallery.variant_count(retry.id) == 1
 

@@ -1,0 +1,322 @@
+"""The window's work kept in a session on disk (:mod:`editor.store`), so nothing is lost.
+
+* A new image starts a session (the original is stored).
+* Each job is a round: started when the job is added (prompt, params, base, mask snapshot),
+  every variant written durably *before* the gallery shows it, finished with state, timings,
+  usage, request id or error.
+* The mask is autosaved a moment after the last stroke and the prompt after the last key.
+
+All writes run off the UI thread (the store's ``*_async`` twins), one after another in the order
+they were asked for. A failed write (full disk…) shows a plain message that does not block;
+everything stays in memory and the variant is still shown, marked “not saved”.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from editor.pipeline.jobs import Job, JobState
+from editor.pipeline.round_trip import Variant
+from editor.store import (
+    ORIGINAL,
+    BaseRef,
+    RoundRecord,
+    RoundState,
+    Session,
+    SessionStore,
+    StoreError,
+)
+
+if TYPE_CHECKING:
+    from editor.ui.main_window import MainWindow
+
+__all__ = ["SessionBinding"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_JOB_TO_ROUND = {
+    JobState.SUCCEEDED: RoundState.SUCCEEDED,
+    JobState.FAILED: RoundState.FAILED,
+    JobState.CANCELLED: RoundState.CANCELLED,
+}
+
+
+class SessionBinding(QObject):
+    """``window.sessions``. Signals: ``rounds_changed()`` (history list), ``saved(str)``."""
+
+    rounds_changed = Signal()
+    write_failed = Signal(str)
+
+    def __init__(self, window: MainWindow, store: SessionStore, *, autosave_ms: int = 2000) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self.session: Session | None = None
+        self.restoring = False
+        self.last_problem: str | None = None
+        self.unsaved: set[tuple[str, int]] = set()  # (gallery key, index) kept only in memory
+        self.restored: dict[str, list[Variant]] = {}  # round id → variants read from disk
+        self._round_of: dict[str, str] = {}  # job id → round id
+        self._job_of: dict[str, str] = {}  # round id → job id
+        self._job_base: dict[str, BaseRef] = {}
+        self._pending_base: BaseRef | None = None
+        self._bases: dict[int, tuple[np.ndarray, BaseRef]] = {}  # id(pixels) → what they are
+        self._tasks: set[asyncio.Task[object]] = set()
+        self._lock: asyncio.Lock | None = None
+        self.mask_timer = QTimer(self, singleShot=True, interval=autosave_ms)
+        self.mask_timer.timeout.connect(self.save_mask)
+        self.prompt_timer = QTimer(self, singleShot=True, interval=800)
+        self.prompt_timer.timeout.connect(self.save_prompt)
+        window.prompt_panel.prompt.textChanged.connect(self.prompt_timer.start)
+        window.jobs.added.connect(self._on_job_added)
+
+    # -- the write queue ------------------------------------------------------------------------
+
+    def _write(self, make: Callable[[], Awaitable[T] | None], what: str) -> asyncio.Task[T | None]:
+        """Run ``make()`` after every earlier write; a StoreError becomes a message, not a crash."""
+
+        async def run() -> T | None:
+            if self._lock is None:
+                self._lock = asyncio.Lock()
+            async with self._lock:
+                awaitable = make()
+                if awaitable is None:
+                    return None
+                try:
+                    return await awaitable
+                except (StoreError, ValueError, KeyError, OSError) as e:
+                    self.report(f"Could not save {what}: {e}")
+                    return None
+
+        task = asyncio.ensure_future(run())
+        self._tasks.add(task)  # type: ignore[arg-type]
+        task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
+        return task
+
+    def report(self, text: str) -> None:
+        """A write failed: say so without blocking; the work stays in memory."""
+        if not text.endswith("."):
+            text += "."
+        self.last_problem = text + " Your work is kept in memory; free some space and go on."
+        log.warning("%s", text)
+        self.window.show_message(self.last_problem)
+        self.write_failed.emit(self.last_problem)
+
+    @property
+    def busy(self) -> bool:
+        return any(not t.done() for t in self._tasks)
+
+    async def flush(self) -> None:
+        """Wait until every write asked for so far has ended."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # -- the image ------------------------------------------------------------------------------
+
+    def image_opened(self, pixels: np.ndarray, name: str, mask: np.ndarray | None) -> None:
+        """A new image (open, paste, drop): a new session with it as the original."""
+        if self.restoring:
+            return
+        self._forget()
+        self.remember_base(pixels, ORIGINAL)
+        old = self.session
+        self.session = None
+        if old is not None:
+            self._write(old.close_async, "the previous session")
+
+        async def create() -> None:
+            self.session = await self.store.create_async(pixels, original_name=name)
+            if mask is not None and mask.any():
+                await self.session.save_mask_async(mask)
+            prompt = self.window.prompt_panel.prompt.toPlainText()
+            if prompt:
+                await self.session.save_prompt_async(prompt)
+            self.rounds_changed.emit()
+
+        self._write(create, "the new session")
+
+    def remember_base(self, pixels: np.ndarray, base: BaseRef) -> None:
+        self._bases[id(pixels)] = (pixels, base)
+
+    def base_of(self, pixels: np.ndarray | None) -> BaseRef:
+        entry = self._bases.get(id(pixels)) if pixels is not None else None
+        return entry[1] if entry is not None and entry[0] is pixels else ORIGINAL
+
+    def variant_base(self, key: str, index: int) -> BaseRef:
+        """The BaseRef of a gallery variant (job id or round id), if it was saved."""
+        round_id = self._round_of.get(key, key if key in self.restored else None)
+        if round_id is None or (key, index) in self.unsaved:
+            return ORIGINAL
+        return BaseRef(round_id, index)
+
+    def _forget(self) -> None:
+        self.restored.clear()
+        self.unsaved.clear()
+        self._bases.clear()
+
+    # -- autosave -------------------------------------------------------------------------------
+
+    def mask_changed(self) -> None:
+        self.mask_timer.start()
+
+    def save_mask(self) -> asyncio.Task[str | None]:
+        self.mask_timer.stop()
+        doc = self.window.document
+        edit = None if doc is None or doc.is_empty() else doc.edit.copy()
+        return self._write(
+            lambda: None if self.session is None else self.session.save_mask_async(edit),
+            "the mask",
+        )
+
+    def save_prompt(self) -> None:
+        self.prompt_timer.stop()
+        text = self.window.prompt_panel.prompt.toPlainText()
+        self._write(
+            lambda: None if self.session is None else self.session.save_prompt_async(text),
+            "the prompt",
+        )
+
+    # -- rounds ---------------------------------------------------------------------------------
+
+    def retry_base(self, base: BaseRef) -> None:
+        """The next job added is a retry of a stored round with this base."""
+        self._pending_base = base
+
+    def _on_job_added(self, job: Job) -> None:
+        if self._pending_base is not None:
+            base, self._pending_base = self._pending_base, None
+        elif job.retry_of is not None:
+            base = self._job_base.get(job.retry_of, ORIGINAL)
+        else:
+            base = self.base_of(job.input.image)
+        self._job_base[job.id] = base
+        self.save_mask()  # the mask as it is at submit time
+        profile = self._profile_id(job.input.profile)
+
+        async def start() -> None:
+            if self.session is None:
+                return
+            record = await self.session.start_round_async(
+                job.params, base=base, mask=job.input.mask, profile=profile
+            )
+            self._round_of[job.id] = record.id
+            self._job_of[record.id] = job.id
+            self.rounds_changed.emit()
+
+        self._write(start, "the round")
+
+    def _profile_id(self, name: str) -> str | None:
+        for p in self.window.prompt_panel._profiles:
+            if p.name == name:
+                return p.id or None
+        return None
+
+    def deliver(self, job: Job, show: Callable[[set[int]], None]) -> asyncio.Task[None]:
+        """Write the job's variants, then ``show(unsaved indices)``; then finish the round."""
+
+        async def run() -> None:
+            unsaved = await self._save_variants(job)
+            self.unsaved.update((job.id, i) for i in unsaved)
+            show(unsaved)
+            self.finish(job)
+
+        task = asyncio.ensure_future(run())
+        self._tasks.add(task)  # type: ignore[arg-type]
+        task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
+        return task
+
+    async def _save_variants(self, job: Job) -> set[int]:
+        """Indices that could not be written. The PNGs are encoded in parallel threads."""
+        variants = list(job.variants)
+
+        async def write() -> set[int]:
+            round_id = self._round_of.get(job.id)
+            session = self.session
+            if session is None or round_id is None:
+                return {v.index for v in variants}  # its round failed: already reported
+            results = await asyncio.gather(
+                *(
+                    session.add_variant_async(
+                        round_id, v.index, v.pixels, revised_prompt=v.revised_prompt
+                    )
+                    for v in variants
+                ),
+                return_exceptions=True,
+            )
+            failed = set()
+            for v, result in zip(variants, results, strict=True):
+                if isinstance(result, BaseException):
+                    failed.add(v.index)
+                    self.report(f"Could not save variant {v.index + 1} of job {job.id}: {result}")
+            return failed
+
+        failed = await self._write(write, f"the variants of job {job.id}")
+        return failed if failed is not None else {v.index for v in variants}
+
+    def finish(self, job: Job) -> None:
+        state = _JOB_TO_ROUND.get(job.state)
+        if state is None:
+            return
+        outcome = job.outcome
+        timings = dict(outcome.timings) if outcome is not None else {"total_s": job.elapsed()}
+        usage = outcome.result.usage if outcome is not None else None
+        request_id = outcome.result.request_id if outcome is not None else None
+        if request_id is None and job.error_details:
+            request_id = str(job.error_details.get("request_id") or "") or None
+
+        async def write() -> None:
+            round_id = self._round_of.get(job.id)
+            if self.session is None or round_id is None:
+                return
+            await self.session.finish_round_async(
+                round_id,
+                state,
+                error=job.error,
+                timings=timings,
+                usage=usage,
+                request_id=request_id,
+            )
+            self.rounds_changed.emit()
+
+        self._write(write, f"the end of job {job.id}")
+
+    # -- reading back ---------------------------------------------------------------------------
+
+    def rounds(self) -> tuple[RoundRecord, ...]:
+        return self.session.rounds if self.session is not None else ()
+
+    def gallery_key(self, round_id: str) -> str:
+        return self._job_of.get(round_id, round_id)
+
+    def adopt(self, session: Session, restored: dict[str, list[Variant]]) -> None:
+        """Make a session read back from disk the current one (restore, Open Session)."""
+        old = self.session
+        if old is not None and old is not session:
+            self._write(old.close_async, "the previous session")
+        self.session = session
+        self.restored = dict(restored)
+        self._round_of.clear()
+        self._job_of.clear()
+        self.rounds_changed.emit()
+
+    def close(self) -> None:
+        """Window closing: save mask and prompt, close the session (blocking, it is the end)."""
+        self.mask_timer.stop()
+        self.prompt_timer.stop()
+        session, self.session = self.session, None
+        if session is None or session.closed:
+            return
+        doc = self.window.document
+        try:
+            session.save_prompt(self.window.prompt_panel.prompt.toPlainText())
+            session.save_mask(None if doc is None or doc.is_empty() else doc.edit)
+        except (StoreError, ValueError) as e:
+            log.warning("could not save on close: %s", e)
+        session.close()
