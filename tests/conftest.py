@@ -15,6 +15,7 @@ Need a token or other limits? Start your own: ``with ServerThread(token="sk-x") 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import httpx
@@ -35,3 +36,11 @@ def server(local_server: ServerThread) -> ServerThread:
         http.delete("/_test/faults").raise_for_status()
         http.delete("/_test/requests").raise_for_status()
     return local_server
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # Window tests share one qasync loop (tests/ui/async_helpers.py); its worker threads must
+    # stop before Qt is torn down, or the process aborts at exit.
+    helpers = sys.modules.get("tests.ui.async_helpers")
+    if helpers is not None:
+        helpers.close_shared_loop()

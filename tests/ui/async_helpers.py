@@ -16,11 +16,24 @@ import qasync
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+_loop: qasync.QEventLoop | None = None
+
+
+def _shared_loop(app: QApplication) -> qasync.QEventLoop:
+    """One loop for the whole run, never closed: a closed qasync loop can still be reached by
+    callbacks that worker threads post late (``call_soon_threadsafe``), and Qt then crashes
+    delivering them to deleted objects. Each test still starts with no task left over."""
+    global _loop
+    if _loop is None:
+        _loop = qasync.QEventLoop(app, already_running=True)
+    return _loop
+
 
 @pytest.fixture
 def aloop(qapp: QApplication, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoop]:
-    loop = qasync.QEventLoop(qapp, already_running=True)
+    loop = _shared_loop(qapp)
     asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
     try:
         yield loop
     finally:
@@ -28,9 +41,18 @@ def aloop(qapp: QApplication, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoo
         for task in pending:
             task.cancel()
         qtbot.waitUntil(lambda: all(t.done() for t in pending), timeout=10_000)
-        # loop.stop() would call app.exit(), which poisons later QEventLoop.exec() calls; a
-        # loop made with already_running=True is left by hand instead.
-        loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+        # Leave the loop registered but not "running" between tests, so code outside a window
+        # test (asyncio.run in other tests) is not confused by a running loop.
         asyncio.events._set_running_loop(None)
-        loop.close()
         asyncio.set_event_loop(None)
+
+
+def close_shared_loop() -> None:
+    """At the end of the run: stop the loop's worker threads before Qt tears down."""
+    global _loop
+    if _loop is None:
+        return
+    # loop.stop() would call app.exit(); a loop made with already_running=True is left by hand.
+    _loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+    _loop.close()
+    _loop = None
