@@ -21,6 +21,14 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("image", nargs="?", help="image to open")
     parser.add_argument("--mask", help="mask PNG to load with the image")
     parser.add_argument("--prompt", help="prompt text to start with")
+    parser.add_argument(
+        "--self-check",
+        nargs="?",
+        const="",
+        metavar="OUT_DIR",
+        help="open the window (offscreen without a display), edit the shipped sample with the "
+        "local engine, write the result to OUT_DIR (default: a temporary folder) and exit 0",
+    )
     return parser
 
 
@@ -35,6 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_serve_command(args[1:])
     options = _gui_parser().parse_args(args)
+    if options.self_check is not None:
+        try:
+            from editor.ui.self_check import run_self_check
+        except ImportError as exc:
+            print(f"self-check: FAILED: the window cannot start here ({exc})", file=sys.stderr)
+            return 1
+        return run_self_check(options.self_check or None)
     try:
         from editor.ui.app import run_app
     except ImportError as exc:
