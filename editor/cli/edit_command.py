@@ -100,6 +100,31 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="save pixels only: no ICC profile, EXIF, DPI or provenance text",
     )
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="ask for server-sent events: previews show in the progress line as they arrive",
+    )
+    p.add_argument(
+        "--partial-images",
+        type=int,
+        choices=range(0, 4),
+        metavar="N",
+        help="previews per variant while streaming, 0–3 (default: the service's; needs --stream)",
+    )
+    p.add_argument(
+        "--max-n-per-request",
+        type=int,
+        metavar="K",
+        help="most images one request may ask for; more are sent as parallel requests "
+        "(default: from the model table; a service that rejects n>1 is retried with 1)",
+    )
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        help="parallel requests when fanning out (default 4)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress line")
     return p
 
@@ -142,6 +167,8 @@ def _params(options: argparse.Namespace, default_model: str) -> EditParams:
             else bool(options.endpoint)
         ),
         color_match_strength=options.color_strength,
+        stream=options.stream,
+        partial_images=options.partial_images,
     )
 
 
@@ -155,9 +182,28 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
     client, default_model = _client_for(options)
     params = _params(options, default_model)
     started = time.perf_counter()
+    if options.partial_images is not None and not options.stream:
+        raise InputError("--partial-images needs --stream.")
+    if options.max_n_per_request is not None and options.max_n_per_request < 1:
+        raise InputError("--max-n-per-request is at least 1.")
+    if options.concurrency < 1:
+        raise InputError("--concurrency is at least 1.")
+    progress.expect_partials(options.partial_images)
     async with client:
-        outcome = await run_edit(client, image.pixels, edit, params, on_progress=progress.update)
+        outcome = await run_edit(
+            client,
+            image.pixels,
+            edit,
+            params,
+            on_progress=progress.update,
+            on_partial=progress.partial if options.stream else None,
+            max_n_per_request=options.max_n_per_request,
+            concurrency=options.concurrency,
+            preview_max_side=256,  # only counted in the progress line
+        )
     progress.finish()
+    if outcome.failure_message:
+        print(f"warning: {outcome.failure_message}", file=sys.stderr)
     paths = write_outcome(
         Path(options.out),
         Path(options.image),

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from editor.core.atomic import atomic_write_bytes
 from editor.core.faithful_save import Provenance, encode_for_save, read_metadata
+from editor.core.pricing import PriceTable, parse_usage
 from editor.pipeline import EditOutcome, EditParams
 
 
@@ -33,6 +34,7 @@ def write_outcome(
     endpoint: str,
     total_s: float,
     strip_metadata: bool = False,
+    prices: PriceTable | None = None,
 ) -> list[Path]:
     """Write every variant (PNG, full resolution) and one sidecar; return the written paths.
 
@@ -60,12 +62,20 @@ def write_outcome(
         )
         atomic_write_bytes(path, data)
         written.append(path)
-        meta: dict[str, object] = {"file": path.name, "revised_prompt": variant.revised_prompt}
+        meta: dict[str, object] = {
+            "file": path.name,
+            "variant": variant.index + 1,
+            "revised_prompt": variant.revised_prompt,
+        }
         if variant.leak is not None:
             meta["leak"] = variant.leak
         variants_meta.append(meta)
     result = outcome.result
     plan = outcome.plan
+    table = prices if prices is not None else PriceTable()
+    usage = parse_usage(result.usage)
+    cost = table.cost(params.model, usage)
+    price = table.for_model(params.model)
     sidecar = {
         "image": str(image_path),
         "prompt": params.prompt,
@@ -80,6 +90,21 @@ def write_outcome(
         "request_id": result.request_id,
         "created": result.created,
         "usage": result.usage,
+        "tokens": dataclasses.asdict(usage) if usage is not None else None,
+        # Always an estimate unless the prices were entered by hand (editor.core.pricing).
+        "cost": (
+            {
+                **cost.as_json(),
+                "prices_per_1m_tokens": {
+                    "text_input": price.text_input,
+                    "image_input": price.image_input,
+                    "image_output": price.image_output,
+                },
+                "prices_as_of": price.as_of,
+            }
+            if cost is not None and price is not None
+            else {"amount": None, "estimate": True, "why": "no usage reported or no price known"}
+        ),
         "service": result.meta,
         "sent": {
             "original_size": list(plan.original_size),
@@ -95,8 +120,14 @@ def write_outcome(
             "request_total_s": round(result.timings.total_s or 0.0, 4),
             "attempts": result.timings.attempts,
             "total_s": round(total_s, 4),
+            "requests": [record.as_json() for record in outcome.requests],
         },
     }
+    if outcome.failures:
+        sidecar["failures"] = {
+            "message": outcome.failure_message,
+            "errors": [{"message": e.user_message, "details": e.details} for e in outcome.failures],
+        }
     sidecar_path = out_dir / f"{stem}.json"
     atomic_write_bytes(sidecar_path, json.dumps(sidecar, indent=2, default=str).encode())
     written.append(sidecar_path)

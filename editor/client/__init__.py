@@ -29,6 +29,8 @@ from ._multipart import Body, build_multipart
 from ._progress import Phase, Progress, ProgressCallback
 from ._response import EditedImage, EditResult, Timings
 from ._secret import ApiKey
+from ._sse import ServerSentEvent, SSEDecoder
+from ._streaming import PartialCallback, PartialImage
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -47,6 +49,8 @@ __all__ = [
     "Endpoint",
     "ImageKey",
     "NotFoundError",
+    "PartialCallback",
+    "PartialImage",
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "Phase",
@@ -56,7 +60,9 @@ __all__ = [
     "RateLimitError",
     "RequestBuildError",
     "Route",
+    "SSEDecoder",
     "ServerError",
+    "ServerSentEvent",
     "ServiceConnectionError",
     "ServiceTimeoutError",
     "Timings",

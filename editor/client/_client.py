@@ -31,6 +31,7 @@ from ._multipart import Body, build_multipart
 from ._progress import Phase, Progress, ProgressCallback
 from ._response import EditedImage, EditResult, Timings, parse_edit_response, sniff_image
 from ._retry import plan_retry
+from ._streaming import PartialCallback, StreamAssembler
 
 __all__ = ["USER_AGENT", "EditsClient"]
 
@@ -51,6 +52,7 @@ class _Answer:
     body: bytes
     ttfb_s: float
     url: httpx.URL
+    streamed: bool = False  # the body went to a StreamAssembler as server-sent events
 
     @property
     def request_id(self) -> str | None:
@@ -141,24 +143,45 @@ class EditsClient:
     # -- public calls ---------------------------------------------------------------------------
 
     async def edit(
-        self, request: EditRequest, *, on_progress: ProgressCallback | None = None
+        self,
+        request: EditRequest,
+        *,
+        on_progress: ProgressCallback | None = None,
+        on_partial: PartialCallback | None = None,
     ) -> EditResult:
         """Send ``request``; return the images. Raises only :class:`EditError` subclasses
-        (and ``CancelledError`` when the task is cancelled)."""
+        (and ``CancelledError`` when the task is cancelled).
+
+        With ``request.stream`` the answer is read as server-sent events: ``on_partial`` gets
+        each preview as it arrives (they stay delivered even when the stream then fails), and
+        the result is built from the completed events. A service that ignores ``stream`` and
+        answers plain JSON works as without streaming. Retries happen only before the first
+        event has arrived."""
         started = time.perf_counter()
         body = self._build_body(request)
         url = self._endpoint.edits_url
-        headers = self._headers(url, body)
+        accept = "text/event-stream, application/json;q=0.9" if request.stream else None
+        headers = self._headers(url, body, accept=accept or "application/json")
+        sink: StreamAssembler | None = None
+        if request.stream:
+            sink = StreamAssembler(
+                on_partial=on_partial,
+                context=lambda: self._error_context(url, request.model, 1, None),
+                secrets=self._secrets,
+            )
         answer, attempts = await self._send_with_retries(
-            "POST", url, headers, body, on_progress, model=request.model
+            "POST", url, headers, body, on_progress, model=request.model, sink=sink
         )
         request_id = answer.request_id
-        parsed = parse_edit_response(
-            answer.body,
-            answer.headers.get("content-type", ""),
-            request_id=request_id,
-            secrets=self._secrets,
-        )
+        if answer.streamed and sink is not None:
+            parsed = sink.finish()
+        else:
+            parsed = parse_edit_response(
+                answer.body,
+                answer.headers.get("content-type", ""),
+                request_id=request_id,
+                secrets=self._secrets,
+            )
         images: list[EditedImage] = []
         for item in parsed.items:
             if item.data is not None:
@@ -256,11 +279,15 @@ class EditsClient:
         on_progress: ProgressCallback | None = None,
         follow_redirects: bool = False,
         label: str | None = None,
+        sink: StreamAssembler | None = None,
     ) -> _Answer:
         """One request, read completely within the per-attempt timeout.
 
         The one place where httpx's errors (and the overall timeout) become EditErrors.
         ``label`` replaces the URL path in log lines (result links can be capabilities).
+        With ``sink``, a 2xx ``text/event-stream`` answer is fed to it chunk by chunk as it
+        arrives instead of being kept; a transport failure after its first event is reported
+        as a cut stream.
         """
         started = time.perf_counter()
         where = label or httpx.URL(url).path
@@ -282,6 +309,24 @@ class EditsClient:
                 length = response.headers.get("content-length")
                 total = int(length) if length and length.isdigit() else None
                 buffer = bytearray()
+                media = response.headers.get("content-type", "").split(";", 1)[0].strip()
+                if ok and sink is not None and media.lower() == "text/event-stream":
+                    sink.request_id = response.headers.get("x-request-id")
+                    self._emit(on_progress, "streaming", 0, None, attempt)
+                    async for chunk in response.aiter_bytes():
+                        sink.feed(chunk)
+                        self._emit(
+                            on_progress, "streaming", response.num_bytes_downloaded, None, attempt
+                        )
+                    return self._log_answer(
+                        method,
+                        where,
+                        _Answer(
+                            response.status_code, response.headers, b"", ttfb, response.url, True
+                        ),
+                        started,
+                        attempt,
+                    )
                 if ok:
                     self._emit(on_progress, "download", 0, total, attempt)
                 async for chunk in response.aiter_bytes():
@@ -303,9 +348,19 @@ class EditsClient:
                 elapsed,
                 type(exc).__name__,
             )
-            raise self._map_transport_error(exc, url) from exc
+            error = self._map_transport_error(exc, url)
+            if sink is not None and sink.started:
+                error._set_message(f"{sink.cut_message()} {error.user_message}")
+                error._details.update({"stream_cut": True, "partials": sink.partials})
+            raise error from exc
+        return self._log_answer(method, where, answer, started, attempt)
+
+    @staticmethod
+    def _log_answer(
+        method: str, where: str, answer: _Answer, started: float, attempt: int
+    ) -> _Answer:
         log.info(
-            "%s %s -> %d (request id %s, ttfb %.3f s, %.3f s, attempt %d)",
+            "%s %s -> %d (request id %s, ttfb %.3f s, %.3f s, attempt %d%s)",
             method,
             where,
             answer.status,
@@ -313,8 +368,22 @@ class EditsClient:
             answer.ttfb_s,
             time.perf_counter() - started,
             attempt,
+            ", streamed" if answer.streamed else "",
         )
         return answer
+
+    def _error_context(
+        self, url: str | httpx.URL, model: str | None, attempts: int, answer: _Answer | None
+    ) -> ErrorContext:
+        return ErrorContext(
+            host=self._endpoint.host,
+            path=httpx.URL(url).path,
+            model=model,
+            has_key=self._endpoint.api_key is not None,
+            attempts=attempts,
+            request_id=answer.request_id if answer is not None else None,
+            location=answer.headers.get("location") if answer is not None else None,
+        )
 
     def _map_transport_error(self, exc: BaseException, url: str | httpx.URL) -> EditError:
         host = self._endpoint.host
@@ -368,6 +437,7 @@ class EditsClient:
         on_progress: ProgressCallback | None,
         *,
         model: str | None = None,
+        sink: StreamAssembler | None = None,
     ) -> tuple[_Answer, int]:
         max_retries = self._endpoint.max_retries
         attempt = 0
@@ -381,10 +451,11 @@ class EditsClient:
                     body=body,
                     attempt=attempt,
                     on_progress=on_progress,
+                    sink=sink,
                 )
             except (ServiceConnectionError, ServiceTimeoutError) as err:
                 plan = plan_retry(status=None, retries_done=attempt - 1, max_retries=max_retries)
-                if not plan.retry:
+                if not plan.retry or (sink is not None and sink.started):
                     err._note_attempts(attempt)
                     raise
                 await self._wait_before_retry(plan.delay, attempt, on_progress, str(err))
@@ -405,15 +476,7 @@ class EditsClient:
                 reason = f"{answer.status} {_phrase(answer.status)}".strip()
                 await self._wait_before_retry(plan.delay, attempt, on_progress, reason)
                 continue
-            ctx = ErrorContext(
-                host=self._endpoint.host,
-                path=httpx.URL(url).path,
-                model=model,
-                has_key=self._endpoint.api_key is not None,
-                attempts=attempt,
-                request_id=answer.request_id,
-                location=answer.headers.get("location"),
-            )
+            ctx = self._error_context(url, model, attempt, answer)
             raise status_error(answer.status, info, ctx, retry_after=plan.server_asked)
 
     async def _wait_before_retry(

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+import httpx
+
 from ._exceptions import (
     APIStatusError,
     AuthenticationError,
@@ -200,6 +202,19 @@ def _mentions_model(info: ErrorInfo) -> bool:
     return "model" in (info.message or "").lower()
 
 
+def _points_back(ctx: ErrorContext) -> bool:
+    """Whether a redirect's Location is the very address that was asked (a loop)."""
+    if not ctx.location:
+        return False
+    try:
+        target = httpx.URL(ctx.location)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return False
+    if target.host and target.host.lower() not in ctx.host.lower():
+        return False
+    return target.path.rstrip("/") == ctx.path.rstrip("/")
+
+
 def status_error(
     status: int, info: ErrorInfo, ctx: ErrorContext, *, retry_after: float | None = None
 ) -> APIStatusError:
@@ -225,6 +240,11 @@ def status_error(
                 f"The service answered with a web page instead of an image ({label}) — "
                 "check the base URL (it usually ends in /v1)."
             )
+    elif 300 <= status < 400 and _points_back(ctx):
+        msg = (
+            f"The service redirected the request back to the same address ({status}), a loop — "
+            "a proxy or sign-in page may be in between. Check the base URL."
+        )
     elif 300 <= status < 400:
         where = f" to {ctx.location}" if ctx.location else ""
         msg = (

@@ -30,5 +30,9 @@ def text_fields(request: EditRequest) -> list[tuple[str, str | int | bool]]:
         value = getattr(request, name)
         if value is not None:
             out.append((name, value))
+    if request.stream:
+        out.append(("stream", True))
+        if request.partial_images is not None:
+            out.append(("partial_images", request.partial_images))
     out.extend((str(k), str(v)) for k, v in request.extra.items())
     return out

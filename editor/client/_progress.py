@@ -8,7 +8,8 @@ from typing import Literal
 
 __all__ = ["Phase", "Progress", "ProgressCallback"]
 
-Phase = Literal["upload", "waiting", "download", "retry", "done"]
+# "streaming": server-sent events are arriving (``done`` = bytes so far, ``total`` None).
+Phase = Literal["upload", "waiting", "download", "streaming", "retry", "done"]
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def sniff_image(data: bytes) -> str | None:
     return None
 
 
-def decode_b64(text: str, index: int) -> bytes:
+def decode_b64(text: str, index: int, *, request_id: str | None = None) -> bytes:
     if text.startswith("data:") and "," in text:
         text = text.split(",", 1)[1]
     try:
@@ -95,12 +95,12 @@ def decode_b64(text: str, index: int) -> bytes:
     except (binascii.Error, ValueError) as exc:
         raise BadResponseError(
             f"The service's result #{index} could not be decoded (broken base64 data).",
-            details={"result": index},
+            details={"result": index, "request_id": request_id},
         ) from exc
     if sniff_image(data) is None:
         raise BadResponseError(
             f"The service's result #{index} is not an image.",
-            details={"result": index, "bytes": len(data)},
+            details={"result": index, "bytes": len(data), "request_id": request_id},
         )
     return data
 
@@ -159,11 +159,14 @@ def parse_edit_response(
         b64 = entry.get("b64_json")
         url = entry.get("url")
         if isinstance(b64, str) and b64.strip():
-            items.append(ParsedItem(index, decode_b64(b64, index), None, revised))
+            items.append(
+                ParsedItem(index, decode_b64(b64, index, request_id=request_id), None, revised)
+            )
         elif isinstance(url, str) and url.strip():
             url = url.strip()
             if url.startswith("data:"):
-                items.append(ParsedItem(index, decode_b64(url, index), None, revised))
+                data_url = decode_b64(url, index, request_id=request_id)
+                items.append(ParsedItem(index, data_url, None, revised))
             else:
                 items.append(ParsedItem(index, None, url, revised))
         else:

@@ -71,6 +71,9 @@ class EditRequest:
     input_fidelity: str | None = None
     user: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Server-sent events instead of one JSON answer; partial_images (0–3) previews per image.
+    stream: bool = False
+    partial_images: int | None = None
 
     @property
     def n_to_send(self) -> int:

@@ -1,23 +1,37 @@
 """One edit round trip without Qt: prepare pixels, call the service, composite the variants."""
 
 from editor.pipeline.embedded import EMBEDDED_BASE_URL, embedded_client, embedded_endpoint
+from editor.pipeline.fanout import (
+    DEFAULT_CONCURRENCY,
+    CapabilityMemory,
+    RequestRecord,
+    is_n_rejection,
+)
 from editor.pipeline.round_trip import (
     EditOutcome,
     EditParams,
+    PartialPreview,
     PreparedEdit,
     Variant,
     prepare_edit,
+    preview_from_partial,
     run_edit,
 )
 
 __all__ = [
+    "DEFAULT_CONCURRENCY",
     "EMBEDDED_BASE_URL",
+    "CapabilityMemory",
     "EditOutcome",
     "EditParams",
+    "PartialPreview",
     "PreparedEdit",
+    "RequestRecord",
     "Variant",
     "embedded_client",
     "embedded_endpoint",
+    "is_n_rejection",
     "prepare_edit",
+    "preview_from_partial",
     "run_edit",
 ]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import httpx
-
 from editor.client import EditsClient, Endpoint
+from editor.pipeline.asgi_stream import StreamingASGITransport
 from editor.server import create_app
 
 # Never resolved: the in-process transport answers every request for this origin.
@@ -19,6 +18,7 @@ def embedded_endpoint() -> Endpoint:
 
 
 def embedded_client() -> EditsClient:
-    """A client whose requests go straight into the local server app, no socket involved."""
-    transport = httpx.ASGITransport(app=create_app(public_base_url=EMBEDDED_ORIGIN))
+    """A client whose requests go straight into the local server app, no socket involved;
+    streamed answers arrive event by event (editor.pipeline.asgi_stream)."""
+    transport = StreamingASGITransport(create_app(public_base_url=EMBEDDED_ORIGIN))
     return EditsClient(embedded_endpoint(), transport=transport)

@@ -23,7 +23,14 @@ import numpy as np
 from psygnal import Signal
 
 from editor.client import EditError, EditsClient, Progress
-from editor.pipeline.round_trip import EditOutcome, EditParams, Variant, run_edit
+from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
+from editor.pipeline.round_trip import (
+    EditOutcome,
+    EditParams,
+    PartialPreview,
+    Variant,
+    run_edit,
+)
 
 __all__ = ["ClientFactory", "Job", "JobInput", "JobQueue", "JobState", "progress_text"]
 
@@ -54,6 +61,11 @@ class JobInput:
     params: EditParams
     make_client: ClientFactory
     profile: str = ""
+    # Fan-out (editor.pipeline.fanout): None = learned or from the model table.
+    max_n_per_request: int | None = None
+    concurrency: int = DEFAULT_CONCURRENCY
+    memory: CapabilityMemory | None = None  # shared, learns "n=1 only" from rejections
+    preview_max_side: int | None = 1024  # streamed previews are downscaled to fit this
 
 
 @dataclass(eq=False, slots=True)
@@ -67,6 +79,11 @@ class Job:
     error: str | None = None
     error_details: dict[str, object] = field(default_factory=dict)
     outcome: EditOutcome | None = None
+    # The newest streamed preview per variant slot (cleared of nothing: the final replaces it
+    # in views; they stay here for a job whose stream failed).
+    previews: dict[int, PartialPreview] = field(default_factory=dict)
+    # Some requests of a fanned-out job failed: "1 of 4 variants failed: …" (state SUCCEEDED).
+    warning: str | None = None
     created_at: float = field(default_factory=time.monotonic)
     started_at: float | None = None
     finished_at: float | None = None
@@ -106,6 +123,8 @@ def progress_text(p: Progress) -> tuple[str, float | None]:
         return f"Waiting for the service{again}", None
     if p.phase == "download":
         return f"Downloading{pct}", fraction
+    if p.phase == "streaming":
+        return "Receiving previews", None
     if p.phase == "retry":
         wait = f" in {p.retry_in:.0f} s" if p.retry_in else ""
         return f"Service busy, trying again{wait}", None
@@ -115,12 +134,15 @@ def progress_text(p: Progress) -> tuple[str, float | None]:
 class JobQueue:
     """Runs jobs, at most ``max_running`` at once; the rest wait in order.
 
-    Signals: ``added(job)``, ``changed(job)`` on every state or progress change, and
-    ``finished(job)`` once when a job reaches succeeded, failed or cancelled.
+    Signals: ``added(job)``, ``changed(job)`` on every state or progress change,
+    ``partial(job, preview)`` for each streamed preview (a PartialPreview: show it in place of
+    variant ``preview.index`` until the final arrives), and ``finished(job)`` once when a job
+    reaches succeeded, failed or cancelled.
     """
 
     added = Signal(object)
     changed = Signal(object)
+    partial = Signal(object, object)
     finished = Signal(object)
 
     def __init__(self, max_running: int = 3) -> None:
@@ -225,7 +247,9 @@ class JobQueue:
         else:
             job.outcome = outcome
             count = len(outcome.variants)
-            self._finish(job, JobState.SUCCEEDED, f"{count} variant{'s' * (count != 1)}")
+            job.warning = outcome.failure_message
+            failed = f" ({outcome.failed_variants} failed)" if outcome.failures else ""
+            self._finish(job, JobState.SUCCEEDED, f"{count} variant{'s' * (count != 1)}{failed}")
         finally:
             self._tasks.pop(job.id, None)
             self._start_waiting()
@@ -236,10 +260,27 @@ class JobQueue:
                 job.status, job.fraction = progress_text(p)
                 self.changed.emit(job)
 
+        def on_partial(preview: PartialPreview) -> None:
+            if job.state is JobState.RUNNING:
+                job.previews[preview.index] = preview
+                job.status = f"Preview {preview.partial_index + 1} of variant {preview.index + 1}"
+                self.partial.emit(job, preview)
+                self.changed.emit(job)
+
         spec = job.input
         async with spec.make_client() as client:
             return await run_edit(
-                client, spec.image, spec.mask, spec.params, on_progress=on_progress
+                client,
+                spec.image,
+                spec.mask,
+                spec.params,
+                on_progress=on_progress,
+                on_partial=on_partial if spec.params.stream else None,
+                max_n_per_request=spec.max_n_per_request,
+                concurrency=spec.concurrency,
+                memory=spec.memory,
+                profile=spec.profile,
+                preview_max_side=spec.preview_max_side,
             )
 
     def _finish(self, job: Job, state: JobState, status: str, error: str | None = None) -> None:

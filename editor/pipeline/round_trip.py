@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import cv2
 import numpy as np
 
-from editor.client import EditResult, EditsClient, Progress
+from editor.client import EditError, EditResult, EditsClient, PartialImage, Progress
 from editor.core.color_match import COLOR_METHODS, DEFAULT_METHOD, fit_color
 from editor.core.composite import default_feather, take_variant
 from editor.core.context import CONTEXT_MODES, plan_with_context
@@ -19,6 +21,18 @@ from editor.core.models import ModelSpec, model_spec, parse_size
 from editor.core.request import OMIT, EditRequest, ImageInput, Omittable
 from editor.core.sent_view import sent_view
 from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask
+from editor.pipeline.fanout import (
+    DEFAULT_CONCURRENCY,
+    MAX_VARIANTS,
+    CapabilityMemory,
+    RequestRecord,
+    failure_summary,
+    merge_results,
+    send_fanned,
+)
+
+log = logging.getLogger(__name__)
+MAX_PARTIAL_IMAGES = 3
 
 
 class InputError(ValueError):
@@ -51,6 +65,9 @@ class EditParams:
     color_match: bool = False
     color_match_strength: float = 1.0
     color_method: str | None = None  # None = editor.core.color_match.DEFAULT_METHOD
+    # Streamed previews: server-sent events with partial_images (0–3) previews per variant.
+    stream: bool = False
+    partial_images: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +90,44 @@ class Variant:
     leak: dict[str, float] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PartialPreview:
+    """A streamed preview of variant ``index`` (0-based, the same number its final will have),
+    already brought to the original's frame (see :func:`preview_from_partial`)."""
+
+    index: int
+    partial_index: int
+    pixels: np.ndarray  # the original's size, or smaller (``scale`` < 1) for a cheap preview
+    scale: float
+    description: str | None
+    data: bytes
+    mime_type: str
+
+
 @dataclass(slots=True)
 class EditOutcome:
+    """One round. With fan-out ``result`` is the merged answer of every request that worked,
+    ``requests`` has each request's timings, and ``failures`` the errors of those that failed
+    (``failure_message`` says it in one sentence); a variant's ``index`` is its slot, so a
+    failed request leaves a gap."""
+
     variants: list[Variant]
     result: EditResult
     plan: SendPlan
     timings: dict[str, float] = field(default_factory=dict)
+    failures: list[EditError] = field(default_factory=list)
+    requests: list[RequestRecord] = field(default_factory=list)
+    asked: int = 0  # variants asked for
+    learned_limit: int | None = None  # most images per request, learned from a rejection
+
+    @property
+    def failed_variants(self) -> int:
+        return sum(r.n for r in self.requests if not r.ok)
+
+    @property
+    def failure_message(self) -> str | None:
+        """E.g. "2 of 4 variants failed: The service is rate-limiting requests (429)…"."""
+        return failure_summary(self.failures, self.failed_variants, self.asked)
 
 
 def _spec_for(params: EditParams) -> ModelSpec:
@@ -103,8 +152,10 @@ def _check(params: EditParams, spec: ModelSpec) -> None:
             f"{spec.max_prompt}."
         )
     n = params.n or 1
-    if not 1 <= n <= spec.max_n:
-        raise InputError(f"Ask for 1 to {spec.max_n} variants ({n} asked).")
+    if not 1 <= n <= MAX_VARIANTS:  # above the model's max_n the round fans out
+        raise InputError(f"Ask for 1 to {MAX_VARIANTS} variants ({n} asked).")
+    if params.partial_images is not None and not 0 <= params.partial_images <= MAX_PARTIAL_IMAGES:
+        raise InputError(f"Partial images are 0 to {MAX_PARTIAL_IMAGES} per variant.")
     if params.context not in CONTEXT_MODES:
         raise InputError(f"Context is one of {', '.join(CONTEXT_MODES)} ({params.context!r}).")
     if params.color_method is not None and params.color_method not in COLOR_METHODS:
@@ -163,6 +214,8 @@ def prepare_edit(original: np.ndarray, edit: np.ndarray | None, params: EditPara
         output_format=params.output_format,
         output_compression=params.output_compression,
         input_fidelity=params.input_fidelity,
+        stream=params.stream,
+        partial_images=params.partial_images if params.stream else None,
     )
     return PreparedEdit(request, plan, spec, time.perf_counter() - started)
 
@@ -173,16 +226,19 @@ def finish_variants(
     result: EditResult,
     plan: SendPlan,
     params: EditParams,
+    indices: list[int] | None = None,
 ) -> list[Variant]:
     """Bring every returned frame back to the original's resolution, blended through the mask,
-    colour-matched when asked, with its leak numbers."""
+    colour-matched when asked, with its leak numbers. ``indices`` numbers the variants (their
+    slots; default 0, 1, …)."""
     height, width = original.shape[:2]
     reach = _reach(params, (width, height))
     do_composite = params.composite and edit is not None
     keep = edit if edit is not None else np.zeros((height, width), np.uint8)
     view = sent_view(original, edit, plan, reach) if edit is not None else None
     variants = []
-    for index, image in enumerate(result.images):
+    numbers = indices if indices is not None else list(range(len(result.images)))
+    for index, image in zip(numbers, result.images, strict=True):
         returned = load_image(image.data, name=f"result #{index + 1}").pixels
         leak = color = None
         if view is not None:
@@ -204,6 +260,76 @@ def finish_variants(
     return variants
 
 
+def preview_from_partial(
+    original: np.ndarray,
+    edit: np.ndarray | None,
+    data: bytes,
+    plan: SendPlan,
+    params: EditParams,
+    *,
+    max_side: int | None = None,
+) -> tuple[np.ndarray, float]:
+    """A streamed partial in the original's frame: the same un-plan and mask blend as the final
+    (without colour matching), so the canvas can show it in place. With ``max_side`` the
+    result is downscaled to fit (cheap to hand to a view); returns (pixels, scale)."""
+    height, width = original.shape[:2]
+    returned = load_image(data, name="preview").pixels
+    keep = edit if edit is not None else np.zeros((height, width), np.uint8)
+    pixels = take_variant(
+        original,
+        returned,
+        plan,
+        keep,
+        reach=_reach(params, (width, height)),
+        composite_on=params.composite and edit is not None,
+    )
+    scale = 1.0
+    if max_side is not None and max(width, height) > max_side:
+        scale = max_side / max(width, height)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        pixels = np.asarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA))
+    return pixels, scale
+
+
+class _PreviewPump:
+    """Turns the client's partials into PartialPreviews in a worker thread, one at a time and
+    in arrival order, without blocking the event loop."""
+
+    def __init__(
+        self,
+        make: Callable[[PartialImage], PartialPreview],
+        deliver: Callable[[PartialPreview], None],
+    ) -> None:
+        self._make = make
+        self._deliver = deliver
+        self._queue: asyncio.Queue[PartialImage | None] = asyncio.Queue()
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="previews")
+
+    def push(self, partial: PartialImage) -> None:
+        self._queue.put_nowait(partial)
+
+    async def _run(self) -> None:
+        while (partial := await self._queue.get()) is not None:
+            try:
+                preview = await asyncio.to_thread(self._make, partial)
+            except Exception as exc:  # a broken preview must not fail the round
+                log.warning("preview %s could not be shown: %s", partial, exc)
+                continue
+            self._deliver(preview)
+
+    def cancel(self) -> None:
+        self._task.cancel()
+
+    async def close(self) -> None:
+        """Deliver what has arrived, then stop (also when the round failed)."""
+        self._queue.put_nowait(None)
+        try:
+            await asyncio.shield(self._task)
+        except asyncio.CancelledError:
+            self._task.cancel()
+            raise
+
+
 async def run_edit(
     client: EditsClient,
     original: np.ndarray,
@@ -211,18 +337,83 @@ async def run_edit(
     params: EditParams,
     *,
     on_progress: Callable[[Progress], None] | None = None,
+    on_partial: Callable[[PartialPreview], None] | None = None,
+    max_n_per_request: int | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    memory: CapabilityMemory | None = None,
+    profile: str = "",
+    preview_max_side: int | None = None,
 ) -> EditOutcome:
-    """One round trip; pixel work runs in a worker thread so the event loop stays free."""
+    """One round trip; pixel work runs in a worker thread so the event loop stays free.
+
+    More variants than one request may carry (``max_n_per_request``, else what ``memory``
+    learned for this profile and model, else the model table's ``max_n``) go out as parallel
+    requests, at most ``concurrency`` at once (editor.pipeline.fanout). With ``params.stream``
+    each preview reaches ``on_partial`` as it arrives, in the original's frame. When some
+    requests fail the others' variants are kept and the outcome's ``failures`` say why; when
+    all fail, the first error is raised."""
     prepared = await asyncio.to_thread(prepare_edit, original, edit, params)
+    per_request = (
+        max_n_per_request
+        or (memory.limit(profile, params.model) if memory is not None else None)
+        or prepared.spec.max_n
+    )
+    pump: _PreviewPump | None = None
+    if on_partial is not None:
+
+        def make(partial: PartialImage) -> PartialPreview:
+            pixels, scale = preview_from_partial(
+                original, edit, partial.data, prepared.plan, params, max_side=preview_max_side
+            )
+            return PartialPreview(
+                partial.index,
+                partial.partial_index,
+                pixels,
+                scale,
+                partial.description,
+                partial.data,
+                partial.mime_type,
+            )
+
+        pump = _PreviewPump(make, on_partial)
     sent = time.perf_counter()
-    result = await client.edit(prepared.request, on_progress=on_progress)
+    try:
+        fan = await send_fanned(
+            client,
+            prepared.request,
+            per_request=per_request,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            on_partial=pump.push if pump is not None else None,
+            memory=memory,
+            profile=profile,
+        )
+    except BaseException:
+        if pump is not None:
+            pump.cancel()  # cancelled (or a bug): no more previews for this round
+        raise
+    if pump is not None:
+        await pump.close()  # previews that arrived are delivered, even when requests failed
     received = time.perf_counter()
+    if not fan.results:
+        raise fan.failures[0]
+    result = merge_results(fan.results, received - sent)
+    indices = [offset + i for offset, part in fan.results for i in range(len(part.images))]
     variants = await asyncio.to_thread(
-        finish_variants, original, edit, result, prepared.plan, params
+        finish_variants, original, edit, result, prepared.plan, params, indices
     )
     timings = {
         "prepare_s": prepared.prepare_s,
         "service_s": received - sent,
         "composite_s": time.perf_counter() - received,
     }
-    return EditOutcome(variants, result, prepared.plan, timings)
+    return EditOutcome(
+        variants,
+        result,
+        prepared.plan,
+        timings,
+        failures=fan.failures,
+        requests=fan.records,
+        asked=prepared.request.n_to_send,
+        learned_limit=fan.learned_limit,
+    )

@@ -42,7 +42,9 @@ def create_app(
     app.include_router(routes.authed)
     if enable_faults:
         app.include_router(testroutes.router)
-        app.add_middleware(FaultMiddleware, faults=config.faults, log=config.log)
+        app.add_middleware(
+            FaultMiddleware, faults=config.faults, log=config.log, file_log=config.file_log
+        )
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: sees every response
 
     @app.exception_handler(ApiError)

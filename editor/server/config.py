@@ -20,6 +20,7 @@ class ServerConfig:
     max_pixels: int = 100_000_000
     store: ResultStore = field(default_factory=ResultStore)
     log: RequestLog = field(default_factory=RequestLog)
+    file_log: RequestLog = field(default_factory=RequestLog)  # result-file GETs (test mode)
     faults: FaultQueue = field(default_factory=FaultQueue)
 
 

@@ -6,6 +6,7 @@ import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from PIL import Image
@@ -23,6 +24,7 @@ from editor.server.imaging import (
     to_pixels,
 )
 from editor.server.parsing import EditParams
+from editor.server.previews import preview_stages
 
 # Decoders, cv2.inpaint, PatchMatch (a ctypes call) and encoders release the GIL: independent
 # steps of one request (image and mask decoding, the n variants) run side by side on this pool.
@@ -50,11 +52,32 @@ class EditResult:
     background: str  # what the output is: "transparent" or "opaque"
 
 
+class StreamHooks(Protocol):
+    """Told about each stage as it is ready (``stream=true``); called from worker threads."""
+
+    @property
+    def partial_images(self) -> int: ...
+
+    def partial(self, index: int, stage: int, data: bytes, description: str) -> None:
+        """Preview ``stage`` (0-based) of variant ``index`` (0-based), encoded like the final."""
+        ...
+
+    def image(self, index: int, image: EditedImage, transparent: bool) -> None:
+        """Variant ``index``'s final image."""
+        ...
+
+
 def run_edit(
-    params: EditParams, *, max_pixels: int, cancel: threading.Event | None = None
+    params: EditParams,
+    *,
+    max_pixels: int,
+    cancel: threading.Event | None = None,
+    hooks: StreamHooks | None = None,
 ) -> EditResult:
     """Decode, fill n variants, encode. Setting ``cancel`` skips the variants not yet started
-    (one fill is one uninterruptible native call) and raises Cancelled."""
+    (one fill is one uninterruptible native call) and raises Cancelled. With ``hooks``, each
+    variant's preview stages (editor.server.previews) are rendered and reported before its
+    fill, and each final image is reported as soon as it is encoded."""
     stop = cancel or threading.Event()
     mask_job: Future[Image.Image] | None = None
     if params.mask is not None:
@@ -73,20 +96,33 @@ def run_edit(
     if out_size != image.size:
         notes += f" Resized from {image.width}x{image.height} to {out_size[0]}x{out_size[1]}."
 
-    def render(variant: Variant) -> tuple[bytes, bool]:
-        if stop.is_set():
-            raise Cancelled
-        filled = inpaint(pixels, region, variant)
+    def finish(filled: Pixels) -> tuple[bytes, bool]:
         if params.background == "opaque" or params.output_format == "jpeg":
             filled = _flatten(filled)
         filled = resize(filled, out_size)
         transparent = filled.shape[2] == 4 and bool((filled[:, :, 3] < 255).any())
         return encode(filled, params.output_format, params.output_compression), transparent
 
+    def render(item: tuple[int, Variant]) -> tuple[bytes, bool]:
+        index, variant = item
+        if hooks is not None:
+            stages = preview_stages(pixels, region, variant, hooks.partial_images)
+            for stage, (frame, description) in enumerate(stages):
+                if stop.is_set():
+                    raise Cancelled
+                hooks.partial(index, stage, finish(frame)[0], description)
+        if stop.is_set():
+            raise Cancelled
+        data, transparent = finish(inpaint(pixels, region, variant))
+        if hooks is not None:
+            hooks.image(index, EditedImage(data, variant.describe() + notes), transparent)
+        return data, transparent
+
     variants = plan_variants(params.model, params.n)
     if stop.is_set():
         raise Cancelled
-    rendered = list(_POOL.map(render, variants)) if len(variants) > 1 else [render(variants[0])]
+    items = list(enumerate(variants))
+    rendered = list(_POOL.map(render, items)) if len(items) > 1 else [render(items[0])]
     if stop.is_set():
         raise Cancelled  # nobody is waiting for the encoded images
     images = [

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from editor.server.errors import bad_request
 from editor.server.fault_images import stand_in_response
+from editor.server.stream_faults import drop_stream, reject_n
 from editor.server.testmode import RequestLog
 
 FaultKind = Literal[
@@ -31,6 +32,8 @@ FaultKind = Literal[
     "upload_stall",
     "echo_cast",
     "flat",
+    "drop_stream",
+    "reject_n",
 ]
 KINDS: tuple[str, ...] = get_args(FaultKind)
 EDIT_PATHS = ("/v1/images/edits", "/v1/edits")
@@ -63,6 +66,7 @@ class Fault:
     bytes_per_chunk: int = 64  # trickle
     interval: float = 0.05  # trickle
     fraction: float = 0.5  # drop: the share of the real body sent before closing
+    after_events: int = 1  # drop_stream: server-sent events let through before closing
     gain: list[float] = field(default_factory=lambda: [1.0, 1.0, 1.0])  # echo_cast, per RGB
     offset: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])  # echo_cast, levels
     gamma: float = 1.0  # echo_cast: out = 255·(in/255)^gamma·gain + offset
@@ -136,10 +140,18 @@ class FaultQueue:
 
 
 class FaultMiddleware:
-    def __init__(self, app: ASGIApp, *, faults: FaultQueue, log: RequestLog) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        faults: FaultQueue,
+        log: RequestLog,
+        file_log: RequestLog | None = None,
+    ) -> None:
         self.app = app
         self.faults = faults
         self.log = log
+        self.file_log = file_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -147,6 +159,13 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         fault = self.faults.take(path)
+        if self.file_log is not None and path.startswith("/v1/files/"):
+            self.file_log.note(
+                method=scope["method"],
+                path=path,
+                headers=_headers(scope),
+                fault=fault.kind if fault is not None else None,
+            )
         if fault is None:
             await self.app(scope, receive, send)
             return
@@ -173,6 +192,10 @@ class FaultMiddleware:
             await send({"type": "http.response.body", "body": part, "more_body": True})
             # Returning mid-response makes uvicorn close the transport: the client sees the
             # connection die with bytes still owed.
+        elif fault.kind == "drop_stream":
+            await drop_stream(self.app, scope, receive, send, fault.after_events)
+        elif fault.kind == "reject_n":
+            await reject_n(self.app, scope, receive, send, self.log)
         else:
             await self._short_circuit(fault, scope, receive, send)
 
@@ -202,6 +225,10 @@ class FaultMiddleware:
         headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
 
 def _fault_response(fault: Fault) -> tuple[int, str | None, bytes]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +15,7 @@ from urllib.parse import urlsplit
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
 from editor.server.config import ServerConfig, get_config
@@ -24,7 +23,8 @@ from editor.server.editing import Cancelled, EditResult, run_edit
 from editor.server.engines import DEFAULT_MODEL, ENGINES
 from editor.server.errors import ApiError, bad_request, too_large
 from editor.server.imaging import mime_for
-from editor.server.parsing import EditParams, RawFile, UrlResolver, read_body, validate
+from editor.server.parsing import RawFile, UrlResolver, read_body, validate
+from editor.server.streaming import stream_edit
 
 _FILE_PATH = re.compile(r"/v1/files/([A-Za-z0-9_]+\.[a-z]+)$")
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -91,14 +91,25 @@ async def create_edit(request: Request) -> Response:
     )
     # Decoding, inpainting and encoding are CPU work: keep the event loop free.
     cancel = threading.Event()
+    if params.stream:  # server-sent events as the engine goes (editor.server.streaming)
+        try:
+            return await stream_edit(
+                request,
+                params,
+                lambda hooks: run_edit(
+                    params, max_pixels=config.max_pixels, cancel=cancel, hooks=hooks
+                ),
+                cancel,
+                int(time.time()),
+            )
+        except Cancelled:
+            return Response(status_code=499)
     job = partial(run_edit, params, max_pixels=config.max_pixels, cancel=cancel)
     try:
         result = await _in_worker(request, job, cancel)
     except Cancelled:
         return Response(status_code=499)
     created = int(time.time())
-    if params.stream:
-        return StreamingResponse(_events(params, result, created), media_type="text/event-stream")
     base = (config.public_base_url or str(request.base_url)).rstrip("/")
     data: list[dict[str, str]] = []
     for image in result.images:
@@ -153,27 +164,6 @@ async def _in_worker(
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
-
-
-async def _events(params: EditParams, result: EditResult, created: int) -> AsyncIterator[bytes]:
-    """``stream=true``: no partial previews, one ``image_edit.completed`` event per image."""
-    for image in result.images:
-        event = {
-            "type": "image_edit.completed",
-            "b64_json": base64.b64encode(image.data).decode("ascii"),
-            "created_at": created,
-            "size": result.size,
-            "quality": params.quality,
-            "background": result.background,
-            "output_format": params.output_format,
-            "usage": {
-                "input_tokens": 0,
-                "output_tokens": 0,
-                "total_tokens": 0,
-                "input_tokens_details": {"text_tokens": 0, "image_tokens": 0},
-            },
-        }
-        yield f"event: image_edit.completed\ndata: {json.dumps(event)}\n\n".encode()
 
 
 async def _read_limited(request: Request, limit: int) -> bytes:

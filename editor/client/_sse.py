@@ -1,0 +1,143 @@
+"""A small incremental parser for server-sent events (the WHATWG ``text/event-stream`` format).
+
+Feed it bytes as they arrive, in chunks of any size; it hands back each complete event once the
+blank line that ends it has arrived. It follows the spec's rules: lines end in LF, CRLF or a
+lone CR (also when a CRLF is split across two chunks); ``:`` starts a comment (keep-alives);
+``field: value`` drops one space after the colon; several ``data:`` lines join with newlines;
+an event without data is not dispatched; a leading byte-order mark is skipped. The ``id`` and
+``retry`` fields are kept for completeness; this client does not reconnect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["SSEDecoder", "ServerSentEvent", "parse_events"]
+
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSentEvent:
+    """One dispatched event. ``event`` is None when the stream gave no ``event:`` field."""
+
+    data: str
+    event: str | None = None
+    id: str | None = None
+    retry: int | None = None
+
+
+class SSEDecoder:
+    """``feed(chunk)`` → the events completed by that chunk; ``close()`` at the end of the stream.
+
+    ``pending`` tells whether a started but unfinished event (or line) is left over, which at
+    the end of a stream means it was cut off mid-event.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._skip_lf = False  # the last chunk ended in CR: a LF opening the next belongs to it
+        self._start = True  # a BOM may only appear at the very beginning
+        self._data: list[str] = []
+        self._event: str | None = None
+        self._id: str | None = None
+        self._last_id: str | None = None
+        self._retry: int | None = None
+        self._fields_seen = False
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._buffer) or self._fields_seen
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        if not chunk:
+            return []
+        if self._skip_lf:
+            self._skip_lf = False
+            if chunk[:1] == b"\n":
+                chunk = chunk[1:]
+        self._buffer += chunk
+        if self._start:
+            if len(self._buffer) < len(_BOM) and _BOM.startswith(bytes(self._buffer)):
+                return []  # maybe a BOM still arriving
+            if self._buffer.startswith(_BOM):
+                del self._buffer[: len(_BOM)]
+            self._start = False
+        events: list[ServerSentEvent] = []
+        start = 0
+        buffer = self._buffer
+        size = len(buffer)
+        while start < size:
+            cr = buffer.find(b"\r", start)
+            lf = buffer.find(b"\n", start)
+            if cr < 0 and lf < 0:
+                break
+            if cr >= 0 and (lf < 0 or cr < lf):
+                end, next_start = cr, cr + 1
+                if next_start < size:
+                    if buffer[next_start] == 0x0A:
+                        next_start += 1
+                else:
+                    self._skip_lf = True  # CR at the very end: a LF may follow in the next chunk
+            else:
+                end, next_start = lf, lf + 1
+            event = self._line(bytes(buffer[start:end]))
+            if event is not None:
+                events.append(event)
+            start = next_start
+        del self._buffer[:start]
+        return events
+
+    def close(self) -> list[ServerSentEvent]:
+        """End of stream. Per the spec an event not ended by a blank line is discarded; a last
+        line without its line ending is still read (some servers omit the final newline)."""
+        if self._buffer:
+            line = bytes(self._buffer)
+            self._buffer.clear()
+            self._line(line)
+        return []
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _line(self, raw: bytes) -> ServerSentEvent | None:
+        if not raw:
+            return self._dispatch()
+        line = raw.decode("utf-8", errors="replace")
+        if line.startswith(":"):
+            return None  # a comment: keep-alive
+        name, colon, value = line.partition(":")
+        if colon and value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+            self._fields_seen = True
+        elif name == "event":
+            self._event = value
+            self._fields_seen = True
+        elif name == "id":
+            if "\x00" not in value:
+                self._id = value
+            self._fields_seen = True
+        elif name == "retry":
+            if value.isdigit():
+                self._retry = int(value)
+            self._fields_seen = True
+        return None  # unknown fields are ignored
+
+    def _dispatch(self) -> ServerSentEvent | None:
+        if self._id is not None:
+            self._last_id = self._id
+        data, event, retry = self._data, self._event, self._retry
+        self._data, self._event, self._id, self._retry = [], None, None, None
+        self._fields_seen = False
+        if not data:
+            return None
+        return ServerSentEvent("\n".join(data), event or None, self._last_id, retry)
+
+
+def parse_events(stream: bytes) -> list[ServerSentEvent]:
+    """Every complete event in a whole byte stream (tests, and answers read in one piece)."""
+    decoder = SSEDecoder()
+    events = decoder.feed(stream)
+    events += decoder.close()
+    return events

@@ -1,0 +1,239 @@
+"""Token usage and what it costs: typed ``usage``, a per-profile price table, cost per request.
+
+``usage`` is what the service reports (OpenAI's ``ImagesUsage``): input tokens (text and image
+tokens of the prompt and the uploaded images) and output tokens (the image made). Prices are per
+1 million tokens, in US dollars, in three rates: text input, image input, image output.
+
+The default prices are ESTIMATES, not a quote: neither the API's spec nor the service's page
+in /work/shared/api lists prices, so they are placeholders recalled from OpenAI's public price
+list (as of PRICES_AS_OF) and must be checked against the provider's current page. Every cost
+computed here carries ``estimate=True`` unless the profile's user entered the prices themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = [
+    "DEFAULT_PRICES",
+    "PRICES_AS_OF",
+    "Cost",
+    "PriceTable",
+    "Prices",
+    "Usage",
+    "add_usage",
+    "cost_of",
+    "parse_usage",
+]
+
+PRICES_AS_OF = "2025-10"
+_PER = 1_000_000
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def add_usage(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Add two raw usage dicts number by number (nested dicts too); None when both are None."""
+    if a is None:
+        return dict(b) if b is not None else None
+    if b is None:
+        return dict(a)
+    out: dict[str, Any] = dict(a)
+    for key, value in b.items():
+        mine = out.get(key)
+        if isinstance(value, Mapping) and (mine is None or isinstance(mine, Mapping)):
+            out[key] = add_usage(mine, value)
+        elif _int(value) is not None and (mine is None or _int(mine) is not None):
+            out[key] = (mine or 0) + value
+        elif key not in out:
+            out[key] = value
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts of one request (or a sum of several). ``input_text``/``input_image`` are
+    None when the service did not break the input down."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    input_text: int | None = None
+    input_image: int | None = None
+
+    def __add__(self, other: Usage) -> Usage:
+        def both(a: int | None, b: int | None) -> int | None:
+            return None if a is None or b is None else a + b
+
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.total_tokens + other.total_tokens,
+            both(self.input_text, other.input_text),
+            both(self.input_image, other.input_image),
+        )
+
+
+def parse_usage(raw: object) -> Usage | None:
+    """The service's ``usage`` dict as a :class:`Usage`; None when absent or not usable."""
+    if not isinstance(raw, Mapping):
+        return None
+    inp, out, total = (_int(raw.get(k)) for k in ("input_tokens", "output_tokens", "total_tokens"))
+    if inp is None and out is None and total is None:
+        return None
+    details = raw.get("input_tokens_details")
+    text = image = None
+    if isinstance(details, Mapping):
+        text, image = _int(details.get("text_tokens")), _int(details.get("image_tokens"))
+    inp, out = inp or 0, out or 0
+    return Usage(inp, out, total if total is not None else inp + out, text, image)
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """US dollars per 1M tokens. ``estimate``: a default, not entered by the user."""
+
+    text_input: float
+    image_input: float
+    image_output: float
+    estimate: bool = True
+    as_of: str | None = PRICES_AS_OF
+    note: str = ""
+
+
+# Placeholder estimates (see the module docstring): check before relying on them.
+DEFAULT_PRICES: dict[str, Prices] = {
+    "gpt-image-1": Prices(5.0, 10.0, 40.0, note="OpenAI list price, recalled; verify"),
+    "gpt-image-1-mini": Prices(2.0, 2.5, 8.0, note="OpenAI list price, recalled; verify"),
+    "gpt-image-1.5": Prices(5.0, 8.0, 32.0, note="placeholder estimate; verify"),
+    "chatgpt-image-latest": Prices(5.0, 8.0, 32.0, note="placeholder estimate; verify"),
+    "gpt-image-2": Prices(5.0, 8.0, 32.0, note="placeholder estimate; verify"),
+    # The offline engines use no tokens and cost nothing.
+    "patchmatch": Prices(0.0, 0.0, 0.0, estimate=False, as_of=None, note="local engine"),
+    "telea": Prices(0.0, 0.0, 0.0, estimate=False, as_of=None, note="local engine"),
+    "navier-stokes": Prices(0.0, 0.0, 0.0, estimate=False, as_of=None, note="local engine"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """Dollars for some usage. ``estimate`` whenever a default price or a guess went into it."""
+
+    amount: float
+    estimate: bool
+    text_input: float = 0.0
+    image_input: float = 0.0
+    image_output: float = 0.0
+    currency: str = "USD"
+
+    def __add__(self, other: Cost) -> Cost:
+        return Cost(
+            self.amount + other.amount,
+            self.estimate or other.estimate,
+            self.text_input + other.text_input,
+            self.image_input + other.image_input,
+            self.image_output + other.image_output,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "amount": round(self.amount, 6),
+            "currency": self.currency,
+            "estimate": self.estimate,
+            "text_input": round(self.text_input, 6),
+            "image_input": round(self.image_input, 6),
+            "image_output": round(self.image_output, 6),
+        }
+
+
+def cost_of(usage: Usage, prices: Prices) -> Cost:
+    """What ``usage`` costs at ``prices``. Input tokens the service did not split into text and
+    image are charged at the image-input rate (the higher one: never under-estimates), and the
+    cost is then marked as an estimate."""
+    guessed = usage.input_text is None or usage.input_image is None
+    if guessed:
+        text_tokens = usage.input_text or 0
+        image_tokens = max(0, usage.input_tokens - text_tokens)
+    else:
+        text_tokens, image_tokens = usage.input_text or 0, usage.input_image or 0
+    text = text_tokens * prices.text_input / _PER
+    image = image_tokens * prices.image_input / _PER
+    output = usage.output_tokens * prices.image_output / _PER
+    return Cost(
+        text + image + output,
+        prices.estimate or (guessed and usage.input_tokens > 0),
+        text,
+        image,
+        output,
+    )
+
+
+@dataclass(slots=True)
+class PriceTable:
+    """One profile's prices: the user's entries over the defaults. Editable, JSON round-trip."""
+
+    prices: dict[str, Prices] = field(default_factory=dict)
+    use_defaults: bool = True
+
+    def for_model(self, model: str | None) -> Prices | None:
+        key = (model or "").strip()
+        if key in self.prices:
+            return self.prices[key]
+        if not self.use_defaults:
+            return None
+        found = DEFAULT_PRICES.get(key) or DEFAULT_PRICES.get(key.lower())
+        if found is None:  # dated snapshots: gpt-image-1-2025-04-15 → gpt-image-1
+            base = key.lower().rsplit("-", 3)[0] if key.count("-") >= 3 else ""
+            found = DEFAULT_PRICES.get(base)
+        return found
+
+    def set(self, model: str, text_input: float, image_input: float, image_output: float) -> Prices:
+        """The user's own prices for ``model`` (not an estimate)."""
+        entry = Prices(text_input, image_input, image_output, estimate=False, as_of=None)
+        self.prices[model] = entry
+        return entry
+
+    def cost(self, model: str | None, usage: Usage | Mapping[str, Any] | None) -> Cost | None:
+        """The cost of one request's usage, or None without usage or without a price."""
+        parsed = usage if isinstance(usage, Usage) else parse_usage(usage)
+        prices = self.for_model(model)
+        if parsed is None or prices is None:
+            return None
+        return cost_of(parsed, prices)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "use_defaults": self.use_defaults,
+            "prices": {model: asdict(p) for model, p in sorted(self.prices.items())},
+        }
+
+    @classmethod
+    def from_json(cls, doc: object) -> PriceTable:
+        table = cls()
+        if not isinstance(doc, Mapping):
+            return table
+        table.use_defaults = doc.get("use_defaults", True) is not False
+        entries = doc.get("prices")
+        for model, raw in entries.items() if isinstance(entries, Mapping) else []:
+            if not isinstance(model, str) or not isinstance(raw, Mapping):
+                continue
+            try:
+                rates = [float(raw[k]) for k in ("text_input", "image_input", "image_output")]
+            except (KeyError, TypeError, ValueError):
+                continue
+            if any(r < 0 for r in rates):
+                continue
+            note = raw.get("note")
+            as_of = raw.get("as_of")
+            table.prices[model] = Prices(
+                *rates,
+                estimate=raw.get("estimate") is True,
+                as_of=as_of if isinstance(as_of, str) else None,
+                note=note if isinstance(note, str) else "",
+            )
+        return table
