@@ -13,7 +13,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from editor.core.masks import bbox
+from editor.core.masks import bbox, compare_zero
 from editor.core.sizing import SendPlan, resize, undo_plan
 
 __all__ = ["ColorTransform", "blend_alpha", "composite", "default_feather", "take_variant"]
@@ -58,7 +58,7 @@ def _ramp(sub: np.ndarray, reach: int, soft: bool) -> np.ndarray:
     """
     h, w = sub.shape
     out = np.zeros((h, w), np.float32)
-    keep = cv2.compare(sub, 0, cv2.CMP_EQ)  # 255 outside the marked area
+    keep = compare_zero(sub, cv2.CMP_EQ)  # 255 outside the marked area
     # Work only on tiles that have unmarked pixels and a marked pixel within reach.
     near = _block_any(sub, _TILE)
     n = math.ceil(reach / _TILE)

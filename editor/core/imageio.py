@@ -55,8 +55,12 @@ _ORIENT = {
 }
 
 
-class ImageLoadError(Exception):
-    """An image could not be used; ``str(error)`` is a message fit to show the user as is."""
+class ImageLoadError(ValueError):
+    """An image could not be used; ``str(error)`` is a message fit to show the user as is.
+
+    A ValueError, like the pipeline's InputError: a service result that looks like an image but
+    does not decode is bad input for the job, not a crash.
+    """
 
 
 class MaskError(ImageLoadError):

@@ -7,9 +7,21 @@ import math
 import cv2
 import numpy as np
 
-__all__ = ["bbox", "coverage", "disc", "feather", "grow", "invert"]
+__all__ = ["bbox", "compare_zero", "coverage", "disc", "feather", "grow", "invert"]
 
 Box = tuple[int, int, int, int]
+
+
+def compare_zero(a: np.ndarray, op: int) -> np.ndarray:
+    """``cv2.compare(a, 0, op)``: 255 where it holds, else 0.
+
+    OpenCV 5 takes the scalar 0 for a 4×1 array when ``a`` is 1×1 and refuses the sizes, so a
+    one-pixel region (a 1×1 image, a single-pixel dab with no feather) goes through NumPy.
+    """
+    if a.size == 1:
+        ops = {cv2.CMP_EQ: np.equal, cv2.CMP_GT: np.greater, cv2.CMP_NE: np.not_equal}
+        return np.where(ops[op](a, 0), 255, 0).astype(np.uint8)
+    return cv2.compare(a, 0, op)
 
 
 def _check(edit: np.ndarray) -> np.ndarray:
@@ -69,7 +81,7 @@ def _dilate(e: np.ndarray, px: int) -> np.ndarray:
     if _is_binary(sub):
         # Exact Euclidean distance is linear-time for any radius; a big disc kernel is not.
         dist = cv2.distanceTransform(
-            cv2.compare(sub, 0, cv2.CMP_EQ), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
+            compare_zero(sub, cv2.CMP_EQ), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
         )
         out[y0:y1, x0:x1] = np.where(dist <= px + 1e-3, 255, 0).astype(np.uint8)
     else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from editor.core.masks import compare_zero
 from editor.core.sizing import SendPlan, apply_plan_to_mask, resize
 
 __all__ = ["GUARD", "SentView", "sent_view"]
@@ -46,7 +47,7 @@ def sent_view(original: np.ndarray, edit: np.ndarray, plan: SendPlan, reach: int
     source = np.ascontiguousarray(original[y0:y1, x0:x1, :3])
     pixels = resize(source, plan.scaled_size)
     mask = _no_padding(apply_plan_to_mask(edit, plan), plan)
-    keep = cv2.compare(mask, 0, cv2.CMP_EQ)
+    keep = compare_zero(mask, cv2.CMP_EQ)
     if cv2.countNonZero(keep) == keep.size:
         dist = np.full(keep.shape, np.inf, np.float32)
     else:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from editor.core.masks import compare_zero
 from editor.core.models import ModelSpec, format_size
 
 __all__ = [
@@ -171,7 +172,7 @@ def apply_plan_to_mask(edit: np.ndarray, plan: SendPlan) -> np.ndarray:
     """
     scaled = resize(_source(edit, plan), plan.scaled_size)
     if plan.scaled_size != plan.crop_size:
-        scaled = cv2.compare(scaled, 0, cv2.CMP_GT)  # 255 where > 0
+        scaled = compare_zero(scaled, cv2.CMP_GT)  # 255 where > 0
     return _pad(scaled, plan, cv2.BORDER_CONSTANT, 0)
 
 

@@ -1,4 +1,5 @@
-"""Test mode: a log of the last edit requests, as the server saw them (never the token)."""
+"""Test mode: a log of the last edit requests, as the server saw them (never the token), and a
+lighter one of result-file downloads (did they carry credentials?)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,21 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+    def note(
+        self, *, method: str, path: str, headers: Mapping[str, str], fault: str | None = None
+    ) -> None:
+        """A bodiless request (a result-file GET): who asked, and with which credential scheme."""
+        auth = headers.get("authorization")
+        entry = {
+            "method": method,
+            "path": path,
+            # Only the scheme, as in record(): test logs must never hold a credential.
+            "authorization": auth.split(" ", 1)[0].lower() if auth else None,
+            "fault": fault,
+        }
+        with self._lock:
+            self._entries.append(entry)
 
     async def record(
         self,

@@ -1,4 +1,4 @@
-"""``/_test/*``: the request log and the fault queue. Mounted only with ``enable_faults=True``."""
+"""``/_test/*``: the request logs and the fault queue. Mounted only with ``enable_faults=True``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,18 @@ async def list_requests(request: Request) -> list[dict[str, Any]]:
 @router.delete("/requests")
 async def clear_requests(request: Request) -> dict[str, bool]:
     get_config(request).log.clear()
+    return {"cleared": True}
+
+
+@router.get("/file-requests")
+async def list_file_requests(request: Request) -> list[dict[str, Any]]:
+    """Result-file downloads: method, path, credential scheme (never the credential), fault."""
+    return get_config(request).file_log.entries()
+
+
+@router.delete("/file-requests")
+async def clear_file_requests(request: Request) -> dict[str, bool]:
+    get_config(request).file_log.clear()
     return {"cleared": True}
 
 

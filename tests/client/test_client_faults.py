@@ -360,8 +360,8 @@ async def test_redirect_loop_on_the_edit_route(server: Any) -> None:
     err = await edit_error(server)
     assert type(err) is APIStatusError and err.status == 302
     assert plain(err) == (
-        "The service redirected the request (302 to /v1/images/edits). "
-        "Update the base URL to the new address."
+        "The service redirected the request back to the same address (302), a loop — "
+        "a proxy or sign-in page may be in between. Check the base URL."
     )
 
 
