@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from editor.client import EditsClient, Endpoint
 from editor.pipeline.asgi_stream import StreamingASGITransport
-from editor.server import create_app
+from editor.pipeline.background_transport import BackgroundLoopTransport
 
 # Never resolved: the in-process transport answers every request for this origin.
 EMBEDDED_ORIGIN = "http://local-engine"
@@ -19,6 +19,12 @@ def embedded_endpoint() -> Endpoint:
 
 def embedded_client() -> EditsClient:
     """A client whose requests go straight into the local server app, no socket involved;
-    streamed answers arrive event by event (editor.pipeline.asgi_stream)."""
-    transport = StreamingASGITransport(create_app(public_base_url=EMBEDDED_ORIGIN))
+    streamed answers arrive event by event (editor.pipeline.asgi_stream). The app runs on its
+    own thread and loop so its CPU work never stalls the caller's (the window's) loop."""
+    # Imported here: FastAPI and the engines cost a few hundred ms, which the window's start
+    # should not pay before the first local job.
+    from editor.server import create_app
+
+    app = create_app(public_base_url=EMBEDDED_ORIGIN)
+    transport = BackgroundLoopTransport(StreamingASGITransport(app))
     return EditsClient(embedded_endpoint(), transport=transport)
