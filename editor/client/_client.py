@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import socket
@@ -41,6 +42,7 @@ USER_AGENT = f"inpaint-editor/{__version__}"
 # Large enough that per-chunk overhead vanishes, small enough for smooth progress.
 UPLOAD_CHUNK = 256 * 1024
 ERROR_BODY_LIMIT = 256 * 1024
+PARSE_IN_THREAD_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -176,12 +178,17 @@ class EditsClient:
         if answer.streamed and sink is not None:
             parsed = sink.finish()
         else:
-            parsed = parse_edit_response(
+            parse = functools.partial(
+                parse_edit_response,
                 answer.body,
                 answer.headers.get("content-type", ""),
                 request_id=request_id,
                 secrets=self._secrets,
             )
+            # JSON + base64 of full-resolution results takes hundreds of ms: not on the loop
+            # that also runs the window.
+            big = len(answer.body) > PARSE_IN_THREAD_BYTES
+            parsed = await asyncio.to_thread(parse) if big else parse()
         images: list[EditedImage] = []
         for item in parsed.items:
             if item.data is not None:
