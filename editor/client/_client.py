@@ -404,7 +404,8 @@ class EditsClient:
             )
         if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
             return ServiceTimeoutError(
-                f"The service at {host} did not answer within {_seconds(self._endpoint.timeout)}.",
+                f"The service at {host} did not finish answering within "
+                f"{_seconds(self._endpoint.timeout)}.",
                 details=details,
             )
         if isinstance(exc, httpx.ConnectError):

@@ -239,7 +239,7 @@ def finish_variants(
     variants = []
     numbers = indices if indices is not None else list(range(len(result.images)))
     for index, image in zip(numbers, result.images, strict=True):
-        returned = load_image(image.data, name=f"result #{index + 1}").pixels
+        returned = load_image(image.data, name=f"The service's result #{index + 1}").pixels
         leak = color = None
         if view is not None:
             leak = leak_stats(view, returned, plan)

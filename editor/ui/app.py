@@ -69,7 +69,7 @@ def make_application() -> QApplication:
     QCoreApplication.setOrganizationName("Inpaint Editor")
     QCoreApplication.setApplicationName("Inpaint Editor")
     QCoreApplication.setApplicationVersion(__version__)
-    QGuiApplication.setDesktopFileName("inpaint-editor")
+    QGuiApplication.setDesktopFileName("io.github.inpainteditor.InpaintEditor")
     app.setWindowIcon(app_icon())
     from editor.ui.prefs import UiPrefs
 

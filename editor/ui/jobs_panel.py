@@ -54,6 +54,7 @@ class JobRow(QFrame):
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.error = QLabel()
         self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # a service's words are never markup
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         palette = self.error.palette()
         palette.setColor(QPalette.ColorRole.WindowText, _ERROR)

@@ -339,7 +339,9 @@ async def test_waiting_past_the_timeout(server: Any) -> None:
     err = await edit_error(server, timeout=0.4, max_retries=0)
     assert time.monotonic() - started < 1.2
     assert type(err) is ServiceTimeoutError
-    assert plain(err) == f"The service at {server.origin[7:]} did not answer within 0.4 s."
+    assert (
+        plain(err) == f"The service at {server.origin[7:]} did not finish answering within 0.4 s."
+    )
 
 
 async def test_slow_trickle_past_the_timeout(server: Any) -> None:
@@ -350,7 +352,7 @@ async def test_slow_trickle_past_the_timeout(server: Any) -> None:
         with pytest.raises(ServiceTimeoutError) as info:
             await client.edit(make_request(), on_progress=seen.append)
     assert time.monotonic() - started < 1.5
-    assert "did not answer within 0.6 s" in plain(info.value)
+    assert "did not finish answering within 0.6 s" in plain(info.value)
     downloads = [p for p in seen if p.phase == "download"]
     assert downloads and 0 < downloads[-1].done < (downloads[-1].total or 0)
 

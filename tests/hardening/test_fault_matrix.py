@@ -199,9 +199,9 @@ CASES = [
     ),
     Case("503", _status(503, json=OVERLOADED), ("problem on its side", "503 Service Unavailable")),
     Case("connect-refused", _closed_port, ("could not connect", "refused", "127.0.0.1")),
-    Case("read-timeout", _read_timeout, ("did not answer within 0.5 s", "127.0.0.1")),
+    Case("read-timeout", _read_timeout, ("did not finish answering within 0.5 s", "127.0.0.1")),
     Case("dropped-mid-body", lambda c: c.fault(kind="drop"), ("connection", "lost", "127.0.0.1")),
-    Case("trickle-past-timeout", _trickle, ("did not answer within 0.5 s",)),
+    Case("trickle-past-timeout", _trickle, ("did not finish answering within 0.5 s",)),
     Case(
         "200-invalid-json", _garbage('{"data": [{"b64_json": '), ("could not be read", "not JSON")
     ),
