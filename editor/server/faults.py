@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from editor.server.errors import bad_request
 from editor.server.fault_images import stand_in_response
-from editor.server.stream_faults import drop_stream, reject_n
+from editor.server.stream_faults import drain, drop_stream, reject_n
 from editor.server.testmode import RequestLog
 
 FaultKind = Literal[
@@ -203,7 +203,7 @@ class FaultMiddleware:
         self, fault: Fault, scope: Scope, receive: Receive, send: Send
     ) -> None:
         """status / garbage / redirect_loop: answered without the app (the body is drained)."""
-        body = await _drain(receive)
+        body = await drain(receive)
         path = scope.get("path", "")
         if path in EDIT_PATHS:
             headers_in = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
@@ -255,18 +255,6 @@ def _fault_response(fault: Fault) -> tuple[int, str | None, bytes]:
         )
         doc = {"error": {"message": message, "type": type_, "param": None, "code": code}}
     return status, fault.content_type or "application/json", json.dumps(doc).encode()
-
-
-async def _drain(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
 
 
 def _stalling(receive: Receive, after_bytes: int, seconds: float) -> Receive:

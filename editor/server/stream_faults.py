@@ -16,6 +16,20 @@ from editor.server.errors import ApiError, error_body
 from editor.server.parsing import read_body
 from editor.server.testmode import RequestLog
 
+
+async def drain(receive: Receive) -> bytes:
+    """The whole request body, read straight from the ASGI channel."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
 __all__ = ["REJECT_N_MESSAGE", "drop_stream", "reject_n"]
 
 REJECT_N_MESSAGE = (
@@ -80,15 +94,7 @@ def _wanted_n(content_type: str, fields: dict[str, object]) -> int:
 async def reject_n(
     app: ASGIApp, scope: Scope, receive: Receive, send: Send, log: RequestLog
 ) -> None:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    body = b"".join(chunks)
+    body = await drain(receive)
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
     content_type = headers.get("content-type", "")
     fields: dict[str, object] = {}
