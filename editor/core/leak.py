@@ -13,10 +13,12 @@ import numpy as np
 from editor.core.sent_view import SentView
 from editor.core.sizing import SendPlan, resize, returned_canvas
 
-__all__ = ["LEAK_THRESHOLD", "leak_heatmap", "leak_stats", "leak_view"]
+__all__ = ["LEAK_MAP_SIDE", "LEAK_THRESHOLD", "leak_heatmap", "leak_map", "leak_stats", "leak_view"]
 
 # Codec and resampling noise stays within a few levels; a real change exceeds this.
 LEAK_THRESHOLD = 8
+# The longest side of the heat map a variant keeps for the window (cheap to hold per variant).
+LEAK_MAP_SIDE = 1024
 
 
 def _delta(view: SentView, returned: np.ndarray, plan: SendPlan) -> np.ndarray:
@@ -61,4 +63,22 @@ def leak_heatmap(view: SentView, returned: np.ndarray, plan: SendPlan) -> np.nda
     out = np.zeros((h, w), np.uint8)
     x0, y0, x1, y1 = plan.crop
     out[y0:y1, x0:x1] = heat
+    return out
+
+
+def leak_map(
+    view: SentView, returned: np.ndarray, plan: SendPlan, *, max_side: int = LEAK_MAP_SIDE
+) -> np.ndarray:
+    """:func:`leak_heatmap` scaled so its longest side is at most ``max_side`` (the original's
+    aspect; never upscaled), built without first stretching to the full original size."""
+    w, h = plan.original_size
+    scale = min(1.0, max_side / max(w, h))
+    if scale >= 1.0:
+        return leak_heatmap(view, returned, plan)
+    out_w, out_h = max(1, round(w * scale)), max(1, round(h * scale))
+    x0, y0, x1, y1 = plan.crop or (0, 0, w, h)
+    sx0, sy0 = round(x0 * scale), round(y0 * scale)
+    sx1, sy1 = max(sx0 + 1, round(x1 * scale)), max(sy0 + 1, round(y1 * scale))
+    out = np.zeros((out_h, out_w), np.uint8)
+    out[sy0:sy1, sx0:sx1] = resize(leak_view(view, returned, plan), (sx1 - sx0, sy1 - sy0))
     return out

@@ -16,7 +16,7 @@ from editor.core.color_match import COLOR_METHODS, DEFAULT_METHOD, fit_color
 from editor.core.composite import default_feather, take_variant
 from editor.core.context import CONTEXT_MODES, plan_with_context
 from editor.core.imageio import encode_png, load_image, mask_to_api_png
-from editor.core.leak import leak_stats
+from editor.core.leak import leak_map, leak_stats
 from editor.core.models import ModelSpec, model_spec, parse_size
 from editor.core.request import OMIT, EditRequest, ImageInput, Omittable
 from editor.core.sent_view import sent_view
@@ -88,6 +88,9 @@ class Variant:
     # What the service changed outside the mask: {"changed_fraction", "mean_delta"}; None
     # without a mask (editor.core.leak).
     leak: dict[str, float] | None = None
+    # The same as a heat map for the compare view: HxW uint8 max-channel delta in levels, the
+    # original's aspect, longest side ≤ editor.core.leak.LEAK_MAP_SIDE; None without a mask.
+    leak_map: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,9 +243,10 @@ def finish_variants(
     numbers = indices if indices is not None else list(range(len(result.images)))
     for index, image in zip(numbers, result.images, strict=True):
         returned = load_image(image.data, name=f"The service's result #{index + 1}").pixels
-        leak = color = None
+        leak = color = heat = None
         if view is not None:
             leak = leak_stats(view, returned, plan)
+            heat = leak_map(view, returned, plan)
             if do_composite and params.color_match:
                 color = fit_color(
                     view,
@@ -255,7 +259,7 @@ def finish_variants(
             original, returned, plan, keep, reach=reach, composite_on=do_composite, color=color
         )
         variants.append(
-            Variant(index, pixels, image.data, image.mime_type, image.revised_prompt, leak)
+            Variant(index, pixels, image.data, image.mime_type, image.revised_prompt, leak, heat)
         )
     return variants
 

@@ -1,5 +1,8 @@
 """Original | variant, side by side with locked zoom and pan, or as a wipe with a divider.
 
+Leak mode shows the original greyed with red where the service changed pixels outside the mask
+(measured on its frame before compositing; see :mod:`editor.ui.leak_view`), with a legend.
+
 Side mode holds two :class:`~editor.ui.compare_view.ImageView` of equal size; whichever the user
 zooms or pans, the other copies its ``(zoom, centre)`` so the same image point sits at the same
 place in both. Wipe mode is a third view drawing both pictures split at the divider. All three
@@ -7,13 +10,14 @@ share one view state, so switching modes keeps your place; the state is the canv
 window can carry it between canvas and compare with :meth:`CompareView.view_state` /
 :meth:`CompareView.set_view_state`.
 
-Keys: S side by side, W wipe, F fit, 1 100 %, +/- zoom, Left/Right move the wipe divider.
+Keys: S side by side, W wipe, L leak, F fit, 1 100 %, +/- zoom, Left/Right move the wipe divider.
 
 Demo: ``python -m editor.ui.compare IMAGE``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal, cast
 
 import numpy as np
@@ -23,13 +27,15 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from editor.ui.compare_toolbar import CompareToolbar
 from editor.ui.compare_view import ImageView
+from editor.ui.leak_view import LEAK_LEGEND, describe_leak, leak_overlay
 from editor.ui.overlay import ImageLayer
 
 __all__ = ["CompareMode", "CompareView"]
 
-CompareMode = Literal["side", "wipe"]
-_MODES: tuple[CompareMode, ...] = ("side", "wipe")
+CompareMode = Literal["side", "wipe", "leak"]
+_MODES: tuple[CompareMode, ...] = ("side", "wipe", "leak")
 _NO_VARIANT = "No variant selected — showing the original"
+_NO_LEAK_MAP = "No leak map for this variant (no mask, or a round read back from disk)"
 
 
 class CompareView(QWidget):
@@ -50,11 +56,15 @@ class CompareView(QWidget):
         self._original_layer: ImageLayer | None = None
         self._has_variant = False
         self._syncing = False
+        self._leak: Mapping[str, float] | None = None
+        self._leak_map: np.ndarray | None = None
+        self._leak_stale = True  # the leak picture is built when Leak mode shows
 
         self.left_view = ImageView()
         self.right_view = ImageView()
         self.wipe_view = ImageView()
         self.wipe_view.set_wipe_enabled(True)
+        self.leak_view = ImageView()
         for v in self._views():
             v.view_changed.connect(lambda v=v: self._on_view_changed(v))
 
@@ -67,6 +77,7 @@ class CompareView(QWidget):
         self._stack = QStackedWidget()
         self._stack.addWidget(side)
         self._stack.addWidget(self.wipe_view)
+        self._stack.addWidget(self.leak_view)
 
         self.toolbar = CompareToolbar()
         self.toolbar.mode_requested.connect(self.set_mode)
@@ -83,9 +94,18 @@ class CompareView(QWidget):
 
     # -- content --------------------------------------------------------------------------------
 
-    def set_images(self, original: np.ndarray, variant: np.ndarray | None) -> None:
+    def set_images(
+        self,
+        original: np.ndarray,
+        variant: np.ndarray | None,
+        *,
+        leak: Mapping[str, float] | None = None,
+        leak_map: np.ndarray | None = None,
+    ) -> None:
         """Show ``original`` against ``variant`` (same width and height; ``None`` shows the
-        original alone with a hint). Same-size pictures keep the zoom, pan and divider."""
+        original alone with a hint). Same-size pictures keep the zoom, pan and divider.
+        ``leak`` (the variant's numbers) and ``leak_map`` (its heat map, any size of the
+        original's aspect) feed the leak line and Leak mode."""
         if variant is not None and variant.shape[:2] != original.shape[:2]:
             raise ValueError(
                 f"variant is {variant.shape[1]}×{variant.shape[0]}, "
@@ -97,6 +117,9 @@ class CompareView(QWidget):
         first = self._original_layer
         second = ImageLayer(variant) if variant is not None else None
         self._has_variant = second is not None
+        self._leak = leak if second is not None else None
+        self._leak_map = leak_map if second is not None else None
+        self._leak_stale = True
         self._syncing = True  # a view meeting a new size fits; the primary view decides below
         try:
             self.left_view.set_layers(first)
@@ -104,6 +127,10 @@ class CompareView(QWidget):
             self.right_view.set_hint("" if second else "No variant selected")
             self.wipe_view.set_layers(first, second)
             self.wipe_view.set_hint("" if second else _NO_VARIANT)
+            if self._mode == "leak":
+                self._build_leak()
+            else:
+                self.leak_view.set_layers(first)
         finally:
             self._syncing = False
         self._sync_from(self._primary())
@@ -117,11 +144,42 @@ class CompareView(QWidget):
     def labels(self) -> tuple[str, str]:
         return self._labels
 
+    def leak_text(self) -> str:
+        """The shown variant's leak line ("" without numbers)."""
+        return describe_leak(self._leak)
+
     def _apply_labels(self) -> None:
         left, right = self._labels
+        leak = self.leak_text()
         self.left_view.set_labels(left)
         self.right_view.set_labels(right if self._has_variant else "")
         self.wipe_view.set_labels(left, right)
+        self.leak_view.set_labels(f"Leak · {right}" if self._has_variant else left)
+        if self._has_variant:
+            self.right_view.set_hint(leak)
+            self.wipe_view.set_hint(leak)
+        if self._mode == "leak":
+            self._leak_hint()
+
+    def _leak_hint(self) -> None:
+        if not self._has_variant:
+            self.leak_view.set_hint(_NO_VARIANT)
+        elif self._leak_map is None:
+            self.leak_view.set_hint(_NO_LEAK_MAP)
+        else:
+            # The toolbar carries the legend; the pill says how much.
+            self.leak_view.set_hint(self.leak_text() or LEAK_LEGEND)
+
+    def _build_leak(self) -> None:
+        """The leak picture for the current original and heat map (once per change)."""
+        if not self._leak_stale or self._original is None:
+            return
+        self._leak_stale = False
+        layer: ImageLayer | None = self._original_layer
+        if self._has_variant and self._leak_map is not None:
+            layer = ImageLayer(leak_overlay(self._original, self._leak_map))
+        self.leak_view.set_layers(layer)
+        self._leak_hint()
 
     # -- mode -----------------------------------------------------------------------------------
 
@@ -129,7 +187,8 @@ class CompareView(QWidget):
         return self._mode
 
     def set_mode(self, mode: str) -> None:
-        """``"side"`` (side by side) or ``"wipe"``; emits ``mode_changed`` on a change."""
+        """``"side"`` (side by side), ``"wipe"`` or ``"leak"``; emits ``mode_changed`` on a
+        change."""
         if mode not in _MODES:
             raise ValueError(f"unknown compare mode {mode!r}; expected one of {_MODES}")
         self.toolbar.show_mode(mode)
@@ -138,6 +197,9 @@ class CompareView(QWidget):
         had_focus = self.focusWidget() in self._views()
         before = self._primary()
         self._mode = cast(CompareMode, mode)
+        if mode == "leak":
+            self._build_leak()
+        self.toolbar.show_legend(mode == "leak")
         after = self._primary()
         self._stack.setCurrentIndex(_MODES.index(self._mode))
         self.setFocusProxy(after)
@@ -152,6 +214,8 @@ class CompareView(QWidget):
             self.set_mode("side")
         elif event.key() == Qt.Key.Key_W:
             self.set_mode("wipe")
+        elif event.key() == Qt.Key.Key_L:
+            self.set_mode("leak")
         else:
             super().keyPressEvent(event)
 
@@ -175,17 +239,20 @@ class CompareView(QWidget):
     def set_wipe_position(self, x: float) -> None:
         self.wipe_view.set_wipe_x(x)
 
-    def _views(self) -> tuple[ImageView, ImageView, ImageView]:
-        return self.left_view, self.right_view, self.wipe_view
+    def _views(self) -> tuple[ImageView, ...]:
+        return self.left_view, self.right_view, self.wipe_view, self.leak_view
 
     def _primary(self) -> ImageView:
-        """The view whose state is the compare view's: left in side mode, else the wipe view."""
-        return self.left_view if self._mode == "side" else self.wipe_view
+        """The view whose state is the compare view's: left in side mode, else the shown one."""
+        return {"side": self.left_view, "wipe": self.wipe_view}.get(self._mode, self.leak_view)
 
     def _on_view_changed(self, source: ImageView) -> None:
         # A hidden view (e.g. the wipe view refitting to a resize) does not lead; switching
         # modes hands the state over explicitly.
-        shown = source is self.wipe_view if self._mode == "wipe" else source is not self.wipe_view
+        if self._mode == "side":
+            shown = source in (self.left_view, self.right_view)
+        else:
+            shown = source is self._primary()
         if shown and not self._syncing:
             self._sync_from(source)
 

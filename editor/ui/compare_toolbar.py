@@ -1,4 +1,5 @@
-"""The compare view's toolbar: mode switch (side by side / wipe), zoom readout, fit and 100 %."""
+"""The compare view's toolbar: mode switch (side by side / wipe / leak, with the leak legend),
+zoom readout, fit and 100 %."""
 
 from __future__ import annotations
 
@@ -27,12 +28,27 @@ class CompareToolbar(QWidget):
         for mode, text, tip in (
             ("side", "Side by side", "Original and variant next to each other (S)"),
             ("wipe", "Wipe", "One picture, drag the divider to wipe between them (W)"),
+            (
+                "leak",
+                "Leak",
+                "Where the service changed pixels outside the mask, before they were pasted "
+                "in: red on the original (L)",
+            ),
         ):
             b = self._button(text, tip, checkable=True)
             b.clicked.connect(lambda _=False, m=mode: self.mode_requested.emit(m))
             self._group.addButton(b)
             self.buttons[mode] = b
             row.addWidget(b)
+        self.legend = QLabel(
+            '<span style="color:#ff2020; font-size:large">■</span> red = changed outside the mask'
+        )
+        self.legend.setToolTip(
+            "Measured on the service's answer before compositing: the composite keeps the "
+            "original outside the mask, but a service that repaints everything shows here"
+        )
+        self.legend.setVisible(False)
+        row.addWidget(self.legend)
         row.addStretch(1)
         self.zoom_label = QLabel("")
         self.zoom_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -57,6 +73,9 @@ class CompareToolbar(QWidget):
 
     def show_mode(self, mode: str) -> None:
         self.buttons[mode].setChecked(True)
+
+    def show_legend(self, on: bool) -> None:
+        self.legend.setVisible(on)
 
     def show_zoom(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f} %")

@@ -1,5 +1,10 @@
 """Open, save, export, copy and paste for the window.
 
+Save As writes faithfully (:mod:`editor.core.faithful_save`): the opened file's ICC profile,
+EXIF and DPI, plus provenance (prompt, model, endpoint host — never a key) for a variant; PNG is
+the default and nothing is saved lossier than the format asked. The "without metadata" file
+types (or the ``save_strip_metadata`` preference) write pixels only.
+
 Decoding and encoding run in a worker thread (``asyncio.to_thread``) so a 24 MP file never
 freezes the window; errors come back as a dialog that does not block (``QMessageBox.open``),
 and the current work is left as it was.
@@ -12,15 +17,16 @@ import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from editor.core.atomic import atomic_write_bytes
+from editor.core.faithful_save import ImageMetadata, Provenance, encode_for_save, read_metadata
 from editor.core.imageio import (
     ImageLoadError,
     LoadedImage,
-    encode_image,
     load_image,
     load_mask,
     mask_to_api_png,
@@ -42,6 +48,8 @@ if TYPE_CHECKING:
 __all__ = ["FileOps"]
 
 T = TypeVar("T")
+_STRIP = " without metadata"
+_STRIP_PREF = "save_strip_metadata"
 
 
 class FileOps:
@@ -50,6 +58,10 @@ class FileOps:
         self.recent = RecentFiles(window.settings)
         self.dialog: QMessageBox | None = None  # the last error dialog (tests read it)
         self._tasks: set[asyncio.Task[object]] = set()
+        # The opened file's ICC/EXIF/DPI, for the image named ``_metadata_name`` (a pasted
+        # image has none).
+        self.metadata: ImageMetadata | None = None
+        self._metadata_name = ""
 
     def _spawn(self, coro: Awaitable[T]) -> asyncio.Task[T]:
         task: asyncio.Task[T] = asyncio.ensure_future(coro)
@@ -92,6 +104,7 @@ class FileOps:
             w.statusBar().clearMessage()
             self.error("Cannot open the image", f"{exc}.\n\nYour current work is unchanged.")
             return False
+        metadata = await asyncio.to_thread(read_metadata, path)
         mask = None
         mask_problem = ""
         if mask_path is not None:
@@ -100,6 +113,7 @@ class FileOps:
             except ImageLoadError as exc:
                 mask_problem = str(exc)
         w.set_image(loaded.pixels, path.name, loaded.notes, mask)
+        self.metadata, self._metadata_name = metadata, path.name
         self.recent.add(path)
         if mask_problem:
             self.error("Cannot use the mask", f"{mask_problem}.\n\nThe image opened without it.")
@@ -109,6 +123,7 @@ class FileOps:
         """A dropped or pasted thing: a file path, or image data."""
         if isinstance(source, str):
             return self.open_path(source)
+        self.metadata = None
         self.window.set_image(qimage_to_pixels(source), "Pasted image")
         return None
 
@@ -173,14 +188,19 @@ class FileOps:
         stem = Path(w.image_name).stem or "image"
         if w.shown_variant is not None:
             stem += f"-job{w.shown_variant[0]}-v{w.shown_variant[1] + 1}"
+        filters = list(SAVE_FILTERS)
+        filters += [f.replace(" (", f"{_STRIP} (", 1) for f in SAVE_FILTERS]
         chosen, chosen_filter = QFileDialog.getSaveFileName(
             w,
             "Save Image As",
             str(Path(self._start_dir()) / f"{stem}.png"),
-            ";;".join(SAVE_FILTERS),
+            ";;".join(filters),
+            filters[-len(SAVE_FILTERS)] if self._strip_pref() else filters[0],
         )
         if not chosen:
             return
+        strip = _STRIP in chosen_filter
+        chosen_filter = chosen_filter.replace(_STRIP, "")
         path, fmt = save_format(Path(chosen), chosen_filter)
         if path != Path(chosen) and path.exists():
             # We added the extension, so the dialog never asked about this name.
@@ -189,23 +209,75 @@ class FileOps:
                 return
         quality = 95
         if fmt in ("jpeg", "webp"):
-            last = int(w.settings.value("save_quality", 92))
+            last = int(str(w.settings.value("save_quality", 92)))
             quality, ok = QInputDialog.getInt(
                 w, "Quality", f"{fmt.upper()} quality (1–100):", last, 1, 100
             )
             if not ok:
                 return
             w.settings.setValue("save_quality", quality)
-        self.save_to(path, quality)
+        w.settings.setValue(_STRIP_PREF, strip)
+        self.save_to(path, quality, strip=strip)
 
-    def save_to(self, path: Path, quality: int = 95) -> asyncio.Task[bool]:
-        """Encode what is displayed (format from the extension) and write it atomically."""
+    def save_to(
+        self, path: Path, quality: int = 95, *, strip: bool | None = None
+    ) -> asyncio.Task[bool]:
+        """Encode what is displayed (format from the extension; PNG lossless) with the opened
+        file's metadata and the variant's provenance — or, with ``strip`` (default: the
+        preference), pixels only — and write it atomically."""
         pixels = self.window.displayed_pixels()
         assert pixels is not None
         path, fmt = save_format(Path(path))
-        return self._spawn(
-            self._write(path, lambda: encode_image(pixels, fmt, quality)[0], "image")
-        )
+        strip = self._strip_pref() if strip is None else strip
+        metadata, provenance = self.source_metadata(), self.provenance()
+
+        def encode() -> bytes:
+            return encode_for_save(
+                pixels,
+                fmt,
+                quality=quality,
+                metadata=metadata,
+                provenance=provenance,
+                strip=strip,
+            )
+
+        return self._spawn(self._write(path, encode, "image"))
+
+    def _strip_pref(self) -> bool:
+        return str(self.window.settings.value(_STRIP_PREF, "false")).lower() == "true"
+
+    def source_metadata(self) -> ImageMetadata | None:
+        """The opened file's metadata, if the image on screen came from that file."""
+        return self.metadata if self.window.image_name == self._metadata_name else None
+
+    def provenance(self) -> Provenance | None:
+        """How the shown variant was made (None for the original: nothing was generated)."""
+        w = self.window
+        if w.shown_variant is None:
+            return None
+        key = w.shown_variant[0]
+        record = next((r for r in w.sessions.rounds() if r.id == key), None)
+        if key in w.sessions.restored:
+            if record is None:
+                return None
+            model = record.params.get("model")
+            return Provenance(
+                record.prompt, str(model) if model else None, self._host(record.profile)
+            )
+        job = w.jobs.get(key)
+        return Provenance(job.params.prompt, job.params.model, self._host(job.input.profile))
+
+    def _host(self, profile: str | None) -> str | None:
+        """The endpoint's host name of a stored profile (by id or name); "local" for the
+        Local engine; None when unknown. Never a key, path or query."""
+        if not profile:
+            return None
+        for stored in self.window.app_settings.profiles:
+            if profile in (stored.id, stored.name):
+                if stored.kind == "local":
+                    return "local"
+                return urlsplit(stored.base_url).hostname
+        return None
 
     async def _write(self, path: Path, encode: Callable[[], bytes], what: str) -> bool:
         def work() -> None:

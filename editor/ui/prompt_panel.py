@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +26,7 @@ from editor.core.request import OMIT, Omittable
 from editor.pipeline import EditParams
 from editor.ui.icons import tool_icon
 from editor.ui.profiles import Profile
+from editor.ui.prompt_options import Collapsible, ResultOptions
 
 __all__ = ["PromptEdit", "PromptPanel"]
 
@@ -136,14 +137,25 @@ class PromptPanel(QWidget):
         form.addRow("Size", self.size_combo)
         form.addRow("Quality", self.quality_combo)
         form.addRow("Variants", self.n_spin)
-        form.addRow("Watermark", self.watermark_combo)
-        form.addRow("Response", self.format_combo)
+        self.options = ResultOptions()
+        form.addRow("Context", self.options.context_combo)
+        form.addRow("", self.options.color_check)
+        advanced = QWidget()
+        more = QFormLayout(advanced)
+        more.setContentsMargins(12, 0, 0, 0)
+        more.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        more.addRow("Crop margin", self.options.margin_spin)
+        more.addRow("Match strength", self.options.strength_row)
+        more.addRow("Watermark", self.watermark_combo)
+        more.addRow("Response", self.format_combo)
+        self.advanced = Collapsible("Advanced", advanced)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 8, 8, 8)
         title = QLabel("<b>Prompt</b>")
         box.addWidget(title)
         box.addWidget(self.prompt)
         box.addLayout(form)
+        box.addWidget(self.advanced)
         box.addWidget(self.hint)
         box.addWidget(self.generate_button)
 
@@ -173,8 +185,10 @@ class PromptPanel(QWidget):
             watermark=_WATERMARK[self.watermark_combo.currentText()],
             response_format=response or None,
             profile_sizes=profile.sizes,
-            color_match=profile.color_match,
-            color_match_strength=profile.color_match_strength,
+            context=self.options.context(),
+            context_margin=self.options.margin(),
+            color_match=self.options.color_match(),
+            color_match_strength=self.options.strength(),
         )
 
     # -- writing --------------------------------------------------------------------------------
@@ -207,6 +221,10 @@ class PromptPanel(QWidget):
         self.profile_combo.blockSignals(False)
         self._on_profile(index)
 
+    def bind_settings(self, settings: QSettings) -> None:
+        """Remember the context and colour-match choices in ``settings`` (restored now)."""
+        self.options.bind_settings(settings)
+
     def set_model(self, name: str) -> None:
         self.model_combo.setCurrentText(name)
 
@@ -220,6 +238,7 @@ class PromptPanel(QWidget):
         keep = current if current and current in profile.models else profile.default_model
         self.model_combo.setCurrentText(keep)
         self._on_model(keep)
+        self.options.apply_profile(profile)
         self.hint.setText(profile.problem() or "")
         self.hint.setVisible(bool(self.hint.text()))
 
