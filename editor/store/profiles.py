@@ -22,6 +22,12 @@ from editor.core.models import parse_size
 
 from ._errors import ProfileError
 
+# The same limits as editor.pipeline (round_trip.MAX_PARTIAL_IMAGES, fanout.MAX_VARIANTS and
+# DEFAULT_CONCURRENCY); repeated so the store stays below the pipeline.
+MAX_PARTIAL_IMAGES = 3
+MAX_VARIANTS = 10
+DEFAULT_CONCURRENCY = 4
+
 __all__ = [
     "EMBEDDED_BASE_URL",
     "LOCAL_PROFILE_ID",
@@ -79,12 +85,19 @@ class Profile:
     sizes: tuple[str, ...] = ()
     color_match: bool = False
     color_match_strength: float = 1.0
+    # Iteration (issue 10): streamed previews, fan-out, the user's prices.
+    stream: bool = False
+    partial_images: int = 2  # previews per variant while streaming, 0–3
+    max_n_per_request: int | None = None  # None: learned, or from the model table
+    concurrency: int = DEFAULT_CONCURRENCY  # parallel requests of one fanned-out job
+    prices: Mapping[str, Any] = field(default_factory=dict, hash=False)  # PriceTable JSON
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", str(self.name).strip())
         object.__setattr__(self, "base_url", str(self.base_url).strip().rstrip("/"))
         object.__setattr__(self, "extra_headers", dict(self.extra_headers))
         object.__setattr__(self, "sizes", tuple(self.sizes))
+        object.__setattr__(self, "prices", dict(self.prices or {}))
         _validate(self)
 
     # --- what the window needs ----------------------------------------------------------------
@@ -140,6 +153,8 @@ class Profile:
                 }
             elif f.name == "sizes":
                 value = list(value)
+            elif f.name == "prices":
+                value = dict(value)
             out[f.name] = value
         return out
 
@@ -164,6 +179,8 @@ class Profile:
                 headers[name] = str(value)
         values["extra_headers"] = headers
         values["sizes"] = tuple(values.get("sizes") or ())
+        if not isinstance(values.get("prices"), Mapping):
+            values.pop("prices", None)
         try:
             return cls(**values)
         except TypeError as e:
@@ -220,11 +237,28 @@ def _validate(p: Profile) -> None:
         raise ProfileError("Colour match strength must be a number between 0 and 1")
     if not 0.0 <= strength <= 1.0:
         raise ProfileError("Colour match strength must be between 0 and 1")
+    _validate_iteration(p)
     for name, header_value in p.extra_headers.items():
         if not _HEADER_NAME_RE.match(name):
             raise ProfileError(f"“{name}” is not a valid header name")
         if not isinstance(header_value, str) or any(c in header_value for c in "\r\n\0"):
             raise ProfileError(f"The value of header “{name}” must be one line of text")
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _validate_iteration(p: Profile) -> None:
+    if not isinstance(p.stream, bool):
+        raise ProfileError("Streaming must be on or off")
+    if not _whole(p.partial_images) or not 0 <= p.partial_images <= MAX_PARTIAL_IMAGES:
+        raise ProfileError(f"Previews per variant must be between 0 and {MAX_PARTIAL_IMAGES}")
+    limit = p.max_n_per_request
+    if limit is not None and (not _whole(limit) or not 1 <= limit <= MAX_VARIANTS):
+        raise ProfileError(f"Images per request must be between 1 and {MAX_VARIANTS}, or blank")
+    if not _whole(p.concurrency) or not 1 <= p.concurrency <= MAX_VARIANTS:
+        raise ProfileError(f"Parallel requests must be between 1 and {MAX_VARIANTS}")
 
 
 def _validate_url(url: str) -> None:

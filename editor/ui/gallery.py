@@ -109,20 +109,41 @@ class Gallery(QWidget):
 
     # -- variants -------------------------------------------------------------------------------
 
-    def add_variant(self, job_id: str, index: int, pixels: np.ndarray, tooltip: str) -> None:
+    def add_variant(
+        self, job_id: str, index: int, pixels: np.ndarray, tooltip: str, *, preview: str = ""
+    ) -> None:
         """Add (or replace) variant ``index`` of ``job_id`` from full-size ``H×W×3|4`` uint8
-        pixels; only a thumbnail is kept. ``KeyError`` if the job is unknown."""
+        pixels; only a thumbnail is kept. ``KeyError`` if the job is unknown.
+
+        ``preview`` (e.g. "preview 1/2") marks a provisional tile for a streamed preview; adding
+        the variant again without it (the final) clears the mark."""
         section = self._sections[job_id]
         pixmap = QPixmap.fromImage(thumbnail_image(pixels, THUMB, self.devicePixelRatioF()))
         tile = section.tile(index)
-        if tile is not None:
+        if tile is None:
+            tile = ThumbTile(job_id, index, pixmap, tooltip)
+            tile.clicked.connect(lambda t=tile: self._on_click(t))
+            tile.double_clicked.connect(lambda t=tile: self._on_double_click(t))
+            section.insert_tile(tile)
+        else:
             tile.set_pixmap(pixmap)
             tile.setToolTip(tooltip)
-            return
-        tile = ThumbTile(job_id, index, pixmap, tooltip)
-        tile.clicked.connect(lambda t=tile: self._on_click(t))
-        tile.double_clicked.connect(lambda t=tile: self._on_double_click(t))
-        section.insert_tile(tile)
+        tile.set_preview(preview or None)
+
+    def preview_label(self, job_id: str, index: int) -> str | None:
+        """The provisional mark of a tile ("preview 1/2"), None for a final (or no) tile."""
+        section = self._sections.get(job_id)
+        tile = None if section is None else section.tile(index)
+        return None if tile is None else tile.preview
+
+    def mark_previews(self, job_id: str, label: str, tooltip: str) -> int:
+        """Re-label every provisional tile of a job (e.g. its stream was cut); how many."""
+        section = self._sections.get(job_id)
+        tiles = [] if section is None else [t for t in section.tiles if t.preview]
+        for tile in tiles:
+            tile.set_preview(label)
+            tile.setToolTip(tooltip)
+        return len(tiles)
 
     def variant_count(self, job_id: str) -> int:
         section = self._sections.get(job_id)

@@ -39,6 +39,7 @@ class ThumbTile(QWidget):
         self._pixmap = pixmap
         self._selected = False
         self._hover = False
+        self.preview: str | None = None  # "preview 1/2" while provisional, None once final
         self.setFixedSize(QSize(THUMB + 2 * _PAD, THUMB + 2 * _PAD))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the gallery owns focus and keys
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -50,6 +51,12 @@ class ThumbTile(QWidget):
 
     def set_pixmap(self, pixmap: QPixmap) -> None:
         self._pixmap = pixmap
+        self.update()
+
+    def set_preview(self, label: str | None) -> None:
+        """Mark the tile provisional (a streamed preview) with ``label``; None = final."""
+        self.preview = label
+        self.setAccessibleName(f"Variant {self.index + 1}" + (f", {label}" if label else ""))
         self.update()
 
     @property
@@ -80,6 +87,8 @@ class ThumbTile(QWidget):
         p.drawPixmap(target.topLeft(), self._pixmap)
         p.restore()
         self._paint_badge(p, target)
+        if self.preview:
+            self._paint_preview(p, target)
         if self._selected:
             p.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 3.0))
         elif self._hover:
@@ -106,6 +115,28 @@ class ThumbTile(QWidget):
         p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
         p.setPen(QColor(255, 255, 255))
         p.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_preview(self, p: QPainter, image: QRectF) -> None:
+        """A dashed frame and the preview label: provisional at a glance."""
+        assert self.preview is not None
+        p.save()
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(QColor(255, 255, 255, 200), 1.5, Qt.PenStyle.DashLine))
+        p.drawRoundedRect(image.adjusted(1, 1, -1, -1), _RADIUS - 3, _RADIUS - 3)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
+        p.setFont(font)
+        text = p.fontMetrics().elidedText(
+            self.preview, Qt.TextElideMode.ElideRight, int(image.width()) - 16
+        )
+        tw, th = p.fontMetrics().horizontalAdvance(text), p.fontMetrics().height()
+        pill = QRectF(image.left() + 5, image.top() + 5, tw + 10, th + 2)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(20, 20, 20, 170))
+        p.drawRoundedRect(pill, 4, 4)
+        p.setPen(QColor(255, 255, 255))
+        p.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        p.restore()
 
     def enterEvent(self, event: QEnterEvent) -> None:
         self._hover = True

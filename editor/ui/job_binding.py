@@ -7,12 +7,15 @@ and Retry re-sends exactly the same.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from editor.core.models import model_spec
 from editor.core.request import OMIT
 from editor.pipeline.jobs import Job, JobInput, JobState
 from editor.ui.jobs_panel import format_elapsed, job_title
+from editor.ui.leak_view import describe_leak
+from editor.ui.stats_panel import cost_text, cost_tooltip
 
 if TYPE_CHECKING:
     from editor.ui.main_window import MainWindow
@@ -29,6 +32,10 @@ def describe_params(job: Job) -> str:
         parts.append(f"quality {p.quality}")
     if p.watermark is not OMIT:
         parts.append(f"watermark {'on' if p.watermark else 'off'}")
+    if p.context != "auto":
+        parts.append(f"context {p.context}")
+    if p.color_match:
+        parts.append(f"colour match {p.color_match_strength:.0%}")
     if job.input.profile:
         parts.append(job.input.profile)
     return ", ".join(parts)
@@ -77,7 +84,18 @@ class JobBinding:
                 "Paint the area to change first: the local engine only fills the masked area."
             )
             return None
-        snapshot = JobInput(w.image, mask, params, profile.make_client, profile.name)
+        if profile.stream:
+            params = replace(params, stream=True, partial_images=profile.partial_images)
+        snapshot = JobInput(
+            w.image,
+            mask,
+            params,
+            profile.make_client,
+            profile.name,
+            max_n_per_request=profile.max_n_per_request,
+            concurrency=profile.concurrency,
+            memory=w.capabilities.memory,
+        )
         w.message_banner.hide()
         panel.remember_prompt()
         return w.jobs.submit(snapshot)
@@ -96,11 +114,16 @@ class JobBinding:
     def _on_finished(self, job: Job) -> None:
         """Variants are written to the session first, then shown (see SessionBinding.deliver)."""
         w = self.window
+        self._account(job)
         if job.state is JobState.SUCCEEDED:
             w.sessions.deliver(job, lambda unsaved: self._show(job, unsaved))
             return
-        # Nothing to show; the jobs list keeps the row with the reason and Retry.
-        w.gallery.remove_job(job.id)
+        # The jobs list keeps the row with the reason and Retry; streamed previews stay.
+        if job.previews:
+            w.gallery.set_job_status(job.id, f"{job.status} · previews only")
+            w.previews.finished(job)
+        else:
+            w.gallery.remove_job(job.id)
         w.sessions.finish(job)
         self.settled.add(job.id)
         if job.state is JobState.FAILED:
@@ -113,6 +136,8 @@ class JobBinding:
             tip = f"{job.params.prompt}\n{describe_params(job)}"
             if v.revised_prompt:
                 tip += f"\nRevised prompt: {v.revised_prompt}"
+            if v.leak:
+                tip += f"\n{describe_leak(v.leak)}"
             if v.index in unsaved:
                 tip += "\nNot saved to disk — use Save As to keep it"
             w.gallery.add_variant(job.id, v.index, v.pixels, tip)
@@ -121,7 +146,17 @@ class JobBinding:
             status += f" · ⚠ {len(unsaved)} not saved"
         w.gallery.set_job_status(job.id, status)
         w.statusBar().showMessage(f"Job {job.id} finished: {job.status} in {took}", 6000)
+        w.previews.finished(job)
         self.settled.add(job.id)
+
+    def _account(self, job: Job) -> None:
+        """Cost in the job row, numbers in the Stats tab, a learned n limit remembered."""
+        w = self.window
+        cost = w.session_stats.record(job, w.prices_for(job.input.profile))
+        w.jobs_panel.row(job.id).set_cost(cost_text(cost), cost_tooltip(cost))
+        w.stats_panel.refresh()
+        if job.outcome is not None and job.outcome.learned_limit is not None:
+            w.capabilities.save()
 
     def _activated(self, job_id: str, index: int) -> None:
         self.window.show_variant(job_id, index)

@@ -24,6 +24,7 @@ from editor.pipeline.jobs import Job, JobQueue, JobState
 __all__ = ["JobRow", "JobsPanel", "format_elapsed", "job_title"]
 
 _ERROR = QColor(220, 70, 60)
+_WARNING = QColor(200, 130, 20)
 
 
 def format_elapsed(seconds: float) -> str:
@@ -59,6 +60,15 @@ class JobRow(QFrame):
         palette = self.error.palette()
         palette.setColor(QPalette.ColorRole.WindowText, _ERROR)
         self.error.setPalette(palette)
+        self.warning = QLabel()  # some requests of a fanned-out job failed
+        self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
+        palette = self.warning.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, _WARNING)
+        self.warning.setPalette(palette)
+        self.cost = QLabel()  # "$0.042 ≈ estimate" once the job is done
+        self.cost.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.cost.hide()
         self.bar = QProgressBar()
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(5)
@@ -68,6 +78,7 @@ class JobRow(QFrame):
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.cost)
         top.addWidget(self.button)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 6, 8, 6)
@@ -76,7 +87,15 @@ class JobRow(QFrame):
         box.addWidget(self.status)
         box.addWidget(self.bar)
         box.addWidget(self.error)
+        box.addWidget(self.warning)
         self.refresh()
+
+    def set_cost(self, text: str, tooltip: str) -> None:
+        self.cost.setText(text)
+        self.cost.setToolTip(tooltip)
+        self.cost.setVisible(bool(text))
+        if text:
+            self.setToolTip(f"{self.job.params.prompt}\nCost {text}\n{tooltip}")
 
     def refresh(self) -> None:
         job = self.job
@@ -93,6 +112,8 @@ class JobRow(QFrame):
             self.bar.setValue(round(job.fraction * 1000))
         self.error.setText(job.error or "")
         self.error.setVisible(bool(job.error))
+        self.warning.setText(f"⚠ {job.warning}" if job.warning else "")
+        self.warning.setVisible(bool(job.warning))
         if job.active:
             self.button.setText("Cancel")
             self.button.setToolTip("Stop this job (Esc cancels the newest one)")

@@ -19,16 +19,19 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEv
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
 from editor.core.mask_document import MaskDocument
+from editor.core.pricing import PriceTable
 from editor.pipeline.jobs import Job, JobQueue
 from editor.pipeline.round_trip import Variant
 from editor.store import SessionStore, SettingsStore
 from editor.ui.actions import WindowActions, build_actions
 from editor.ui.banners import DropTarget, MessageBanner, VariantBanner
 from editor.ui.canvas import MaskCanvas
+from editor.ui.capabilities import Capabilities
 from editor.ui.compare import CompareView
 from editor.ui.file_ops import FileOps
 from editor.ui.files import image_source
 from editor.ui.gallery import Gallery
+from editor.ui.gallery_previews import PreviewBinding
 from editor.ui.history import EditHistory
 from editor.ui.history_panel import HistoryPanel
 from editor.ui.icons import app_icon
@@ -38,9 +41,11 @@ from editor.ui.mask_controls import MaskToolbar
 from editor.ui.prefs import UiPrefs
 from editor.ui.profiles import Profile, profiles_from_store
 from editor.ui.prompt_panel import PromptPanel
+from editor.ui.rounds_view import RoundsView
 from editor.ui.session_binding import SessionBinding
 from editor.ui.session_restore import RestoreOffer
-from editor.ui.window_layout import build_layout, build_status_bar
+from editor.ui.stats_panel import SessionStats, StatsPanel
+from editor.ui.window_layout import add_iteration_actions, build_layout, build_status_bar
 
 __all__ = ["MainWindow"]
 
@@ -97,10 +102,16 @@ class MainWindow(QMainWindow):
         self.variant_banner = VariantBanner()
         self.message_banner = MessageBanner()
         self.custom_profiles = profiles is not None
-        self.prompt_panel = PromptPanel(
+        self.profile_list = (
             list(profiles) if profiles is not None else profiles_from_store(self.app_settings)
         )
+        self.prompt_panel = PromptPanel(self.profile_list)
         self.jobs_panel = JobsPanel(self.jobs)
+        self.capabilities = Capabilities(self.settings)  # learned n limits, app-wide
+        self.session_stats = SessionStats()
+        self.stats_panel = StatsPanel(self.session_stats)
+        self.previews = PreviewBinding(self)
+        self.rounds_view: RoundsView | None = None
         self.gallery = Gallery()
         self.mask_toolbar = MaskToolbar(self.canvas)
         self.files = FileOps(self)
@@ -108,6 +119,7 @@ class MainWindow(QMainWindow):
         self.history_panel = HistoryPanel(self)
         build_layout(self)
         self.actions: WindowActions = build_actions(self)
+        add_iteration_actions(self)
         self.binding = JobBinding(self)
         build_status_bar(self)
         self._coverage_timer = QTimer(self, singleShot=True, interval=150)
@@ -120,6 +132,7 @@ class MainWindow(QMainWindow):
         self.history.on_change = self._update_enabled
         self.restore_offer: RestoreOffer | None = None  # set by run_app when it offers one
         self.prompt_panel.n_spin.setValue(self.app_settings.settings.default_variants)
+        self.prompt_panel.bind_settings(self.settings)
         self.apply_prefs()
         self.canvas.brush_size_changed.connect(self._remember_brush)
         self._update_enabled()
@@ -218,6 +231,10 @@ class MainWindow(QMainWindow):
         """Show a variant on the canvas in place of the image, with the banner saying so."""
         if self.image is None:
             return
+        if not any(v.index == index for v in self.variants(job_id)):
+            self.previews.show(job_id, index)  # only a streamed preview so far
+            return
+        self.previews.stop()
         variant = self.variant(job_id, index)
         self.selected_variant = (job_id, index)
         self.gallery.select(job_id, index)
@@ -237,6 +254,7 @@ class MainWindow(QMainWindow):
         self._update_enabled()
 
     def show_original(self) -> None:
+        self.previews.stop()
         if self.shown_variant is None:
             return
         self.shown_variant = None
@@ -295,7 +313,9 @@ class MainWindow(QMainWindow):
             if variant.pixels.shape == before.shape:
                 what = "round" if restored else "job"
                 self.compare.set_labels("Original", f"Variant {pick[1] + 1} · {what} {pick[0]}")
-                self.compare.set_images(before, variant.pixels)
+                self.compare.set_images(
+                    before, variant.pixels, leak=variant.leak, leak_map=variant.leak_map
+                )
                 return
         self.compare.set_labels("Original", "Variant")
         self.compare.set_images(self.image, None)
@@ -330,13 +350,31 @@ class MainWindow(QMainWindow):
     def _remember_brush(self, size: int) -> None:
         UiPrefs(self.settings).brush_size = size
 
+    def prices_for(self, profile_name: str) -> PriceTable:
+        """The price table of the profile a job used (defaults for an ad-hoc profile)."""
+        found = next((p for p in self.profile_list if p.name == profile_name), None)
+        return found.prices if found is not None else PriceTable()
+
+    def show_rounds(self) -> None:
+        """Ctrl+Shift+R: the recent rounds side by side (a non-modal window)."""
+        if self.rounds_view is None:
+            self.rounds_view = RoundsView(self)
+        self.rounds_view.show()
+        self.rounds_view.raise_()
+        self.rounds_view.refresh()
+
+    def refresh_rounds(self) -> None:
+        if self.rounds_view is not None and self.rounds_view.isVisible():
+            self.rounds_view.refresh()
+
     def show_history(self) -> None:
         self.side_tabs.setCurrentWidget(self.history_panel)
 
     def reload_profiles(self) -> None:
         """After Settings: the service picker lists the stored profiles again."""
         if not self.custom_profiles:
-            self.prompt_panel.set_profiles(profiles_from_store(self.app_settings))
+            self.profile_list = profiles_from_store(self.app_settings)
+            self.prompt_panel.set_profiles(self.profile_list)
 
     # -- events ---------------------------------------------------------------------------------
 

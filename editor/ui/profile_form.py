@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.store import Profile, ProfileError
+from editor.ui.profile_iteration import IterationFields
 
 __all__ = ["ProfileForm", "format_headers", "parse_headers"]
 
@@ -117,6 +118,9 @@ class ProfileForm(QWidget):
         form.addRow("Extra headers", self.headers)
         form.addRow("Sizes", self.sizes)
         form.addRow("Colour", colour)
+        self.iteration = IterationFields()  # streaming, fan-out, prices
+        form.addRow(self.iteration)
+        self.iteration.edited.connect(self.edited)
         for w in (self.name, self.base_url, self.model, self.size_edit, self.quality, self.sizes):
             w.textEdited.connect(self.edited)
         self.key.textEdited.connect(self.edited)
@@ -148,6 +152,7 @@ class ProfileForm(QWidget):
             self.color_match.setChecked(profile.color_match)
             self.strength.setValue(profile.color_match_strength)
             self.strength.setEnabled(profile.color_match)
+            self.iteration.load(profile)
             self.key.clear()
         finally:
             for w in widgets:
@@ -180,4 +185,5 @@ class ProfileForm(QWidget):
             sizes=sizes,
             color_match=self.color_match.isChecked(),
             color_match_strength=float(self.strength.value()),
+            **self.iteration.values(),
         )

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from editor.client import EditsClient, Endpoint
 from editor.core.models import LOCAL_ENGINES
+from editor.core.pricing import PriceTable
 from editor.pipeline import embedded_client
 from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
 from editor.store import Profile as StoredProfile
@@ -49,6 +51,12 @@ class Profile:
     color_match: bool = False
     color_match_strength: float = 1.0
     sizes: tuple[tuple[int, int], ...] = ()
+    # Iteration: streamed previews, fan-out and prices (see editor.store.Profile).
+    stream: bool = False
+    partial_images: int = 2
+    max_n_per_request: int | None = None
+    concurrency: int = 4
+    prices: PriceTable = field(default_factory=PriceTable, compare=False)
 
 
 def endpoint_profile(name: str, endpoint: Endpoint, default_model: str) -> Profile:
@@ -67,6 +75,7 @@ def from_stored(store: SettingsStore, stored: StoredProfile) -> Profile:
             id=stored.id,
             color_match=stored.color_match,
             color_match_strength=stored.color_match_strength,
+            **_iteration(stored),
         )
 
     def make_client() -> EditsClient:
@@ -102,7 +111,18 @@ def from_stored(store: SettingsStore, stored: StoredProfile) -> Profile:
         color_match=stored.color_match,
         color_match_strength=stored.color_match_strength,
         sizes=stored.size_pairs,
+        **_iteration(stored),
     )
+
+
+def _iteration(stored: StoredProfile) -> dict[str, Any]:
+    return {
+        "stream": stored.stream,
+        "partial_images": stored.partial_images,
+        "max_n_per_request": stored.max_n_per_request,
+        "concurrency": stored.concurrency,
+        "prices": PriceTable.from_json(stored.prices),
+    }
 
 
 def profiles_from_store(store: SettingsStore) -> list[Profile]:

@@ -40,6 +40,7 @@ from editor.store import (
     StoreError,
     needs_insecure_warning,
 )
+from editor.ui.capabilities import learned_text
 from editor.ui.prefs import THEMES, UiPrefs
 from editor.ui.profile_form import ProfileForm
 
@@ -72,6 +73,9 @@ class SettingsDialog(QDialog):
         self.duplicate_button = QPushButton("Duplicate")
         self.remove_button = QPushButton("Remove")
         self.form = ProfileForm()
+        self.form.iteration.learned_lookup = lambda name: learned_text(
+            window.capabilities.learned(name)
+        )
         self.consent = QCheckBox(
             "No system keyring works here: allow saving API keys in a file only I can read "
             f"({self.store.keys.file_path})"

@@ -6,14 +6,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from editor import __version__
 
 if TYPE_CHECKING:
     from editor.ui.main_window import MainWindow
 
-__all__ = ["build_layout", "build_status_bar", "titled"]
+__all__ = ["add_iteration_actions", "build_layout", "build_status_bar", "titled"]
 
 
 def build_layout(w: MainWindow) -> None:
@@ -32,6 +41,7 @@ def build_layout(w: MainWindow) -> None:
     w.side_tabs.setDocumentMode(True)
     w.side_tabs.addTab(w.jobs_panel, "Jobs")
     w.side_tabs.addTab(w.history_panel, "History")
+    w.side_tabs.addTab(w.stats_panel, "Stats")
     side = QSplitter(Qt.Orientation.Vertical)
     side.addWidget(w.prompt_panel)
     side.addWidget(w.side_tabs)
@@ -50,6 +60,36 @@ def build_layout(w: MainWindow) -> None:
     main.setChildrenCollapsible(False)
     w.setCentralWidget(main)
     w.addToolBar(w.mask_toolbar)
+
+
+def add_iteration_actions(w: MainWindow) -> None:
+    """Mask reuse in the Mask menu; A/B rounds in the Generate and View menus."""
+    from editor.ui import mask_library as ml
+    from editor.ui.actions import SHORTCUTS
+    from editor.ui.rounds_view import duplicate_round
+
+    menus = {m.title().replace("&", ""): m for m in w.menuBar().findChildren(QMenu)}
+
+    def add(menu: str, text: str, slot: object, keys: str = "", image: bool = True) -> QAction:
+        a = QAction(text, w)
+        a.triggered.connect(lambda _=False: slot())  # type: ignore[operator]
+        if keys:
+            a.setShortcut(QKeySequence(keys))
+            a.setToolTip(f"{text.replace('…', '')} ({keys})")
+            SHORTCUTS.append((menu, keys, text))
+        menus[menu].addAction(a)
+        w.addAction(a)
+        if image:
+            w.actions.needs_image.append(a)
+        return a
+
+    menus["Mask"].addSeparator()
+    add("Mask", "Import Mask…", lambda: ml.ImportMaskDialog(w).open())
+    add("Mask", "Reuse Previous Round's Mask", lambda: ml.reuse_previous_mask(w), "Ctrl+Shift+M")
+    add("Mask", "Mask Library…", lambda: ml.MaskLibrary(w).open(), "Ctrl+Shift+L")
+    menus["Generate"].addSeparator()
+    add("Generate", "Duplicate Round for A/B", lambda: duplicate_round(w), "Ctrl+D")
+    add("View", "Rounds Side by Side", w.show_rounds, "Ctrl+Shift+R", image=False)
 
 
 def build_status_bar(w: MainWindow) -> None:
