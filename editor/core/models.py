@@ -71,6 +71,7 @@ def _local(name: str) -> ModelSpec:
         max_images=1,
         qualities=(),
         backgrounds=(),
+        response_formats=("url", "b64_json"),
     )
 
 

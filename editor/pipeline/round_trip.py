@@ -203,6 +203,10 @@ def prepare_edit(original: np.ndarray, edit: np.ndarray | None, params: EditPara
     if edit is not None:
         mask = ImageInput(data=mask_to_api_png(apply_plan_to_mask(edit, plan)), filename="mask.png")
     response_format = params.response_format if spec.response_formats else None
+    if response_format is None and spec.local and not params.stream:
+        # Full-resolution results as links: raw PNG downloads instead of one huge base64 JSON
+        # answer, whose encoding and parsing would hold the interpreter for hundreds of ms.
+        response_format = "url"
     request = EditRequest(
         prompt=params.prompt,
         images=(ImageInput(data=image_png, filename="image.png"),),
