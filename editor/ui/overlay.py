@@ -30,11 +30,16 @@ Rect = tuple[int, int, int, int]
 _BAND = 256
 
 
-def to_qimage(pixels: np.ndarray) -> QImage:
-    """An owned QImage (RGB32, or ARGB32 premultiplied with alpha) of ``H×W``/``H×W×3|4`` uint8."""
+def _checked(pixels: np.ndarray) -> np.ndarray:
     a = np.asarray(pixels)
     if a.dtype != np.uint8 or a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (3, 4)):
         raise ValueError(f"expected H×W, H×W×3 or H×W×4 uint8 pixels, got {a.dtype} {a.shape}")
+    return a
+
+
+def to_qimage(pixels: np.ndarray) -> QImage:
+    """An owned QImage (RGB32, or ARGB32 premultiplied with alpha) of ``H×W``/``H×W×3|4`` uint8."""
+    a = _checked(pixels)
     if a.ndim == 2:
         a = np.repeat(a[:, :, None], 3, axis=2)
     a = np.ascontiguousarray(a)
@@ -53,37 +58,54 @@ def _bytes_of(image: QImage) -> np.ndarray:
 
 
 class ImageLayer:
-    """A picture at full size plus half-size levels, drawn from the level nearest the zoom."""
+    """A picture at full size plus half-size levels, drawn from the level nearest the zoom.
+
+    Every level is built on first use. Opaque pictures build a level straight from the pixels
+    (one area resize of the array, then a small conversion), so showing a 24 MP variant at a
+    fit-to-window zoom never converts the full 24 MP frame; that happens only when zooming in.
+    """
 
     def __init__(self, pixels: np.ndarray) -> None:
-        self.levels: list[QImage] = [to_qimage(pixels)]
-        self.width = self.levels[0].width()
-        self.height = self.levels[0].height()
-        self.has_alpha = self.levels[0].hasAlphaChannel()
+        a = _checked(pixels)
+        self._pixels = a
+        self.height, self.width = int(a.shape[0]), int(a.shape[1])
+        self.has_alpha = a.ndim == 3 and a.shape[2] == 4
+        self._levels: dict[int, QImage] = {}
+        self._top = max(0, math.ceil(math.log2(max(self.width, self.height))))
 
     def level(self, zoom: float) -> int:
         """Level whose pixels are at most ~2 screen pixels each way (0 = full size)."""
         if zoom >= 0.5:
             return 0
-        return min(math.floor(math.log2(1.0 / zoom)), 12)
+        return min(math.floor(math.log2(1.0 / zoom)), 12, self._top)
 
     def _image(self, k: int) -> QImage:
-        while len(self.levels) <= k:
-            prev = self.levels[-1]
-            if prev.width() == 1 and prev.height() == 1:
-                return prev
+        k = min(k, self._top)
+        cached = self._levels.get(k)
+        if cached is not None:
+            return cached
+        if k == 0:
+            img = to_qimage(self._pixels)
+        elif self.has_alpha:
+            # Averaging must happen on premultiplied bytes, or transparent edges fringe.
+            prev = self._image(k - 1)
             w, h = max(1, prev.width() // 2), max(1, prev.height() // 2)
-            small = cv2.resize(_bytes_of(prev), (w, h), interpolation=cv2.INTER_AREA)
-            small = np.ascontiguousarray(small)
+            small = np.ascontiguousarray(
+                cv2.resize(_bytes_of(prev), (w, h), interpolation=cv2.INTER_AREA)
+            )
             img = QImage(small.data, w, h, w * 4, prev.format()).copy()
-            self.levels.append(img)
-        return self.levels[min(k, len(self.levels) - 1)]
+        else:
+            w, h = max(1, self.width >> k), max(1, self.height >> k)
+            img = to_qimage(cv2.resize(self._pixels, (w, h), interpolation=cv2.INTER_AREA))
+        self._levels[k] = img
+        return img
 
     def draw(self, painter: QPainter, src: Rect, zoom: float) -> None:
         """Draw image pixels ``src`` with ``painter`` already mapping image → widget."""
-        img = self._image(self.level(zoom))
+        k = self.level(zoom)
+        img = self._image(k)
         x0, y0, x1, y1 = src
-        if img is self.levels[0]:
+        if k == 0:
             r = QRectF(x0, y0, x1 - x0, y1 - y0)
             painter.drawImage(r, img, r)
             return
