@@ -148,6 +148,11 @@ class JobBinding:
         w.statusBar().showMessage(f"Job {job.id} finished: {job.status} in {took}", 6000)
         w.previews.finished(job)
         self.settled.add(job.id)
+        newest = max((int(j) for j in w.gallery.job_ids() if j.isdigit()), default=0)
+        if w.shown_variant is None and job.variants and int(job.id) >= newest:
+            # Show the first result at once, as a designer expects after Generate; Esc or
+            # Original goes back, and a variant already being looked at is never replaced.
+            w.show_variant(job.id, job.variants[0].index)
 
     def _account(self, job: Job) -> None:
         """Cost in the job row, numbers in the Stats tab, a learned n limit remembered."""
