@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import os
 import tempfile
 import time
@@ -115,13 +116,15 @@ async def _job(window: MainWindow, probe: Probe, n: int) -> dict[str, object]:
     return {"job_s": took, **{f"job_{k}": v for k, v in timings.items()}}
 
 
-def measure(kind: str, n: int) -> dict[str, object]:
+def measure(kind: str, n: int, stream: bool = False) -> dict[str, object]:
     app: QApplication = make_application()
     tmp = tempfile.mkdtemp(prefix="bench-")
     settings = QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat)
     w, h = 6000, 4000
     pixels, edit = photo_like(w, h), blob_mask(w, h, 0.06)
     with _server(kind) as profile:
+        if stream:
+            profile = dataclasses.replace(profile, stream=True, partial_images=2)
         window = MainWindow(profiles=[profile], settings=settings)
         window.resize(1440, 900)
         window.show()
@@ -140,6 +143,7 @@ def measure(kind: str, n: int) -> dict[str, object]:
     return {
         "server": kind,
         "n": n,
+        "stream": stream,
         "image": f"{w}x{h}",
         **figures,
         "ticks": len(probe.gaps),
@@ -156,8 +160,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", choices=("process", "embedded", "thread"), default="process")
     parser.add_argument("--n", type=int, default=4)
+    parser.add_argument("--stream", action="store_true", help="2 streamed previews per variant")
     args = parser.parse_args()
-    emit(measure(args.server, args.n))
+    emit(measure(args.server, args.n, args.stream))
 
 
 if __name__ == "__main__":

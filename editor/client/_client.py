@@ -321,7 +321,14 @@ class EditsClient:
                     sink.request_id = response.headers.get("x-request-id")
                     self._emit(on_progress, "streaming", 0, None, attempt)
                     async for chunk in response.aiter_bytes():
-                        sink.feed(chunk)
+                        try:
+                            # Events carry whole images in base64: decode big ones off the loop.
+                            if sink.buffered + len(chunk) > PARSE_IN_THREAD_BYTES // 4:
+                                await asyncio.to_thread(sink.feed, chunk)
+                            else:
+                                sink.feed(chunk)
+                        finally:
+                            sink.flush()  # previews decoded so far reach the caller even on error
                         self._emit(
                             on_progress, "streaming", response.num_bytes_downloaded, None, attempt
                         )

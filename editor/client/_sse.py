@@ -36,6 +36,7 @@ class SSEDecoder:
 
     def __init__(self) -> None:
         self._buffer = bytearray()
+        self._scanned = 0  # the buffer's first bytes, known to hold no line ending
         self._skip_lf = False  # the last chunk ended in CR: a LF opening the next belongs to it
         self._start = True  # a BOM may only appear at the very beginning
         self._data: list[str] = []
@@ -44,6 +45,11 @@ class SSEDecoder:
         self._last_id: str | None = None
         self._retry: int | None = None
         self._fields_seen = False
+
+    @property
+    def buffered(self) -> int:
+        """Bytes of an unfinished line waiting for its end (a big event's data)."""
+        return len(self._buffer)
 
     @property
     def pending(self) -> bool:
@@ -65,11 +71,12 @@ class SSEDecoder:
             self._start = False
         events: list[ServerSentEvent] = []
         start = 0
+        search = self._scanned  # a big event's data line arrives in many chunks: scan each once
         buffer = self._buffer
         size = len(buffer)
         while start < size:
-            cr = buffer.find(b"\r", start)
-            lf = buffer.find(b"\n", start)
+            cr = buffer.find(b"\r", search)
+            lf = buffer.find(b"\n", search)
             if cr < 0 and lf < 0:
                 break
             if cr >= 0 and (lf < 0 or cr < lf):
@@ -84,8 +91,9 @@ class SSEDecoder:
             event = self._line(bytes(buffer[start:end]))
             if event is not None:
                 events.append(event)
-            start = next_start
+            start = search = next_start
         del self._buffer[:start]
+        self._scanned = len(self._buffer)
         return events
 
     def close(self) -> list[ServerSentEvent]:
@@ -94,6 +102,7 @@ class SSEDecoder:
         if self._buffer:
             line = bytes(self._buffer)
             self._buffer.clear()
+            self._scanned = 0
             self._line(line)
         return []
 

@@ -80,6 +80,7 @@ class StreamAssembler:
         secrets: Sequence[str] = (),
     ) -> None:
         self._decoder = SSEDecoder()
+        self._ready: list[PartialImage] = []
         self._on_partial = on_partial
         self._context = context
         self.request_id = request_id
@@ -100,9 +101,21 @@ class StreamAssembler:
     def completed(self) -> int:
         return len(self._items)
 
+    @property
+    def buffered(self) -> int:
+        return self._decoder.buffered
+
     def feed(self, chunk: bytes) -> None:
+        """Decode ``chunk``'s events. Safe in a worker thread: previews wait in a queue until
+        :meth:`flush` hands them to the callback on the caller's thread."""
         for event in self._decoder.feed(chunk):
             self._handle(event)
+
+    def flush(self) -> None:
+        ready, self._ready = self._ready, []
+        if self._on_partial is not None:
+            for partial in ready:
+                self._on_partial(partial)
 
     def finish(self) -> ParsedResponse:
         """The stream ended cleanly: the completed images, in index order."""
@@ -180,16 +193,15 @@ class StreamAssembler:
         partial_index = _int(doc.get("partial_image_index"))
         description = doc.get("description")
         self.partials += 1
-        if self._on_partial is not None:
-            self._on_partial(
-                PartialImage(
-                    index=index,
-                    partial_index=partial_index if partial_index is not None else 0,
-                    data=data,
-                    mime_type=sniff_image(data) or "application/octet-stream",
-                    description=description if isinstance(description, str) else None,
-                )
+        self._ready.append(
+            PartialImage(
+                index=index,
+                partial_index=partial_index if partial_index is not None else 0,
+                data=data,
+                mime_type=sniff_image(data) or "application/octet-stream",
+                description=description if isinstance(description, str) else None,
             )
+        )
 
     def _completed(self, doc: dict[str, Any]) -> None:
         index = self._position(doc)

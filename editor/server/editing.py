@@ -67,6 +67,9 @@ class StreamHooks(Protocol):
         ...
 
 
+PREVIEW_MAX_SIDE = 1024
+
+
 def run_edit(
     params: EditParams,
     *,
@@ -103,6 +106,15 @@ def run_edit(
         transparent = filled.shape[2] == 4 and bool((filled[:, :, 3] < 255).any())
         return encode(filled, params.output_format, params.output_compression), transparent
 
+    def preview(frame: Pixels) -> bytes:
+        # At most PREVIEW_MAX_SIDE on the long side: a partial of a native-size (say 24 MP)
+        # frame would cost tens of MB of base64 per event; clients scale any returned size.
+        if params.background == "opaque" or params.output_format == "jpeg":
+            frame = _flatten(frame)
+        scale = min(1.0, PREVIEW_MAX_SIDE / max(out_size))
+        size = (max(1, round(out_size[0] * scale)), max(1, round(out_size[1] * scale)))
+        return encode(resize(frame, size), params.output_format, params.output_compression)
+
     def render(item: tuple[int, Variant]) -> tuple[bytes, bool]:
         index, variant = item
         if hooks is not None:
@@ -110,7 +122,7 @@ def run_edit(
             for stage, (frame, description) in enumerate(stages):
                 if stop.is_set():
                     raise Cancelled
-                hooks.partial(index, stage, finish(frame)[0], description)
+                hooks.partial(index, stage, preview(frame), description)
         if stop.is_set():
             raise Cancelled
         data, transparent = finish(inpaint(pixels, region, variant))
