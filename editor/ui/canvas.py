@@ -44,6 +44,7 @@ from editor.core.mask_document import MaskDocument
 from editor.ui.canvas_decor import checker_brush, paint_brush_outline, paint_rect_preview
 from editor.ui.canvas_view import ViewTransform
 from editor.ui.overlay import ImageLayer, MaskOverlay
+from editor.ui.view_controls import ViewControls
 
 __all__ = ["MaskCanvas", "Tool"]
 
@@ -54,7 +55,7 @@ _WHEEL_STEP = 1.25  # zoom factor per wheel notch / key press
 MAX_BRUSH = 5000
 
 
-class MaskCanvas(QWidget):
+class MaskCanvas(ViewControls, QWidget):
     """Shows an image with a mask overlay and paints the mask with the pointer.
 
     Signals: ``brush_size_changed(int)``, ``hardness_changed(float)``, ``tool_changed(str)``,
@@ -228,56 +229,9 @@ class MaskCanvas(QWidget):
     def zoom(self) -> float:
         return self._view.zoom
 
-    def view_state(self) -> tuple[float, float, float]:
-        """``(zoom, center_x, center_y)``: zoom in device px per image px, centre in image px."""
-        v = self._view
-        return v.zoom, v.center_x, v.center_y
-
-    def set_view_state(self, zoom: float, center_x: float, center_y: float) -> None:
-        v = self._view
-        v.zoom, v.center_x, v.center_y = zoom, center_x, center_y
-        v.clamp_center()
-        self._auto_fit = False
-        self._view_moved(zoom_changed=True)
-
-    def map_to_image(self, pos: QPointF) -> tuple[float, float]:
-        """Image coordinates of a widget (logical) position."""
-        self._sync_view_geometry()
-        return self._view.to_image(pos.x(), pos.y())
-
     def map_from_image(self, x: float, y: float) -> QPointF:
         self._sync_view_geometry()
         return QPointF(*self._view.to_widget(x, y))
-
-    def fit(self) -> None:
-        self._sync_view_geometry()
-        self._view.fit()
-        self._auto_fit = True
-        self._view_moved(zoom_changed=True)
-
-    def set_zoom(self, zoom: float, about: QPointF | None = None) -> None:
-        """Zoom to ``zoom`` (1.0 = 100 %) keeping the point under ``about`` (default: the
-        middle of the widget) in place."""
-        self._sync_view_geometry()
-        p = about if about is not None else QPointF(self.width() / 2, self.height() / 2)
-        self._view.set_zoom_about(zoom, p.x(), p.y())
-        self._auto_fit = False
-        self._view_moved(zoom_changed=True)
-
-    def zoom_by(self, factor: float, about: QPointF | None = None) -> None:
-        self.set_zoom(self._view.zoom * factor, about)
-
-    def pan_by(self, dx: float, dy: float) -> None:
-        """Move the image by ``(dx, dy)`` widget pixels."""
-        self._sync_view_geometry()
-        self._view.pan(dx, dy)
-        self._auto_fit = False
-        self._view_moved(zoom_changed=False)
-
-    def _sync_view_geometry(self) -> None:
-        v = self._view
-        v.widget_w, v.widget_h = float(self.width()), float(self.height())
-        v.dpr = self.devicePixelRatioF()
 
     def _view_moved(self, zoom_changed: bool) -> None:
         self.update()

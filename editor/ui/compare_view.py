@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QWidget
 from editor.ui.canvas_decor import checker_brush
 from editor.ui.canvas_view import ViewTransform
 from editor.ui.overlay import ImageLayer
+from editor.ui.view_controls import ViewControls
 
 __all__ = ["ImageView"]
 
@@ -39,7 +40,7 @@ _GRAB = 8.0  # widget px either side of the divider that grab it
 _KEY_STEP = 0.02  # of the image width per Left/Right press
 
 
-class ImageView(QWidget):
+class ImageView(ViewControls, QWidget):
     """Draws ``first`` (and, in wipe mode, ``second`` right of the divider) with zoom and pan.
 
     Signals: ``view_changed()`` when zoom or centre moved, ``wipe_changed(float)`` with the
@@ -118,7 +119,7 @@ class ImageView(QWidget):
 
     def wipe_widget_x(self) -> float:
         """Widget x of the divider, on a whole device pixel."""
-        self._sync_geometry()
+        self._sync_view_geometry()
         d = self._view.dpr
         return round(self._view.to_widget(self._wipe_x, 0)[0] * d) / d
 
@@ -129,54 +130,13 @@ class ImageView(QWidget):
         """True while the view refits on resize (until the user zooms or pans)."""
         return self._auto_fit
 
-    def view_state(self) -> tuple[float, float, float]:
-        v = self._view
-        return v.zoom, v.center_x, v.center_y
-
-    def set_view_state(self, zoom: float, center_x: float, center_y: float) -> None:
-        v = self._view
-        v.zoom, v.center_x, v.center_y = zoom, center_x, center_y
-        v.clamp_center()
-        self._auto_fit = False
-        self._moved()
-
-    def fit(self) -> None:
-        self._sync_geometry()
-        self._view.fit()
-        self._auto_fit = True
-        self._moved()
-
-    def set_zoom(self, zoom: float, about: QPointF | None = None) -> None:
-        self._sync_geometry()
-        p = about if about is not None else QPointF(self.width() / 2, self.height() / 2)
-        self._view.set_zoom_about(zoom, p.x(), p.y())
-        self._auto_fit = False
-        self._moved()
-
-    def zoom_by(self, factor: float, about: QPointF | None = None) -> None:
-        self.set_zoom(self._view.zoom * factor, about)
-
-    def pan_by(self, dx: float, dy: float) -> None:
-        self._sync_geometry()
-        self._view.pan(dx, dy)
-        self._auto_fit = False
-        self._moved()
-
-    def map_to_image(self, pos: QPointF) -> tuple[float, float]:
-        self._sync_geometry()
-        return self._view.to_image(pos.x(), pos.y())
-
-    def _sync_geometry(self) -> None:
-        v = self._view
-        v.widget_w, v.widget_h = float(self.width()), float(self.height())
-        v.dpr = self.devicePixelRatioF()
-
-    def _moved(self) -> None:
+    def _view_moved(self, zoom_changed: bool) -> None:
+        # No zoom signal here: every move is one view_changed.
         self.update()
         self.view_changed.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._sync_geometry()
+        self._sync_view_geometry()
         if self._auto_fit and self._first is not None:
             self._view.fit()
             self.view_changed.emit()
@@ -185,7 +145,7 @@ class ImageView(QWidget):
     # -- painting -------------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        self._sync_geometry()
+        self._sync_view_geometry()
         clip = event.rect()
         p = QPainter(self)
         p.fillRect(clip, _BACKGROUND)

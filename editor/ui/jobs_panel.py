@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from editor.pipeline.jobs import Job, JobQueue, JobState
+from editor.ui.scroll_column import scroll_column
 
 __all__ = ["JobRow", "JobsPanel", "format_elapsed", "job_title"]
 
@@ -142,23 +142,7 @@ class JobsPanel(QWidget):
         super().__init__(parent)
         self._queue = queue
         self._rows: dict[str, JobRow] = {}
-        content = QWidget()
-        self._column = QVBoxLayout(content)
-        self._column.setContentsMargins(6, 6, 6, 6)
-        self._column.setSpacing(6)
-        self._column.addStretch(1)
-        self._empty = QLabel("No jobs yet. Ctrl+Enter sends the prompt.")
-        self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._column.insertWidget(0, self._empty)
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(scroll)
+        self._column, self._empty = scroll_column(self, "No jobs yet. Ctrl+Enter sends the prompt.")
         self._timer = QTimer(self)
         self._timer.setInterval(200)
         self._timer.timeout.connect(self._tick)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from editor.core.pricing import Cost, PriceTable, parse_usage
 from editor.core.stats import ProfileStats
 from editor.pipeline.jobs import Job, JobState
+from editor.ui.scroll_column import scroll_column
 
 __all__ = ["SessionStats", "Sparkline", "StatsPanel", "cost_text", "job_cost"]
 
@@ -166,24 +167,9 @@ class StatsPanel(QWidget):
         super().__init__(parent)
         self.stats = stats
         self.cards: dict[str, _ProfileCard] = {}
-        content = QWidget()
-        self._column = QVBoxLayout(content)
-        self._column.setContentsMargins(6, 6, 6, 6)
-        self._column.setSpacing(6)
-        self._empty = QLabel("Cost and timings of this session's jobs show here.")
-        self._empty.setWordWrap(True)
-        self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._column.addWidget(self._empty)
-        self._column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(scroll)
+        self._column, self._empty = scroll_column(
+            self, "Cost and timings of this session's jobs show here.", wrap=True
+        )
 
     def refresh(self) -> None:
         for name, s in self.stats.profiles.items():

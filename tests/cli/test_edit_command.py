@@ -21,6 +21,11 @@ SAMPLE = ROOT / "resources" / "samples" / "coffee.png"
 SAMPLE_MASK = ROOT / "resources" / "samples" / "coffee-mask.png"
 
 
+def run_edit(prompt: str, *extra: str) -> int:
+    """``edit`` on the shipped sample and its mask with ``prompt``, then ``extra`` arguments."""
+    return main(["edit", str(SAMPLE), "--mask", str(SAMPLE_MASK), "--prompt", prompt, *extra])
+
+
 def _edit_region() -> np.ndarray:
     return np.asarray(Image.open(SAMPLE_MASK))[..., 3] == 0
 
@@ -34,20 +39,7 @@ def _far_from_mask(edit: np.ndarray, reach: int) -> np.ndarray:
 
 
 def test_edit_writes_composited_variants_and_sidecar(tmp_path: Path, capsys) -> None:
-    code = main(
-        [
-            "edit",
-            str(SAMPLE),
-            "--mask",
-            str(SAMPLE_MASK),
-            "--prompt",
-            "remove the spoon",
-            "-n",
-            "3",
-            "--out",
-            str(tmp_path),
-        ]
-    )
+    code = run_edit("remove the spoon", "-n", "3", "--out", str(tmp_path))
     assert code == 0
     pngs = sorted(tmp_path.glob("*.png"))
     sidecars = list(tmp_path.glob("*.json"))
@@ -80,21 +72,7 @@ def test_edit_writes_composited_variants_and_sidecar(tmp_path: Path, capsys) -> 
 
 
 def test_no_composite_takes_the_whole_frame(tmp_path: Path) -> None:
-    code = main(
-        [
-            "edit",
-            str(SAMPLE),
-            "--mask",
-            str(SAMPLE_MASK),
-            "--prompt",
-            "x",
-            "--no-composite",
-            "--size",
-            "300x200",
-            "--out",
-            str(tmp_path),
-        ]
-    )
+    code = run_edit("x", "--no-composite", "--size", "300x200", "--out", str(tmp_path))
     assert code == 0
     (png,) = tmp_path.glob("*.png")
     result = np.asarray(Image.open(png))
@@ -132,21 +110,8 @@ def _closed_port() -> int:
 def test_unreachable_service_is_a_service_error(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-cli")
     port = _closed_port()
-    code = main(
-        [
-            "edit",
-            str(SAMPLE),
-            "--mask",
-            str(SAMPLE_MASK),
-            "--prompt",
-            "x",
-            "--endpoint",
-            f"http://127.0.0.1:{port}/v1",
-            "--retries",
-            "0",
-            "--out",
-            str(tmp_path),
-        ]
+    code = run_edit(
+        "x", "--endpoint", f"http://127.0.0.1:{port}/v1", "--retries", "0", "--out", str(tmp_path)
     )
     assert code == 3
     err = capsys.readouterr().err
@@ -158,27 +123,20 @@ def test_unreachable_service_is_a_service_error(tmp_path: Path, capsys, monkeypa
 def test_remote_endpoint_round_trip(server, tmp_path: Path, monkeypatch) -> None:
     """The same command against a real server on loopback, JSON body, the /v1/edits alias."""
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-cli")
-    code = main(
-        [
-            "edit",
-            str(SAMPLE),
-            "--mask",
-            str(SAMPLE_MASK),
-            "--prompt",
-            "remove the spoon",
-            "--endpoint",
-            server.base_url,
-            "--route",
-            "edits",
-            "--json-body",
-            "--model",
-            "navier-stokes",
-            "-n",
-            "0",
-            "--no-watermark",
-            "--out",
-            str(tmp_path),
-        ]
+    code = run_edit(
+        "remove the spoon",
+        "--endpoint",
+        server.base_url,
+        "--route",
+        "edits",
+        "--json-body",
+        "--model",
+        "navier-stokes",
+        "-n",
+        "0",
+        "--no-watermark",
+        "--out",
+        str(tmp_path),
     )
     assert code == 0
     (png,) = tmp_path.glob("*.png")
@@ -192,12 +150,9 @@ def test_remote_endpoint_round_trip(server, tmp_path: Path, monkeypatch) -> None
 
 
 def test_strip_metadata_saves_pixels_only(tmp_path: Path) -> None:
-    code = main(
-        [
-            "edit", str(SAMPLE), "--mask", str(SAMPLE_MASK), "--prompt", "remove the spoon",
-            "--model", "telea", "--strip-metadata", "--out", str(tmp_path),
-        ]
-    )  # fmt: skip
+    code = run_edit(
+        "remove the spoon", "--model", "telea", "--strip-metadata", "--out", str(tmp_path)
+    )
     assert code == 0
     (png,) = tmp_path.glob("*.png")
     assert not Image.open(png).text
@@ -241,8 +196,8 @@ def _sidecar(folder: Path) -> dict:
 
 
 def test_context_and_color_flags_reach_the_sidecar(tmp_path: Path) -> None:
-    base = [str(SAMPLE), "--mask", str(SAMPLE_MASK), "--prompt", "x", "-n", "2"]
-    assert main(["edit", *base, "--out", str(tmp_path / "a")]) == 0
+    base = ["x", "-n", "2"]
+    assert run_edit(*base, "--out", str(tmp_path / "a")) == 0
     default = _sidecar(tmp_path / "a")
     # The embedded engine: auto context, colour match off by default; its fill leaks nothing.
     assert default["params"]["context"] == "auto"
@@ -251,7 +206,7 @@ def test_context_and_color_flags_reach_the_sidecar(tmp_path: Path) -> None:
         {"changed_fraction": 0.0, "mean_delta": 0.0}
     ] * 2
     args = ["--context", "crop", "--color-match", "on", "--color-strength", "0.5"]
-    assert main(["edit", *base, *args, "--out", str(tmp_path / "b")]) == 0
+    assert run_edit(*base, *args, "--out", str(tmp_path / "b")) == 0
     chosen = _sidecar(tmp_path / "b")
     assert chosen["params"]["context"] == "crop"
     assert chosen["params"]["color_match"] is True
@@ -271,23 +226,19 @@ def test_remote_defaults_to_color_match_and_whole_keeps_the_frame(
         f"{server.origin}/_test/faults", json={"kind": "echo_cast", "times": 2}
     ).raise_for_status()
     base = [
-        str(SAMPLE),
-        "--mask",
-        str(SAMPLE_MASK),
-        "--prompt",
         "x",
         "--endpoint",
         server.base_url,
         "--model",
         "gpt-image-1",
     ]
-    assert main(["edit", *base, "--out", str(tmp_path / "a")]) == 0
+    assert run_edit(*base, "--out", str(tmp_path / "a")) == 0
     remote = _sidecar(tmp_path / "a")
     assert remote["params"]["color_match"] is True
     assert remote["params"]["context"] == "auto"
     assert set(remote["variants"][0]["leak"]) == {"changed_fraction", "mean_delta"}
     args = ["--context", "whole", "--color-match", "off"]
-    assert main(["edit", *base, *args, "--out", str(tmp_path / "b")]) == 0
+    assert run_edit(*base, *args, "--out", str(tmp_path / "b")) == 0
     whole = _sidecar(tmp_path / "b")
     assert whole["params"]["color_match"] is False and whole["params"]["context"] == "whole"
     assert whole["sent"]["crop"] is None and whole["sent"]["sent_size"] == [1536, 1024]

@@ -28,21 +28,18 @@ from editor.client import ApiKey, Endpoint
 from editor.pipeline.jobs import JobState
 from editor.server import ServerThread
 from editor.ui.main_window import MainWindow
-
-from .window_helpers import (
-    PROFILE,
-    Switch,
+from tests.ui.window_helpers import (
     add_fault,
-    assert_plain,
     clear_faults,
     generate_and_wait,
     logged_requests,
-    make_window,
     open_image,
     paint,
     retry_and_wait,
     write_image,
 )
+
+from .window_helpers import PROFILE, Switch, assert_plain, make_window
 
 KEY = "sk-test-matrix-0000"
 SHORT = 0.5  # the per-attempt timeout of the timeout cases, in seconds

@@ -28,17 +28,9 @@ from editor.logs import setup_logging
 from editor.pipeline.jobs import JobState
 from editor.server import ServerThread
 from editor.ui.main_window import MainWindow
+from tests.ui.window_helpers import add_fault, generate_and_wait, open_image, paint, write_image
 
-from .window_helpers import (
-    PROFILE,
-    Switch,
-    add_fault,
-    generate_and_wait,
-    make_window,
-    open_image,
-    paint,
-    write_image,
-)
+from .window_helpers import PROFILE, Switch, make_window
 
 KEY = "sk-test-HYGIENE-9000"
 KEY_FORMS = (KEY, base64.b64encode(f"Bearer {KEY}".encode()).decode(), KEY[::-1])

@@ -3,6 +3,7 @@
 ``Switch`` stands in for the user's endpoint settings: a test breaks them (wrong base path,
 closed port, short timeout), then fixes them before pressing Retry — the job's client is made
 when the job runs, so Retry picks up the fixed settings like a person editing the profile would.
+The window helpers themselves (open, paint, generate, faults) live in tests/ui/window_helpers.py.
 """
 
 from __future__ import annotations
@@ -12,20 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
-import numpy as np
-from PIL import Image
-from PySide6.QtCore import QSettings, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from editor.client import EditsClient, Endpoint
-from editor.pipeline.jobs import JobState
-from editor.server import ServerThread
 from editor.ui.main_window import MainWindow
 from editor.ui.profiles import Profile
+from tests.ui.window_helpers import close_window, show_window
 
-W, H = 240, 160
-LEFT = Qt.MouseButton.LeftButton
 PROFILE = "Test server"
 _TAG = re.compile(r"</?[A-Za-z!][^>]*>")
 
@@ -47,80 +41,14 @@ class Switch:
         self.endpoint = self.normal
 
 
-def write_image(path: Path) -> np.ndarray:
-    y, x = np.mgrid[0:H, 0:W]
-    pixels = np.dstack([x % 256, y % 256, np.full_like(x, 90)]).astype(np.uint8)
-    Image.fromarray(pixels).save(path)
-    return pixels
-
-
 def make_window(
     qtbot: QtBot, tmp_path: Path, switch: Switch, **window_kwargs: Any
 ) -> Iterator[MainWindow]:
-    profiles = [Profile(PROFILE, switch.make_client, "telea")]
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(profiles=profiles, settings=settings, **window_kwargs)
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.jobs.cancel_all()
-    qtbot.waitUntil(lambda: all(not j.active for j in window.jobs.jobs), timeout=10_000)
-    # Tear the window down while its loop still runs: no timer of it may outlive it.
-    for timer in window.findChildren(QTimer):
-        timer.stop()
-    window.close()
-    window.deleteLater()
-    qtbot.wait(10)
-
-
-def open_image(qtbot: QtBot, window: MainWindow, path: Path) -> None:
-    task = window.files.open_path(path)
-    qtbot.waitUntil(task.done, timeout=10_000)
-    assert task.result() is True
-
-
-def paint(qtbot: QtBot, window: MainWindow, points: list[tuple[float, float]]) -> None:
-    """One stroke through image points, with real mouse events on the canvas."""
-    canvas = window.canvas
-    pos = [canvas.map_from_image(x, y).toPoint() for x, y in points]
-    qtbot.mousePress(canvas, LEFT, pos=pos[0])
-    for p in pos[1:]:
-        qtbot.mouseMove(canvas, p)
-    qtbot.mouseRelease(canvas, LEFT, pos=pos[-1])
-
-
-def generate_and_wait(qtbot: QtBot, window: MainWindow, timeout_ms: int = 20_000) -> str:
-    before = len(window.jobs.jobs)
-    window.prompt_panel.focus_prompt()
-    qtbot.keyClick(
-        window.prompt_panel.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    window = show_window(
+        qtbot, tmp_path, [Profile(PROFILE, switch.make_client, "telea")], **window_kwargs
     )
-    assert len(window.jobs.jobs) == before + 1, "Ctrl+Enter started no job"
-    job = window.jobs.jobs[-1]
-    settle(qtbot, window, job.id, timeout_ms)
-    return job.id
-
-
-def settle(qtbot: QtBot, window: MainWindow, job_id: str, timeout_ms: int = 20_000) -> None:
-    """Wait for the job to end and, if it succeeded, for its variants to reach the gallery
-    (the window may save them to the session first)."""
-    job = window.jobs.get(job_id)
-    qtbot.waitUntil(lambda: not job.active, timeout=timeout_ms)
-    if job.state is JobState.SUCCEEDED:
-        count = len(job.variants)
-        qtbot.waitUntil(lambda: window.gallery.variant_count(job_id) == count, timeout=timeout_ms)
-
-
-def retry_and_wait(qtbot: QtBot, window: MainWindow, job_id: str) -> str:
-    row = window.jobs_panel.row(job_id)
-    assert row.button.isVisible() and row.button.text() == "Retry"
-    qtbot.mouseClick(row.button, LEFT)
-    retry = window.jobs.jobs[-1]
-    assert retry.retry_of == job_id
-    settle(qtbot, window, retry.id)
-    return retry.id
+    yield window
+    close_window(qtbot, window)
 
 
 def assert_plain(text: str) -> None:
@@ -132,15 +60,3 @@ def assert_plain(text: str) -> None:
     assert "Something went wrong" not in text, f"an unexpected crash reached the user: {text}"
     assert "sk-" not in text, text
     assert len(text) < 400, text
-
-
-def add_fault(server: ServerThread, **fault: object) -> None:
-    httpx.post(f"{server.origin}/_test/faults", json=fault, timeout=5).raise_for_status()
-
-
-def clear_faults(server: ServerThread) -> None:
-    httpx.delete(f"{server.origin}/_test/faults", timeout=5).raise_for_status()
-
-
-def logged_requests(server: ServerThread) -> list[dict[str, Any]]:
-    return list(httpx.get(f"{server.origin}/_test/requests", timeout=5).json())

@@ -10,8 +10,7 @@ import pytest
 
 from editor.client import ApiKey
 from editor.store import KeyringUnavailable, KeySource, KeyStore
-
-from .conftest import MemoryKeyring
+from tests.keyring_backend import MemoryKeyring
 
 
 def test_the_keyring_stores_and_reads_a_key(memory_keyring: MemoryKeyring, tmp_path: Path) -> None:

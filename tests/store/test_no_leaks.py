@@ -15,8 +15,9 @@ from editor.store import (
     SessionStore,
     SettingsStore,
 )
+from tests.keyring_backend import MemoryKeyring
 
-from .conftest import MemoryKeyring, make_image, make_mask
+from .conftest import make_image, make_mask
 
 FAKE_KEY = "sk-test-LEAKCHECK-42"
 

@@ -14,8 +14,7 @@ from editor.store import (
     Profile,
     SettingsStore,
 )
-
-from .conftest import MemoryKeyring
+from tests.keyring_backend import MemoryKeyring
 
 
 def studio(**changes: object) -> Profile:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from editor.client import EditsClient, Endpoint
@@ -25,20 +25,22 @@ from editor.ui.main_window import MainWindow
 from editor.ui.mask_library import ImportMaskDialog, MaskLibrary, reuse_previous_mask
 from editor.ui.profiles import Profile
 from editor.ui.stats_panel import cost_text
-from tests.hardening.window_helpers import (
+from tests.ui import async_helpers
+from tests.ui.window_helpers import (
     H,
     W,
     add_fault,
     clear_faults,
+    close_window,
     generate_and_wait,
     logged_requests,
     open_image,
     paint,
     retry_and_wait,
     settle,
+    show_window,
     write_image,
 )
-from tests.ui import async_helpers
 
 aloop = async_helpers.aloop
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -49,25 +51,14 @@ def _window(
 ) -> Iterator[MainWindow]:
     endpoint = Endpoint(base_url=server.base_url, api_key=None, max_retries=0, timeout=20)
     profiles = [Profile("Test server", lambda: EditsClient(endpoint), "telea", **profile)]  # type: ignore[arg-type]
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(profiles=profiles, settings=settings)
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_window(qtbot, tmp_path, profiles)
     image = tmp_path / "photo.png"
     write_image(image)
     open_image(qtbot, window, image)
     paint(qtbot, window, [(60, 60), (120, 90), (160, 100)])
     window.prompt_panel.set_prompt("a red ball")
     yield window
-    window.jobs.cancel_all()
-    qtbot.waitUntil(lambda: all(not j.active for j in window.jobs.jobs), timeout=10_000)
-    for timer in window.findChildren(QTimer):
-        timer.stop()
-    window.close()
-    window.deleteLater()
-    qtbot.wait(10)
+    close_window(qtbot, window)
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
@@ -23,19 +22,21 @@ from editor.server import ServerThread
 from editor.ui.main_window import MainWindow
 from editor.ui.profiles import Profile, endpoint_profile
 from tests.ui import async_helpers
+from tests.ui.window_helpers import (
+    LEFT,
+    H,
+    W,
+    add_fault,
+    finish_jobs,
+    open_image,
+    paint,
+    show_window,
+    write_image,
+)
 
 aloop = async_helpers.aloop  # the fixture, shared by the window and jobs tests
 
-W, H = 240, 160
 CTRL = Qt.KeyboardModifier.ControlModifier
-LEFT = Qt.MouseButton.LeftButton
-
-
-def write_image(path: Path) -> np.ndarray:
-    y, x = np.mgrid[0:H, 0:W]
-    pixels = np.dstack([x % 256, y % 256, np.full_like(x, 90)]).astype(np.uint8)
-    Image.fromarray(pixels).save(path)
-    return pixels
 
 
 @pytest.fixture
@@ -55,32 +56,10 @@ def window(
         endpoint_profile("Test server", endpoint, "telea"),
         Profile("Keyless", embedded_client, "gpt-image-1", problem=lambda: "Needs a key."),
     ]
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(profiles=profiles, settings=settings)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
+    w = show_window(qtbot, tmp_path, profiles)
     w.activateWindow()
     yield w
-    w.jobs.cancel_all()
-    qtbot.waitUntil(lambda: all(not j.active for j in w.jobs.jobs), timeout=10_000)
-
-
-def open_image(qtbot: QtBot, window: MainWindow, path: Path) -> None:
-    task = window.files.open_path(path)
-    qtbot.waitUntil(task.done, timeout=10_000)
-    assert task.result() is True
-
-
-def paint(qtbot: QtBot, window: MainWindow, points: list[tuple[float, float]]) -> None:
-    """One stroke through image points, with real mouse events on the canvas."""
-    canvas = window.canvas
-    pos = [canvas.map_from_image(x, y).toPoint() for x, y in points]
-    qtbot.mousePress(canvas, LEFT, pos=pos[0])
-    for p in pos[1:]:
-        qtbot.mouseMove(canvas, p)
-    qtbot.mouseRelease(canvas, LEFT, pos=pos[-1])
+    finish_jobs(qtbot, w)
 
 
 def api_mask_alpha(qtbot: QtBot, window: MainWindow, path: Path) -> np.ndarray:
@@ -90,10 +69,6 @@ def api_mask_alpha(qtbot: QtBot, window: MainWindow, path: Path) -> np.ndarray:
     rgba = np.asarray(Image.open(path))
     assert rgba.shape == (H, W, 4)
     return rgba[:, :, 3]
-
-
-def add_fault(server: ServerThread, **fault: object) -> None:
-    httpx.post(f"{server.origin}/_test/faults", json=fault, timeout=5).raise_for_status()
 
 
 def generate_and_wait(qtbot: QtBot, window: MainWindow) -> str:

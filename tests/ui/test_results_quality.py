@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image, ImageCms
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QFileDialog
 from pytestqt.qtbot import QtBot
@@ -28,14 +28,16 @@ from editor.server import ServerThread
 from editor.ui.gallery_tile import ThumbTile
 from editor.ui.main_window import MainWindow
 from editor.ui.profiles import Profile, endpoint_profile
-from tests.hardening.window_helpers import (
+from tests.ui import async_helpers
+from tests.ui.window_helpers import (
     add_fault,
+    close_window,
     generate_and_wait,
     logged_requests,
     open_image,
     paint,
+    show_window,
 )
-from tests.ui import async_helpers
 
 aloop = async_helpers.aloop
 LEFT = Qt.MouseButton.LeftButton
@@ -57,20 +59,9 @@ def window(
     endpoint = Endpoint(base_url=server.base_url, max_retries=0, timeout=30)
     remote = replace(endpoint_profile("Test server", endpoint, "telea"), color_match=True)
     profiles = [Profile("Local engine", embedded_client, "telea"), remote]
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(profiles=profiles, settings=settings)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
+    w = show_window(qtbot, tmp_path, profiles)
     yield w
-    w.jobs.cancel_all()
-    qtbot.waitUntil(lambda: all(not j.active for j in w.jobs.jobs), timeout=10_000)
-    for timer in w.findChildren(QTimer):
-        timer.stop()
-    w.close()
-    w.deleteLater()
-    qtbot.wait(10)
+    close_window(qtbot, w)
 
 
 def start(qtbot: QtBot, window: MainWindow, path: Path, pixels: np.ndarray, **save: Any) -> None:

@@ -17,7 +17,8 @@ from editor.store import BaseRef, RoundState, SessionStore
 from editor.ui.main_window import MainWindow
 from editor.ui.session_dialog import SessionsDialog, rename_session
 from tests.ui import async_helpers, session_helpers
-from tests.ui.session_helpers import H, W, generate, make_window, open_image, paint, write_image
+from tests.ui.session_helpers import generate, make_window, open_image
+from tests.ui.window_helpers import H, W, paint, write_image
 
 aloop = async_helpers.aloop
 local_window = session_helpers.local_window

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import PasswordDeleteError
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -23,48 +21,22 @@ from editor.server import ServerThread
 from editor.store import SettingsStore
 from editor.ui.main_window import MainWindow
 from editor.ui.settings_dialog import SettingsDialog
+from tests import keyring_backend
+from tests.keyring_backend import MemoryKeyring
 from tests.ui import async_helpers
-from tests.ui.session_helpers import generate, make_window, open_image, paint, write_image
+from tests.ui.session_helpers import generate, make_window, open_image
+from tests.ui.window_helpers import finish_jobs, paint, write_image
 
 aloop = async_helpers.aloop
+memory_keyring = keyring_backend.memory_keyring
 KEY = "sk-test-UILEAK-77"
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError("not found") from None
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
 def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
     w = make_window(qtbot, tmp_path)  # the service picker lists the stored profiles
     yield w
-    w.jobs.cancel_all()
-    qtbot.waitUntil(lambda: all(not j.active for j in w.jobs.jobs), timeout=10_000)
+    finish_jobs(qtbot, w)
     qtbot.waitUntil(lambda: not w.sessions.busy, timeout=10_000)
 
 
