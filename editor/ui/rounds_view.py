@@ -6,7 +6,8 @@ selected for editing, and brings back the mask it was sent with (one undoable st
 runs the new wording on the same image and mask.
 
 The Rounds view (Ctrl+Shift+R) shows the 2–4 most recent rounds as columns: prompt on top,
-variant thumbnails below; clicking one shows it on the canvas.
+variant thumbnails below; clicking one shows it on the canvas. Ctrl+click a second one (from
+another round) to put the two side by side below the columns, zoom and pan synced.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPalette, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.pipeline.jobs import Job, JobState
+from editor.ui.compare import CompareView
 
 if TYPE_CHECKING:
     from editor.ui.main_window import MainWindow
@@ -102,9 +105,7 @@ class _Column(QFrame):
             label = view.window_.gallery.preview_label(job.id, index)
             button.setToolTip(f"Variant {index + 1}" + (f" ({label})" if label else ""))
             button.setAccessibleName(f"Round {job.id} variant {index + 1}")
-            button.clicked.connect(
-                lambda _=False, j=job.id, i=index: view.window_.show_variant(j, i)
-            )
+            button.clicked.connect(lambda _=False, j=job.id, i=index: view.picked(j, i))
             self.buttons.append(button)
             column.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         if not self.buttons:
@@ -131,15 +132,49 @@ class RoundsView(QDialog):
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        hint = QLabel("Ctrl+D duplicates the current round to try another prompt on the same mask")
+        hint = QLabel(
+            "Click a variant to show it · Ctrl+click a second one to compare the two here · "
+            "Ctrl+D duplicates the current round to try another prompt on the same mask"
+        )
+        hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.compare = CompareView()
+        self.compare.hide()
+        self._first: tuple[str, int] | None = None
         box = QVBoxLayout(self)
         box.addWidget(scroll, 1)
+        box.addWidget(self.compare, 2)
         box.addWidget(hint)
         window.jobs.finished.connect(self._on_job)
         window.jobs.added.connect(self._on_job)
         self.refresh()
         self.resize(760, 560)
+
+    def picked(self, job_id: str, index: int) -> None:
+        """A plain click shows the variant; Ctrl+click compares it with the one shown before."""
+        ctrl = QApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and self._first is not None and self._first != (job_id, index):
+            self.compare_pair(self._first, (job_id, index))
+            return
+        self._first = (job_id, index)
+        self.window_.show_variant(job_id, index)
+
+    def compare_pair(self, a: tuple[str, int], b: tuple[str, int]) -> None:
+        """Two variants side by side (same image size), zoom and pan synced."""
+        w = self.window_
+        left, right = w.variant(*a).pixels, w.variant(*b).pixels
+        if left.shape[:2] != right.shape[:2]:
+            w.show_message("Those two variants come from images of different sizes.")
+            return
+        self.compare.set_images(left, right)
+        self.compare.set_mode("side")
+        self.compare.set_labels(self._label(*a), self._label(*b))
+        self.compare.show()
+
+    def _label(self, job_id: str, index: int) -> str:
+        prompt = self.window_.jobs.get(job_id).params.prompt
+        short = prompt if len(prompt) <= 32 else prompt[:31] + "…"
+        return f"Round {job_id} · v{index + 1}: {short}"
 
     def rounds(self) -> list[Job]:
         """Up to four recent rounds that were not cancelled, oldest on the left."""

@@ -193,6 +193,15 @@ def test_ctrl_d_duplicates_the_round_for_an_ab(
     assert [c.prompt.text() for c in view.columns] == ["a red ball", "a blue cube"]
     qtbot.mouseClick(view.columns[0].buttons[0], Qt.MouseButton.LeftButton)
     assert w.shown_variant == (first, 0)
+    assert view.compare.isHidden()
+    # Ctrl+click a variant of the other round: the two side by side, zoom and pan synced.
+    qtbot.mouseClick(view.columns[1].buttons[0], Qt.MouseButton.LeftButton, CTRL)
+    assert view.compare.isVisible() and view.compare.mode() == "side"
+    left, right = view.compare.labels()
+    assert left.startswith(f"Round {first} · v1: a red ball")
+    assert right.startswith(f"Round {second} · v1: a blue cube")
+    view.compare.left_view.set_view_state(2.0, 10.0, 12.0)
+    assert view.compare.right_view.view_state() == view.compare.left_view.view_state()
     view.close()
 
 
