@@ -51,6 +51,8 @@ class Profile:
     color_match: bool = False
     color_match_strength: float = 1.0
     sizes: tuple[tuple[int, int], ...] = ()
+    default_size: str | None = None  # None or "auto": the model table decides
+    default_quality: str | None = None
     # Iteration: streamed previews, fan-out and prices (see editor.store.Profile).
     stream: bool = False
     partial_images: int = 2
@@ -71,7 +73,7 @@ def from_stored(store: SettingsStore, stored: StoredProfile) -> Profile:
             stored.name,
             embedded_client,
             stored.default_model or EMBEDDED_DEFAULT_MODEL,
-            (*LOCAL_ENGINES, *REMOTE_MODELS),
+            LOCAL_ENGINES,  # the offline engine runs these only
             id=stored.id,
             color_match=stored.color_match,
             color_match_strength=stored.color_match_strength,
@@ -122,6 +124,8 @@ def _iteration(stored: StoredProfile) -> dict[str, Any]:
         "max_n_per_request": stored.max_n_per_request,
         "concurrency": stored.concurrency,
         "prices": PriceTable.from_json(stored.prices),
+        "default_size": stored.default_size,
+        "default_quality": stored.default_quality,
     }
 
 

@@ -238,6 +238,18 @@ class PromptPanel(QWidget):
         keep = current if current and current in profile.models else profile.default_model
         self.model_combo.setCurrentText(keep)
         self._on_model(keep)
+        # The profile's defaults, where this model offers them.
+        size = profile.default_size
+        if (
+            size
+            and self.size_combo.isEnabled()
+            and (self.size_combo.isEditable() or self.size_combo.findText(size) >= 0)
+        ):
+            self.size_combo.setCurrentText(size)
+        if profile.default_quality:
+            found = self.quality_combo.findData(profile.default_quality)
+            if found >= 0:
+                self.quality_combo.setCurrentIndex(found)
         self.options.apply_profile(profile)
         self.hint.setText(profile.problem() or "")
         self.hint.setVisible(bool(self.hint.text()))
