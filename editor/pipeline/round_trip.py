@@ -282,21 +282,41 @@ def preview_from_partial(
     result is downscaled to fit (cheap to hand to a view); returns (pixels, scale)."""
     height, width = original.shape[:2]
     returned = load_image(data, name="preview").pixels
-    keep = edit if edit is not None else np.zeros((height, width), np.uint8)
+    reach = _reach(params, (width, height))
+    scale = 1.0
+    if max_side is not None and max(width, height) > max_side:
+        # Work at preview size from the start: compositing a 24 MP frame per preview and then
+        # shrinking it would keep worker threads busy (and the window waiting) for nothing.
+        scale = max_side / max(width, height)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        original = np.asarray(cv2.resize(original, size, interpolation=cv2.INTER_AREA))
+        if edit is not None:
+            edit = np.asarray(cv2.resize(edit, size, interpolation=cv2.INTER_AREA))
+        plan = _scaled_plan(plan, size)
+        reach = max(1, round(reach * scale))
+    keep = edit if edit is not None else np.zeros(original.shape[:2], np.uint8)
     pixels = take_variant(
         original,
         returned,
         plan,
         keep,
-        reach=_reach(params, (width, height)),
+        reach=reach,
         composite_on=params.composite and edit is not None,
     )
-    scale = 1.0
-    if max_side is not None and max(width, height) > max_side:
-        scale = max_side / max(width, height)
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        pixels = np.asarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA))
     return pixels, scale
+
+
+def _scaled_plan(plan: SendPlan, size: tuple[int, int]) -> SendPlan:
+    """The same request seen from an original shrunk to ``size`` (previews only)."""
+    if plan.crop is None:
+        return replace(plan, original_size=size)
+    fx, fy = size[0] / plan.original_size[0], size[1] / plan.original_size[1]
+    x0, y0, x1, y1 = plan.crop
+    left, top = min(size[0] - 1, int(x0 * fx)), min(size[1] - 1, int(y0 * fy))
+    right = max(left + 1, min(size[0], round(x1 * fx)))
+    bottom = max(top + 1, min(size[1], round(y1 * fy)))
+    crop = (left, top, right, bottom)
+    return replace(plan, original_size=size, crop=crop)
 
 
 class _PreviewPump:
