@@ -159,6 +159,15 @@ def _check(original: np.ndarray, edit: np.ndarray) -> None:
         raise ValueError(f"mask shape {edit.shape} differs from image shape {original.shape[:2]}")
 
 
+def _blend_setup(edit: np.ndarray, reach: int | None) -> tuple[np.ndarray, int, Box | None]:
+    """The mask as contiguous uint8, the reach in px (default: 1 % of the short side) and the
+    box the blend can touch (None: nothing to blend)."""
+    h, w = edit.shape
+    reach = default_feather((w, h)) if reach is None else max(0, int(reach))
+    edit = np.ascontiguousarray(edit, dtype=np.uint8)
+    return edit, reach, _region(edit, reach)
+
+
 def composite(
     original: np.ndarray,
     variant: np.ndarray,
@@ -175,10 +184,7 @@ def composite(
     _check(original, edit)
     if variant.shape[:2] != original.shape[:2]:
         raise ValueError(f"variant shape {variant.shape[:2]} differs from {original.shape[:2]}")
-    h, w = edit.shape
-    reach = default_feather((w, h)) if reach is None else max(0, int(reach))
-    edit = np.ascontiguousarray(edit, dtype=np.uint8)
-    box = _region(edit, reach)
+    edit, reach, box = _blend_setup(edit, reach)
     if box is None:
         return original.copy()
     x0, y0, x1, y1 = box
@@ -281,10 +287,7 @@ def take_variant(
     _check(original, edit)
     if not composite_on:
         return _whole_frame(original, returned, plan)
-    h, w = edit.shape
-    reach = default_feather((w, h)) if reach is None else max(0, int(reach))
-    edit = np.ascontiguousarray(edit, dtype=np.uint8)
-    box = _region(edit, reach)
+    edit, reach, box = _blend_setup(edit, reach)
     if box is None:
         return original.copy()
     cx0, cy0, cx1, cy1 = plan.source_box
