@@ -38,12 +38,27 @@ async def test_embedded_partials_arrive_before_the_final() -> None:
 
 @pytest.mark.asyncio
 async def test_embedded_stream_closed_early_cancels_cleanly() -> None:
+    """Cancel after the first preview arrived: no final image, and the client still works."""
+    first_preview = asyncio.Event()
+    previews: list[PartialImage] = []
+
+    def on_partial(p: PartialImage) -> None:
+        previews.append(p)
+        first_preview.set()
+
     async with embedded_client() as client:
-        task = asyncio.create_task(client.edit(stream_request(n=3, partial_images=3)))
-        await asyncio.sleep(0.05)
+        task = asyncio.create_task(
+            client.edit(stream_request(n=3, partial_images=3), on_partial=on_partial)
+        )
+        waiter = asyncio.create_task(first_preview.wait())
+        done, _ = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        assert waiter in done and task not in done  # the stream had started, not finished
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+        assert 1 <= len(previews) < 9  # three variants × three previews were never all sent
+        after = await client.edit(stream_request(n=1, partial_images=1, model="telea"))
+        assert len(after.images) == 1
 
 
 def test_cli_stream_and_fan_out_write_cost_and_per_request_timings(tmp_path: Path) -> None:
