@@ -52,12 +52,20 @@ def _checked_box(box: Rect, size: tuple[int, int]) -> Rect:
 
 _COMPONENTS = 5  # OpenCV's GrabCut GMM: 5 components × (weight, 3 means, 3×3 covariance)
 _MODEL_SAMPLES = 20_000
+_KEEP, _NOT_THIS = 1, 2
 
 
 def _sample(pixels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if len(pixels) <= _MODEL_SAMPLES:
         return pixels
     return pixels[rng.choice(len(pixels), _MODEL_SAMPLES, replace=False)]
+
+
+def _emphasised(pixels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Hint pixels drawn (with repeats) to a third of a model's sample, or none."""
+    if len(pixels) == 0:
+        return pixels.reshape(0, 3)
+    return pixels[rng.integers(0, len(pixels), _MODEL_SAMPLES // 3)]
 
 
 def _colour_model(samples: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -144,17 +152,20 @@ def object_select(
         math.ceil((by1 - wy0) * fy),
     )
     labels[inner[1] : inner[3], inner[0] : inner[2]] = cv2.GC_PR_FGD
+    hinted = np.zeros(labels.shape, np.uint8)
     for stroke in hints:
         pts = np.asarray(stroke.points, np.float64).reshape(-1, 2)
         if len(pts) == 0:
             continue
         pts = (pts - (wx0, wy0)) * (fx, fy)
         thickness = max(1, round(2 * stroke.radius * (fx + fy) / 2))
-        value = cv2.GC_FGD if stroke.keep else cv2.GC_BGD
+        value = _KEEP if stroke.keep else _NOT_THIS
         ipts = np.round(pts).astype(np.int32)
-        cv2.polylines(labels, [ipts], False, value, thickness)
+        cv2.polylines(hinted, [ipts], False, value, thickness)
         for p in ipts[:1]:  # a single click is a dot
-            cv2.circle(labels, (int(p[0]), int(p[1])), thickness // 2, value, -1)
+            cv2.circle(hinted, (int(p[0]), int(p[1])), thickness // 2, value, -1)
+    labels[hinted == _KEEP] = cv2.GC_FGD
+    labels[hinted == _NOT_THIS] = cv2.GC_BGD
     if not bool(np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).any()):
         return Selection((w, h), (0, 0, 0, 0), np.zeros((0, 0), np.uint8))
 
@@ -162,15 +173,18 @@ def object_select(
     around = _background_sample(image, box, rng)
     pixels = small.reshape(-1, 3)
     flat = labels.reshape(-1)
+    keep = _emphasised(pixels[hinted.reshape(-1) == _KEEP], rng)
+    not_this = _emphasised(pixels[hinted.reshape(-1) == _NOT_THIS], rng)
     for _ in range(max(1, iterations)):
         raise_if_cancelled(cancel)
         # The colour models are learnt here, not by GrabCut (whose models would forget the
         # wider surroundings and whose k-means++ start costs more than all iterations): the
         # background from the surroundings plus what is background so far, the object from
-        # what is object so far. FREEZE_MODEL makes GrabCut use them as given.
+        # what is object so far, each with its hint strokes' colours given a large share so a
+        # short stroke still teaches the model. FREEZE_MODEL makes GrabCut use them as given.
         is_fg = (flat == cv2.GC_FGD) | (flat == cv2.GC_PR_FGD)
-        bgd = _colour_model(np.concatenate((around, _sample(pixels[~is_fg], rng))), rng)
-        fgd = _colour_model(_sample(pixels[is_fg], rng), rng)
+        bgd = _colour_model(np.concatenate((around, _sample(pixels[~is_fg], rng), not_this)), rng)
+        fgd = _colour_model(np.concatenate((_sample(pixels[is_fg], rng), keep)), rng)
         cv2.grabCut(small, labels, None, bgd, fgd, 1, cv2.GC_EVAL_FREEZE_MODEL)
         if not bool(np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).any()):
             break
