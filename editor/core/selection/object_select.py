@@ -1,7 +1,8 @@
 """Object select: GrabCut inside a box, refined by "keep" and "not this" strokes.
 
-GrabCut's cost grows with the pixels it sees, so it runs on a copy of the box (plus a margin of
-background it can learn from) shrunk to about ``work_pixels``; the label map it returns is then
+GrabCut's cost grows faster than the pixels it sees (measured on a 24 MP photo, quarter-frame
+box: 0.25 MP ≈ 0.4 s an iteration, 1 MP ≈ 5 s), so it runs on a copy of the box (plus a margin
+of background it can learn from) shrunk to about ``work_pixels``; the label map it returns is then
 smoothed and enlarged to the box's full resolution with a narrow soft edge, so the outline is
 neither blocky nor aliased. Iterations run one at a time so ``cancel`` is checked between them.
 """
@@ -21,7 +22,7 @@ from editor.core.selection.combine import Selection
 
 __all__ = ["DEFAULT_WORK_PIXELS", "HintStroke", "object_select"]
 
-DEFAULT_WORK_PIXELS = 1_000_000
+DEFAULT_WORK_PIXELS = 250_000
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def object_select(
     box: Rect,
     hints: Sequence[HintStroke] = (),
     *,
-    iterations: int = 4,
+    iterations: int = 3,
     work_pixels: int = DEFAULT_WORK_PIXELS,
     cancel: CancelCheck = None,
 ) -> Selection:
