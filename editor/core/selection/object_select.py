@@ -1,10 +1,11 @@
 """Object select: GrabCut inside a box, refined by "keep" and "not this" strokes.
 
-GrabCut's cost grows faster than the pixels it sees (measured on a 24 MP photo, quarter-frame
-box: 0.25 MP ≈ 0.4 s an iteration, 1 MP ≈ 5 s), so it runs on a copy of the box (plus a margin
-of background it can learn from) shrunk to about ``work_pixels``; the label map it returns is then
-smoothed and enlarged to the box's full resolution with a narrow soft edge, so the outline is
-neither blocky nor aliased. Iterations run one at a time so ``cancel`` is checked between them.
+GrabCut's cost grows faster than the pixels it sees (a 24 MP photo, quarter-frame box, one
+iteration: 0.25 MP ≈ 0.4 s, 1 MP ≈ 5 s on the development machine), so it runs on a copy of the
+box (plus a margin of background) shrunk to about ``work_pixels``, and coarse to fine: the
+iterations on a half-size copy, then one pass at the working size over a band along the outline.
+The label map is then smoothed and enlarged to the box's full resolution with a narrow soft
+edge, so the outline is neither blocky nor aliased. ``cancel`` is checked between iterations.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from editor.core.selection.combine import Selection
 
 __all__ = ["DEFAULT_WORK_PIXELS", "HintStroke", "object_select"]
 
-DEFAULT_WORK_PIXELS = 250_000
+DEFAULT_WORK_PIXELS = 500_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def _checked_box(box: Rect, size: tuple[int, int]) -> Rect:
 _COMPONENTS = 5  # OpenCV's GrabCut GMM: 5 components × (weight, 3 means, 3×3 covariance)
 _MODEL_SAMPLES = 20_000
 _KEEP, _NOT_THIS = 1, 2
+_COARSE_MIN = 10_000  # pixels below which a coarse pass would see too little
 
 
 def _sample(pixels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -138,40 +140,81 @@ def object_select(
     scale = min(1.0, math.sqrt(work_pixels / ((wx1 - wx0) * (wy1 - wy0))))
     sw = max(1, round((wx1 - wx0) * scale))
     sh = max(1, round((wy1 - wy0) * scale))
-    # Independent x/y factors so the small copy's pixel grid maps exactly onto the work box.
-    fx, fy = sw / (wx1 - wx0), sh / (wy1 - wy0)
     crop = image[wy0:wy1, wx0:wx1, :3]
     small = cv2.resize(crop, (sw, sh), interpolation=cv2.INTER_AREA) if scale < 1 else crop
     small = np.ascontiguousarray(small)
 
+    rng = np.random.default_rng(0)
+    around = _background_sample(image, box, rng)
+    labels, hinted = _start_labels(small.shape[:2], work, box, hints)
+    if not bool(np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).any()):
+        return Selection((w, h), (0, 0, 0, 0), np.zeros((0, 0), np.uint8))
+    if sw * sh >= 4 * _COARSE_MIN:
+        # Coarse to fine: the iterations run on a half-size copy, then one pass at the working
+        # size decides only a band along the coarse outline; the rest keeps its coarse label.
+        # On a quarter-frame box of a 24 MP photo this is about 3× faster for the same outline.
+        coarse = cv2.resize(small, ((sw + 1) // 2, (sh + 1) // 2), interpolation=cv2.INTER_AREA)
+        coarse_labels, coarse_hinted = _start_labels(coarse.shape[:2], work, box, hints)
+        _cut(coarse, coarse_labels, coarse_hinted, around, rng, iterations, cancel)
+        fg = _is_fg(coarse_labels).astype(np.uint8)
+        fg = cv2.resize(fg, (sw, sh), interpolation=cv2.INTER_NEAREST)
+        band = cv2.morphologyEx(fg, cv2.MORPH_GRADIENT, np.ones((7, 7), np.uint8)) > 0
+        open_ = labels == cv2.GC_PR_FGD  # inside the box and not under a hint stroke
+        labels[open_ & ~band] = np.where(fg[open_ & ~band] > 0, cv2.GC_FGD, cv2.GC_BGD)
+        labels[open_ & band] = np.where(fg[open_ & band] > 0, cv2.GC_PR_FGD, cv2.GC_PR_BGD)
+        iterations = 1
+    _cut(small, labels, hinted, around, rng, iterations, cancel)
+    raise_if_cancelled(cancel)
+
+    fg = _is_fg(labels).astype(np.float32)
+    return Selection((w, h), box, _full_resolution_edge(fg, work, box, scale))
+
+
+def _is_fg(labels: np.ndarray) -> np.ndarray:
+    return (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
+
+
+def _start_labels(
+    shape: tuple[int, ...], work: Rect, box: Rect, hints: Sequence[HintStroke]
+) -> tuple[np.ndarray, np.ndarray]:
+    """GrabCut's starting labels for a copy of ``work`` of ``shape``: background around the
+    box, probably object inside it, and the hint strokes (also returned on their own)."""
+    sh, sw = shape
+    wx0, wy0, wx1, wy1 = work
+    # Independent x/y factors so the copy's pixel grid maps exactly onto the work box.
+    fx, fy = sw / (wx1 - wx0), sh / (wy1 - wy0)
     labels = np.full((sh, sw), cv2.GC_BGD, np.uint8)
     bx0, by0, bx1, by1 = box
-    inner = (
-        math.floor((bx0 - wx0) * fx),
-        math.floor((by0 - wy0) * fy),
-        math.ceil((bx1 - wx0) * fx),
-        math.ceil((by1 - wy0) * fy),
-    )
-    labels[inner[1] : inner[3], inner[0] : inner[2]] = cv2.GC_PR_FGD
+    labels[
+        math.floor((by0 - wy0) * fy) : math.ceil((by1 - wy0) * fy),
+        math.floor((bx0 - wx0) * fx) : math.ceil((bx1 - wx0) * fx),
+    ] = cv2.GC_PR_FGD
     hinted = np.zeros(labels.shape, np.uint8)
     for stroke in hints:
         pts = np.asarray(stroke.points, np.float64).reshape(-1, 2)
         if len(pts) == 0:
             continue
-        pts = (pts - (wx0, wy0)) * (fx, fy)
-        thickness = max(1, round(2 * stroke.radius * (fx + fy) / 2))
+        ipts = np.round((pts - (wx0, wy0)) * (fx, fy)).astype(np.int32)
+        thickness = max(1, round(stroke.radius * (fx + fy)))
         value = _KEEP if stroke.keep else _NOT_THIS
-        ipts = np.round(pts).astype(np.int32)
         cv2.polylines(hinted, [ipts], False, value, thickness)
-        for p in ipts[:1]:  # a single click is a dot
-            cv2.circle(hinted, (int(p[0]), int(p[1])), thickness // 2, value, -1)
+        p = ipts[0]  # a single click is a dot
+        cv2.circle(hinted, (int(p[0]), int(p[1])), thickness // 2, value, -1)
     labels[hinted == _KEEP] = cv2.GC_FGD
     labels[hinted == _NOT_THIS] = cv2.GC_BGD
-    if not bool(np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).any()):
-        return Selection((w, h), (0, 0, 0, 0), np.zeros((0, 0), np.uint8))
+    return labels, hinted
 
-    rng = np.random.default_rng(0)
-    around = _background_sample(image, box, rng)
+
+def _cut(
+    small: np.ndarray,
+    labels: np.ndarray,
+    hinted: np.ndarray,
+    around: np.ndarray,
+    rng: np.random.Generator,
+    iterations: int,
+    cancel: CancelCheck,
+) -> None:
+    """GrabCut ``iterations`` times on ``small``, updating ``labels`` in place."""
     pixels = small.reshape(-1, 3)
     flat = labels.reshape(-1)
     keep = _emphasised(pixels[hinted.reshape(-1) == _KEEP], rng)
@@ -183,16 +226,12 @@ def object_select(
         # background from the surroundings plus what is background so far, the object from
         # what is object so far, each with its hint strokes' colours given a large share so a
         # short stroke still teaches the model. FREEZE_MODEL makes GrabCut use them as given.
-        is_fg = (flat == cv2.GC_FGD) | (flat == cv2.GC_PR_FGD)
+        is_fg = _is_fg(flat)
+        if not is_fg.any():
+            return
         bgd = _colour_model(np.concatenate((around, _sample(pixels[~is_fg], rng), not_this)), rng)
         fgd = _colour_model(np.concatenate((_sample(pixels[is_fg], rng), keep)), rng)
         cv2.grabCut(small, labels, None, bgd, fgd, 1, cv2.GC_EVAL_FREEZE_MODEL)
-        if not bool(np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).any()):
-            break
-    raise_if_cancelled(cancel)
-
-    fg = np.where((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD), 1.0, 0.0).astype(np.float32)
-    return Selection((w, h), box, _full_resolution_edge(fg, work, box, scale))
 
 
 def _full_resolution_edge(fg: np.ndarray, work: Rect, box: Rect, scale: float) -> np.ndarray:
