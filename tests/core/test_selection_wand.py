@@ -7,6 +7,9 @@ import threading
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from editor.core.mask_document import MaskDocument
 from editor.core.selection import (
@@ -90,3 +93,25 @@ def test_a_set_cancel_event_abandons_the_wand() -> None:
     stop.set()
     with pytest.raises(Cancelled):
         magic_wand(image, 110, 150, cancel=stop)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    arrays(np.uint8, st.tuples(st.integers(1, 12), st.integers(1, 12), st.just(3))),
+    st.integers(0, 255),
+    st.data(),
+)
+def test_the_contiguous_region_is_the_connected_part_of_the_colour_range(
+    image: np.ndarray, tolerance: int, data: st.DataObject
+) -> None:
+    h, w = image.shape[:2]
+    x = data.draw(st.integers(0, w - 1))
+    y = data.draw(st.integers(0, h - 1))
+    near = magic_wand(image, x, y, tolerance=tolerance).to_full() > 0
+    similar = magic_wand(image, x, y, tolerance=tolerance, contiguous=False).to_full() > 0
+    # The colour range is exactly the pixels within tolerance on every channel ...
+    diff = np.abs(image.astype(int) - image[y, x].astype(int)).max(axis=2)
+    np.testing.assert_array_equal(similar, diff <= tolerance)
+    # ... and the contiguous region is its 4-connected component holding the click.
+    _, parts = cv2.connectedComponents(similar.astype(np.uint8), connectivity=4)
+    np.testing.assert_array_equal(near, parts == parts[y, x])
