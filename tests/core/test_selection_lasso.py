@@ -158,7 +158,10 @@ def test_fill_matches_a_fine_reference_and_touches_only_its_box(
     raw: list[tuple[float, float]],
 ) -> None:
     # The convex hull of the points: a simple polygon, possibly running off the image.
-    hull = cv2.convexHull(np.array(raw, np.float32)).reshape(-1, 2).astype(np.float64)
+    found = cv2.convexHull(np.array(raw, np.float32))
+    if found is None:  # OpenCV gives up on some all-equal inputs
+        return
+    hull = found.reshape(-1, 2).astype(np.float64)
     if len(hull) < 3 or shoelace(hull) < 1:
         return
     size = (100, 70)
