@@ -127,7 +127,9 @@ def object_select(
     """The object inside ``box = (x0, y0, x1, y1)`` (any corner order), as a soft selection.
 
     ``hints`` are drawn as certain foreground (``keep``) or certain background; a "not this"
-    stroke also teaches GrabCut that colour is background, so the part it marks goes too.
+    stroke also teaches GrabCut that colour is background, so the part it marks goes too. To
+    refine, call again with the same box and every stroke so far. The background is learnt from
+    around the box, so a box filling the whole picture finds little.
     Raises ``ValueError`` for a box too small to hold an object and
     :class:`~editor.core.selection.cancel.Cancelled` when ``cancel`` fires.
     """
