@@ -354,6 +354,82 @@ def p8_composite(quick: bool) -> list[Row]:
     return rows
 
 
+# -- T1-T3 selection tools --------------------------------------------------------------------
+
+
+def t1_wand(quick: bool) -> list[Row]:
+    from bench.selection import measure_wand
+
+    f = measure_wand(3 if quick else 7)
+    peer, _ = _ms(f["peer"])
+    rows = []
+    for key, rid, what in (("contiguous", "T1", "contiguous"), ("range", "T1b", "colour range")):
+        o_med, o_p95 = _ms(f[key])
+        rows.append(
+            Row(
+                rid,
+                f"magic wand click → mask updated, 24 MP, tolerance 32, {what}",
+                o_med,
+                "ms",
+                p95=o_p95,
+                peer=peer,
+                peer_label="bare cv2.floodFill, same click",
+                ratio=o_med / peer,
+                goal="≤ 1000 ms",
+                ok=o_p95 <= 1000,
+                note=f"region IoU with the drawn object {f['iou']:.3f}; includes the undo step",
+            )
+        )
+    return rows
+
+
+def t2_object(quick: bool) -> list[Row]:
+    from bench.selection import measure_object
+
+    f = measure_object(3 if quick else 5)
+    o_med, o_p95 = _ms(f["ours"])
+    peer, _ = _ms(f["peer"])
+    return [
+        Row(
+            "T2",
+            "object select (GrabCut) → mask updated, 24 MP, quarter-frame box",
+            o_med,
+            "ms",
+            p95=o_p95,
+            peer=peer,
+            peer_label="cv2.grabCut rect start, same small copy, 3 it.",
+            ratio=o_med / peer,
+            goal="≤ 1500 ms",
+            ok=o_p95 <= 1500,
+            note=f"GrabCut on {f['work'] / 1e6:.2f} MP, coarse to fine, 3 iterations; "
+            f"IoU with the drawn object {f['iou']:.3f}",
+        )
+    ]
+
+
+def t3_lasso(quick: bool) -> list[Row]:
+    from bench.selection import measure_lasso
+
+    f = measure_lasso(3 if quick else 7)
+    o_med, o_p95 = _ms(f["ours"])
+    peer, _ = _ms(f["peer"])
+    fill, _ = _ms(f["fill"])
+    return [
+        Row(
+            "T3",
+            "lasso close → mask updated, 200-point polygon, 24 MP (anti-aliased fill)",
+            o_med,
+            "ms",
+            p95=o_p95,
+            peer=peer,
+            peer_label="cv2.fillPoly LINE_AA, whole frame",
+            ratio=o_med / peer,
+            note=f"fill alone {fill:.0f} ms over its {f['box_mp']:.1f} MP box; "
+            "the rest is the undo step",
+        )
+    ]
+
+
 # -- extras: soak, context density ----------------------------------------------------------
 
 
@@ -420,6 +496,9 @@ METRICS: dict[str, Callable[[bool], list[Row]]] = {
     "P5": p5_client,
     "P6": p6_engine,
     "P8": p8_composite,
+    "T1": t1_wand,
+    "T2": t2_object,
+    "T3": t3_lasso,
     "S1": soak,
     "C1": context_density,
 }
@@ -482,11 +561,15 @@ def markdown(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs (about 2 minutes)")
-    parser.add_argument("--only", default="", help="comma-separated ids, e.g. P1,P5 (S1 soak, C1)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated ids, e.g. P1,P5 (T1-T3 selection tools, S1 soak, C1)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON output path")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     args = parser.parse_args(argv)
-    every = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "S1", "C1"]
+    every = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "T1", "T2", "T3", "S1", "C1"]
     want = {s.strip().upper() for s in args.only.split(",") if s.strip()} or set(every)
     unknown = want - set(every)
     if unknown:
