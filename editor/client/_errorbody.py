@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
@@ -25,7 +26,14 @@ from ._exceptions import (
     ServerError,
 )
 
-__all__ = ["ErrorContext", "ErrorInfo", "read_error_body", "redact", "status_error"]
+__all__ = [
+    "ErrorContext",
+    "ErrorInfo",
+    "read_error_body",
+    "redact",
+    "status_error",
+    "strip_wrappers",
+]
 
 _EXCERPT = 300
 _MESSAGE = 240
@@ -68,10 +76,56 @@ def redact(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
+# Gateways (LiteLLM and the SDKs under it) wrap the upstream's message in their exception
+# names: "litellm.APIError: APIError: OpenAIException - <the message>".
+_WRAPPER = re.compile(
+    r"^\s*(?:[A-Za-z_][\w.]*(?:Error|Exception)\b\s*(?::|-)\s*|Error code:\s*\d{3}\s*-\s*)"
+)
+# Tails a gateway appends: routing notes, and a "Received API Key = sk-...abcd" echo.
+_GATEWAY_TAIL = re.compile(
+    r"\s*(?:Received Model Group=|Available Model Group Fallbacks=|Received API Key\s*=|"
+    r"Key Hash \(Token\)\s*=|LiteLLM Retried:|No fallback model group found).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_NESTED_LIMIT = 20_000
+
+
+def strip_wrappers(text: str) -> str:
+    """The upstream's own message out of a gateway's wrapper chain (see ``_WRAPPER``);
+    a wrapped JSON (or Python-literal) error body is read for its message."""
+    for _ in range(8):
+        shorter = _WRAPPER.sub("", text, count=1)
+        if shorter == text:
+            break
+        text = shorter
+    text = _GATEWAY_TAIL.sub("", text).strip()
+    if text[:1] in "{[" and len(text) <= _NESTED_LIMIT:
+        inner = _nested_message(text)
+        if inner:
+            return strip_wrappers(inner)
+    return text
+
+
+def _nested_message(text: str) -> str | None:
+    doc: Any = None
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        try:
+            doc = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return None
+    error = doc.get("error", doc) if isinstance(doc, dict) else None
+    if isinstance(error, dict):
+        message = error.get("message", error.get("detail"))
+        return message if isinstance(message, str) and message.strip() else None
+    return error if isinstance(error, str) and error.strip() else None
+
+
 def _clean(value: Any, limit: int, secrets: Sequence[str]) -> str | None:
     if value is None or isinstance(value, (dict, list)):
         return None
-    text = _SPACE.sub(" ", redact(str(value), secrets)).strip()
+    text = _SPACE.sub(" ", strip_wrappers(redact(str(value), secrets))).strip()
     if not text:
         return None
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -196,6 +250,14 @@ def _is_moderation(info: ErrorInfo) -> bool:
     return any(word in text for word in _MODERATION)
 
 
+def _unknown_model(info: ErrorInfo) -> bool:
+    """A 400 that names the model as unknown (gateways answer so instead of 404)."""
+    if info.code in ("model_not_found", "unknown_model"):
+        return True
+    text = (info.message or "").lower()
+    return "invalid model name" in text or "model not found" in text or "unknown model" in text
+
+
 def _mentions_model(info: ErrorInfo) -> bool:
     if info.code in ("model_not_found", "unknown_model") or info.param == "model":
         return True
@@ -254,7 +316,11 @@ def status_error(
     elif status in (400, 422):
         cls = BadRequestError
         param = (info.param or "").lower()
-        if info.code == "invalid_image_file" and "mask" in param:
+        if _unknown_model(info):
+            extra["not_found"] = "model"
+            known = f'the model "{ctx.model}"' if ctx.model else "the requested model"
+            msg = f"The service does not offer {known} ({status}). Pick another model."
+        elif info.code == "invalid_image_file" and "mask" in param:
             text = (svc or "").lower()
             if "alpha" in text or "transparen" in text:
                 msg = (
