@@ -316,7 +316,15 @@ def status_error(
     elif status in (400, 422):
         cls = BadRequestError
         param = (info.param or "").lower()
-        if _unknown_model(info):
+        if info.error_type == "no_db_connection" or info.code == "no_db_connection":
+            # LiteLLM without a key database knows its master key only: any other key ends
+            # up here instead of in a 401.
+            cls = AuthenticationError
+            msg = (
+                f"The API key was not accepted ({status}): the gateway knows no such key. "
+                "Check the key for this endpoint."
+            )
+        elif _unknown_model(info):
             extra["not_found"] = "model"
             known = f'the model "{ctx.model}"' if ctx.model else "the requested model"
             msg = f"The service does not offer {known} ({status}). Pick another model."

@@ -35,6 +35,10 @@ from editor.pipeline.fanout import (
 
 log = logging.getLogger(__name__)
 MAX_PARTIAL_IMAGES = 3
+STREAM_FALLBACK_NOTE = (
+    "the service could not stream previews for this model, so the images were asked for "
+    "without streaming (no previews)."
+)
 
 
 class InputError(ValueError):
