@@ -84,7 +84,8 @@ _WRAPPER = re.compile(
 # Tails a gateway appends: routing notes, and a "Received API Key = sk-...abcd" echo.
 _GATEWAY_TAIL = re.compile(
     r"\s*(?:Received Model Group=|Available Model Group Fallbacks=|Received API Key\s*=|"
-    r"Key Hash \(Token\)\s*=|LiteLLM Retried:|No fallback model group found).*$",
+    r"Key Hash \(Token\)\s*=|LiteLLM Retried:|LiteLLM: model group|"
+    r"No fallback model group found).*$",
     re.IGNORECASE | re.DOTALL,
 )
 _NESTED_LIMIT = 20_000

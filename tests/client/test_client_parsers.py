@@ -272,6 +272,11 @@ def test_fuzz_error_json_shapes(doc: Any) -> None:
             "Received API Key = sk-...abcd, Key Hash (Token) =5f2e",
             "Authentication Error, Invalid proxy server token passed.",
         ),
+        (
+            '{"error": {"message": "Refused by the rules.", "code": null}} LiteLLM: model group '
+            "'telea' failed with the error above. No fallback was attempted.",
+            "Refused by the rules.",
+        ),
         ("The mask is too small.", "The mask is too small."),
         ("Error: keep me", "Error: keep me"),
     ],

@@ -155,3 +155,25 @@ def test_a_wrong_key_is_said_plainly(
     assert main(["models", "--endpoint", via.base_url]) == 3
     assert "The API key was not accepted" in capsys.readouterr().err
     assert edits_seen(via) == []
+
+
+def test_an_upstream_refusal_comes_through_in_its_own_words(
+    via: Gateway, tmp_path: Path, capsys: Any
+) -> None:
+    refusal = {
+        "error": {
+            "message": "The prompt was refused by the team's content rules.",
+            "type": "invalid_request_error",
+            "param": "prompt",
+            "code": None,
+        }
+    }
+    fault = {"kind": "status", "status": 400, "json": refusal, "times": 1}
+    httpx.post(f"{via.upstream.origin}/_test/faults", json=fault, timeout=10).raise_for_status()
+    assert edit(via, tmp_path, "--model", "telea") == 3
+    err = capsys.readouterr().err
+    message = err.splitlines()[-2]
+    assert message == (
+        "inpaint-editor edit: The service rejected the request (400): "
+        "The prompt was refused by the team's content rules."
+    ), err
