@@ -1,9 +1,10 @@
 """A real LiteLLM proxy (``litellm[proxy]==1.106.12``) in front of the real local server.
 
 LiteLLM lives in its own venv, ``.gateway-venv/`` at the top of the checkout, so its pins never
-touch the app's; ``.ci/run`` creates it. Without it these tests skip, saying so. The proxy binds
-127.0.0.1 only, routes ``telea`` and ``openai/gpt-image-1`` (a team's name for what is here the
-PatchMatch engine) to the local server, and is stopped at the end of the run.
+touch the app's; ``.ci/run`` creates it. Without it these tests skip, saying so. The proxy runs
+the README's own config (``telea``, and ``openai/gpt-image-1``: a team's name for what is here
+the PatchMatch engine, both routed to the local server), binds 127.0.0.1 only, and is stopped
+at the end of the run.
 """
 
 from __future__ import annotations
@@ -27,23 +28,14 @@ LITELLM = ROOT / ".gateway-venv" / "bin" / "litellm"
 MASTER_KEY = "sk-team-gateway-master"
 STARTUP_S = 120.0  # LiteLLM's import and start take several seconds, more on a loaded machine
 
-CONFIG = """\
-model_list:
-  - model_name: telea
-    litellm_params:
-      model: openai/telea
-      api_base: {upstream}
-      api_key: unused-upstream-key
-  - model_name: openai/gpt-image-1
-    litellm_params:
-      model: openai/patchmatch
-      api_base: {upstream}
-      api_key: unused-upstream-key
-router_settings:
-  disable_cooldowns: true
-general_settings:
-  master_key: os.environ/LITELLM_MASTER_KEY
-"""
+README_UPSTREAM = "http://127.0.0.1:8000/v1"
+
+
+def readme_config() -> str:
+    """The LiteLLM config the README shows under "A team gateway" (tested as written)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("```yaml\n# litellm.yaml\n") + len("```yaml\n")
+    return text[start : text.index("```", start)]
 
 
 @dataclass(frozen=True)
@@ -81,7 +73,7 @@ def gateway(
         )
     folder = tmp_path_factory.mktemp("gateway")
     config = folder / "config.yaml"
-    config.write_text(CONFIG.format(upstream=local_server.base_url))
+    config.write_text(readme_config().replace(README_UPSTREAM, local_server.base_url))
     port = _free_port()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
