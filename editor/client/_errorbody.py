@@ -69,11 +69,15 @@ class ErrorContext:
     location: str | None = None
 
 
+# A gateway's echo of (part of) the key it refused: "Received API Key = sk-...abcd".
+_KEY_ECHO = re.compile(r"(API Key\s*=\s*)[^\s,]+", re.IGNORECASE)
+
+
 def redact(text: str, secrets: Sequence[str]) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
-    return text
+    return _KEY_ECHO.sub(r"\1***", text)
 
 
 # Gateways (LiteLLM and the SDKs under it) wrap the upstream's message in their exception
@@ -123,10 +127,12 @@ def _nested_message(text: str) -> str | None:
     return error if isinstance(error, str) and error.strip() else None
 
 
-def _clean(value: Any, limit: int, secrets: Sequence[str]) -> str | None:
+def _clean(value: Any, limit: int, secrets: Sequence[str], *, plain: bool = True) -> str | None:
+    """Redacted, one line, at most ``limit`` characters; ``plain``: gateway wrappers stripped."""
     if value is None or isinstance(value, (dict, list)):
         return None
-    text = _SPACE.sub(" ", strip_wrappers(redact(str(value), secrets))).strip()
+    text = redact(str(value), secrets)
+    text = _SPACE.sub(" ", strip_wrappers(text) if plain else text).strip()
     if not text:
         return None
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -187,7 +193,7 @@ def _from_json(doc: Any, secrets: Sequence[str]) -> ErrorInfo | None:
 def read_error_body(body: bytes, content_type: str = "", secrets: Sequence[str] = ()) -> ErrorInfo:
     """Read any error body; never raises."""
     text = body.decode("utf-8", errors="replace")
-    excerpt = _clean(text, _EXCERPT, secrets)
+    excerpt = _clean(text, _EXCERPT, secrets, plain=False)  # the body as it came, for details
     if not text.strip():
         return ErrorInfo()
     if _looks_html(text, content_type):

@@ -306,3 +306,19 @@ def test_a_gateways_unknown_model_400_is_said_as_such() -> None:
         'The service does not offer the model "team-img" (400). Pick another model.'
     )
     assert err.details["not_found"] == "model"
+
+
+def test_a_gateways_echo_of_a_refused_key_is_redacted_in_the_details_too() -> None:
+    body = json.dumps(
+        {
+            "error": {
+                "message": "Authentication Error, Invalid proxy server token passed. "
+                "Received API Key = sk-...9f3a, Key Hash (Token) =abc",
+                "type": "auth_error",
+            }
+        }
+    ).encode()
+    info = read_error_body(body)
+    assert info.message == "Authentication Error, Invalid proxy server token passed."
+    assert info.excerpt is not None and "9f3a" not in info.excerpt
+    assert "Received API Key = ***" in info.excerpt
