@@ -55,6 +55,7 @@ class ModelSpec:
     max_free_size: Size = FREE_SIZE_MAX  # free size: (long edge, short edge) ceiling
     pixel_budget: int | None = None  # free size: pixels to aim for by default
     long_edge_cap: int | None = None  # native: downscale so the long edge fits, None = never
+    known: bool = True  # False: a name neither the table nor an alias knows (we can only guess)
 
     @property
     def local(self) -> bool:
@@ -109,7 +110,7 @@ MODELS: dict[str, ModelSpec] = {
 
 
 def _native_unknown(name: str) -> ModelSpec:
-    return ModelSpec(name=name, native=True, long_edge_cap=NATIVE_LONG_EDGE_CAP)
+    return ModelSpec(name=name, native=True, long_edge_cap=NATIVE_LONG_EDGE_CAP, known=False)
 
 
 def model_spec(
@@ -145,7 +146,7 @@ def model_spec(
         return _replace_name(MODELS[family], key)
     if profile_sizes:
         sizes = tuple((int(w), int(h)) for w, h in profile_sizes)
-        return ModelSpec(name=key, sizes=sizes)
+        return ModelSpec(name=key, sizes=sizes, known=False)
     return _native_unknown(key)
 
 

@@ -220,7 +220,10 @@ def prepare_edit(
     mask = None
     if edit is not None:
         mask = ImageInput(data=mask_to_api_png(apply_plan_to_mask(edit, plan)), filename="mask.png")
-    response_format = params.response_format if spec.response_formats else None
+    # Sent where the model takes one, or where nothing is known of the model (a profile's
+    # explicit choice is then the best guess); never to a model that answers base64 only.
+    takes_format = bool(spec.response_formats) or not spec.known
+    response_format = params.response_format if takes_format else None
     if response_format is None and in_process and spec.local and not params.stream:
         # Full-resolution results as links: raw PNG downloads instead of one huge base64 JSON
         # answer, whose encoding and parsing would hold the interpreter for hundreds of ms.

@@ -32,6 +32,11 @@ def test_links_are_asked_only_in_process_unless_the_profile_sets_a_format() -> N
     # A gateway's name for a local engine asks for none either.
     gateway = EditParams(prompt="fill", model="openai/telea")
     assert prepare_edit(image, edit, gateway).request.response_format is None
+    # The profile's own choice goes to a model nothing is known of, not to one that takes none.
+    team = EditParams(prompt="fill", model="team-image", response_format="url")
+    assert prepare_edit(image, edit, team).request.response_format == "url"
+    gpt = EditParams(prompt="fill", model="openai/gpt-image-1", response_format="url")
+    assert prepare_edit(image, edit, gpt).request.response_format is None
 
 
 @pytest.mark.asyncio
