@@ -87,6 +87,9 @@ def test_streamed_edit_falls_back_and_writes_the_variants(
     assert code == 0, err
     assert len(list(tmp_path.glob("*.png"))) == 2
     assert "could not stream previews" in err
+    (sidecar,) = tmp_path.glob("*.json")
+    doc = json.loads(sidecar.read_text())
+    assert doc["stream_fallback"] is True and doc["params"]["stream"] is True
     sent = edits_seen(via)
     # The proxy forwarded the streamed request once, then the same request came unstreamed.
     assert [e["fields"].get("stream") for e in sent] == ["true", None]
