@@ -14,7 +14,7 @@ from editor.cli.progress import ProgressLine
 from editor.client import EditError, EditsClient, Endpoint
 from editor.core.imageio import ImageLoadError, load_image, load_mask
 from editor.core.request import OMIT
-from editor.pipeline import EditParams, embedded_client, run_edit
+from editor.pipeline import STREAM_FALLBACK_NOTE, EditParams, embedded_client, run_edit
 from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
 from editor.pipeline.round_trip import InputError
 
@@ -204,6 +204,8 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
     progress.finish()
     if outcome.failure_message:
         print(f"warning: {outcome.failure_message}", file=sys.stderr)
+    if outcome.stream_fallback:
+        print(f"note: {STREAM_FALLBACK_NOTE}", file=sys.stderr)
     paths = write_outcome(
         Path(options.out),
         Path(options.image),

@@ -8,14 +8,15 @@ from collections.abc import Sequence
 
 from editor import __version__
 
-SUBCOMMANDS = ("edit", "serve")
+SUBCOMMANDS = ("edit", "serve", "models")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inpaint-editor",
         description="Paint a mask, type a prompt, get variants back. "
-        "Subcommands: edit (headless), serve (local engine server).",
+        "Subcommands: edit (headless), serve (local engine server), models (what a service "
+        "offers).",
     )
     parser.add_argument("--version", action="version", version=f"inpaint-editor {__version__}")
     parser.add_argument("image", nargs="?", help="image to open")
@@ -38,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from editor.cli.edit_command import run_edit_command
 
         return run_edit_command(args[1:])
+    if args and args[0] == "models":
+        from editor.cli.models_command import run_models_command
+
+        return run_models_command(args[1:])
     if args and args[0] == "serve":
         from editor.cli.serve_command import run_serve_command
 

@@ -123,6 +123,8 @@ def write_outcome(
             "requests": [record.as_json() for record in outcome.requests],
         },
     }
+    if outcome.stream_fallback:  # asked for previews, but the service could not stream
+        sidecar["stream_fallback"] = True
     if outcome.failures:
         sidecar["failures"] = {
             "message": outcome.failure_message,

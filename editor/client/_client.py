@@ -9,7 +9,7 @@ import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
@@ -21,16 +21,25 @@ from ..core.request import EditRequest
 from ._endpoint import Endpoint
 from ._errorbody import ErrorContext, read_error_body, redact, status_error
 from ._exceptions import (
+    APIStatusError,
     BadResponseError,
     EditError,
     RequestBuildError,
+    ServerError,
     ServiceConnectionError,
     ServiceTimeoutError,
 )
 from ._jsonbody import build_json
 from ._multipart import Body, build_multipart
 from ._progress import Phase, Progress, ProgressCallback
-from ._response import EditedImage, EditResult, Timings, parse_edit_response, sniff_image
+from ._response import (
+    EditedImage,
+    EditResult,
+    ParsedResponse,
+    Timings,
+    parse_edit_response,
+    sniff_image,
+)
 from ._retry import plan_retry
 from ._streaming import PartialCallback, StreamAssembler
 
@@ -43,6 +52,7 @@ USER_AGENT = f"inpaint-editor/{__version__}"
 UPLOAD_CHUNK = 256 * 1024
 ERROR_BODY_LIMIT = 256 * 1024
 PARSE_IN_THREAD_BYTES = 1024 * 1024
+MODELS_SHOWN = 12  # an "unknown model" message lists at most this many of the service's models
 
 
 @dataclass(frozen=True)
@@ -158,37 +168,34 @@ class EditsClient:
         each preview as it arrives (they stay delivered even when the stream then fails), and
         the result is built from the completed events. A service that ignores ``stream`` and
         answers plain JSON works as without streaming. Retries happen only before the first
-        event has arrived."""
+        event has arrived. A streamed request that fails before its first event (5xx, or a
+        body that is no event stream) is sent once more without streaming; the result's
+        ``stream_fallback`` says so."""
         started = time.perf_counter()
-        body = self._build_body(request)
-        url = self._endpoint.edits_url
-        accept = "text/event-stream, application/json;q=0.9" if request.stream else None
-        headers = self._headers(url, body, accept=accept or "application/json")
-        sink: StreamAssembler | None = None
-        if request.stream:
-            sink = StreamAssembler(
-                on_partial=on_partial,
-                context=lambda: self._error_context(url, request.model, 1, None),
-                secrets=self._secrets,
-            )
-        answer, attempts = await self._send_with_retries(
-            "POST", url, headers, body, on_progress, model=request.model, sink=sink
-        )
+        fallback = False
+        try:
+            try:
+                answer, attempts, parsed = await self._send_and_parse(
+                    request, on_progress, on_partial
+                )
+            except (ServerError, BadResponseError) as err:
+                if not request.stream or not err.details.get("stream_fallback_ok"):
+                    raise
+                # Gateways that cannot relay server-sent events answer 5xx (or garbage) at
+                # once: the same request unstreamed still gets the images, just no previews.
+                log.warning(
+                    "streamed request failed before its first event (%s); sending it once "
+                    "more without streaming",
+                    type(err).__name__,
+                )
+                plain = replace(request, stream=False, partial_images=None)
+                answer, attempts, parsed = await self._send_and_parse(plain, on_progress, None)
+                fallback = True
+        except APIStatusError as err:
+            if err.details.get("not_found") == "model":
+                await self._explain_unknown_model(err)
+            raise
         request_id = answer.request_id
-        if answer.streamed and sink is not None:
-            parsed = sink.finish()
-        else:
-            parse = functools.partial(
-                parse_edit_response,
-                answer.body,
-                answer.headers.get("content-type", ""),
-                request_id=request_id,
-                secrets=self._secrets,
-            )
-            # JSON + base64 of full-resolution results takes hundreds of ms: not on the loop
-            # that also runs the window.
-            big = len(answer.body) > PARSE_IN_THREAD_BYTES
-            parsed = await asyncio.to_thread(parse) if big else parse()
         images: list[EditedImage] = []
         for item in parsed.items:
             if item.data is not None:
@@ -214,7 +221,63 @@ class EditsClient:
             request_id=request_id,
             meta=parsed.meta,
             timings=Timings(ttfb_s=answer.ttfb_s, total_s=total, attempts=attempts),
+            stream_fallback=fallback,
         )
+
+    async def _send_and_parse(
+        self,
+        request: EditRequest,
+        on_progress: ProgressCallback | None,
+        on_partial: PartialCallback | None,
+    ) -> tuple[_Answer, int, ParsedResponse]:
+        """One request with its retries, its answer parsed. A streamed request that fails
+        before anything reached the caller is marked ``stream_fallback_ok`` in the error."""
+        body = self._build_body(request)
+        url = self._endpoint.edits_url
+        accept = "text/event-stream, application/json;q=0.9" if request.stream else None
+        headers = self._headers(url, body, accept=accept or "application/json")
+        sink: StreamAssembler | None = None
+        if request.stream:
+            sink = StreamAssembler(
+                on_partial=on_partial,
+                context=lambda: self._error_context(url, request.model, 1, None),
+                secrets=self._secrets,
+            )
+        try:
+            answer, attempts = await self._send_with_retries(
+                "POST", url, headers, body, on_progress, model=request.model, sink=sink
+            )
+            if answer.streamed and sink is not None:
+                parsed = sink.finish()
+            else:
+                parse = functools.partial(
+                    parse_edit_response,
+                    answer.body,
+                    answer.headers.get("content-type", ""),
+                    request_id=answer.request_id,
+                    secrets=self._secrets,
+                )
+                # JSON + base64 of full-resolution results takes hundreds of ms: not on the
+                # loop that also runs the window.
+                big = len(answer.body) > PARSE_IN_THREAD_BYTES
+                parsed = await asyncio.to_thread(parse) if big else parse()
+        except (ServerError, BadResponseError) as err:
+            if sink is not None and not sink.started:
+                err._details["stream_fallback_ok"] = True
+            raise
+        return answer, attempts, parsed
+
+    async def _explain_unknown_model(self, err: APIStatusError) -> None:
+        """Add the service's models to an "unknown model" error (one GET, best effort)."""
+        try:
+            models = await self.list_models()
+        except EditError:
+            return
+        if not models:
+            return
+        shown = ", ".join(models[:MODELS_SHOWN]) + (", …" if len(models) > MODELS_SHOWN else "")
+        err._set_message(f"{err.user_message.rstrip('.')}. This service offers: {shown}.")
+        err._details["models"] = models
 
     async def list_models(self) -> list[str]:
         """``GET {base}/models``: a cheap check that the address and key work."""
@@ -487,7 +550,10 @@ class EditsClient:
                 retries_done=attempt - 1,
                 max_retries=max_retries,
             )
-            if plan.retry:
+            # A streamed request answered 5xx is sent again without streaming by edit():
+            # repeating it streamed would most likely fail the same way (a gateway that
+            # cannot relay events).
+            if plan.retry and not (sink is not None and answer.status >= 500):
                 reason = f"{answer.status} {_phrase(answer.status)}".strip()
                 await self._wait_before_retry(plan.delay, attempt, on_progress, reason)
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
@@ -25,7 +26,14 @@ from ._exceptions import (
     ServerError,
 )
 
-__all__ = ["ErrorContext", "ErrorInfo", "read_error_body", "redact", "status_error"]
+__all__ = [
+    "ErrorContext",
+    "ErrorInfo",
+    "read_error_body",
+    "redact",
+    "status_error",
+    "strip_wrappers",
+]
 
 _EXCERPT = 300
 _MESSAGE = 240
@@ -61,17 +69,70 @@ class ErrorContext:
     location: str | None = None
 
 
+# A gateway's echo of (part of) the key it refused: "Received API Key = sk-...abcd".
+_KEY_ECHO = re.compile(r"(API Key\s*=\s*)[^\s,]+", re.IGNORECASE)
+
+
 def redact(text: str, secrets: Sequence[str]) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
+    return _KEY_ECHO.sub(r"\1***", text)
+
+
+# Gateways (LiteLLM and the SDKs under it) wrap the upstream's message in their exception
+# names: "litellm.APIError: APIError: OpenAIException - <the message>".
+_WRAPPER = re.compile(
+    r"^\s*(?:[A-Za-z_][\w.]*(?:Error|Exception)\b\s*(?::|-)\s*|Error code:\s*\d{3}\s*-\s*)"
+)
+# Tails a gateway appends: routing notes, and a "Received API Key = sk-...abcd" echo.
+_GATEWAY_TAIL = re.compile(
+    r"\s*(?:Received Model Group=|Available Model Group Fallbacks=|Received API Key\s*=|"
+    r"Key Hash \(Token\)\s*=|LiteLLM Retried:|LiteLLM: model group|"
+    r"No fallback model group found).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_NESTED_LIMIT = 20_000
+
+
+def strip_wrappers(text: str) -> str:
+    """The upstream's own message out of a gateway's wrapper chain (see ``_WRAPPER``);
+    a wrapped JSON (or Python-literal) error body is read for its message."""
+    for _ in range(8):
+        shorter = _WRAPPER.sub("", text, count=1)
+        if shorter == text:
+            break
+        text = shorter
+    text = _GATEWAY_TAIL.sub("", text).strip()
+    if text[:1] in "{[" and len(text) <= _NESTED_LIMIT:
+        inner = _nested_message(text)
+        if inner:
+            return strip_wrappers(inner)
     return text
 
 
-def _clean(value: Any, limit: int, secrets: Sequence[str]) -> str | None:
+def _nested_message(text: str) -> str | None:
+    doc: Any = None
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        try:
+            doc = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return None
+    error = doc.get("error", doc) if isinstance(doc, dict) else None
+    if isinstance(error, dict):
+        message = error.get("message", error.get("detail"))
+        return message if isinstance(message, str) and message.strip() else None
+    return error if isinstance(error, str) and error.strip() else None
+
+
+def _clean(value: Any, limit: int, secrets: Sequence[str], *, plain: bool = True) -> str | None:
+    """Redacted, one line, at most ``limit`` characters; ``plain``: gateway wrappers stripped."""
     if value is None or isinstance(value, (dict, list)):
         return None
-    text = _SPACE.sub(" ", redact(str(value), secrets)).strip()
+    text = redact(str(value), secrets)
+    text = _SPACE.sub(" ", strip_wrappers(text) if plain else text).strip()
     if not text:
         return None
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -132,7 +193,7 @@ def _from_json(doc: Any, secrets: Sequence[str]) -> ErrorInfo | None:
 def read_error_body(body: bytes, content_type: str = "", secrets: Sequence[str] = ()) -> ErrorInfo:
     """Read any error body; never raises."""
     text = body.decode("utf-8", errors="replace")
-    excerpt = _clean(text, _EXCERPT, secrets)
+    excerpt = _clean(text, _EXCERPT, secrets, plain=False)  # the body as it came, for details
     if not text.strip():
         return ErrorInfo()
     if _looks_html(text, content_type):
@@ -196,6 +257,14 @@ def _is_moderation(info: ErrorInfo) -> bool:
     return any(word in text for word in _MODERATION)
 
 
+def _unknown_model(info: ErrorInfo) -> bool:
+    """A 400 that names the model as unknown (gateways answer so instead of 404)."""
+    if info.code in ("model_not_found", "unknown_model"):
+        return True
+    text = (info.message or "").lower()
+    return "invalid model name" in text or "model not found" in text or "unknown model" in text
+
+
 def _mentions_model(info: ErrorInfo) -> bool:
     if info.code in ("model_not_found", "unknown_model") or info.param == "model":
         return True
@@ -254,7 +323,19 @@ def status_error(
     elif status in (400, 422):
         cls = BadRequestError
         param = (info.param or "").lower()
-        if info.code == "invalid_image_file" and "mask" in param:
+        if info.error_type == "no_db_connection" or info.code == "no_db_connection":
+            # LiteLLM without a key database knows its master key only: any other key ends
+            # up here instead of in a 401.
+            cls = AuthenticationError
+            msg = (
+                f"The API key was not accepted ({status}): the gateway knows no such key. "
+                "Check the key for this endpoint."
+            )
+        elif _unknown_model(info):
+            extra["not_found"] = "model"
+            known = f'the model "{ctx.model}"' if ctx.model else "the requested model"
+            msg = f"The service does not offer {known} ({status}). Pick another model."
+        elif info.code == "invalid_image_file" and "mask" in param:
             text = (svc or "").lower()
             if "alpha" in text or "transparen" in text:
                 msg = (

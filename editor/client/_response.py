@@ -54,6 +54,8 @@ class EditResult:
     request_id: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
     timings: Timings = field(default_factory=Timings)
+    # Streaming was asked but the service could not stream: sent again without (no previews).
+    stream_fallback: bool = False
 
 
 @dataclass(frozen=True)

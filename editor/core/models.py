@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+
+from .aliases import alias_family
 
 __all__ = [
     "FREE_SIZE_BUDGET",
@@ -53,6 +55,7 @@ class ModelSpec:
     max_free_size: Size = FREE_SIZE_MAX  # free size: (long edge, short edge) ceiling
     pixel_budget: int | None = None  # free size: pixels to aim for by default
     long_edge_cap: int | None = None  # native: downscale so the long edge fits, None = never
+    known: bool = True  # False: a name neither the table nor an alias knows (we can only guess)
 
     @property
     def local(self) -> bool:
@@ -107,13 +110,21 @@ MODELS: dict[str, ModelSpec] = {
 
 
 def _native_unknown(name: str) -> ModelSpec:
-    return ModelSpec(name=name, native=True, long_edge_cap=NATIVE_LONG_EDGE_CAP)
+    return ModelSpec(name=name, native=True, long_edge_cap=NATIVE_LONG_EDGE_CAP, known=False)
 
 
-def model_spec(name: str | None, *, profile_sizes: Sequence[Size] = ()) -> ModelSpec:
+def model_spec(
+    name: str | None,
+    *,
+    profile_sizes: Sequence[Size] = (),
+    aliases: Mapping[str, str] | None = None,
+) -> ModelSpec:
     """The spec for a model name, tolerant of names only a gateway knows.
 
     - Known names (and dated snapshots such as ``gpt-image-2-2026-04-21``) get their table entry.
+    - A gateway's own name gets the entry of the model the profile's ``aliases`` say it stands
+      for, or that its name contains (``openai/gpt-image-1``; editor.core.aliases), under its
+      own name — so it is never taken for a local engine.
     - Unknown names get ``profile_sizes`` as fixed sizes when the profile lists some, else the
       image's own size capped at NATIVE_LONG_EDGE_CAP on the long edge.
     - ``None`` means the service picks its default model: we can't know its sizes, so native
@@ -130,9 +141,12 @@ def model_spec(name: str | None, *, profile_sizes: Sequence[Size] = ()) -> Model
             return _replace_name(spec, key)
     if spec is not None:
         return spec
+    family = alias_family(key, aliases, MODELS)
+    if family is not None and family in MODELS:
+        return _replace_name(MODELS[family], key)
     if profile_sizes:
         sizes = tuple((int(w), int(h)) for w, h in profile_sizes)
-        return ModelSpec(name=key, sizes=sizes)
+        return ModelSpec(name=key, sizes=sizes, known=False)
     return _native_unknown(key)
 
 

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .aliases import alias_family
+
 __all__ = [
     "DEFAULT_PRICES",
     "PRICES_AS_OF",
@@ -178,17 +180,24 @@ class PriceTable:
 
     prices: dict[str, Prices] = field(default_factory=dict)
     use_defaults: bool = True
+    # The profile's gateway names → known model (editor.core.aliases); not part of the JSON.
+    aliases: dict[str, str] = field(default_factory=dict, compare=False)
 
     def for_model(self, model: str | None) -> Prices | None:
         key = (model or "").strip()
         if key in self.prices:
             return self.prices[key]
+        family = alias_family(key, self.aliases, (*self.prices, *DEFAULT_PRICES))
+        if family is not None and family in self.prices:
+            return self.prices[family]
         if not self.use_defaults:
             return None
         found = DEFAULT_PRICES.get(key) or DEFAULT_PRICES.get(key.lower())
         if found is None:  # dated snapshots: gpt-image-1-2025-04-15 → gpt-image-1
             base = key.lower().rsplit("-", 3)[0] if key.count("-") >= 3 else ""
             found = DEFAULT_PRICES.get(base)
+        if found is None and family is not None:  # a gateway's name for a known model
+            found = DEFAULT_PRICES.get(family)
         return found
 
     def set(self, model: str, text_input: float, image_input: float, image_output: float) -> Prices:

@@ -8,6 +8,7 @@ from editor.pipeline.fanout import (
     is_n_rejection,
 )
 from editor.pipeline.round_trip import (
+    STREAM_FALLBACK_NOTE,
     EditOutcome,
     EditParams,
     PartialPreview,
@@ -21,6 +22,7 @@ from editor.pipeline.round_trip import (
 __all__ = [
     "DEFAULT_CONCURRENCY",
     "EMBEDDED_BASE_URL",
+    "STREAM_FALLBACK_NOTE",
     "CapabilityMemory",
     "EditOutcome",
     "EditParams",

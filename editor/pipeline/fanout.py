@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -65,11 +65,27 @@ def is_n_rejection(error: EditError) -> bool:
 
 
 class CapabilityMemory:
-    """Learned "most images per request", per (profile, model). Qt-free; the caller persists
-    it with :meth:`to_json` / :meth:`from_json`."""
+    """Learned "most images per request", and "no streamed previews" (a gateway that could not
+    relay server-sent events), per (profile, model). Qt-free; the caller persists it with
+    :meth:`to_json` / :meth:`from_json`."""
 
-    def __init__(self, limits: Mapping[tuple[str, str], int] | None = None) -> None:
+    def __init__(
+        self,
+        limits: Mapping[tuple[str, str], int] | None = None,
+        no_stream: Iterable[tuple[str, str]] = (),
+    ) -> None:
         self._limits: dict[tuple[str, str], int] = dict(limits or {})
+        self._no_stream: set[tuple[str, str]] = set(no_stream)
+
+    def streams(self, profile: str, model: str | None) -> bool:
+        """False once a streamed request for this profile and model had to be resent plain."""
+        return (profile, model or "") not in self._no_stream
+
+    def learn_no_stream(self, profile: str, model: str | None) -> None:
+        self._no_stream.add((profile, model or ""))
+
+    def no_stream_items(self) -> list[tuple[str, str]]:
+        return sorted(self._no_stream)
 
     def limit(self, profile: str, model: str | None) -> int | None:
         return self._limits.get((profile, model or ""))
@@ -82,6 +98,9 @@ class CapabilityMemory:
         for key in list(self._limits):
             if key[0] == profile and (model is None or key[1] == (model or "")):
                 del self._limits[key]
+        for key in list(self._no_stream):
+            if key[0] == profile and (model is None or key[1] == (model or "")):
+                self._no_stream.discard(key)
 
     def items(self) -> list[tuple[str, str, int]]:
         return [(p, m, n) for (p, m), n in sorted(self._limits.items())]
@@ -90,6 +109,7 @@ class CapabilityMemory:
         return {
             "version": 1,
             "limits": [{"profile": p, "model": m, "max_n": n} for p, m, n in self.items()],
+            "no_stream": [{"profile": p, "model": m} for p, m in self.no_stream_items()],
         }
 
     @classmethod
@@ -109,13 +129,19 @@ class CapabilityMemory:
                 and limit >= 1
             ):
                 memory.learn(profile, model, limit)
+        plain = doc.get("no_stream") if isinstance(doc, dict) else None
+        for entry in plain if isinstance(plain, list) else []:
+            if isinstance(entry, dict):
+                profile, model = entry.get("profile"), entry.get("model")
+                if isinstance(profile, str) and isinstance(model, str):
+                    memory.learn_no_stream(profile, model)
         return memory
 
     def __len__(self) -> int:
-        return len(self._limits)
+        return len(self._limits) + len(self._no_stream)
 
     def __repr__(self) -> str:
-        return f"CapabilityMemory({self._limits!r})"
+        return f"CapabilityMemory({self._limits!r}, no_stream={sorted(self._no_stream)!r})"
 
 
 def split_counts(n: int, per_request: int) -> list[int]:
@@ -163,6 +189,7 @@ class FanOut:
     failures: list[EditError] = field(default_factory=list)
     records: list[RequestRecord] = field(default_factory=list)
     learned_limit: int | None = None  # set when a rejection taught a new limit this round
+    stream_fallback: bool = False  # a streamed request had to be resent without streaming
 
     @property
     def requested(self) -> int:
@@ -258,6 +285,10 @@ async def send_fanned(
                     return
             else:
                 outcomes[offset] = (offset, result)
+                if result.stream_fallback:
+                    out.stream_fallback = True
+                    if memory is not None:
+                        memory.learn_no_stream(profile, request.model)
                 out.records.append(
                     RequestRecord(
                         offset,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from editor.core.models import ModelSpec, model_spec, parse_size
 from editor.core.request import OMIT, EditRequest, ImageInput, Omittable
 from editor.core.sent_view import sent_view
 from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask
+from editor.pipeline.embedded import EMBEDDED_BASE_URL
 from editor.pipeline.fanout import (
     DEFAULT_CONCURRENCY,
     MAX_VARIANTS,
@@ -33,6 +35,10 @@ from editor.pipeline.fanout import (
 
 log = logging.getLogger(__name__)
 MAX_PARTIAL_IMAGES = 3
+STREAM_FALLBACK_NOTE = (
+    "the service could not stream previews for this model, so the images were asked for "
+    "without streaming (no previews)."
+)
 
 
 class InputError(ValueError):
@@ -57,6 +63,8 @@ class EditParams:
     composite: bool = True
     feather: int | None = None
     profile_sizes: tuple[tuple[int, int], ...] = ()
+    # The profile's gateway model names → the known model each stands for (editor.core.aliases).
+    aliases: tuple[tuple[str, str], ...] = ()
     # "auto" | "whole" | "crop" (editor.core.context); margin: context per side, × the mask box.
     context: str = "auto"
     context_margin: float = 0.5
@@ -122,6 +130,7 @@ class EditOutcome:
     requests: list[RequestRecord] = field(default_factory=list)
     asked: int = 0  # variants asked for
     learned_limit: int | None = None  # most images per request, learned from a rejection
+    stream_fallback: bool = False  # the service could not stream: sent without, no previews
 
     @property
     def failed_variants(self) -> int:
@@ -134,7 +143,9 @@ class EditOutcome:
 
 
 def _spec_for(params: EditParams) -> ModelSpec:
-    spec = model_spec(params.model, profile_sizes=params.profile_sizes)
+    spec = model_spec(
+        params.model, profile_sizes=params.profile_sizes, aliases=dict(params.aliases)
+    )
     if params.size and params.size != "auto":
         try:
             wanted = parse_size(params.size)
@@ -187,8 +198,15 @@ def _plan(
     )
 
 
-def prepare_edit(original: np.ndarray, edit: np.ndarray | None, params: EditParams) -> PreparedEdit:
-    """Scale and pad image and mask for the model, encode both, build the request (CPU work)."""
+def prepare_edit(
+    original: np.ndarray,
+    edit: np.ndarray | None,
+    params: EditParams,
+    *,
+    in_process: bool = False,
+) -> PreparedEdit:
+    """Scale and pad image and mask for the model, encode both, build the request (CPU work).
+    ``in_process``: the embedded engine answers, so result links are fetched from it too."""
     started = time.perf_counter()
     spec = _spec_for(params)
     _check(params, spec)
@@ -202,10 +220,14 @@ def prepare_edit(original: np.ndarray, edit: np.ndarray | None, params: EditPara
     mask = None
     if edit is not None:
         mask = ImageInput(data=mask_to_api_png(apply_plan_to_mask(edit, plan)), filename="mask.png")
-    response_format = params.response_format if spec.response_formats else None
-    if response_format is None and spec.local and not params.stream:
+    # Sent where the model takes one, or where nothing is known of the model (a profile's
+    # explicit choice is then the best guess); never to a model that answers base64 only.
+    takes_format = bool(spec.response_formats) or not spec.known
+    response_format = params.response_format if takes_format else None
+    if response_format is None and in_process and spec.local and not params.stream:
         # Full-resolution results as links: raw PNG downloads instead of one huge base64 JSON
         # answer, whose encoding and parsing would hold the interpreter for hundreds of ms.
+        # Only in-process: a link a service behind a gateway hands out may not be reachable.
         response_format = "url"
     request = EditRequest(
         prompt=params.prompt,
@@ -380,7 +402,12 @@ async def run_edit(
     each preview reaches ``on_partial`` as it arrives, in the original's frame. When some
     requests fail the others' variants are kept and the outcome's ``failures`` say why; when
     all fail, the first error is raised."""
-    prepared = await asyncio.to_thread(prepare_edit, original, edit, params)
+    if params.stream and memory is not None and not memory.streams(profile, params.model):
+        params = replace(params, stream=False, partial_images=None)  # learned: it can't stream
+    in_process = client.endpoint.base_url == EMBEDDED_BASE_URL
+    prepared = await asyncio.to_thread(
+        functools.partial(prepare_edit, original, edit, params, in_process=in_process)
+    )
     per_request = (
         max_n_per_request
         or (memory.limit(profile, params.model) if memory is not None else None)
@@ -444,4 +471,5 @@ async def run_edit(
         requests=fan.records,
         asked=prepared.request.n_to_send,
         learned_limit=fan.learned_limit,
+        stream_fallback=fan.stream_fallback,
     )

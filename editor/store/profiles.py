@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from psygnal import Signal
 
 from editor.client import ApiKey, BodyKind, Endpoint, Route
+from editor.core.aliases import ALIAS_FAMILIES
 from editor.core.models import parse_size
 
 from ._errors import ProfileError
@@ -91,6 +92,12 @@ class Profile:
     max_n_per_request: int | None = None  # None: learned, or from the model table
     concurrency: int = DEFAULT_CONCURRENCY  # parallel requests of one fanned-out job
     prices: Mapping[str, Any] = field(default_factory=dict, hash=False)  # PriceTable JSON
+    # A gateway's own model names → the known model each is treated like (editor.core.aliases).
+    aliases: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # The service's models as its GET /models last listed them (offered in the Model box).
+    service_models: tuple[str, ...] = ()
+    # "b64_json" / "url" to send; None sends none (the service's default).
+    response_format: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", str(self.name).strip())
@@ -98,6 +105,8 @@ class Profile:
         object.__setattr__(self, "extra_headers", dict(self.extra_headers))
         object.__setattr__(self, "sizes", tuple(self.sizes))
         object.__setattr__(self, "prices", dict(self.prices or {}))
+        object.__setattr__(self, "aliases", dict(self.aliases or {}))
+        object.__setattr__(self, "service_models", tuple(self.service_models))
         _validate(self)
 
     # --- what the window needs ----------------------------------------------------------------
@@ -151,9 +160,9 @@ class Profile:
                     k: dict(_SECRET_PLACEHOLDER) if looks_secret(k, v) else v
                     for k, v in value.items()
                 }
-            elif f.name == "sizes":
+            elif f.name in ("sizes", "service_models"):
                 value = list(value)
-            elif f.name == "prices":
+            elif f.name in ("prices", "aliases"):
                 value = dict(value)
             out[f.name] = value
         return out
@@ -179,8 +188,11 @@ class Profile:
                 headers[name] = str(value)
         values["extra_headers"] = headers
         values["sizes"] = tuple(values.get("sizes") or ())
-        if not isinstance(values.get("prices"), Mapping):
-            values.pop("prices", None)
+        models = values.get("service_models")
+        values["service_models"] = tuple(models) if isinstance(models, list | tuple) else ()
+        for name in ("prices", "aliases"):
+            if not isinstance(values.get(name), Mapping):
+                values.pop(name, None)
         try:
             return cls(**values)
         except TypeError as e:
@@ -238,6 +250,7 @@ def _validate(p: Profile) -> None:
     if not 0.0 <= strength <= 1.0:
         raise ProfileError("Colour match strength must be between 0 and 1")
     _validate_iteration(p)
+    _validate_gateway(p)
     for name, header_value in p.extra_headers.items():
         if not _HEADER_NAME_RE.match(name):
             raise ProfileError(f"“{name}” is not a valid header name")
@@ -259,6 +272,20 @@ def _validate_iteration(p: Profile) -> None:
         raise ProfileError(f"Images per request must be between 1 and {MAX_VARIANTS}, or blank")
     if not _whole(p.concurrency) or not 1 <= p.concurrency <= MAX_VARIANTS:
         raise ProfileError(f"Parallel requests must be between 1 and {MAX_VARIANTS}")
+
+
+def _validate_gateway(p: Profile) -> None:
+    for name, family in p.aliases.items():
+        if not isinstance(name, str) or not name.strip():
+            raise ProfileError("A model alias needs a model name")
+        if family not in ALIAS_FAMILIES:
+            raise ProfileError(
+                f"“{name}” can be treated like {', '.join(ALIAS_FAMILIES)}, not “{family}”"
+            )
+    if any(not isinstance(m, str) or not m.strip() for m in p.service_models):
+        raise ProfileError("The service's model names must be text")
+    if p.response_format not in (None, "b64_json", "url"):
+        raise ProfileError("The response format must be b64_json, url or the service's default")
 
 
 def _validate_url(url: str) -> None:

@@ -1,7 +1,8 @@
 """The app-wide :class:`~editor.pipeline.fanout.CapabilityMemory`, kept in QSettings as JSON.
 
 Every job shares it: a gateway model that answered "n must be 1" is remembered per profile and
-model, so later jobs fan out at once; the profile form shows what was learned.
+model, so later jobs fan out at once; so is one that could not stream previews, so later jobs
+don't ask. The profile form shows what was learned, and Forget resets it.
 """
 
 from __future__ import annotations
@@ -39,13 +40,21 @@ class Capabilities:
         """(model, limit) pairs learned for one profile."""
         return [(model, n) for p, model, n in self.memory.items() if p == profile]
 
+    def no_stream(self, profile: str) -> list[str]:
+        """Models of one profile that get no streamed previews (learned)."""
+        return [model for p, model in self.memory.no_stream_items() if p == profile]
+
     def forget(self, profile: str) -> None:
         self.memory.forget(profile)
         self.save()
 
 
-def learned_text(pairs: list[tuple[str, int]]) -> str:
-    """ "learned: 1 per request (gpt-image-1)" or "" when nothing was learned."""
-    return "; ".join(
-        f"learned: {n} per request" + (f" ({model})" if model else "") for model, n in pairs
-    )
+def learned_text(pairs: list[tuple[str, int]], no_stream: list[str] | None = None) -> str:
+    """ "learned: 1 per request (gpt-image-1); no streamed previews (telea)" or "" when
+    nothing was learned."""
+    parts = [f"learned: {n} per request" + (f" ({model})" if model else "") for model, n in pairs]
+    parts += [
+        "learned: no streamed previews" + (f" ({model})" if model else "")
+        for model in no_stream or []
+    ]
+    return "; ".join(parts)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from editor.core.models import model_spec
 from editor.core.request import OMIT
+from editor.pipeline import STREAM_FALLBACK_NOTE
 from editor.pipeline.jobs import Job, JobInput, JobState
 from editor.ui.jobs_panel import format_elapsed, job_title
 from editor.ui.leak_view import describe_leak
@@ -160,7 +161,13 @@ class JobBinding:
         cost = w.session_stats.record(job, w.prices_for(job.input.profile))
         w.jobs_panel.row(job.id).set_cost(cost_text(cost), cost_tooltip(cost))
         w.stats_panel.refresh()
-        if job.outcome is not None and job.outcome.learned_limit is not None:
+        outcome = job.outcome
+        if outcome is not None and outcome.stream_fallback:
+            # Said once, in this job's row; later jobs of this profile and model don't stream.
+            note = f"No previews: {STREAM_FALLBACK_NOTE}"
+            job.warning = f"{job.warning} · {note}" if job.warning else note
+            w.jobs_panel.row(job.id).refresh()
+        if outcome is not None and (outcome.learned_limit is not None or outcome.stream_fallback):
             w.capabilities.save()
 
     def _activated(self, job_id: str, index: int) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.store import Profile, ProfileError
+from editor.ui.profile_gateway import GatewayFields
 from editor.ui.profile_iteration import IterationFields
 
 __all__ = ["ProfileForm", "format_headers", "parse_headers"]
@@ -120,7 +121,10 @@ class ProfileForm(QWidget):
         form.addRow("Colour", colour)
         self.iteration = IterationFields()  # streaming, fan-out, prices
         form.addRow(self.iteration)
+        self.gateway = GatewayFields()  # the service's models, aliases, response format
+        form.addRow(self.gateway)
         self.iteration.edited.connect(self.edited)
+        self.gateway.edited.connect(self.edited)
         for w in (self.name, self.base_url, self.model, self.size_edit, self.quality, self.sizes):
             w.textEdited.connect(self.edited)
         self.key.textEdited.connect(self.edited)
@@ -153,6 +157,7 @@ class ProfileForm(QWidget):
             self.strength.setValue(profile.color_match_strength)
             self.strength.setEnabled(profile.color_match)
             self.iteration.load(profile)
+            self.gateway.load(profile)
             self.key.clear()
         finally:
             for w in widgets:
@@ -186,4 +191,5 @@ class ProfileForm(QWidget):
             color_match=self.color_match.isChecked(),
             color_match_strength=float(self.strength.value()),
             **self.iteration.values(),
+            **self.gateway.values(),
         )

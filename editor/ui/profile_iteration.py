@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -32,6 +33,7 @@ _COLUMNS = ("Model", "Text in", "Image in", "Image out", "")
 
 class IterationFields(QWidget):
     edited = Signal()
+    forget_requested = Signal()  # reset what was learned for this profile
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +52,11 @@ class IterationFields(QWidget):
         self.concurrency.setPrefix("parallel ")
         self.learned = QLabel()
         self.learned.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.learned.setWordWrap(True)
+        self.forget = QPushButton("Forget")
+        self.forget.setAutoDefault(False)
+        self.forget.setToolTip("Forget the limits and no-preview marks learned for this profile")
+        self.forget.clicked.connect(self.forget_requested)
         self.prices = QTableWidget(0, len(_COLUMNS))
         self.prices.setHorizontalHeaderLabels(_COLUMNS)
         self.prices.verticalHeader().hide()
@@ -66,6 +73,7 @@ class IterationFields(QWidget):
         fan_row.addWidget(self.max_n)
         fan_row.addWidget(self.concurrency)
         fan_row.addWidget(self.learned, 1)
+        fan_row.addWidget(self.forget)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Previews", stream_row)
@@ -82,8 +90,7 @@ class IterationFields(QWidget):
         self.partials.setEnabled(profile.stream)
         self.max_n.setValue(profile.max_n_per_request or 0)
         self.concurrency.setValue(profile.concurrency)
-        lookup = self.learned_lookup
-        self.learned.setText(lookup(profile.name) if lookup is not None else "")
+        self.show_learned(profile.name)
         table = PriceTable.from_json(profile.prices)
         models = sorted({*DEFAULT_PRICES, *table.prices})
         self.prices.setRowCount(len(models))
@@ -97,6 +104,11 @@ class IterationFields(QWidget):
                 if col in (0, 4):
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.prices.setItem(row, col, item)
+
+    def show_learned(self, profile_name: str) -> None:
+        lookup = self.learned_lookup
+        self.learned.setText(lookup(profile_name) if lookup is not None else "")
+        self.forget.setVisible(bool(self.learned.text()))
 
     def _price_edited(self, item: QTableWidgetItem) -> None:
         if item.column() in (1, 2, 3):

@@ -59,6 +59,11 @@ class Profile:
     max_n_per_request: int | None = None
     concurrency: int = 4
     prices: PriceTable = field(default_factory=PriceTable, compare=False)
+    # Gateways: the team's model names → known models, the response format the profile sets,
+    # and where a fresh list of the service's models is kept (None: nowhere, e.g. in tests).
+    aliases: tuple[tuple[str, str], ...] = ()
+    response_format: str | None = None
+    remember_models: Callable[[tuple[str, ...]], None] | None = field(default=None, compare=False)
 
 
 def endpoint_profile(name: str, endpoint: Endpoint, default_model: str) -> Profile:
@@ -99,7 +104,13 @@ def from_stored(store: SettingsStore, stored: StoredProfile) -> Profile:
             )
         return None
 
-    models: tuple[str, ...] = REMOTE_MODELS
+    def remember_models(models: tuple[str, ...]) -> None:
+        if stored.id in store.profiles:
+            store.profiles.update(store.profiles.get(stored.id).with_(service_models=models))
+            store.save()
+
+    # The service's own list first (its names are what it takes), then the model table's.
+    models = tuple(dict.fromkeys((*stored.service_models, *REMOTE_MODELS)))
     if stored.default_model and stored.default_model not in models:
         models = (stored.default_model, *models)
     return Profile(
@@ -113,17 +124,22 @@ def from_stored(store: SettingsStore, stored: StoredProfile) -> Profile:
         color_match=stored.color_match,
         color_match_strength=stored.color_match_strength,
         sizes=stored.size_pairs,
+        aliases=tuple(stored.aliases.items()),
+        response_format=stored.response_format,
+        remember_models=remember_models,
         **_iteration(stored),
     )
 
 
 def _iteration(stored: StoredProfile) -> dict[str, Any]:
+    prices = PriceTable.from_json(stored.prices)
+    prices.aliases = dict(stored.aliases)
     return {
         "stream": stored.stream,
         "partial_images": stored.partial_images,
         "max_n_per_request": stored.max_n_per_request,
         "concurrency": stored.concurrency,
-        "prices": PriceTable.from_json(stored.prices),
+        "prices": prices,
         "default_size": stored.default_size,
         "default_quality": stored.default_quality,
     }

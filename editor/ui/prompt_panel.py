@@ -6,21 +6,27 @@ variants and whether a response format can be asked for change with the model.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from editor.client import EditError
 from editor.core.models import format_size, model_spec
 from editor.core.request import OMIT, Omittable
 from editor.pipeline import EditParams
@@ -29,6 +35,8 @@ from editor.ui.profiles import Profile
 from editor.ui.prompt_options import Collapsible, ResultOptions
 
 __all__ = ["PromptEdit", "PromptPanel"]
+
+log = logging.getLogger(__name__)
 
 _HISTORY_MAX = 50
 _WATERMARK: dict[str, bool | Omittable] = {"Service default": OMIT, "On": True, "Off": False}
@@ -109,6 +117,11 @@ class PromptPanel(QWidget):
         self.model_combo.setEditable(True)
         self.model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.model_combo.setToolTip("Model name; type any name your service knows")
+        self.models_button = QToolButton()
+        self.models_button.setText("↻")
+        self.models_button.setToolTip("Ask the service which models it offers")
+        self.models_button.clicked.connect(self.refresh_models)
+        self.models_task: asyncio.Task[list[str]] | None = None
         self.size_combo = QComboBox()
         self.size_combo.setToolTip("Size the service works at; auto fits the image")
         self.quality_combo = QComboBox()
@@ -133,7 +146,11 @@ class PromptPanel(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Service", self.profile_combo)
-        form.addRow("Model", self.model_combo)
+        model_row = QHBoxLayout()
+        model_row.setContentsMargins(0, 0, 0, 0)
+        model_row.addWidget(self.model_combo, 1)
+        model_row.addWidget(self.models_button)
+        form.addRow("Model", model_row)
         form.addRow("Size", self.size_combo)
         form.addRow("Quality", self.quality_combo)
         form.addRow("Variants", self.n_spin)
@@ -183,8 +200,9 @@ class PromptPanel(QWidget):
             size=None if size in ("", "auto") else size,
             quality=quality or None,
             watermark=_WATERMARK[self.watermark_combo.currentText()],
-            response_format=response or None,
+            response_format=response or profile.response_format,
             profile_sizes=profile.sizes,
+            aliases=profile.aliases,
             context=self.options.context(),
             context_margin=self.options.margin(),
             color_match=self.options.color_match(),
@@ -254,9 +272,57 @@ class PromptPanel(QWidget):
         self.hint.setText(profile.problem() or "")
         self.hint.setVisible(bool(self.hint.text()))
 
+    def refresh_models(self) -> asyncio.Task[list[str]] | None:
+        """Ask the current service for its models (GET /models); the Model box then offers
+        them first, and the profile keeps the list."""
+        profile = self.profile()
+        problem = profile.problem()
+        if problem:
+            self._say(problem)
+            return None
+        self.models_button.setEnabled(False)
+        self.models_task = asyncio.ensure_future(self._refresh(profile))
+        return self.models_task
+
+    async def _refresh(self, profile: Profile) -> list[str]:
+        models: list[str] = []
+        try:
+            async with profile.make_client() as client:
+                models = await client.list_models()
+        except EditError as e:
+            self._say(f"Could not list the models: {e.user_message}")
+        except Exception as e:  # a bug must not leave the button dead
+            log.exception("listing models failed")
+            self._say(f"Could not list the models: {e}")
+        finally:
+            self.models_button.setEnabled(True)
+        if not models:
+            return models
+        found = tuple(models)
+        if profile.remember_models is not None:
+            profile.remember_models(found)
+        index = self._profiles.index(profile) if profile in self._profiles else -1
+        if index >= 0:
+            offered = tuple(dict.fromkeys((*found, *profile.models)))
+            self._profiles[index] = replace(profile, models=offered)
+            if index == self.profile_combo.currentIndex():
+                self._on_profile(index)
+        self._say(f"{profile.name} offers {len(found)} model{'s' * (len(found) != 1)}.")
+        return models
+
+    def _say(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
     def _on_model(self, name: str) -> None:
         """Offer only what this model accepts."""
-        spec = model_spec(name.strip() or None)
+        current = self.profile_combo.currentIndex()
+        profile = self._profiles[current] if 0 <= current < len(self._profiles) else None
+        spec = model_spec(
+            name.strip() or None,
+            profile_sizes=profile.sizes if profile is not None else (),
+            aliases=dict(profile.aliases) if profile is not None else None,
+        )
         size = self.size_combo.currentText()
         self.size_combo.clear()
         self.size_combo.addItem("auto")

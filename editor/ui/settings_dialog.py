@@ -74,7 +74,7 @@ class SettingsDialog(QDialog):
         self.remove_button = QPushButton("Remove")
         self.form = ProfileForm()
         self.form.iteration.learned_lookup = lambda name: learned_text(
-            window.capabilities.learned(name)
+            window.capabilities.learned(name), window.capabilities.no_stream(name)
         )
         self.consent = QCheckBox(
             "No system keyring works here: allow saving API keys in a file only I can read "
@@ -129,6 +129,8 @@ class SettingsDialog(QDialog):
         self.duplicate_button.clicked.connect(self.duplicate_profile)
         self.remove_button.clicked.connect(self.remove_profile)
         self.test_button.clicked.connect(self.test_connection)
+        self.form.gateway.refresh_requested.connect(self.test_connection)  # same GET /models
+        self.form.iteration.forget_requested.connect(self.forget_learned)
         self.form.edited.connect(self._on_edited)
         self.list.currentRowChanged.connect(self._select)
         self._fill_list()
@@ -341,6 +343,14 @@ class SettingsDialog(QDialog):
         if self.apply():
             self.accept()
 
+    def forget_learned(self) -> None:
+        """Forget the n limits and no-preview marks learned for the profile shown."""
+        if not 0 <= self._row < len(self.profiles):
+            return
+        name = self.current().name
+        self.window_.capabilities.forget(name)
+        self.form.iteration.show_learned(name)
+
     # -- test connection --------------------------------------------------------------------------
 
     def test_connection(self) -> asyncio.Task[str] | None:
@@ -374,6 +384,7 @@ class SettingsDialog(QDialog):
             text = (
                 f"✓ Connected — the service offers {len(models)} model{'s' * (len(models) != 1)}."
             )
+            self._remember_models(profile.id, tuple(models))
         except EditError as e:
             text = f"✗ {e.user_message}"
         except Exception as e:  # a bug must not leave the button dead
@@ -382,6 +393,14 @@ class SettingsDialog(QDialog):
         self.test_result.setText(text)
         self.test_button.setEnabled(True)
         return text
+
+    def _remember_models(self, profile_id: str, models: tuple[str, ...]) -> None:
+        """Keep the service's list with the profile (saved with Apply/OK) for the Model box."""
+        for i, profile in enumerate(self.profiles):
+            if profile.id == profile_id:
+                self.profiles[i] = profile.with_(service_models=models)
+                if i == self._row:
+                    self.form.gateway.show_models(models)
 
 
 def _unique_name(base: str, profiles: list[Profile]) -> str:

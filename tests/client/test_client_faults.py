@@ -80,7 +80,11 @@ async def test_mask_of_another_size(server: Any) -> None:
 async def test_unknown_model_says_model(server: Any) -> None:
     err = await edit_error(server, make_request(model="dall-e-9"))
     assert type(err) is NotFoundError and err.what == "model"
-    assert plain(err) == 'The service does not know the model "dall-e-9" (404). Pick another model.'
+    # The message offers what the service does have (its GET /v1/models).
+    assert plain(err) == (
+        'The service does not know the model "dall-e-9" (404). Pick another model. '
+        "This service offers: patchmatch, telea, navier-stokes."
+    )
 
 
 async def test_unknown_route_says_route(server: Any) -> None:

@@ -13,7 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from editor.client import APIStatusError, BadResponseError, EditError
-from editor.client._errorbody import ErrorContext, html_title, read_error_body, status_error
+from editor.client._errorbody import (
+    ErrorContext,
+    html_title,
+    read_error_body,
+    status_error,
+    strip_wrappers,
+)
 from editor.client._response import parse_edit_response, sniff_image
 from editor.client._retry import backoff, plan_retry, server_delay
 
@@ -242,3 +248,77 @@ def test_fuzz_error_json_shapes(doc: Any) -> None:
     for value in (info.message, info.code, info.param, info.error_type):
         assert value is None or isinstance(value, str)
     assert isinstance(status_error(400, info, CTX), APIStatusError)
+
+
+@pytest.mark.parametrize(
+    ("wrapped", "plain"),
+    [
+        (
+            "litellm.APIError: APIError: OpenAIException - The engine is warming up.",
+            "The engine is warming up.",
+        ),
+        (
+            "litellm.BadRequestError: OpenAIException - Error code: 400 - "
+            "{'error': {'message': 'Your prompt was flagged.', 'type': 'invalid_request_error'}}",
+            "Your prompt was flagged.",
+        ),
+        (
+            'litellm.ServiceUnavailableError: OpenAIException - {"error": {"message": '
+            '"Try later."}} Received Model Group=team-image\nAvailable Model Group Fallbacks=None',
+            "Try later.",
+        ),
+        (
+            "Authentication Error, Invalid proxy server token passed. "
+            "Received API Key = sk-...abcd, Key Hash (Token) =5f2e",
+            "Authentication Error, Invalid proxy server token passed.",
+        ),
+        (
+            '{"error": {"message": "Refused by the rules.", "code": null}} LiteLLM: model group '
+            "'telea' failed with the error above. No fallback was attempted.",
+            "Refused by the rules.",
+        ),
+        ("The mask is too small.", "The mask is too small."),
+        ("Error: keep me", "Error: keep me"),
+    ],
+)
+def test_gateway_wrappers_are_stripped_to_the_upstreams_words(wrapped: str, plain: str) -> None:
+    assert strip_wrappers(wrapped) == plain
+    body = json.dumps({"error": {"message": wrapped, "type": "api_error"}}).encode()
+    err = status_error(400, read_error_body(body), ErrorContext(host="gw", path="/v1/images/edits"))
+    assert err.service_message == plain
+    assert "litellm" not in err.user_message and "Exception" not in err.user_message
+
+
+def test_a_gateways_unknown_model_400_is_said_as_such() -> None:
+    body = json.dumps(
+        {
+            "error": {
+                "message": "/images/edits: Invalid model name passed in model=team-img. "
+                "Call `/v1/models` to view available models for your key.",
+                "type": "invalid_request_error",
+                "code": "400",
+            }
+        }
+    ).encode()
+    ctx = ErrorContext(host="gw", path="/v1/images/edits", model="team-img")
+    err = status_error(400, read_error_body(body), ctx)
+    assert err.user_message == (
+        'The service does not offer the model "team-img" (400). Pick another model.'
+    )
+    assert err.details["not_found"] == "model"
+
+
+def test_a_gateways_echo_of_a_refused_key_is_redacted_in_the_details_too() -> None:
+    body = json.dumps(
+        {
+            "error": {
+                "message": "Authentication Error, Invalid proxy server token passed. "
+                "Received API Key = sk-...9f3a, Key Hash (Token) =abc",
+                "type": "auth_error",
+            }
+        }
+    ).encode()
+    info = read_error_body(body)
+    assert info.message == "Authentication Error, Invalid proxy server token passed."
+    assert info.excerpt is not None and "9f3a" not in info.excerpt
+    assert "Received API Key = ***" in info.excerpt

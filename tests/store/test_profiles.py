@@ -40,7 +40,17 @@ def custom(**changes: object) -> Profile:
     return Profile(**values)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("profile", [*builtin_profiles(), custom(extra_headers={"X-Team": "a"})])
+GATEWAY = custom(
+    extra_headers={"X-Team": "a"},
+    aliases={"team-image": "gpt-image-1", "odd-one": "other"},
+    service_models=("team-image", "openai/gpt-image-1"),
+    response_format="b64_json",
+)
+
+
+@pytest.mark.parametrize(
+    "profile", [*builtin_profiles(), custom(extra_headers={"X-Team": "a"}), GATEWAY]
+)
 def test_profiles_round_trip_through_json_exactly(profile: Profile) -> None:
     text = json.dumps(profile.to_json())
     assert Profile.from_json(json.loads(text)) == profile
@@ -111,6 +121,9 @@ def test_to_endpoint() -> None:
         ({"extra_headers": {"Bad Header": "x"}}, "not a valid header name"),
         ({"extra_headers": {"X-A": "a\r\nb"}}, "one line of text"),
         ({"id": "Has Space"}, "may only hold"),
+        ({"aliases": {"team-image": "dall-e-3"}}, "can be treated like gpt-image-1, "),
+        ({"aliases": {" ": "gpt-image-1"}}, "needs a model name"),
+        ({"response_format": "png"}, "b64_json, url or the service's default"),
     ],
 )
 def test_validation_messages_are_plain(changes: dict[str, object], message: str) -> None:
@@ -153,3 +166,11 @@ def test_profile_set_rules() -> None:
     assert [p.id for p in profiles] == [LOCAL_PROFILE_ID, "studio"]
     assert len(seen) == 3
     assert ProfileSet([custom(extra_headers={})]).get(LOCAL_PROFILE_ID).kind == "local"
+
+
+def test_a_profile_saved_before_gateways_reads_with_empty_gateway_fields() -> None:
+    raw = GATEWAY.to_json()
+    for name in ("aliases", "service_models", "response_format"):
+        del raw[name]
+    old = Profile.from_json(raw)
+    assert (old.aliases, old.service_models, old.response_format) == ({}, (), None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -117,12 +119,40 @@ async def test_gateway_answering_json_to_stream_still_works(server: ServerThread
 
 
 @pytest.mark.asyncio
-async def test_retry_before_the_first_event(server: ServerThread) -> None:
+async def test_a_5xx_before_the_first_event_is_sent_once_more_without_streaming(
+    server: ServerThread,
+) -> None:
+    # A gateway that cannot relay events answers 500 to every streamed request: retrying it
+    # streamed would fail the same way, so the next attempt asks for plain JSON.
     add_fault(server, kind="status", status=500, times=1)
     partials: list[PartialImage] = []
-    async with EditsClient(Endpoint(base_url=server.base_url, max_retries=1)) as client:
+    async with EditsClient(Endpoint(base_url=server.base_url, max_retries=2)) as client:
         result = await client.edit(stream_request(partial_images=1), on_partial=partials.append)
-    assert result.timings.attempts == 2 and len(partials) == 1
+    assert result.stream_fallback and len(result.images) == 1 and partials == []
+    sent = [entry["fields"] for entry in logged(server)]
+    assert len(sent) == 2
+    assert sent[0]["stream"] == "true" and "stream" not in sent[1]
+    assert "partial_images" not in sent[1]
+
+
+@pytest.mark.asyncio
+async def test_a_body_that_is_no_event_stream_is_sent_once_more_without_streaming(
+    server: ServerThread,
+) -> None:
+    add_fault(server, kind="garbage", times=1)
+    async with client_for(server) as client:
+        result = await client.edit(stream_request(partial_images=1))
+    assert result.stream_fallback and len(result.images) == 1
+    assert len(logged(server)) == 2
+
+
+@pytest.mark.asyncio
+async def test_a_plain_request_answered_5xx_is_not_resent(server: ServerThread) -> None:
+    add_fault(server, kind="status", status=500, times=1)
+    async with client_for(server) as client:
+        with pytest.raises(ServerError):
+            await client.edit(replace(stream_request(), stream=False, partial_images=None))
+    assert len(logged(server)) == 1
 
 
 def canned(body: bytes, content_type: str = "text/event-stream") -> EditsClient:
@@ -140,8 +170,6 @@ def event(name: str, doc: dict[str, object], crlf: bool = False) -> bytes:
 
 @pytest.mark.asyncio
 async def test_openai_shaped_stream_without_index_counts_completed_events() -> None:
-    import base64
-
     one = base64.b64encode(png_of(photo_array((8, 8)))).decode()
     usage = {"input_tokens": 10, "output_tokens": 20, "total_tokens": 30}
     body = (
@@ -198,6 +226,23 @@ async def test_error_event_becomes_the_right_error(
 
 @pytest.mark.asyncio
 async def test_stream_ending_without_final_is_a_bad_response() -> None:
+    # Not one event: no stream at all, so it is asked once more without streaming — and the
+    # canned service's second answer is no edits answer either.
     async with canned(b": only a comment\n\n") as client:
+        with pytest.raises(BadResponseError):
+            await client.edit(stream_request())
+
+
+@pytest.mark.asyncio
+async def test_stream_ending_after_a_preview_without_final_is_a_bad_response() -> None:
+    partial = event(
+        "image_edit.partial_image",
+        {
+            "type": "image_edit.partial_image",
+            "b64_json": base64.b64encode(png_of(photo_array((8, 8)))).decode(),
+            "partial_image_index": 0,
+        },
+    )
+    async with canned(partial) as client:
         with pytest.raises(BadResponseError, match="final image never arrived"):
             await client.edit(stream_request())
