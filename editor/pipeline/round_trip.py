@@ -17,7 +17,8 @@ from editor.core.composite import default_feather, take_variant
 from editor.core.context import CONTEXT_MODES, plan_with_context
 from editor.core.imageio import encode_png, load_image, mask_to_api_png
 from editor.core.leak import leak_map, leak_stats
-from editor.core.models import ModelSpec, model_spec, parse_size
+from editor.core.models import ModelSpec, is_known, model_spec, parse_size
+from editor.core.references import Reference, reference_inputs, references_refusal
 from editor.core.request import OMIT, EditRequest, ImageInput, Omittable
 from editor.core.sent_view import sent_view
 from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask
@@ -33,6 +34,7 @@ from editor.pipeline.fanout import (
 
 log = logging.getLogger(__name__)
 MAX_PARTIAL_IMAGES = 3
+INPUT_FIDELITIES = ("low", "high")
 
 
 class InputError(ValueError):
@@ -68,6 +70,9 @@ class EditParams:
     # Streamed previews: server-sent events with partial_images (0–3) previews per variant.
     stream: bool = False
     partial_images: int | None = None
+    # Sent after the edited image as "image 2", "image 3", … (editor.core.references); the mask
+    # and the context crop apply to the edited image only.
+    references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +170,14 @@ def _check(params: EditParams, spec: ModelSpec) -> None:
         raise InputError(f"Colour match method is one of {', '.join(COLOR_METHODS)}.")
     if not 0.0 <= params.color_match_strength <= 1.0:
         raise InputError("Colour match strength is between 0 and 1.")
+    refusal = references_refusal(spec, len(params.references))
+    if refusal is not None:
+        raise InputError(refusal)
+    if params.input_fidelity is not None:
+        if params.input_fidelity not in INPUT_FIDELITIES:
+            raise InputError(f"Input fidelity is low or high ({params.input_fidelity!r}).")
+        if not spec.input_fidelity and is_known(params.model):
+            raise InputError(f"{spec.name} has no input fidelity setting; leave it unset.")
 
 
 def _reach(params: EditParams, size: tuple[int, int]) -> int:
@@ -207,9 +220,10 @@ def prepare_edit(original: np.ndarray, edit: np.ndarray | None, params: EditPara
         # Full-resolution results as links: raw PNG downloads instead of one huge base64 JSON
         # answer, whose encoding and parsing would hold the interpreter for hundreds of ms.
         response_format = "url"
+    references = reference_inputs(params.references, spec)
     request = EditRequest(
         prompt=params.prompt,
-        images=(ImageInput(data=image_png, filename="image.png"),),
+        images=(ImageInput(data=image_png, filename="image.png"), *references),
         mask=mask,
         model=params.model,
         n=params.n,
