@@ -111,8 +111,8 @@ def expand_to_aspect(size: Size, aspect: tuple[float, float], anchor: str = "cen
     else:
         new_h = max(h, round(w / target))
     extra_x, extra_y = new_w - w, new_h - h
-    left = round(extra_x * ax)
-    top = round(extra_y * ay)
+    left = int(extra_x * ax)  # an odd pixel goes right and bottom, as in sizing
+    top = int(extra_y * ay)
     return Expansion(left, top, extra_x - left, extra_y - top)
 
 
