@@ -9,6 +9,7 @@ came from, so a round can record it and a session restore it.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,11 +99,19 @@ def _png_name(name: str, position: int) -> str:
 
 
 def reference_inputs(references: tuple[Reference, ...], spec: ModelSpec) -> tuple[ImageInput, ...]:
-    """Each reference scaled for the model and encoded as PNG, in order."""
-    return tuple(
-        ImageInput(
-            data=encode_png(scaled_reference(ref.pixels, spec)),
-            filename=_png_name(ref.name, i),
-        )
-        for i, ref in enumerate(references)
-    )
+    """Each reference scaled for the model and encoded as PNG, in order.
+
+    Several run side by side: OpenCV's resize and PNG encoder release the interpreter, and four
+    24 MP references cost about a second one after the other.
+    """
+
+    def one(item: tuple[int, Reference]) -> ImageInput:
+        i, ref = item
+        data = encode_png(scaled_reference(ref.pixels, spec))
+        return ImageInput(data=data, filename=_png_name(ref.name, i))
+
+    items = list(enumerate(references))
+    if len(items) <= 1:
+        return tuple(one(item) for item in items)
+    with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 2, 4)) as pool:
+        return tuple(pool.map(one, items))

@@ -218,3 +218,24 @@ def test_composite_keeps_the_original_bit_identical_outside_band_and_feather() -
     flat = drop_opaque_alpha(result)
     assert flat.shape == (H, W, 3)
     assert drop_opaque_alpha(canvas.pixels).shape == (H, W, 4), "transparent area: alpha stays"
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_a_large_ring_blends_tile_by_tile_as_one_whole_blend_would(channels: int) -> None:
+    """The ring mask of an expanded canvas spans the frame: the composite works per tile, and
+    must give what one blend of the whole frame with the same weights gives."""
+    from editor.core.composite import blend_alpha, composite
+
+    w, h = 1900, 1300
+    rng = np.random.default_rng(4)
+    orig = rng.integers(0, 256, (h, w, channels), dtype=np.uint8)
+    variant = rng.integers(0, 256, (h, w, channels), dtype=np.uint8)
+    mask = np.full((h, w), 255, np.uint8)
+    mask[560:1100, 560:1500] = 0  # the original's interior stays (the corner tiles are full)
+    mask[700:760, 800:860] = 255  # and a user's stroke inside it
+    reach = 37
+    a = blend_alpha(mask, reach)
+    want = cv2.blendLinear(orig, variant, 1.0 - a, a)
+    got = composite(orig, variant, mask, reach=reach)
+    assert np.array_equal(got, want)
+    assert np.array_equal(got[a == 0], orig[a == 0]) and (a == 0).any()
