@@ -12,7 +12,7 @@ from editor.core.atomic import atomic_write_bytes
 from editor.core.faithful_save import Provenance, encode_for_save, read_metadata
 from editor.core.models import model_spec
 from editor.core.pricing import PriceTable, parse_usage
-from editor.core.references import reference_label, scaled_size
+from editor.core.references import reference_records
 from editor.pipeline import EditOutcome, EditParams
 
 
@@ -112,7 +112,9 @@ def write_outcome(
             "density": round(min(plan.scale), 4),  # sent px per original px along an edge
         },
         "variants": variants_meta,
-        "references": _references_json(params),
+        "references": reference_records(
+            params.references, model_spec(params.model, profile_sizes=params.profile_sizes)
+        ),
         "timings": {
             **{k: round(v, 4) for k, v in outcome.timings.items()},
             "ttfb_s": round(result.timings.ttfb_s or 0.0, 4),
@@ -146,17 +148,3 @@ def _params_json(params: EditParams) -> dict[str, object]:
             continue
         out[f.name] = v
     return out
-
-
-def _references_json(params: EditParams) -> list[dict[str, object]]:
-    """Each reference: its name in the prompt, where it came from, its size and the sent size."""
-    spec = model_spec(params.model, profile_sizes=params.profile_sizes)
-    return [
-        {
-            "label": reference_label(i),
-            "file": ref.path or ref.name,
-            "size": list(ref.size),
-            "sent_size": list(scaled_size(ref.size, spec)),
-        }
-        for i, ref in enumerate(params.references)
-    ]

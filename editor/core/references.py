@@ -24,6 +24,7 @@ __all__ = [
     "load_reference",
     "reference_inputs",
     "reference_label",
+    "reference_records",
     "references_refusal",
     "scaled_reference",
     "scaled_size",
@@ -91,6 +92,22 @@ def scaled_reference(pixels: np.ndarray, spec: ModelSpec) -> np.ndarray:
     """``pixels`` as sent to the model: see scaled_size."""
     h, w = pixels.shape[:2]
     return resize(pixels, scaled_size((w, h), spec))
+
+
+def reference_records(
+    references: tuple[Reference, ...], spec: ModelSpec
+) -> list[dict[str, object]]:
+    """What a round records of its references (a sidecar, a session): the name the prompt uses,
+    where each came from (load_reference reads it back), its size and the size sent."""
+    return [
+        {
+            "label": reference_label(i),
+            "file": ref.path or ref.name,
+            "size": list(ref.size),
+            "sent_size": list(scaled_size(ref.size, spec)),
+        }
+        for i, ref in enumerate(references)
+    ]
 
 
 def _png_name(name: str, position: int) -> str:
