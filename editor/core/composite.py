@@ -146,17 +146,6 @@ def _blend_with(orig: np.ndarray, var: np.ndarray, a: np.ndarray, n: int) -> np.
     return cv2.blendLinear(np.ascontiguousarray(orig), var, 1.0 - a, a)
 
 
-def _block_full(a: np.ndarray, size: int) -> np.ndarray:
-    """Per size×size block: is every pixel 255? (Partial blocks at the edges never are.)"""
-    h, w = a.shape
-    hb, wb = h // size, w // size
-    out = np.zeros((-(-h // size), -(-w // size)), bool)
-    if hb and wb:
-        whole = a[: hb * size, : wb * size].reshape(hb, size, wb, size)
-        out[:hb, :wb] = whole.min(axis=(1, 3)) == 255
-    return out
-
-
 def _blend_region(
     original: np.ndarray, variant_region: np.ndarray, edit: np.ndarray, box: Box, reach: int
 ) -> np.ndarray:
@@ -177,19 +166,23 @@ def _blend_region(
     k = math.ceil(reach / t)
     if k:
         near = cv2.dilate(near.astype(np.uint8), np.ones((2 * k + 1, 2 * k + 1), np.uint8)) > 0
-    full = _block_full(sub, t) if not (n == 3 and _channels(variant_region) == 4) else None
+    can_copy = not (n == 3 and _channels(variant_region) == 4)
     for ty, tx in zip(*np.nonzero(near), strict=True):
         tx0, ty0 = int(tx) * t, int(ty) * t
         tx1, ty1 = min(w, tx0 + t), min(h, ty0 + t)
         var = variant_region[ty0:ty1, tx0:tx1]
         dst = out[y0 + ty0 : y0 + ty1, x0 + tx0 : x0 + tx1]
-        if full is not None and full[ty, tx]:
-            dst[...] = _to_channels(var, n)
+        tile = sub[ty0:ty1, tx0:tx1]
+        if can_copy and cv2.countNonZero(cv2.inRange(tile, 255, 255)) == tile.size:
+            dst[...] = _to_channels(var, n)  # wholly marked: weight 1 throughout
             continue
         ex0, ey0 = max(0, tx0 - reach), max(0, ty0 - reach)
         ex1, ey1 = min(w, tx1 + reach), min(h, ty1 + reach)
-        # The alpha needs every marked pixel within reach: work on the tile grown by it.
-        a = _alpha(np.ascontiguousarray(sub[ey0:ey1, ex0:ex1]), reach)
+        # The weight needs every marked pixel within reach: work on the tile grown by it.
+        grown = np.ascontiguousarray(sub[ey0:ey1, ex0:ex1])
+        if not cv2.countNonZero(grown):
+            continue  # nothing marked within reach: weight 0, the original stays
+        a = _alpha(grown, reach)
         dst[...] = _blend_with(dst, var, a[ty0 - ey0 : ty1 - ey0, tx0 - ex0 : tx1 - ex0], n)
     return out
 
