@@ -239,3 +239,21 @@ def test_a_large_ring_blends_tile_by_tile_as_one_whole_blend_would(channels: int
     got = composite(orig, variant, mask, reach=reach)
     assert np.array_equal(got, want)
     assert np.array_equal(got[a == 0], orig[a == 0]) and (a == 0).any()
+
+
+def test_a_large_soft_mask_blends_tile_by_tile_as_one_whole_blend_would() -> None:
+    from editor.core.composite import blend_alpha, composite
+
+    rng = np.random.default_rng(1)
+    h, w = 1300, 1900
+    orig = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    variant = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    mask = np.zeros((h, w), np.uint8)
+    for _ in range(30):
+        centre = (int(rng.integers(0, w)), int(rng.integers(0, h)))
+        cv2.circle(mask, centre, int(rng.integers(5, 80)), int(rng.integers(1, 256)), -1)
+    mask = cv2.GaussianBlur(mask, (0, 0), 5)  # feathered strokes of every strength
+    a = blend_alpha(mask, 40)
+    assert np.array_equal(
+        composite(orig, variant, mask, reach=40), cv2.blendLinear(orig, variant, 1.0 - a, a)
+    )
