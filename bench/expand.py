@@ -14,7 +14,9 @@ from PIL import Image
 
 from bench._common import Row
 from bench.pixels import _pillow_floor, _stats, blob_mask, photo_like
+from editor.client import EditedImage, EditResult
 from editor.core.expand import Expansion, expand_canvas
+from editor.core.imageio import encode_png
 from editor.core.references import Reference
 from editor.pipeline import EditParams, prepare_edit
 from editor.pipeline.round_trip import finish_variants
@@ -44,16 +46,6 @@ def _pillow_composite_back(frame: Image.Image, variant: np.ndarray, mask: Image.
     out = frame.copy()
     out.paste(up, (0, 0), mask)
     return out
-
-
-class _Result:  # the shape of EditResult that finish_variants reads
-    def __init__(self, data: bytes) -> None:
-        self.images = [_Image(data)]
-
-
-class _Image:
-    def __init__(self, data: bytes) -> None:
-        self.data, self.mime_type, self.revised_prompt = data, "image/png", None
 
 
 def expand_rows(quick: bool) -> list[Row]:
@@ -87,12 +79,10 @@ def expand_rows(quick: bool) -> list[Row]:
         )
     ]
     variant = photo_like(*plan.target_size, seed=2)
-    from editor.core.imageio import encode_png
-
-    result = _Result(encode_png(variant))
+    result = EditResult(created=None, images=[EditedImage(encode_png(variant), "image/png")])
 
     def back() -> object:
-        return finish_variants(canvas.pixels, canvas.mask, result, plan, params)  # type: ignore[arg-type]
+        return finish_variants(canvas.pixels, canvas.mask, result, plan, params)
 
     frame = Image.fromarray(canvas.pixels)
     mask = Image.fromarray(canvas.mask)
