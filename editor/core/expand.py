@@ -159,12 +159,13 @@ class ExpandedCanvas:
     ``pixels``: HxWx4 uint8, the original placed at ``expansion.original_box`` (opaque where
     the original was), the new area (0, 0, 0, 0). ``mask``: HxW uint8, 255 = fill: the new
     area, the seam band and the user's own mask carried over. ``new_area``: 255 on the new
-    area alone.
+    area alone; ``required``: the new area and the seam band, what every mask must include.
     """
 
     pixels: np.ndarray
     mask: np.ndarray
     new_area: np.ndarray
+    required: np.ndarray
     expansion: Expansion
     original_size: Size
     seam_band: int
@@ -176,6 +177,16 @@ class ExpandedCanvas:
     @property
     def original_box(self) -> Box:
         return self.expansion.original_box(self.original_size)
+
+    def including(self, edit: np.ndarray | None) -> np.ndarray:
+        """A mask painted on the expanded frame, made to cover the new area and seam band (a
+        cleared or inverted mask must still fill them)."""
+        if edit is None:
+            return self.required.copy()
+        if edit.shape != self.required.shape:
+            shape = self.required.shape
+            raise ValueError(f"mask shape {edit.shape} differs from the frame {shape}")
+        return np.maximum(edit, self.required)
 
 
 def _check_size(original: Size, expansion: Expansion) -> None:
@@ -226,20 +237,22 @@ def expand_canvas(
         cv2.BORDER_CONSTANT,
         value=255,
     )
-    mask = new_area.copy()
+    required = new_area.copy()
     x0, y0, x1, y1 = e.original_box((w, h))
-    if edit is not None:
-        mask[y0:y1, x0:x1] = np.maximum(mask[y0:y1, x0:x1], edit)
     bx, by = min(band, w), min(band, h)
     if e.left:
-        mask[y0:y1, x0 : x0 + bx] = 255
+        required[y0:y1, x0 : x0 + bx] = 255
     if e.right:
-        mask[y0:y1, x1 - bx : x1] = 255
+        required[y0:y1, x1 - bx : x1] = 255
     if e.top:
-        mask[y0 : y0 + by, x0:x1] = 255
+        required[y0 : y0 + by, x0:x1] = 255
     if e.bottom:
-        mask[y1 - by : y1, x0:x1] = 255
-    return ExpandedCanvas(pixels, mask, new_area, expansion, (w, h), band)
+        required[y1 - by : y1, x0:x1] = 255
+    mask = required
+    if edit is not None:
+        mask = required.copy()
+        mask[y0:y1, x0:x1] = np.maximum(mask[y0:y1, x0:x1], edit)
+    return ExpandedCanvas(pixels, mask, new_area, required, expansion, (w, h), band)
 
 
 def shrink_to_original(pixels: np.ndarray, expansion: Expansion) -> np.ndarray:

@@ -257,3 +257,17 @@ def test_a_large_soft_mask_blends_tile_by_tile_as_one_whole_blend_would() -> Non
     assert np.array_equal(
         composite(orig, variant, mask, reach=40), cv2.blendLinear(orig, variant, 1.0 - a, a)
     )
+
+
+def test_a_mask_repainted_on_the_expanded_frame_still_fills_new_area_and_band() -> None:
+    canvas = expand_canvas(photo(200, 100), Expansion(0, 0, 50, 0), seam_band=16)
+    cleared = np.zeros(canvas.mask.shape, np.uint8)
+    kept = canvas.including(cleared)
+    assert np.array_equal(kept, canvas.mask)  # no user mask: the required area alone
+    stroke = cleared.copy()
+    stroke[10:20, 10:20] = 255
+    both = canvas.including(stroke)
+    assert (both[10:20, 10:20] == 255).all() and (both[:, 184:] == 255).all()
+    assert not both[30:, :184].any()
+    with pytest.raises(ValueError, match="differs"):
+        canvas.including(np.zeros((100, 200), np.uint8))
