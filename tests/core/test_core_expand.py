@@ -271,3 +271,39 @@ def test_a_mask_repainted_on_the_expanded_frame_still_fills_new_area_and_band() 
     assert not both[30:, :184].any()
     with pytest.raises(ValueError, match="differs"):
         canvas.including(np.zeros((100, 200), np.uint8))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    w=st.integers(20, 140),
+    h=st.integers(20, 140),
+    channels=st.sampled_from([3, 4]),
+    variant_channels=st.sampled_from([3, 4]),
+    reach=st.integers(0, 30),
+    seed=st.integers(0, 2**16),
+)
+def test_tiled_blend_equals_the_whole_blend_for_any_mask(
+    w: int, h: int, channels: int, variant_channels: int, reach: int, seed: int
+) -> None:
+    """With tiles shrunk to 8 px every frame here goes tile by tile: the result must be what
+    one blend of the whole region with the same weights gives."""
+    from unittest import mock
+
+    from editor.core import composite as comp
+
+    rng = np.random.default_rng(seed)
+    orig = rng.integers(0, 256, (h, w, channels), dtype=np.uint8)
+    variant = rng.integers(0, 256, (h, w, variant_channels), dtype=np.uint8)
+    mask = np.zeros((h, w), np.uint8)
+    for _ in range(int(rng.integers(1, 5))):
+        x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
+        mask[y : y + int(rng.integers(1, h)), x : x + int(rng.integers(1, w))] = int(
+            rng.choice([255, int(rng.integers(1, 256))])
+        )
+    a = comp.blend_alpha(mask, reach)
+    if channels == 3 and variant_channels == 4:
+        a = a * (variant[:, :, 3].astype(np.float32) * np.float32(1 / 255))
+    want = cv2.blendLinear(orig, comp._to_channels(variant, channels), 1.0 - a, a)
+    with mock.patch.object(comp, "_BLEND_TILE", 8):
+        got = comp.composite(orig, variant, mask, reach=reach)
+    assert np.array_equal(got, want)
