@@ -35,7 +35,8 @@ Size = tuple[int, int]
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Reference:
-    """One reference image: RGB or RGBA uint8 pixels, a file name to send, where it came from."""
+    """One reference image: RGB or RGBA uint8 pixels, its file name (for the strip and the
+    records; never sent), where it came from."""
 
     pixels: np.ndarray
     name: str = "reference.png"
@@ -110,11 +111,6 @@ def reference_records(
     ]
 
 
-def _png_name(name: str, position: int) -> str:
-    stem = os.path.splitext(os.path.basename(name))[0] or f"reference-{position + 1}"
-    return f"{stem}.png"
-
-
 def reference_inputs(references: tuple[Reference, ...], spec: ModelSpec) -> tuple[ImageInput, ...]:
     """Each reference scaled for the model and encoded as PNG, in order.
 
@@ -125,7 +121,9 @@ def reference_inputs(references: tuple[Reference, ...], spec: ModelSpec) -> tupl
     def one(item: tuple[int, Reference]) -> ImageInput:
         i, ref = item
         data = encode_png(scaled_reference(ref.pixels, spec))
-        return ImageInput(data=data, filename=_png_name(ref.name, i))
+        # Named after the label the prompt uses, like the edited image's plain "image.png":
+        # the user's own file names stay on this computer.
+        return ImageInput(data=data, filename=f"image-{i + 2}.png")
 
     items = list(enumerate(references))
     if len(items) <= 1:

@@ -163,7 +163,8 @@ async def test_references_arrive_as_image_parts_after_the_edited_image(
     # Scaled to the model's largest side (1536), aspect kept; a small one is left alone.
     assert (wide["width"], wide["height"]) == (1536, 512)
     assert (tall["width"], tall["height"]) == (200, 300)
-    assert (wide["filename"], tall["filename"]) == ("wide.png", "tall.png")
+    # Named as the prompt names them; the user's file names are not sent.
+    assert (wide["filename"], tall["filename"]) == ("image-2.png", "image-3.png")
     assert entry["fields"]["input_fidelity"] == "high"
     # The mask applies to the edited image: it has its size, and the variant is its frame.
     mask = entry["fields"]["mask"]
