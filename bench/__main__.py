@@ -489,6 +489,19 @@ def context_density(quick: bool) -> list[Row]:
 
 # -- the runner -----------------------------------------------------------------------------
 
+
+def e_expand(quick: bool) -> list[Row]:
+    from bench.expand import expand_rows
+
+    return expand_rows(quick)
+
+
+def r_references(quick: bool) -> list[Row]:
+    from bench.expand import reference_rows
+
+    return reference_rows(quick)
+
+
 METRICS: dict[str, Callable[[bool], list[Row]]] = {
     "P1": p1_start,
     "P2": p2_stroke,
@@ -501,6 +514,8 @@ METRICS: dict[str, Callable[[bool], list[Row]]] = {
     "T3": t3_lasso,
     "S1": soak,
     "C1": context_density,
+    "E": e_expand,
+    "R": r_references,
 }
 
 
@@ -569,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON output path")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     args = parser.parse_args(argv)
-    every = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "T1", "T2", "T3", "S1", "C1"]
+    every = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "T1", "T2", "T3", "S1", "C1", "E", "R"]
     want = {s.strip().upper() for s in args.only.split(",") if s.strip()} or set(every)
     unknown = want - set(every)
     if unknown:

@@ -7,12 +7,25 @@ import asyncio
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from editor.cli.output import write_outcome
 from editor.cli.progress import ProgressLine
 from editor.client import EditError, EditsClient, Endpoint
+from editor.core.expand import (
+    ANCHORS,
+    ExpandedCanvas,
+    Expansion,
+    drop_opaque_alpha,
+    expand_canvas,
+    expand_to_aspect,
+    parse_anchor,
+    parse_aspect,
+    parse_expand,
+)
 from editor.core.imageio import ImageLoadError, load_image, load_mask
+from editor.core.references import Reference, load_reference
 from editor.core.request import OMIT
 from editor.pipeline import STREAM_FALLBACK_NOTE, EditParams, embedded_client, run_edit
 from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
@@ -45,7 +58,35 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--background", choices=["transparent", "opaque", "auto"])
     p.add_argument("--output-format", choices=["png", "jpeg", "webp"])
     p.add_argument("--output-compression", type=int)
-    p.add_argument("--input-fidelity", choices=["high", "low"])
+    p.add_argument(
+        "--input-fidelity",
+        choices=["high", "low"],
+        help="how closely the model keeps the input images' details (models that take it)",
+    )
+    p.add_argument(
+        "--ref",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a reference image sent after the edited one (repeatable); the prompt can name "
+        "them image 2, image 3, …",
+    )
+    grow = p.add_mutually_exclusive_group()
+    grow.add_argument(
+        "--expand",
+        metavar="LEFT,TOP,RIGHT,BOTTOM",
+        help="expand the canvas by these pixels per side and fill the new area",
+    )
+    grow.add_argument(
+        "--aspect",
+        metavar="W:H",
+        help="expand the canvas to this aspect (e.g. 16:9) and fill the new area",
+    )
+    p.add_argument(
+        "--anchor",
+        metavar="WHERE",
+        help=f"where the original sits with --aspect: {', '.join(ANCHORS)} (default center)",
+    )
     p.add_argument(
         "--endpoint",
         help="base URL in the OpenAI SDK convention, e.g. https://api.openai.com/v1 "
@@ -143,7 +184,9 @@ def _client_for(options: argparse.Namespace) -> tuple[EditsClient, str]:
     return EditsClient(Endpoint.from_env(**overrides)), REMOTE_DEFAULT_MODEL
 
 
-def _params(options: argparse.Namespace, default_model: str) -> EditParams:
+def _params(
+    options: argparse.Namespace, default_model: str, references: tuple[Reference, ...] = ()
+) -> EditParams:
     return EditParams(
         prompt=options.prompt,
         model=options.model or default_model,
@@ -169,7 +212,40 @@ def _params(options: argparse.Namespace, default_model: str) -> EditParams:
         color_match_strength=options.color_strength,
         stream=options.stream,
         partial_images=options.partial_images,
+        references=references,
     )
+
+
+def _expansion(options: argparse.Namespace, size: tuple[int, int]) -> Expansion | None:
+    """The canvas expansion asked for, or None; InputError with a plain reason if malformed."""
+    if options.anchor is not None and options.aspect is None:
+        raise InputError("--anchor goes with --aspect (--expand gives each side itself).")
+    try:
+        if options.expand is not None:
+            expansion = parse_expand(options.expand)
+        elif options.aspect is not None:
+            anchor = parse_anchor(options.anchor or "center")
+            expansion = expand_to_aspect(size, parse_aspect(options.aspect), anchor)
+        else:
+            return None
+    except ValueError as exc:
+        raise InputError(f"{exc}.") from exc
+    if expansion.is_empty:
+        what = f"already {options.aspect}" if options.aspect else "zero on every side"
+        raise InputError(f"Nothing to expand: the image is {what}.")
+    return expansion
+
+
+def _expand_record(options: argparse.Namespace, canvas: ExpandedCanvas) -> dict[str, object]:
+    return {
+        "pixels": canvas.expansion.as_list(),  # left, top, right, bottom
+        "aspect": options.aspect,
+        "anchor": parse_anchor(options.anchor or "center") if options.aspect else None,
+        "original_size": list(canvas.original_size),
+        "expanded_size": list(canvas.size),
+        "seam_band": canvas.seam_band,
+        "original_box": list(canvas.original_box),
+    }
 
 
 async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
@@ -179,8 +255,20 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
     edit = None
     if options.mask:
         edit = load_mask(options.mask, size=image.size, invert=options.invert_mask)
+    pixels = image.pixels
+    expand_record = None
+    expansion = _expansion(options, image.size)
+    if expansion is not None:
+        try:
+            canvas = expand_canvas(pixels, expansion, edit=edit)
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
+        # Without --mask the new area (and its seam band) is the mask.
+        pixels, edit = canvas.pixels, canvas.mask
+        expand_record = _expand_record(options, canvas)
+    references = tuple(load_reference(path) for path in options.ref)
     client, default_model = _client_for(options)
-    params = _params(options, default_model)
+    params = _params(options, default_model, references)
     started = time.perf_counter()
     if options.partial_images is not None and not options.stream:
         raise InputError("--partial-images needs --stream.")
@@ -192,7 +280,7 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
     async with client:
         outcome = await run_edit(
             client,
-            image.pixels,
+            pixels,
             edit,
             params,
             on_progress=progress.update,
@@ -202,6 +290,10 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
             preview_max_side=256,  # only counted in the progress line
         )
     progress.finish()
+    if expansion is not None and not image.has_alpha:
+        # An opaque photo stays RGB once its new area is filled.
+        for i, variant in enumerate(outcome.variants):
+            outcome.variants[i] = replace(variant, pixels=drop_opaque_alpha(variant.pixels))
     if outcome.failure_message:
         print(f"warning: {outcome.failure_message}", file=sys.stderr)
     if outcome.stream_fallback:
@@ -214,6 +306,7 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
         endpoint=options.endpoint or "local engine (in-process)",
         total_s=time.perf_counter() - started,
         strip_metadata=options.strip_metadata,
+        expand=expand_record,
     )
     for path in paths:
         print(path)

@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 
 from editor.core.atomic import atomic_write_bytes
 from editor.core.faithful_save import Provenance, encode_for_save, read_metadata
+from editor.core.models import model_spec
 from editor.core.pricing import PriceTable, parse_usage
+from editor.core.references import reference_records
 from editor.pipeline import EditOutcome, EditParams
 
 
@@ -35,10 +37,12 @@ def write_outcome(
     total_s: float,
     strip_metadata: bool = False,
     prices: PriceTable | None = None,
+    expand: dict[str, object] | None = None,
 ) -> list[Path]:
     """Write every variant (PNG, full resolution) and one sidecar; return the written paths.
 
     Variants carry the original's ICC/EXIF/DPI and provenance unless ``strip_metadata``.
+    ``expand`` (the canvas expansion, when the round grew the frame) goes into the sidecar as is.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -79,13 +83,7 @@ def write_outcome(
     sidecar = {
         "image": str(image_path),
         "prompt": params.prompt,
-        "params": {
-            k: v
-            for k, v in dataclasses.asdict(params).items()
-            if k != "prompt"
-            and v is not None
-            and not (k == "watermark" and not isinstance(v, bool))
-        },
+        "params": _params_json(params),
         "endpoint": _public_endpoint(endpoint),
         "request_id": result.request_id,
         "created": result.created,
@@ -114,6 +112,9 @@ def write_outcome(
             "density": round(min(plan.scale), 4),  # sent px per original px along an edge
         },
         "variants": variants_meta,
+        "references": reference_records(
+            params.references, model_spec(params.model, profile_sizes=params.profile_sizes)
+        ),
         "timings": {
             **{k: round(v, 4) for k, v in outcome.timings.items()},
             "ttfb_s": round(result.timings.ttfb_s or 0.0, 4),
@@ -125,6 +126,8 @@ def write_outcome(
     }
     if outcome.stream_fallback:  # asked for previews, but the service could not stream
         sidecar["stream_fallback"] = True
+    if expand is not None:
+        sidecar["expand"] = expand
     if outcome.failures:
         sidecar["failures"] = {
             "message": outcome.failure_message,
@@ -134,3 +137,16 @@ def write_outcome(
     atomic_write_bytes(sidecar_path, json.dumps(sidecar, indent=2, default=str).encode())
     written.append(sidecar_path)
     return written
+
+
+def _params_json(params: EditParams) -> dict[str, object]:
+    # Field by field: dataclasses.asdict would deep-copy the references' pixels.
+    out: dict[str, object] = {}
+    for f in dataclasses.fields(params):
+        v = getattr(params, f.name)
+        if f.name in ("prompt", "references") or v is None:
+            continue
+        if f.name == "watermark" and not isinstance(v, bool):
+            continue
+        out[f.name] = v
+    return out

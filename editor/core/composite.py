@@ -24,6 +24,7 @@ Box = tuple[int, int, int, int]
 ColorTransform = Callable[[np.ndarray], np.ndarray]
 
 _TILE = 256  # distance transforms run per tile, only where the mask has an edge nearby
+_BLEND_TILE = 512  # large blend regions are blended per tile (see _blend_region)
 
 
 def default_feather(size: Size) -> int:
@@ -133,22 +134,56 @@ def _to_channels(a: np.ndarray, n: int) -> np.ndarray:
     return np.ascontiguousarray(a[:, :, :3])
 
 
-def _blend_region(
-    original: np.ndarray, variant_region: np.ndarray, edit: np.ndarray, box: Box, reach: int
-) -> np.ndarray:
-    x0, y0, x1, y1 = box
-    out = original.copy()
-    orig = original[y0:y1, x0:x1]
-    a = _alpha(np.ascontiguousarray(edit[y0:y1, x0:x1]), reach)
-    n = _channels(original)
-    var = variant_region
+def _blend_with(orig: np.ndarray, var: np.ndarray, a: np.ndarray, n: int) -> np.ndarray:
+    """``orig`` and ``var`` blended with weight ``a`` (0..1) for the variant."""
     if n == 3 and _channels(var) == 4:
         # An RGB original can't hold transparency: where the variant is see-through, the
         # original shows instead.
         a = a * (var[:, :, 3].astype(np.float32) * np.float32(1 / 255))
     var = np.ascontiguousarray(_to_channels(var, n))
     # blendLinear computes (o·(1-a) + v·a) rounded: a = 0 gives o and a = 1 gives v exactly.
-    out[y0:y1, x0:x1] = cv2.blendLinear(np.ascontiguousarray(orig), var, 1.0 - a, a)
+    a = np.ascontiguousarray(a)
+    return cv2.blendLinear(np.ascontiguousarray(orig), var, 1.0 - a, a)
+
+
+def _blend_region(
+    original: np.ndarray, variant_region: np.ndarray, edit: np.ndarray, box: Box, reach: int
+) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    out = original.copy()
+    n = _channels(original)
+    sub = edit[y0:y1, x0:x1]
+    h, w = sub.shape
+    if h * w <= 4 * _BLEND_TILE * _BLEND_TILE:
+        a = _alpha(np.ascontiguousarray(sub), reach)
+        out[y0:y1, x0:x1] = _blend_with(original[y0:y1, x0:x1], variant_region, a, n)
+        return out
+    # A large region (an expanded canvas's ring, a big mask) goes tile by tile: tiles far from
+    # the mask keep the original as copied, tiles wholly inside take the variant, and only
+    # tiles along the edge pay for distances and blending.
+    t = _BLEND_TILE
+    near = _block_any(sub, t)
+    k = math.ceil(reach / t)
+    if k:
+        near = cv2.dilate(near.astype(np.uint8), np.ones((2 * k + 1, 2 * k + 1), np.uint8)) > 0
+    can_copy = not (n == 3 and _channels(variant_region) == 4)
+    for ty, tx in zip(*np.nonzero(near), strict=True):
+        tx0, ty0 = int(tx) * t, int(ty) * t
+        tx1, ty1 = min(w, tx0 + t), min(h, ty0 + t)
+        var = variant_region[ty0:ty1, tx0:tx1]
+        dst = out[y0 + ty0 : y0 + ty1, x0 + tx0 : x0 + tx1]
+        tile = sub[ty0:ty1, tx0:tx1]
+        if can_copy and cv2.countNonZero(cv2.inRange(tile, 255, 255)) == tile.size:
+            dst[...] = _to_channels(var, n)  # wholly marked: weight 1 throughout
+            continue
+        ex0, ey0 = max(0, tx0 - reach), max(0, ty0 - reach)
+        ex1, ey1 = min(w, tx1 + reach), min(h, ty1 + reach)
+        # The weight needs every marked pixel within reach: work on the tile grown by it.
+        grown = np.ascontiguousarray(sub[ey0:ey1, ex0:ex1])
+        if not cv2.countNonZero(grown):
+            continue  # nothing marked within reach: weight 0, the original stays
+        a = _alpha(grown, reach)
+        dst[...] = _blend_with(dst, var, a[ty0 - ey0 : ty1 - ey0, tx0 - ex0 : tx1 - ex0], n)
     return out
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "NATIVE_LONG_EDGE_CAP",
     "ModelSpec",
     "format_size",
+    "is_known",
     "model_spec",
     "parse_size",
 ]
@@ -60,6 +61,20 @@ class ModelSpec:
     @property
     def local(self) -> bool:
         return self.name in LOCAL_ENGINES
+
+    @property
+    def max_references(self) -> int:
+        """Reference images a request may carry after the edited image."""
+        return max(0, self.max_images - 1)
+
+    @property
+    def largest_side(self) -> int | None:
+        """The longest side the model takes (references are scaled to fit); None = any."""
+        if self.free_size:
+            return self.max_free_size[0]
+        if self.sizes and not self.native:
+            return max(max(s) for s in self.sizes)
+        return self.long_edge_cap
 
 
 def _gpt(name: str, *, fidelity: bool = True) -> ModelSpec:
@@ -148,6 +163,14 @@ def model_spec(
         sizes = tuple((int(w), int(h)) for w, h in profile_sizes)
         return ModelSpec(name=key, sizes=sizes, known=False)
     return _native_unknown(key)
+
+
+def is_known(name: str | None) -> bool:
+    """Whether the model table (not a guess for a gateway's name) describes ``name``."""
+    if name is None or not name.strip():
+        return False
+    key = name.strip().lower()
+    return key in MODELS or re.sub(r"-\d{4}-\d{2}-\d{2}$", "", key) in MODELS
 
 
 def _replace_name(spec: ModelSpec, name: str) -> ModelSpec:

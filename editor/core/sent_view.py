@@ -44,8 +44,9 @@ def _no_padding(a: np.ndarray, plan: SendPlan) -> np.ndarray:
 def sent_view(original: np.ndarray, edit: np.ndarray, plan: SendPlan, reach: int) -> SentView:
     """The view for ``original`` and its 2-D ``edit`` mask sent through ``plan``."""
     x0, y0, x1, y1 = plan.source_box
-    source = np.ascontiguousarray(original[y0:y1, x0:x1, :3])
-    pixels = resize(source, plan.scaled_size)
+    # Resize the view with all its channels and drop alpha after: cheaper than copying an
+    # RGBA frame (an expanded canvas of 50 MP and more) to RGB at full size first.
+    pixels = resize(original[y0:y1, x0:x1], plan.scaled_size)[:, :, :3]
     mask = _no_padding(apply_plan_to_mask(edit, plan), plan)
     keep = compare_zero(mask, cv2.CMP_EQ)
     if cv2.countNonZero(keep) == keep.size:

@@ -18,7 +18,8 @@ from editor.core.composite import default_feather, take_variant
 from editor.core.context import CONTEXT_MODES, plan_with_context
 from editor.core.imageio import encode_png, load_image, mask_to_api_png
 from editor.core.leak import leak_map, leak_stats
-from editor.core.models import ModelSpec, model_spec, parse_size
+from editor.core.models import ModelSpec, is_known, model_spec, parse_size
+from editor.core.references import Reference, reference_inputs, references_refusal
 from editor.core.request import OMIT, EditRequest, ImageInput, Omittable
 from editor.core.sent_view import sent_view
 from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask
@@ -39,6 +40,7 @@ STREAM_FALLBACK_NOTE = (
     "the service could not stream previews for this model, so the images were asked for "
     "without streaming (no previews)."
 )
+INPUT_FIDELITIES = ("low", "high")
 
 
 class InputError(ValueError):
@@ -76,6 +78,9 @@ class EditParams:
     # Streamed previews: server-sent events with partial_images (0–3) previews per variant.
     stream: bool = False
     partial_images: int | None = None
+    # Sent after the edited image as "image 2", "image 3", … (editor.core.references); the mask
+    # and the context crop apply to the edited image only.
+    references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +181,14 @@ def _check(params: EditParams, spec: ModelSpec) -> None:
         raise InputError(f"Colour match method is one of {', '.join(COLOR_METHODS)}.")
     if not 0.0 <= params.color_match_strength <= 1.0:
         raise InputError("Colour match strength is between 0 and 1.")
+    refusal = references_refusal(spec, len(params.references))
+    if refusal is not None:
+        raise InputError(refusal)
+    if params.input_fidelity is not None:
+        if params.input_fidelity not in INPUT_FIDELITIES:
+            raise InputError(f"Input fidelity is low or high ({params.input_fidelity!r}).")
+        if not spec.input_fidelity and is_known(params.model):
+            raise InputError(f"{spec.name} has no input fidelity setting; leave it unset.")
 
 
 def _reach(params: EditParams, size: tuple[int, int]) -> int:
@@ -229,9 +242,10 @@ def prepare_edit(
         # answer, whose encoding and parsing would hold the interpreter for hundreds of ms.
         # Only in-process: a link a service behind a gateway hands out may not be reachable.
         response_format = "url"
+    references = reference_inputs(params.references, spec)
     request = EditRequest(
         prompt=params.prompt,
-        images=(ImageInput(data=image_png, filename="image.png"),),
+        images=(ImageInput(data=image_png, filename="image.png"), *references),
         mask=mask,
         model=params.model,
         n=params.n,

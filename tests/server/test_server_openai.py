@@ -118,3 +118,41 @@ def test_openai_sdk_stream(server: ServerThread, files: tuple[Path, Path]) -> No
     events = list(stream)
     assert [e.type for e in events] == ["image_edit.completed"]
     assert decode(base64.b64decode(events[0].b64_json)).size == (W, H)
+
+
+@pytest.mark.asyncio
+async def test_openai_and_our_client_send_references_the_same_way(
+    server: ServerThread, tmp_path: Path
+) -> None:
+    """images.edit(image=[edited, ref, ref]) and our EditRequest with three images arrive alike:
+    repeated ``image[]`` parts in the order given, then the mask once."""
+    from editor.client import EditsClient, Endpoint
+    from editor.core.request import EditRequest, ImageInput
+
+    paths = [tmp_path / f"{name}.png" for name in ("edited", "hat", "scarf")]
+    for i, path in enumerate(paths):
+        photo().resize((W + 16 * i, H)).save(path)
+    mask_path = tmp_path / "mask.png"
+    mask().save(mask_path)
+    client(server).images.edit(
+        image=list(paths), mask=mask_path, prompt="p", model="telea", input_fidelity="high"
+    )
+    request = EditRequest(
+        prompt="p",
+        images=tuple(ImageInput(p.read_bytes(), filename=p.name) for p in paths),
+        mask=ImageInput(mask_path.read_bytes(), filename="mask.png"),
+        model="telea",
+        input_fidelity="high",
+    )
+    async with EditsClient(Endpoint(base_url=server.base_url, max_retries=0)) as ours:
+        await ours.edit(request)
+    sdk, mine = httpx.get(server.origin + "/_test/requests").json()
+    for entry in (sdk, mine):
+        names = entry["raw_field_names"]
+        assert names.count("image[]") == 3 and names.count("mask") == 1
+        assert names.index("mask") > max(i for i, n in enumerate(names) if n == "image[]")
+        widths = [part["width"] for part in entry["fields"]["image[]"]]
+        assert widths == [W, W + 16, W + 32], "the edited image first, references in order"
+        assert entry["fields"]["input_fidelity"] == "high"
+    shas = [[p["sha256"] for p in e["fields"]["image[]"]] for e in (sdk, mine)]
+    assert shas[0] == shas[1]
