@@ -68,7 +68,8 @@ class _Answer:
 
     @property
     def request_id(self) -> str | None:
-        return self.headers.get("x-request-id") or self.headers.get("request-id")
+        found: str | None = self.headers.get("x-request-id") or self.headers.get("request-id")
+        return found
 
 
 def _seconds(value: float) -> str:

@@ -49,7 +49,8 @@ def ring(view: SentView) -> np.ndarray:
     the grid's short side (at least 8 px, and at least the feather)."""
     h, w = view.dist.shape
     band = max(8.0, 0.03 * min(h, w), view.reach)
-    return (view.dist > GUARD) & (view.dist <= GUARD + band)
+    near: np.ndarray = (view.dist > GUARD) & (view.dist <= GUARD + band)
+    return near
 
 
 def _identity_lut() -> np.ndarray:
@@ -64,7 +65,7 @@ def _channel_curve(src: np.ndarray, ref: np.ndarray) -> np.ndarray:
     cs = (np.cumsum(hs) - hs / 2) / hs.sum()
     cr = (np.cumsum(hr) - hr / 2) / hr.sum()
     present_r = hr > 0
-    curve = np.interp(cs, cr[present_r], _LEVELS[present_r])
+    curve: np.ndarray = np.interp(cs, cr[present_r], _LEVELS[present_r])
     present_s = np.nonzero(hs)[0]
     lo, hi = int(present_s[0]), int(present_s[-1])
     # Outside the ring's range: keep the end's offset, slope 1 (no clipping of new extremes).
@@ -104,7 +105,8 @@ def fit_lab(src: np.ndarray, ref: np.ndarray, strength: float = 1.0) -> ColorTra
     def apply(rgb: np.ndarray) -> np.ndarray:
         lab = _lab(rgb) * a + b
         out = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB) * np.float32(255)
-        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+        rgb_out: np.ndarray = np.clip(np.rint(out), 0, 255).astype(np.uint8)
+        return rgb_out
 
     return apply
 

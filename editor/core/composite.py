@@ -47,7 +47,8 @@ def _block_any(a: np.ndarray, size: int) -> np.ndarray:
     hb, wb = -(-h // size), -(-w // size)
     padded = np.zeros((hb * size, wb * size), np.uint8)
     padded[:h, :w] = a
-    return padded.reshape(hb, size, wb, size).max(axis=(1, 3)) > 0
+    any_set: np.ndarray = padded.reshape(hb, size, wb, size).max(axis=(1, 3)) > 0
+    return any_set
 
 
 def _ramp(sub: np.ndarray, reach: int, soft: bool) -> np.ndarray:
@@ -96,7 +97,8 @@ def _alpha(sub: np.ndarray, reach: int) -> np.ndarray:
         return a
     marked = cv2.countNonZero(sub)
     soft = marked != cv2.countNonZero(cv2.inRange(sub, 255, 255))
-    return np.maximum(a, _ramp(sub, reach, soft))
+    alpha: np.ndarray = np.maximum(a, _ramp(sub, reach, soft))
+    return alpha
 
 
 def blend_alpha(edit: np.ndarray, reach: int) -> np.ndarray:

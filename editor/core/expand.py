@@ -186,7 +186,8 @@ class ExpandedCanvas:
         if edit.shape != self.required.shape:
             shape = self.required.shape
             raise ValueError(f"mask shape {edit.shape} differs from the frame {shape}")
-        return np.maximum(edit, self.required)
+        covered: np.ndarray = np.maximum(edit, self.required)
+        return covered
 
 
 def _check_size(original: Size, expansion: Expansion) -> None:

@@ -16,7 +16,7 @@ from typing import Literal
 
 import cv2
 import numpy as np
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 __all__ = [
     "MAX_PIXELS",
@@ -118,7 +118,7 @@ def _read_bytes(source: str | os.PathLike[str] | bytes, label: str) -> bytes:
     return data
 
 
-def _open(data: bytes, label: str, max_pixels: int) -> Image.Image:
+def _open(data: bytes, label: str, max_pixels: int) -> ImageFile.ImageFile:
     """Open lazily and check the dimensions before any pixel is decoded."""
     try:
         with warnings.catch_warnings():
@@ -148,7 +148,7 @@ def _open(data: bytes, label: str, max_pixels: int) -> Image.Image:
     return im
 
 
-def _decode(im: Image.Image, label: str) -> tuple[Image.Image, list[str]]:
+def _decode(im: ImageFile.ImageFile, label: str) -> tuple[Image.Image, list[str]]:
     """Pick the first frame, decode it and turn it upright; returns notes about what changed."""
     notes: list[str] = []
     frames = getattr(im, "n_frames", 1) if im.format != "MPO" else 1
@@ -176,12 +176,13 @@ def _decode(im: Image.Image, label: str) -> tuple[Image.Image, list[str]]:
         why = "the file is truncated" if "truncated" in str(e) else "the file is damaged"
         raise _unreadable(label, why) from None
     transpose = _ORIENT.get(orientation) if isinstance(orientation, int) else None
-    if transpose is not None:
-        icc = im.info.get("icc_profile")
-        im = im.transpose(transpose)
-        if icc:
-            im.info["icc_profile"] = icc
-    return im, notes
+    if transpose is None:
+        return im, notes
+    icc = im.info.get("icc_profile")
+    upright = im.transpose(transpose)
+    if icc:
+        upright.info["icc_profile"] = icc
+    return upright, notes
 
 
 def _scale16(a: np.ndarray) -> np.ndarray:
@@ -286,7 +287,7 @@ def encode_png(pixels: np.ndarray, *, compress_level: int = 1) -> bytes:
     OpenCV's encoder with the Sub filter is about twice as fast as Pillow's here (measured on a
     photo-like 1536×1024: ~55-85 ms against ~135 ms) for the same size within 1 %.
     """
-    a = np.ascontiguousarray(pixels, dtype=np.uint8)
+    a: np.ndarray = np.ascontiguousarray(pixels, dtype=np.uint8)
     if a.ndim == 3 and a.shape[2] == 3:
         a = cv2.cvtColor(a, cv2.COLOR_RGB2BGR)
     elif a.ndim == 3 and a.shape[2] == 4:

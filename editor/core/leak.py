@@ -27,7 +27,8 @@ def _delta(view: SentView, returned: np.ndarray, plan: SendPlan) -> np.ndarray:
     if back.ndim == 2:
         back = cv2.cvtColor(back, cv2.COLOR_GRAY2RGB)
     diff = cv2.absdiff(np.ascontiguousarray(back[:, :, :3]), view.pixels)
-    return np.max(diff, axis=2)
+    delta: np.ndarray = np.max(diff, axis=2)
+    return delta
 
 
 def leak_stats(

@@ -21,7 +21,9 @@ def compare_zero(a: np.ndarray, op: int) -> np.ndarray:
     if a.size == 1:
         ops = {cv2.CMP_EQ: np.equal, cv2.CMP_GT: np.greater, cv2.CMP_NE: np.not_equal}
         return np.where(ops[op](a, 0), 255, 0).astype(np.uint8)
-    return cv2.compare(a, 0, op)
+    # OpenCV takes a scalar for src2; its stubs only list arrays.
+    held: np.ndarray = cv2.compare(a, 0, op)  # type: ignore[call-overload]
+    return held
 
 
 def _check(edit: np.ndarray) -> np.ndarray:
@@ -57,7 +59,8 @@ def disc(radius: int) -> np.ndarray:
     """
     r = int(radius)
     y, x = np.ogrid[-r : r + 1, -r : r + 1]
-    return (x * x + y * y <= r * r).astype(np.uint8)
+    inside: np.ndarray = (x * x + y * y <= r * r).astype(np.uint8)
+    return inside
 
 
 def _expand(box: Box, by: int, shape: tuple[int, ...]) -> Box:

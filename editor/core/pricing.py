@@ -232,15 +232,19 @@ class PriceTable:
             if not isinstance(model, str) or not isinstance(raw, Mapping):
                 continue
             try:
-                rates = [float(raw[k]) for k in ("text_input", "image_input", "image_output")]
+                text, image_in, image_out = (
+                    float(raw[k]) for k in ("text_input", "image_input", "image_output")
+                )
             except (KeyError, TypeError, ValueError):
                 continue
-            if any(r < 0 for r in rates):
+            if any(r < 0 for r in (text, image_in, image_out)):
                 continue
             note = raw.get("note")
             as_of = raw.get("as_of")
             table.prices[model] = Prices(
-                *rates,
+                text,
+                image_in,
+                image_out,
                 estimate=raw.get("estimate") is True,
                 as_of=as_of if isinstance(as_of, str) else None,
                 note=note if isinstance(note, str) else "",

@@ -50,7 +50,7 @@ def sent_view(original: np.ndarray, edit: np.ndarray, plan: SendPlan, reach: int
     mask = _no_padding(apply_plan_to_mask(edit, plan), plan)
     keep = compare_zero(mask, cv2.CMP_EQ)
     if cv2.countNonZero(keep) == keep.size:
-        dist = np.full(keep.shape, np.inf, np.float32)
+        dist: np.ndarray = np.full(keep.shape, np.inf, np.float32)
     else:
         dist = cv2.distanceTransform(keep, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
     return SentView(np.ascontiguousarray(pixels), dist, reach * min(plan.scale))

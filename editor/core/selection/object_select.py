@@ -77,7 +77,8 @@ def _colour_model(samples: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     k = min(_COMPONENTS, len(data))
     criteria = (cv2.TERM_CRITERIA_MAX_ITER + cv2.TERM_CRITERIA_EPS, 10, 0.0)
     cv2.setRNGSeed(0)
-    _, assigned, _ = cv2.kmeans(data, k, None, criteria, 1, cv2.KMEANS_PP_CENTERS)
+    # OpenCV takes None for the output labels; its stubs only list arrays.
+    _, assigned, _ = cv2.kmeans(data, k, None, criteria, 1, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload]
     assigned = assigned.reshape(-1)
     model = np.zeros(13 * _COMPONENTS, np.float64)
     weights = model[:_COMPONENTS]
@@ -158,7 +159,7 @@ def object_select(
         coarse = cv2.resize(small, ((sw + 1) // 2, (sh + 1) // 2), interpolation=cv2.INTER_AREA)
         coarse_labels, coarse_hinted = _start_labels(coarse.shape[:2], work, box, hints)
         _cut(coarse, coarse_labels, coarse_hinted, around, rng, iterations, cancel)
-        fg = _is_fg(coarse_labels).astype(np.uint8)
+        fg: np.ndarray = _is_fg(coarse_labels).astype(np.uint8)
         fg = cv2.resize(fg, (sw, sh), interpolation=cv2.INTER_NEAREST)
         band = cv2.morphologyEx(fg, cv2.MORPH_GRADIENT, np.ones((7, 7), np.uint8)) > 0
         open_ = labels == cv2.GC_PR_FGD  # inside the box and not under a hint stroke
@@ -173,7 +174,8 @@ def object_select(
 
 
 def _is_fg(labels: np.ndarray) -> np.ndarray:
-    return (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
+    fg: np.ndarray = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
+    return fg
 
 
 def _start_labels(
@@ -233,7 +235,8 @@ def _cut(
             return
         bgd = _colour_model(np.concatenate((around, _sample(pixels[~is_fg], rng), not_this)), rng)
         fgd = _colour_model(np.concatenate((_sample(pixels[is_fg], rng), keep)), rng)
-        cv2.grabCut(small, labels, None, bgd, fgd, 1, cv2.GC_EVAL_FREEZE_MODEL)
+        # No rectangle outside GC_INIT_WITH_RECT: OpenCV takes None, its stubs only a sequence.
+        cv2.grabCut(small, labels, None, bgd, fgd, 1, cv2.GC_EVAL_FREEZE_MODEL)  # type: ignore[call-overload]
 
 
 def _full_resolution_edge(fg: np.ndarray, work: Rect, box: Rect, scale: float) -> np.ndarray:

@@ -50,7 +50,7 @@ class PressureCurve:
         """The bent pressure, 0..1, non-decreasing in ``pressure`` (clamped to 0..1)."""
         p = min(1.0, max(0.0, float(pressure))) if math.isfinite(pressure) else 0.0
         if self.midpoint is None:
-            return p**self.gamma
+            return float(p**self.gamma)  # a float power of a float in 0..1: never complex
         return _monotone_cubic(self.midpoint, p)
 
     def to_dict(self) -> dict[str, Any]:
