@@ -1,6 +1,6 @@
 """M1 helper: many rounds through the window on a 24 MP image, RSS after each round.
 
-    python -m bench.gui_rounds [--server process|embedded] [--rounds 20] [--n 4]
+    python -m bench.gui_rounds [--server process|embedded] [--rounds 20] [--n 4] [--size WxH]
 
 A shown MainWindow (offscreen) runs ``generate()`` ``--rounds`` times on a 6000×4000 photo-like
 image with a 2 % mask, model ``telea``, ``--n`` variants per round, and reads VmRSS after each
@@ -16,12 +16,13 @@ import argparse
 import asyncio
 import gc
 import os
+import sys
 import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -56,6 +57,7 @@ async def _rounds(window: MainWindow, rounds: int, n: int) -> list[float]:
         await asyncio.sleep(0.2)
         gc.collect()
         rss.append(_rss_mb())
+        print(f"round {len(rss)}: {rss[-1]:.0f} MB", file=sys.stderr, flush=True)
         window.show_original()
     return rss
 
@@ -70,10 +72,12 @@ async def _click(window: MainWindow, app: QApplication, probe: Probe) -> dict[st
     probe.start()
     await asyncio.sleep(0.05)
     started = time.perf_counter()
-    QTest.mouseClick(tile, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    # From the loop, not from inside this task: the click's handlers start tasks of their own.
+    QTimer.singleShot(
+        0, lambda: QTest.mouseClick(tile, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    )
     first = full = None
     while full is None and time.perf_counter() - started < 30:
-        app.processEvents()
         now = time.perf_counter()
         if first is None and window.canvas._display is not None:
             window.canvas.repaint()  # the frame is painted when this returns
@@ -90,12 +94,14 @@ async def _click(window: MainWindow, app: QApplication, probe: Probe) -> dict[st
     }
 
 
-def measure(kind: str, rounds: int, n: int) -> dict[str, object]:
+def measure(
+    kind: str, rounds: int, n: int, size: tuple[int, int] = (6000, 4000)
+) -> dict[str, object]:
     app: QApplication = make_application()
     tmp = tempfile.mkdtemp(prefix="bench-")
     settings = QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat)
     store = SessionStore(os.path.join(tmp, "sessions"))
-    w, h = 6000, 4000
+    w, h = size
     pixels, edit = photo_like(w, h), blob_mask(w, h, 0.02)
     with _server(kind) as profile:
         window = MainWindow(profiles=[profile], settings=settings, store=store)
@@ -116,6 +122,7 @@ def measure(kind: str, rounds: int, n: int) -> dict[str, object]:
         "server": kind,
         "rounds": rounds,
         "n": n,
+        "image": f"{w}x{h}",
         "rss_opened_mb": opened,
         "rss_mb": [round(r) for r in rss],
         "rss_end_mb": rss[-1],
@@ -129,8 +136,10 @@ def main() -> None:
     parser.add_argument("--server", choices=("process", "embedded"), default="process")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--n", type=int, default=4)
+    parser.add_argument("--size", default="6000x4000", help="WIDTHxHEIGHT of the photo")
     args = parser.parse_args()
-    emit(measure(args.server, args.rounds, args.n))
+    width, height = (int(v) for v in args.size.split("x"))
+    emit(measure(args.server, args.rounds, args.n, (width, height)))
 
 
 if __name__ == "__main__":
