@@ -110,6 +110,9 @@ class JobBinding:
 
     def _on_changed(self, job: Job) -> None:
         self.window.gallery.set_job_status(job.id, job.status)
+        entry = self.window.results.round(job.id)
+        if entry is not None:
+            entry.status = job.status
 
     def _on_finished(self, job: Job) -> None:
         """Variants are written to the session first, then shown (see SessionBinding.deliver)."""
