@@ -28,10 +28,11 @@ from bench._common import emit
 from bench.gui_job import _rss_mb
 from bench.pixels import blob_mask, photo_like
 from editor.core.imageio import encode_png
-from editor.pipeline import EditParams
+from editor.pipeline import EditParams, embedded_client
 from editor.store import RoundState, SessionStore
 from editor.ui.app import make_application
 from editor.ui.main_window import MainWindow
+from editor.ui.profiles import Profile
 from editor.ui.session_restore import restore_session
 
 
@@ -100,7 +101,8 @@ def measure(rounds: int, n: int) -> dict[str, object]:
     store = SessionStore(os.path.join(tmp, "sessions"))
     sid = _write_session(store, rounds, n)
     gc.collect()
-    window = MainWindow(profiles=[], settings=settings, store=store)
+    profile = Profile("Local engine", embedded_client, "telea")
+    window = MainWindow(profiles=[profile], settings=settings, store=store)
     window.resize(1440, 900)
     window.show()
     QTest.qWaitForWindowExposed(window)
