@@ -289,9 +289,10 @@ class MainWindow(QMainWindow):
         if self.actions.compare.isChecked():
             self._refresh_compare()
         self._update_enabled()
-        if frame is None:
+        if frame is None:  # neighbours are read after it, not competing with it
             self._frame_task = _spawn(self._load_shown(variant))
-        self._prefetch_around(variant)
+        else:
+            self._prefetch_around(variant)
 
     def _display(self, pixels: np.ndarray | None) -> None:
         self._shown_pixels = pixels
@@ -314,6 +315,7 @@ class MainWindow(QMainWindow):
         self._display(frame)
         if self.actions.compare.isChecked():
             self._refresh_compare()
+        self._prefetch_around(variant)
 
     def _missing(self, variant: ResultVariant) -> None:
         """Its file vanished from the session folder: say so on the tile, nothing else."""
