@@ -10,7 +10,7 @@ Qt-free.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,9 +102,6 @@ class Results:
         """Oldest first."""
         return list(self._rounds.values())
 
-    def __iter__(self) -> Iterator[ResultRound]:
-        return iter(list(self._rounds.values()))
-
     def __contains__(self, key: object) -> bool:
         return key in self._rounds
 
@@ -113,12 +110,6 @@ class Results:
         if round_id in self._rounds and self._rounds[round_id].round_id == round_id:
             return round_id
         return next((r.key for r in self._rounds.values() if r.round_id == round_id), None)
-
-    def remove(self, key: str) -> None:
-        entry = self._rounds.pop(key, None)
-        for v in entry.variants.values() if entry is not None else ():
-            if v.path is not None:
-                self.frames.discard(v.path)
 
     def clear(self) -> None:
         self._rounds.clear()
@@ -136,10 +127,6 @@ class Results:
     def variants(self, key: str) -> list[ResultVariant]:
         entry = self._rounds.get(key)
         return [] if entry is None else entry.ordered()
-
-    def all_variants(self) -> list[ResultVariant]:
-        """Every variant, newest round first (the gallery's reading order)."""
-        return [v for r in reversed(self._rounds.values()) for v in r.ordered()]
 
     # -- frames ---------------------------------------------------------------------------------
 
