@@ -502,6 +502,85 @@ def r_references(quick: bool) -> list[Row]:
     return reference_rows(quick)
 
 
+# -- M1–M4 memory over a long iteration -----------------------------------------------------
+
+
+def m_rounds(quick: bool) -> list[Row]:
+    """M1/M1b RSS over 20 rounds × 4 variants (server process, embedded), M2 click → frame."""
+    rows = []
+    rounds = 8 if quick else 20
+    for kind in ["process"] if quick else ["process", "embedded"]:
+        f = run_helper("gui_rounds", "--server", kind, "--rounds", str(rounds), timeout=1800)
+        where = {"process": "local server in its own process", "embedded": "embedded Local engine"}
+        end, growth = f["rss_end_mb"], f["growth_per_round_mb"]
+        rows.append(
+            Row(
+                "M1" if kind == "process" else "M1b",
+                f"RSS after {rounds} rounds × 4 variants, 24 MP, telea, {where[kind]}",
+                end,
+                "MB",
+                peer=f["rss_opened_mb"],
+                peer_label="RSS with the image open",
+                ratio=end / f["rss_opened_mb"],
+                goal="≤ 1229 MB, ≤ 3 MB/round from round 5",
+                ok=end <= 1229 and growth <= 3,
+                note=f"growth {growth:.1f} MB/round after round 5; per round: {f['rss_mb']}",
+            )
+        )
+        if kind == "process":
+            rows.append(
+                Row(
+                    "M2",
+                    "click an evicted gallery tile → first frame painted (proxy), 24 MP",
+                    f["click_first_ms"],
+                    "ms",
+                    goal="≤ 100 ms; full ≤ 1 s; stall ≤ 50 ms",
+                    ok=f["click_first_ms"] <= 100
+                    and f["click_full_ms"] <= 1000
+                    and f["click_max_gap_ms"] <= 50,
+                    note=f"full resolution on screen {f['click_full_ms']:.0f} ms; longest loop "
+                    f"stall meanwhile {f['click_max_gap_ms']:.0f} ms (5 ms probe)",
+                )
+            )
+    return rows
+
+
+def m_restore(quick: bool) -> list[Row]:
+    rounds = 20 if quick else 50
+    f = run_helper("gui_restore", "--rounds", str(rounds), timeout=1800)
+    return [
+        Row(
+            "M3",
+            f"RSS after restoring a {rounds}-round session (24 MP, 1 variant per round)",
+            f["rss_after_mb"],
+            "MB",
+            peer=f["rss_before_mb"],
+            peer_label="RSS of the empty window",
+            ratio=f["rss_after_mb"] / f["rss_before_mb"],
+            goal="≤ 1229 MB",
+            ok=f["rss_after_mb"] <= 1229,
+            note=f"restore took {f['restore_s']:.1f} s; tiles in view have thumbnails",
+        )
+    ]
+
+
+def m_mask_undo(quick: bool) -> list[Row]:
+    f = run_helper("mask_undo", "--strokes", "100")
+    return [
+        Row(
+            "M4",
+            "100 brush strokes on 24 MP (r 100 px): RSS growth of the mask undo history",
+            f["rss_growth_mb"],
+            "MB",
+            peer=f["mask_mb"],
+            peer_label="the mask itself",
+            goal="≤ 1 mask (23 MB)",
+            ok=f["rss_growth_mb"] <= f["mask_mb"],
+            note=f"tile patches stored: {f['history_mb']:.1f} MB (64×64 tiles, before+after)",
+        )
+    ]
+
+
 METRICS: dict[str, Callable[[bool], list[Row]]] = {
     "P1": p1_start,
     "P2": p2_stroke,
@@ -516,6 +595,9 @@ METRICS: dict[str, Callable[[bool], list[Row]]] = {
     "C1": context_density,
     "E": e_expand,
     "R": r_references,
+    "M1": m_rounds,
+    "M3": m_restore,
+    "M4": m_mask_undo,
 }
 
 
@@ -584,7 +666,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON output path")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     args = parser.parse_args(argv)
-    every = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "T1", "T2", "T3", "S1", "C1", "E", "R"]
+    every = [
+        "P1",
+        "P2",
+        "P3",
+        "P4",
+        "P5",
+        "P6",
+        "P7",
+        "P8",
+        "T1",
+        "T2",
+        "T3",
+        "S1",
+        "C1",
+        "E",
+        "R",
+        "M1",
+        "M3",
+        "M4",
+    ]
     want = {s.strip().upper() for s in args.only.split(",") if s.strip()} or set(every)
     unknown = want - set(every)
     if unknown:

@@ -17,7 +17,7 @@ import itertools
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from psygnal import Signal
@@ -35,6 +35,8 @@ from editor.pipeline.round_trip import (
 __all__ = ["ClientFactory", "Job", "JobInput", "JobQueue", "JobState", "progress_text"]
 
 log = logging.getLogger(__name__)
+
+_RELEASED = np.zeros((0, 0, 3), np.uint8)
 
 ClientFactory = Callable[[], EditsClient]
 """Makes a fresh client for one job (closed when the job ends); may raise with a plain message."""
@@ -79,8 +81,8 @@ class Job:
     error: str | None = None
     error_details: dict[str, object] = field(default_factory=dict)
     outcome: EditOutcome | None = None
-    # The newest streamed preview per variant slot (cleared of nothing: the final replaces it
-    # in views; they stay here for a job whose stream failed).
+    # The newest streamed preview per variant slot (the final replaces it in views; they stay
+    # here for a job whose stream failed, and go with :meth:`release`).
     previews: dict[int, PartialPreview] = field(default_factory=dict)
     # Some requests of a fanned-out job failed: "1 of 4 variants failed: …" (state SUCCEEDED).
     warning: str | None = None
@@ -103,6 +105,15 @@ class Job:
     @property
     def active(self) -> bool:
         return not self.state.finished
+
+    def release(self) -> None:
+        """Drop the frames, encoded bytes and previews a finished job holds, once its results
+        live elsewhere (written to disk); what it asked and how it went stay."""
+        self.previews.clear()
+        if self.outcome is not None:
+            self.outcome.variants = []
+            self.outcome.result.images = []
+        self.input = replace(self.input, image=_RELEASED, mask=None)
 
     def elapsed(self, now: float | None = None) -> float:
         """Seconds since the job started running (0 while queued), frozen once it ends."""
@@ -184,6 +195,16 @@ class JobQueue:
     def retry(self, job_id: str) -> Job:
         """A new job with exactly the same snapshot as ``job_id``."""
         return self.submit(self._jobs[job_id].input, retry_of=job_id)
+
+    def prune(self, job_id: str) -> Job | None:
+        """Forget a finished job (and release what it holds); its results live elsewhere.
+        Returns it, or None when unknown or still active."""
+        job = self._jobs.get(job_id)
+        if job is None or job.active:
+            return None
+        del self._jobs[job_id]
+        job.release()
+        return job
 
     def cancel(self, job_id: str) -> bool:
         """Cancel a queued or running job; False if it had already finished."""

@@ -27,6 +27,7 @@ from ._paths import (
     default_data_dir,
     default_sessions_root,
 )
+from .frame_cache import FrameCache, FrameMissing, default_cache_bytes
 from .keys import KeySource, KeyStore
 from .profiles import (
     LOCAL_PROFILE_ID,
@@ -37,6 +38,7 @@ from .profiles import (
     builtin_profiles,
     needs_insecure_warning,
 )
+from .results import PROXY_SIDE, ResultRound, Results, ResultVariant
 from .rounds import (
     ORIGINAL,
     BaseRef,
@@ -56,8 +58,11 @@ __all__ = [
     "LOCAL_PROFILE_ID",
     "OPENAI_PROFILE_ID",
     "ORIGINAL",
+    "PROXY_SIDE",
     "SCHEMA_VERSION",
     "BaseRef",
+    "FrameCache",
+    "FrameMissing",
     "KeySource",
     "KeyStore",
     "KeyringUnavailable",
@@ -65,6 +70,9 @@ __all__ = [
     "ProfileError",
     "ProfileKind",
     "ProfileSet",
+    "ResultRound",
+    "ResultVariant",
+    "Results",
     "RoundRecord",
     "RoundState",
     "Session",
@@ -82,6 +90,7 @@ __all__ = [
     "VariantRecord",
     "builtin_profiles",
     "decode_params",
+    "default_cache_bytes",
     "default_config_dir",
     "default_data_dir",
     "default_sessions_root",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -17,8 +18,10 @@ __all__ = [
     "THUMBNAIL_EDGE",
     "decode_mask_png",
     "encode_mask_png",
+    "encode_proxy",
     "image_suffix",
     "mask_digest",
+    "shrink_to",
     "thumbnail_png",
     "to_png_bytes",
 ]
@@ -80,4 +83,27 @@ def thumbnail_png(pixels: np.ndarray, edge: int = THUMBNAIL_EDGE) -> bytes:
     im.thumbnail((edge, edge), Image.Resampling.LANCZOS)
     buf = io.BytesIO()
     im.save(buf, "PNG", optimize=True)
+    return buf.getvalue()
+
+
+def shrink_to(pixels: np.ndarray, side: int) -> np.ndarray:
+    """``pixels`` scaled down (area average) so the longer side is at most ``side``."""
+    h, w = pixels.shape[:2]
+    if max(w, h) <= side:
+        return pixels
+    scale = side / max(w, h)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    step = max(1, int(1 / scale) // 2)  # a strided pre-shrink keeps the area pass cheap
+    source = pixels[::step, ::step] if step > 1 else pixels
+    return np.asarray(cv2.resize(source, size, interpolation=cv2.INTER_AREA))
+
+
+def encode_proxy(pixels: np.ndarray, side: int) -> bytes:
+    """A screen-sized copy for showing at once: JPEG (PNG when there is alpha)."""
+    small = shrink_to(pixels, side)
+    if small.ndim == 3 and small.shape[2] == 4:
+        return encode_png(small)
+    buf = io.BytesIO()
+    mode = "L" if small.ndim == 2 else "RGB"
+    Image.fromarray(np.ascontiguousarray(small), mode).save(buf, "JPEG", quality=90)
     return buf.getvalue()

@@ -70,15 +70,23 @@ class VariantRecord:
     index: int
     file: str  # name inside the round's folder
     revised_prompt: str | None = None
+    proxy: str | None = None  # a screen-sized copy beside it, shown while the file decodes
 
     def to_json(self) -> dict[str, Any]:
-        return {"index": self.index, "file": self.file, "revised_prompt": self.revised_prompt}
+        out = {"index": self.index, "file": self.file, "revised_prompt": self.revised_prompt}
+        if self.proxy is not None:
+            out["proxy"] = self.proxy
+        return out
 
     @classmethod
     def from_json(cls, value: Mapping[str, Any]) -> VariantRecord:
         revised = value.get("revised_prompt")
+        proxy = value.get("proxy")
         return cls(
-            int(value["index"]), str(value["file"]), None if revised is None else str(revised)
+            int(value["index"]),
+            str(value["file"]),
+            None if revised is None else str(revised),
+            None if proxy is None else str(proxy),
         )
 
 

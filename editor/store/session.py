@@ -23,7 +23,7 @@ from editor.core.imageio import ImageLoadError, load_image
 
 from ._errors import StoreError, StoreReadError, StoreWriteError
 from ._fsio import make_dir, write_durable, write_json
-from ._images import decode_mask_png, encode_mask_png, mask_digest, to_png_bytes
+from ._images import decode_mask_png, encode_mask_png, encode_proxy, mask_digest, to_png_bytes
 from ._meta import SESSION_FILE, SessionMeta, now_iso
 from .marker import remove_marker
 from .rounds import ORIGINAL, BaseRef, RoundRecord, RoundState, VariantRecord, encode_params
@@ -40,6 +40,10 @@ THUMBNAIL_FILE = "thumbnail.png"
 
 def variant_file_name(index: int) -> str:
     return f"variant-{index}.png"
+
+
+def proxy_file_name(index: int, *, alpha: bool) -> str:
+    return f"variant-{index}.proxy.{'png' if alpha else 'jpg'}"
 
 
 class Session:
@@ -136,6 +140,13 @@ class Session:
         if record is None:
             raise KeyError(f"round {round_id} has no variant {index}")
         return self.round_dir(round_id) / record.file
+
+    def proxy_path(self, round_id: str, index: int) -> Path | None:
+        """The screen-sized copy of a variant (None for variants saved without one)."""
+        record = self.round(round_id).variant(index)
+        if record is None or record.proxy is None:
+            return None
+        return self.round_dir(round_id) / record.proxy
 
     def mask_path(self, ref: str) -> Path:
         return self._folder / MASKS_DIR / ref
@@ -271,21 +282,30 @@ class Session:
         image: np.ndarray | bytes,
         *,
         revised_prompt: str | None = None,
+        proxy_side: int | None = None,
     ) -> Path:
         """Write a variant (pixels, or PNG bytes kept as is) and return its path.
 
         Returns only once the file is durable (temp file + fsync + rename + folder fsync): show
-        the variant after this returns and it survives a crash.
+        the variant after this returns and it survives a crash. With ``proxy_side`` (pixels
+        only) a copy at most that long is written beside it (:meth:`proxy_path`).
         """
         if index < 0:
             raise ValueError("a variant index cannot be negative")
         png = to_png_bytes(image)
+        proxy = None
+        if proxy_side is not None and isinstance(image, np.ndarray):
+            alpha = image.ndim == 3 and image.shape[2] == 4
+            proxy = (proxy_file_name(index, alpha=alpha), encode_proxy(image, proxy_side))
         with self._lock:
             self._check_open()
             record = self.round(round_id)
-            path = self.round_dir(round_id) / variant_file_name(index)
+            folder = self.round_dir(round_id)
+            path = folder / variant_file_name(index)
+            if proxy is not None:
+                write_durable(folder / proxy[0], proxy[1], f"the preview of variant {index + 1}")
             write_durable(path, png, f"variant {index + 1}")
-            entry = VariantRecord(index, path.name, revised_prompt)
+            entry = VariantRecord(index, path.name, revised_prompt, proxy and proxy[0])
             others = [v for v in record.variants if v.index != index]
             updated = replace(
                 record, variants=tuple(sorted([*others, entry], key=lambda v: v.index))
@@ -357,9 +377,12 @@ class Session:
         image: np.ndarray | bytes,
         *,
         revised_prompt: str | None = None,
+        proxy_side: int | None = None,
     ) -> Path:
         return await asyncio.to_thread(
-            lambda: self.add_variant(round_id, index, image, revised_prompt=revised_prompt)
+            lambda: self.add_variant(
+                round_id, index, image, revised_prompt=revised_prompt, proxy_side=proxy_side
+            )
         )
 
     async def finish_round_async(

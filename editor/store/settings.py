@@ -47,6 +47,9 @@ class Settings:
     composite: bool = True
     autosave_delay_s: float = 1.0  # how long the window waits after a stroke before saving
     recent_files: tuple[str, ...] = ()
+    # Decoded full-resolution results kept in memory, in bytes; 0 = about three frames of the
+    # open image or 600 MB, whichever is smaller (editor.store.frame_cache).
+    frame_cache_bytes: int = 0
 
     def to_json(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 import qasync  # isort: skip  # after PySide6, see above
 from editor import __version__
+from editor.core.allocator import release_large_blocks
 from editor.ui.icons import app_icon
 
 __all__ = ["apply_theme", "make_application", "run_app"]
@@ -64,6 +65,7 @@ def apply_theme(app: QApplication, theme: str | None = None) -> None:
 
 
 def make_application() -> QApplication:
+    release_large_blocks()  # freed frames go back to the system: memory stays flat
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     QCoreApplication.setOrganizationName("Inpaint Editor")

@@ -117,21 +117,28 @@ class MaskCanvas(ViewControls, QWidget):
         self.update()
 
     def set_display(self, pixels: np.ndarray | None) -> None:
-        """Show other pixels of the same size (e.g. a variant) instead of the image; ``None``
-        goes back to the image. The mask and view stay as they are."""
+        """Show other pixels (e.g. a variant) instead of the image; ``None`` goes back to the
+        image. The mask and view stay as they are. Pixels smaller than the image with its
+        aspect (a proxy) are drawn stretched over it."""
         if pixels is None:
             self._display = None
         else:
-            layer = ImageLayer(pixels)
-            if self._image is None or (layer.width, layer.height) != (
-                self._image.width,
-                self._image.height,
+            if self._image is None:
+                raise ValueError("set_display() needs an image first")
+            size = (self._image.width, self._image.height)
+            h, w = pixels.shape[:2]
+            if (w, h) != size and (
+                w > size[0] or h > size[1] or abs(w / h - size[0] / size[1]) > 0.02
             ):
-                raise ValueError("set_display() needs pixels the size of the image")
-            self._display = layer
+                raise ValueError("set_display() needs pixels the size (or aspect) of the image")
+            self._display = ImageLayer(pixels, size=size)
         self.update()
 
     show_pixels = set_display
+
+    def display_pixels(self) -> np.ndarray | None:
+        """The pixels shown instead of the image (a variant or its proxy), None for the image."""
+        return None if self._display is None else self._display.pixels
 
     @property
     def document(self) -> MaskDocument | None:

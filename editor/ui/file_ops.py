@@ -31,6 +31,7 @@ from editor.core.imageio import (
     load_mask,
     mask_to_api_png,
 )
+from editor.store import StoreError
 from editor.ui.files import (
     IMAGE_FILTER,
     MASK_FILTER,
@@ -183,7 +184,7 @@ class FileOps:
 
     def save_as(self) -> None:
         w = self.window
-        if w.displayed_pixels() is None:
+        if w.image is None:
             return
         stem = Path(w.image_name).stem or "image"
         if w.shown_variant is not None:
@@ -225,13 +226,17 @@ class FileOps:
         """Encode what is displayed (format from the extension; PNG lossless) with the opened
         file's metadata and the variant's provenance — or, with ``strip`` (default: the
         preference), pixels only — and write it atomically."""
-        pixels = self.window.displayed_pixels()
-        assert pixels is not None
+        w = self.window
+        shown = w.variant(*w.shown_variant) if w.shown_variant is not None else None
+        image = w.image
+        assert image is not None
         path, fmt = save_format(Path(path))
         strip = self._strip_pref() if strip is None else strip
         metadata, provenance = self.source_metadata(), self.provenance()
 
         def encode() -> bytes:
+            # A variant's full frame is read here, in the worker thread, through the cache.
+            pixels = w.results.load_frame(shown) if shown is not None else image
             return encode_for_save(
                 pixels,
                 fmt,
@@ -255,17 +260,17 @@ class FileOps:
         w = self.window
         if w.shown_variant is None:
             return None
-        key = w.shown_variant[0]
-        record = next((r for r in w.sessions.rounds() if r.id == key), None)
-        if key in w.sessions.restored:
-            if record is None:
-                return None
-            model = record.params.get("model")
-            return Provenance(
-                record.prompt, str(model) if model else None, self._host(record.profile)
-            )
-        job = w.jobs.get(key)
-        return Provenance(job.params.prompt, job.params.model, self._host(job.input.profile))
+        entry = w.results.round(w.shown_variant[0])
+        if entry is None:
+            return None
+        if entry.params is not None:  # a round of this run
+            model = entry.params.model
+            return Provenance(entry.prompt, model, self._host(entry.profile))
+        record = next((r for r in w.sessions.rounds() if r.id == entry.round_id), None)
+        if record is None:
+            return None
+        model = record.params.get("model")
+        return Provenance(record.prompt, str(model) if model else None, self._host(record.profile))
 
     def _host(self, profile: str | None) -> str | None:
         """The endpoint's host name of a stored profile (by id or name); "local" for the
@@ -289,6 +294,9 @@ class FileOps:
             self.error(
                 f"Cannot save the {what}", f"{path} could not be written: {exc.strerror or exc}."
             )
+            return False
+        except StoreError as exc:  # the variant's own file could not be read
+            self.error(f"Cannot save the {what}", f"{exc}.")
             return False
         self.window.statusBar().showMessage(f"Saved {what} to {path}", 6000)
         return True

@@ -13,8 +13,8 @@ Demo: ``python -m editor.ui.gallery``.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QPalette, QPixmap
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QPalette, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -35,6 +35,7 @@ class Gallery(QWidget):
 
     variant_selected = Signal(str, int)
     variant_activated = Signal(str, int)
+    thumbnails_wanted = Signal(list)  # [(job_id, index)] of tiles in view without a picture
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +59,10 @@ class Gallery(QWidget):
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._scroll.viewport().setBackgroundRole(QPalette.ColorRole.Base)
         self._content.setBackgroundRole(QPalette.ColorRole.Base)
+
+        self._want_timer = QTimer(self, singleShot=True, interval=30)
+        self._want_timer.timeout.connect(self._emit_wanted)
+        self._scroll.verticalScrollBar().valueChanged.connect(lambda _v: self._want_timer.start())
 
         self._empty = _empty_state()
         self._stack = QStackedLayout(self)
@@ -129,6 +134,67 @@ class Gallery(QWidget):
             tile.set_pixmap(pixmap)
             tile.setToolTip(tooltip)
         tile.set_preview(preview or None)
+
+    def add_placeholder(self, job_id: str, index: int, tooltip: str) -> None:
+        """A tile whose thumbnail is read later: ``thumbnails_wanted`` asks for it once it is
+        scrolled into view; :meth:`set_thumbnail` fills it in."""
+        section = self._sections[job_id]
+        if section.tile(index) is not None:
+            return
+        tile = ThumbTile(job_id, index, QPixmap(), tooltip)
+        tile.clicked.connect(lambda t=tile: self._on_click(t))
+        tile.double_clicked.connect(lambda t=tile: self._on_double_click(t))
+        section.insert_tile(tile)
+        self._want_timer.start()
+
+    def set_thumbnail(self, job_id: str, index: int, pixels: np.ndarray) -> None:
+        section = self._sections.get(job_id)
+        tile = None if section is None else section.tile(index)
+        if tile is not None:
+            dpr = self.devicePixelRatioF()
+            tile.set_pixmap(QPixmap.fromImage(thumbnail_image(pixels, THUMB, dpr)))
+
+    def mark_missing(self, job_id: str, index: int, text: str) -> None:
+        section = self._sections.get(job_id)
+        tile = None if section is None else section.tile(index)
+        if tile is not None:
+            tile.set_missing(text)
+
+    def missing_label(self, job_id: str, index: int) -> str | None:
+        section = self._sections.get(job_id)
+        tile = None if section is None else section.tile(index)
+        return None if tile is None else tile.missing
+
+    def tile_keys(self) -> list[tuple[str, int]]:
+        """Every tile as (job id, index) in reading order."""
+        return [(t.job_id, t.index) for t in self._tiles()]
+
+    def pending_in_view(self) -> list[tuple[str, int]]:
+        """Tiles without a thumbnail yet that are within (or a screen near) the visible area."""
+        viewport = self._scroll.viewport()
+        top = self._scroll.verticalScrollBar().value()
+        low, high = top - viewport.height(), top + 2 * viewport.height()
+        out = []
+        for tile in self._tiles():
+            if not tile.pending:
+                continue
+            y = tile.mapTo(self._content, QPoint(0, 0)).y()
+            if low <= y + tile.height() and y <= high:
+                out.append((tile.job_id, tile.index))
+        return out
+
+    def _emit_wanted(self) -> None:
+        wanted = self.pending_in_view()
+        if wanted:
+            self.thumbnails_wanted.emit(wanted)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._want_timer.start()
+        super().showEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._want_timer.start()
+        super().resizeEvent(event)
 
     def preview_label(self, job_id: str, index: int) -> str | None:
         """The provisional mark of a tile ("preview 1/2"), None for a final (or no) tile."""

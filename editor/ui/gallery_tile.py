@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from editor.ui.gallery_flow import FlowLayout
 
-__all__ = ["THUMB", "ElidedLabel", "JobSection", "ThumbTile"]
+__all__ = ["MISSING_TEXT", "THUMB", "ElidedLabel", "JobSection", "ThumbTile"]
 
+MISSING_TEXT = "this result's file is missing"
 THUMB = 144  # logical px: the long side of a thumbnail
 _PAD = 6  # room around the thumbnail for the selection ring
 _RADIUS = 8.0
@@ -40,6 +41,8 @@ class ThumbTile(QWidget):
         self._selected = False
         self._hover = False
         self.preview: str | None = None  # "preview 1/2" while provisional, None once final
+        self.pending = pixmap.isNull()  # its thumbnail is read when it scrolls into view
+        self.missing: str | None = None  # why there is no picture (its file is gone)
         self.setFixedSize(QSize(THUMB + 2 * _PAD, THUMB + 2 * _PAD))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the gallery owns focus and keys
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -51,6 +54,15 @@ class ThumbTile(QWidget):
 
     def set_pixmap(self, pixmap: QPixmap) -> None:
         self._pixmap = pixmap
+        self.pending = pixmap.isNull()
+        self.update()
+
+    def set_missing(self, text: str) -> None:
+        """The variant's file is gone: a plain note instead of the picture."""
+        self.missing = text
+        self.pending = False
+        self.setToolTip(text[:1].upper() + text[1:])
+        self.setAccessibleName(f"Variant {self.index + 1}, {text}")
         self.update()
 
     def set_preview(self, label: str | None) -> None:
@@ -86,6 +98,10 @@ class ThumbTile(QWidget):
         p.setClipPath(clip)
         p.drawPixmap(target.topLeft(), self._pixmap)
         p.restore()
+        if self.missing:
+            p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
+            box = QRectF(self.rect()).adjusted(_PAD + 6, _PAD + 6, -_PAD - 6, -_PAD - 6)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.missing)
         self._paint_badge(p, target)
         if self.preview:
             self._paint_preview(p, target)

@@ -1,28 +1,41 @@
 """One undo timeline for the window: mask steps and image replacements ("Use as base"), in order.
 
 The mask keeps its own undo records (:class:`~editor.core.mask_document.MaskDocument`); this
-only remembers *which kind* of step came when, plus the pixels an image step swapped, so Ctrl+Z
-walks back through both in the order the user made them. Qt-free.
+only remembers *which kind* of step came when, plus which images an image step swapped — as
+files in the session folder when they are there (read again on undo), so an hour of "use as
+base" holds no frames — and Ctrl+Z walks back through both in the order the user made them.
+Qt-free.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from editor.core.mask_document import MaskDocument
 
-__all__ = ["EditHistory", "ImageStep"]
+__all__ = ["EditHistory", "ImageRef", "ImageStep"]
 
-_MAX_IMAGE_STEPS = 20  # full-size images are big; keep a bounded number of them
+_MAX_IMAGE_STEPS = 20  # an image without a file holds its pixels; keep a bounded number
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """An image an undo step brings back: its file, or its pixels when it has no file.
+    ``base`` is what the window calls it (a BaseRef), handed back with it."""
+
+    path: Path | None = None
+    pixels: np.ndarray | None = None
+    base: object = None
 
 
 @dataclass(frozen=True, slots=True)
 class ImageStep:
-    before: np.ndarray
-    after: np.ndarray
+    before: ImageRef
+    after: ImageRef
     label: str
 
 
@@ -32,7 +45,7 @@ _Entry = ImageStep | None  # None = one mask step, replayed by the document itse
 class EditHistory:
     """Follows a document's pushes and owns image steps; ``set_image`` applies image steps."""
 
-    def __init__(self, set_image: Callable[[np.ndarray], None]) -> None:
+    def __init__(self, set_image: Callable[[ImageRef], None]) -> None:
         self._set_image = set_image
         self._doc: MaskDocument | None = None
         self._undo: list[_Entry] = []
@@ -59,7 +72,7 @@ class EditHistory:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
-    def push_image(self, before: np.ndarray, after: np.ndarray, label: str) -> None:
+    def push_image(self, before: ImageRef, after: ImageRef, label: str) -> None:
         self._undo.append(ImageStep(before, after, label))
         self._redo.clear()
         steps = [i for i, e in enumerate(self._undo) if e is not None]

@@ -137,8 +137,11 @@ class HistoryPanel(QWidget):
             session = self.window_.sessions.session
             icon = QIcon()
             if session is not None and record.variants:
-                try:
-                    path = session.variant_path(record.id, record.variants[0].index)
+                try:  # the small proxy when there is one: no full-size decode here
+                    index = record.variants[0].index
+                    path = session.proxy_path(record.id, index) or session.variant_path(
+                        record.id, index
+                    )
                 except KeyError:
                     path = None
                 pixmap = QPixmap(str(path)) if path is not None else QPixmap()
@@ -191,8 +194,9 @@ class HistoryPanel(QWidget):
             w.show_message("That round was made on an image of another size; it can't be shown.")
             return False
         if not np.array_equal(base, w.image):
+            before = w.image_ref(w.image)
             w.sessions.remember_base(base, record.base)
-            w.history.push_image(w.image, base, f"Back to round {record.id}")
+            w.history.push_image(before, w.image_ref(base), f"Back to round {record.id}")
             w._apply_image(base)
         edit = mask if mask is not None else np.zeros_like(w.document.edit)
         if not np.array_equal(edit, w.document.edit):

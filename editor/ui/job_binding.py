@@ -111,6 +111,9 @@ class JobBinding:
 
     def _on_changed(self, job: Job) -> None:
         self.window.gallery.set_job_status(job.id, job.status)
+        entry = self.window.results.round(job.id)
+        if entry is not None:
+            entry.status = job.status
 
     def _on_finished(self, job: Job) -> None:
         """Variants are written to the session first, then shown (see SessionBinding.deliver)."""
@@ -131,6 +134,8 @@ class JobBinding:
             w.statusBar().showMessage(f"Job {job.id} failed — see the Jobs list", 6000)
 
     def _show(self, job: Job, unsaved: set[int]) -> None:
+        """The variants are on disk (and in the results): tiles from the frames in hand, then
+        the job lets go of its frames, bytes and previews and leaves the queue."""
         w = self.window
         took = format_elapsed(job.elapsed())
         for v in job.variants:
@@ -149,11 +154,14 @@ class JobBinding:
         w.statusBar().showMessage(f"Job {job.id} finished: {job.status} in {took}", 6000)
         w.previews.finished(job)
         self.settled.add(job.id)
+        first = job.variants[0].index if job.variants else None
+        w.jobs.prune(job.id)
         newest = max((int(j) for j in w.gallery.job_ids() if j.isdigit()), default=0)
-        if w.shown_variant is None and job.variants and int(job.id) >= newest:
+        if w.shown_variant is None and first is not None and int(job.id) >= newest:
             # Show the first result at once, as a designer expects after Generate; Esc or
             # Original goes back, and a variant already being looked at is never replaced.
-            w.show_variant(job.id, job.variants[0].index)
+            w.show_variant(job.id, first)
+        w.refresh_rounds()
 
     def _account(self, job: Job) -> None:
         """Cost in the job row, numbers in the Stats tab, a learned n limit remembered."""

@@ -11,6 +11,8 @@ Keys the canvas owns (B E R [ ] F 1 + -) are *not* window shortcuts: the menus o
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,8 +23,17 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, Q
 from editor.core.mask_document import MaskDocument
 from editor.core.pricing import PriceTable
 from editor.pipeline.jobs import Job, JobQueue
-from editor.pipeline.round_trip import Variant
-from editor.store import SessionStore, SettingsStore
+from editor.store import (
+    BaseRef,
+    FrameCache,
+    FrameMissing,
+    Results,
+    ResultVariant,
+    SessionStore,
+    SettingsStore,
+    StoreError,
+    default_cache_bytes,
+)
 from editor.ui.actions import WindowActions, build_actions
 from editor.ui.banners import DropTarget, MessageBanner, VariantBanner
 from editor.ui.canvas import MaskCanvas
@@ -31,8 +42,10 @@ from editor.ui.compare import CompareView
 from editor.ui.file_ops import FileOps
 from editor.ui.files import image_source
 from editor.ui.gallery import Gallery
-from editor.ui.gallery_previews import PreviewBinding
-from editor.ui.history import EditHistory
+from editor.ui.gallery_previews import PreviewBinding, full_size
+from editor.ui.gallery_thumbnails import ThumbnailLoader
+from editor.ui.gallery_tile import MISSING_TEXT
+from editor.ui.history import EditHistory, ImageRef
 from editor.ui.history_panel import HistoryPanel
 from editor.ui.icons import app_icon
 from editor.ui.job_binding import JobBinding
@@ -48,6 +61,8 @@ from editor.ui.stats_panel import SessionStats, StatsPanel
 from editor.ui.window_layout import add_iteration_actions, build_layout, build_status_bar
 
 __all__ = ["MainWindow"]
+
+log = logging.getLogger(__name__)
 
 _EMPTY, _EDIT, _COMPARE = 0, 1, 2
 
@@ -90,8 +105,12 @@ class MainWindow(QMainWindow):
         self.image_name = ""
         self.document: MaskDocument | None = None
         self.jobs = JobQueue()
-        self.history = EditHistory(self._apply_image)
+        self.results = Results(FrameCache())  # rounds → variants on disk, frames in a cache
+        self.history = EditHistory(self.apply_image_ref)
         self.shown_variant: tuple[str, int] | None = None  # on the canvas right now
+        self.showing_full = True  # False while a proxy stands in for the shown variant
+        self._shown_pixels: np.ndarray | None = None  # what the canvas shows for it
+        self._frame_task: asyncio.Future[None] | None = None
         self.selected_variant: tuple[str, int] | None = None  # picked in the gallery
         self._peeking = False
 
@@ -113,6 +132,7 @@ class MainWindow(QMainWindow):
         self.previews = PreviewBinding(self)
         self.rounds_view: RoundsView | None = None
         self.gallery = Gallery()
+        self.thumbnails = ThumbnailLoader(self)
         self.mask_toolbar = MaskToolbar(self.canvas)
         self.files = FileOps(self)
         self.sessions = SessionBinding(self, store)
@@ -151,6 +171,9 @@ class MainWindow(QMainWindow):
         self.show_original()
         self.image = pixels
         self.image_name = name
+        self.results.frames.max_bytes = default_cache_bytes(
+            pixels.nbytes, self.app_settings.settings.frame_cache_bytes
+        )
         h, w = pixels.shape[:2]
         self.canvas.set_image(pixels)
         self.document = MaskDocument(w, h, mask)
@@ -219,69 +242,184 @@ class MainWindow(QMainWindow):
 
     # -- variants -------------------------------------------------------------------------------
 
-    def variants(self, job_id: str) -> list[Variant]:
-        """The variants behind a gallery key: a job of this run or a round read from disk."""
-        restored = self.sessions.restored.get(job_id)
-        return restored if restored is not None else self.jobs.get(job_id).variants
+    def variants(self, key: str) -> list[ResultVariant]:
+        """The variants of a round (a job of this run or a round read from disk), by index."""
+        return self.results.variants(key)
 
-    def variant(self, job_id: str, index: int) -> Variant:
-        return next(v for v in self.variants(job_id) if v.index == index)
+    def variant(self, key: str, index: int) -> ResultVariant:
+        found = self.results.variant(key, index)
+        if found is None:
+            raise KeyError(f"no variant {index} in round {key}")
+        return found
+
+    def frame(self, key: str, index: int) -> np.ndarray:
+        """A variant's full frame, from the cache or its file (blocking when not cached)."""
+        return self.results.load_frame(self.variant(key, index))
 
     def show_variant(self, job_id: str, index: int) -> None:
-        """Show a variant on the canvas in place of the image, with the banner saying so."""
+        """Show a variant on the canvas in place of the image, with the banner saying so.
+
+        From the frame cache at once; else its proxy at once and the full frame when decoded
+        (off the event loop). The neighbouring tiles' frames are decoded ahead."""
         if self.image is None:
             return
-        if not any(v.index == index for v in self.variants(job_id)):
+        variant = self.results.variant(job_id, index)
+        if variant is None:
             self.previews.show(job_id, index)  # only a streamed preview so far
             return
         self.previews.stop()
-        variant = self.variant(job_id, index)
         self.selected_variant = (job_id, index)
         self.gallery.select(job_id, index)
-        if variant.pixels.shape[:2] != self.image.shape[:2]:
+        if variant.size != (self.image.shape[1], self.image.shape[0]):
             self.show_message(
                 "That variant was made from a different image, so it cannot be shown over this "
                 "one. Save it, or open its image again."
             )
             return
+        frame = self.results.cached_frame(variant)
+        if frame is None and self.results.missing(variant):
+            self._missing(variant)
+            return
         self.shown_variant = (job_id, index)
-        self.canvas.set_display(None if self._peeking else variant.pixels)
+        self.showing_full = frame is not None
+        self._display(frame if frame is not None else self.results.load_proxy(variant))
         self.canvas.set_overlay_visible(False)  # the tint would hide exactly what changed
         count = len(self.variants(job_id))
         self.variant_banner.show_variant(job_id, index, count)
         if self.actions.compare.isChecked():
             self._refresh_compare()
         self._update_enabled()
+        if frame is None:  # neighbours are read after it, not competing with it
+            self._frame_task = _spawn(self._load_shown(variant))
+        else:
+            self._prefetch_around(variant)
+
+    def _display(self, pixels: np.ndarray | None) -> None:
+        self._shown_pixels = pixels
+        self.canvas.set_display(None if self._peeking else pixels)
+
+    async def _load_shown(self, variant: ResultVariant) -> None:
+        try:
+            frame = await self.results.frame(variant)
+        except FrameMissing:
+            if self.shown_variant == (variant.key, variant.index):
+                self.show_original()
+            self._missing(variant)
+            return
+        except StoreError as e:
+            self.show_message(f"Variant {variant.index + 1} could not be read: {e}")
+            return
+        if self.shown_variant != (variant.key, variant.index) or self.image is None:
+            return
+        self.showing_full = True
+        self._display(frame)
+        if self.actions.compare.isChecked():
+            self._refresh_compare()
+        self._prefetch_around(variant)
+
+    def _missing(self, variant: ResultVariant) -> None:
+        """Its file vanished from the session folder: say so on the tile, nothing else."""
+        self.gallery.mark_missing(variant.key, variant.index, MISSING_TEXT)
+        self.show_message(
+            f"Variant {variant.index + 1} of round {variant.key}: {MISSING_TEXT} (it was "
+            "removed from the session folder). Everything else is unaffected."
+        )
+
+    def _prefetch_around(self, variant: ResultVariant) -> None:
+        order = self.gallery.tile_keys()
+        try:
+            at = order.index((variant.key, variant.index))
+        except ValueError:
+            return
+        near = [order[i] for i in (at + 1, at - 1) if 0 <= i < len(order)]
+        found = [self.results.variant(k, i) for k, i in near]
+        if _loop_running():
+            self.results.prefetch([v for v in found if v is not None])
 
     def show_original(self) -> None:
         self.previews.stop()
         if self.shown_variant is None:
             return
         self.shown_variant = None
-        self.canvas.set_display(None)
+        self.showing_full = True
+        self._display(None)
         self.canvas.set_overlay_visible(self.actions.overlay.isChecked())
         self.variant_banner.hide()
         if self.actions.compare.isChecked():
             self._refresh_compare()
         self._update_enabled()
 
-    def use_as_base(self) -> None:
-        """The shown variant becomes the image; the mask stays; Ctrl+Z brings the old image back."""
+    def use_as_base(self) -> asyncio.Future[None] | None:
+        """The shown variant becomes the image; the mask stays; Ctrl+Z brings the old image back.
+        Immediate when its frame is cached; else once it is decoded (the returned task)."""
         if self.shown_variant is None or self.image is None:
-            return
-        job_id, index = self.shown_variant
-        after = self.variant(job_id, index).pixels
-        self.sessions.remember_base(after, self.sessions.variant_base(job_id, index))
-        self.history.push_image(self.image, after, f"Use variant {index + 1} of job {job_id}")
+            return None
+        variant = self.variant(*self.shown_variant)
+        frame = self.results.cached_frame(variant)
+        if frame is not None:
+            self._use_as_base(variant, frame)
+            return None
+
+        async def load() -> None:
+            try:
+                pixels = await self.results.frame(variant)
+            except StoreError as e:
+                self.show_message(f"Variant {variant.index + 1} could not be read: {e}")
+                return
+            if self.shown_variant == (variant.key, variant.index):
+                self._use_as_base(variant, pixels)
+
+        return _spawn(load())
+
+    def _use_as_base(self, variant: ResultVariant, after: np.ndarray) -> None:
+        assert self.image is not None
+        job_id, index = variant.key, variant.index
+        base = self.sessions.variant_base(job_id, index)
+        before = self.image_ref(self.image)
+        self.sessions.remember_base(after, base)
+        after_ref = ImageRef(variant.path, None if variant.saved else after, base)
+        self.history.push_image(before, after_ref, f"Use variant {index + 1} of job {job_id}")
         self._apply_image(after)
         self.statusBar().showMessage(
             f"Variant {index + 1} of job {job_id} is now the image — Ctrl+Z to undo", 8000
         )
 
+    def image_ref(self, pixels: np.ndarray) -> ImageRef:
+        """How an undo step names an image: its file in the session folder when it has one."""
+        base = self.sessions.base_of(pixels)
+        session = self.sessions.session
+        path = None
+        if session is not None:
+            try:
+                path = (
+                    session.original_path
+                    if base.is_original
+                    else session.variant_path(base.round_id or "", base.variant or 0)
+                )
+            except KeyError:
+                path = None
+        if path is not None and not path.is_file():
+            path = None
+        return ImageRef(path, pixels if path is None else None, base)
+
+    def apply_image_ref(self, ref: ImageRef) -> None:
+        """Undo/redo of an image step: read its file again (through the frame cache)."""
+        pixels = ref.pixels
+        if pixels is None:
+            assert ref.path is not None
+            try:
+                pixels = self.results.frames.load(ref.path)
+            except StoreError as e:
+                self.show_message(f"That image could not be read again: {e}")
+                return
+        if isinstance(ref.base, BaseRef):
+            self.sessions.remember_base(pixels, ref.base)
+        self._apply_image(pixels)
+
     def displayed_pixels(self) -> np.ndarray | None:
-        """What Save and Copy take: the shown variant, else the image."""
+        """What Save and Copy take: the shown variant (full resolution), else the image."""
         if self.shown_variant is not None:
-            return self.variant(*self.shown_variant).pixels
+            return self.frame(*self.shown_variant)
         return self.image
 
     # -- compare --------------------------------------------------------------------------------
@@ -306,19 +444,37 @@ class MainWindow(QMainWindow):
         if self.image is None:
             return
         pick = self.shown_variant or self.selected_variant
-        if pick is not None:
-            variant = self.variant(*pick)
-            restored = pick[0] in self.sessions.restored
-            before = self.image if restored else self.jobs.get(pick[0]).input.image
-            if variant.pixels.shape == before.shape:
-                what = "round" if restored else "job"
+        variant = self.results.variant(*pick) if pick is not None else None
+        if pick is not None and variant is not None:
+            frame = self.results.cached_frame(variant)
+            if frame is None and pick == self.shown_variant:
+                frame = self._shown_pixels  # its proxy until the full frame is decoded
+            before = self._before(pick[0])
+            if frame is not None and variant.size == (before.shape[1], before.shape[0]):
+                what = "job" if pick[0].isdigit() else "round"
                 self.compare.set_labels("Original", f"Variant {pick[1] + 1} · {what} {pick[0]}")
-                self.compare.set_images(
-                    before, variant.pixels, leak=variant.leak, leak_map=variant.leak_map
-                )
+                if frame.shape[:2] != before.shape[:2]:
+                    frame = full_size(frame, before.shape)
+                leak = dict(variant.leak) if variant.leak is not None else None
+                self.compare.set_images(before, frame, leak=leak, leak_map=variant.leak_map())
                 return
         self.compare.set_labels("Original", "Variant")
         self.compare.set_images(self.image, None)
+
+    def _before(self, key: str) -> np.ndarray:
+        """The image a round edited: the current image unless it was another (use as base),
+        then that one from the session folder."""
+        assert self.image is not None
+        entry = self.results.round(key)
+        if entry is None or entry.base == self.sessions.base_of(self.image):
+            return self.image
+        try:
+            if entry.base.is_original and self.sessions.session is not None:
+                return self.results.frames.load(self.sessions.session.original_path)
+            base_key = self.sessions.gallery_key(entry.base.round_id or "")
+            return self.frame(base_key, entry.base.variant or 0)
+        except (StoreError, KeyError):
+            return self.image
 
     # -- jobs -----------------------------------------------------------------------------------
 
@@ -394,8 +550,7 @@ class MainWindow(QMainWindow):
     def peek_original(self, on: bool) -> None:
         self._peeking = on
         if self.shown_variant is not None:
-            pixels = None if on else self.variant(*self.shown_variant).pixels
-            self.canvas.set_display(pixels)
+            self.canvas.set_display(None if on else self._shown_pixels)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if image_source(event.mimeData()) is not None:
@@ -417,3 +572,20 @@ class MainWindow(QMainWindow):
         self.sessions.close()
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _spawn(coro: object) -> asyncio.Future[None] | None:
+    """Run a coroutine on the window's loop; without a running loop (plain scripts) run it
+    to the end right here."""
+    if _loop_running():
+        return asyncio.ensure_future(coro)  # type: ignore[arg-type]
+    asyncio.run(coro)  # type: ignore[arg-type]
+    return None

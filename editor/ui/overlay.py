@@ -65,17 +65,25 @@ class ImageLayer:
     fit-to-window zoom never converts the full 24 MP frame; that happens only when zooming in.
     """
 
-    def __init__(self, pixels: np.ndarray) -> None:
+    def __init__(self, pixels: np.ndarray, size: tuple[int, int] | None = None) -> None:
         a = _checked(pixels)
         self._pixels = a
         self.height, self.width = int(a.shape[0]), int(a.shape[1])
+        # A proxy: smaller pixels standing for a picture of ``size``, always drawn whole.
+        self._proxy = size is not None and size != (self.width, self.height)
+        if size is not None:
+            self.width, self.height = size
         self.has_alpha = a.ndim == 3 and a.shape[2] == 4
         self._levels: dict[int, QImage] = {}
         self._top = max(0, math.ceil(math.log2(max(self.width, self.height))))
 
+    @property
+    def pixels(self) -> np.ndarray:
+        return self._pixels
+
     def level(self, zoom: float) -> int:
         """Level whose pixels are at most ~2 screen pixels each way (0 = full size)."""
-        if zoom >= 0.5:
+        if zoom >= 0.5 or self._proxy:
             return 0
         return min(math.floor(math.log2(1.0 / zoom)), 12, self._top)
 
@@ -105,7 +113,7 @@ class ImageLayer:
         k = self.level(zoom)
         img = self._image(k)
         x0, y0, x1, y1 = src
-        if k == 0:
+        if k == 0 and not self._proxy:
             r = QRectF(x0, y0, x1 - x0, y1 - y0)
             painter.drawImage(r, img, r)
             return

@@ -189,6 +189,8 @@ async def _check(out_dir: Path, scratch: Path, started: float) -> Path:
             f"{len(finished.variants)} variant in {time.perf_counter() - t:.2f} s"
         )
 
+        while finished.id not in window.binding.settled:  # written to the session, then shown
+            await asyncio.sleep(0.01)
         window.show_variant(finished.id, 0)
         out_dir.mkdir(parents=True, exist_ok=True)
         result = out_dir / RESULT_NAME

@@ -16,16 +16,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from editor.pipeline.jobs import Job, JobState
-from editor.pipeline.round_trip import Variant
 from editor.store import (
     ORIGINAL,
+    PROXY_SIDE,
     BaseRef,
+    ResultRound,
+    Results,
+    ResultVariant,
     RoundRecord,
     RoundState,
     Session,
@@ -61,10 +65,7 @@ class SessionBinding(QObject):
         self.session: Session | None = None
         self.restoring = False
         self.last_problem: str | None = None
-        self.unsaved: set[tuple[str, int]] = set()  # (gallery key, index) kept only in memory
-        self.restored: dict[str, list[Variant]] = {}  # round id → variants read from disk
-        self._round_of: dict[str, str] = {}  # job id → round id
-        self._job_of: dict[str, str] = {}  # round id → job id
+        self.results: Results = window.results
         self._job_base: dict[str, BaseRef] = {}
         self._pending_base: BaseRef | None = None
         self._bases: dict[int, tuple[np.ndarray, BaseRef]] = {}  # id(pixels) → what they are
@@ -151,14 +152,16 @@ class SessionBinding(QObject):
 
     def variant_base(self, key: str, index: int) -> BaseRef:
         """The BaseRef of a gallery variant (job id or round id), if it was saved."""
-        round_id = self._round_of.get(key, key if key in self.restored else None)
-        if round_id is None or (key, index) in self.unsaved:
+        entry, variant = self.results.round(key), self.results.variant(key, index)
+        if entry is None or entry.round_id is None or variant is None or not variant.saved:
             return ORIGINAL
-        return BaseRef(round_id, index)
+        return BaseRef(entry.round_id, index)
+
+    def unsaved(self, key: str) -> set[int]:
+        """Indices of a round's variants that live only in memory (their write failed)."""
+        return {v.index for v in self.results.variants(key) if not v.saved}
 
     def _forget(self) -> None:
-        self.restored.clear()
-        self.unsaved.clear()
         self._bases.clear()
 
     # -- autosave -------------------------------------------------------------------------------
@@ -197,17 +200,28 @@ class SessionBinding(QObject):
         else:
             base = self.base_of(job.input.image)
         self._job_base[job.id] = base
+        entry = self.results.add_round(
+            ResultRound(
+                job.id,
+                job.params.prompt,
+                job.params,
+                job.input.profile,
+                base=base,
+                status=job.status,
+                active=True,
+            )
+        )
         self.save_mask()  # the mask as it is at submit time
         profile = self._profile_id(job.input.profile)
+        mask = job.input.mask
 
         async def start() -> None:
             if self.session is None:
                 return
             record = await self.session.start_round_async(
-                job.params, base=base, mask=job.input.mask, profile=profile
+                job.params, base=base, mask=mask, profile=profile
             )
-            self._round_of[job.id] = record.id
-            self._job_of[record.id] = job.id
+            entry.round_id = record.id
             self.rounds_changed.emit()
 
         self._write(start, "the round")
@@ -223,7 +237,6 @@ class SessionBinding(QObject):
 
         async def run() -> None:
             unsaved = await self._save_variants(job)
-            self.unsaved.update((job.id, i) for i in unsaved)
             show(unsaved)
             self.finish(job)
 
@@ -233,32 +246,57 @@ class SessionBinding(QObject):
         return task
 
     async def _save_variants(self, job: Job) -> set[int]:
-        """Indices that could not be written. The PNGs are encoded in parallel threads."""
+        """Write the variants (PNG and proxy encoded in parallel threads) and enter them in the
+        results; indices that could not be written keep their pixels there instead."""
         variants = list(job.variants)
+        entry = self.results.round(job.id)
 
-        async def write() -> set[int]:
-            round_id = self._round_of.get(job.id)
+        async def write() -> dict[int, tuple[Path, Path | None]]:
+            round_id = entry.round_id if entry is not None else None
             session = self.session
             if session is None or round_id is None:
-                return {v.index for v in variants}  # its round failed: already reported
+                return {}  # its round failed: already reported
             results = await asyncio.gather(
                 *(
                     session.add_variant_async(
-                        round_id, v.index, v.pixels, revised_prompt=v.revised_prompt
+                        round_id,
+                        v.index,
+                        v.pixels,
+                        revised_prompt=v.revised_prompt,
+                        proxy_side=PROXY_SIDE,
                     )
                     for v in variants
                 ),
                 return_exceptions=True,
             )
-            failed = set()
+            written = {}
             for v, result in zip(variants, results, strict=True):
                 if isinstance(result, BaseException):
-                    failed.add(v.index)
                     self.report(f"Could not save variant {v.index + 1} of job {job.id}: {result}")
-            return failed
+                else:
+                    written[v.index] = (result, session.proxy_path(round_id, v.index))
+            return written
 
-        failed = await self._write(write, f"the variants of job {job.id}")
-        return failed if failed is not None else {v.index for v in variants}
+        written = await self._write(write, f"the variants of job {job.id}") or {}
+        if entry is None or entry.key not in self.results:
+            return {v.index for v in variants}  # another image was opened meanwhile
+        for v in reversed(variants):  # the first variant ends up the most recently cached
+            path, proxy = written.get(v.index, (None, None))
+            h, w = v.pixels.shape[:2]
+            result = ResultVariant(
+                job.id,
+                v.index,
+                (w, h),
+                path,
+                proxy,
+                v.revised_prompt,
+                v.leak,
+                ResultVariant.pack_leak_map(v.leak_map),
+                pixels=None if path is not None else v.pixels,
+            )
+            self.results.add_variant(result)
+            self.results.keep_frame(result, v.pixels)
+        return {v.index for v in variants if v.index not in written}
 
     def finish(self, job: Job) -> None:
         state = _JOB_TO_ROUND.get(job.state)
@@ -271,8 +309,13 @@ class SessionBinding(QObject):
         if request_id is None and job.error_details:
             request_id = str(job.error_details.get("request_id") or "") or None
 
+        entry = self.results.round(job.id)
+        if entry is not None:
+            entry.status, entry.active = job.status, False
+            entry.cancelled = job.state is JobState.CANCELLED
+
         async def write() -> None:
-            round_id = self._round_of.get(job.id)
+            round_id = entry.round_id if entry is not None else None
             if self.session is None or round_id is None:
                 return
             await self.session.finish_round_async(
@@ -293,17 +336,15 @@ class SessionBinding(QObject):
         return self.session.rounds if self.session is not None else ()
 
     def gallery_key(self, round_id: str) -> str:
-        return self._job_of.get(round_id, round_id)
+        return self.results.key_of(round_id) or round_id
 
-    def adopt(self, session: Session, restored: dict[str, list[Variant]]) -> None:
-        """Make a session read back from disk the current one (restore, Open Session)."""
+    def adopt(self, session: Session) -> None:
+        """Make a session read back from disk the current one (restore, Open Session); its
+        rounds are already in the results."""
         old = self.session
         if old is not None and old is not session:
             self._write(old.close_async, "the previous session")
         self.session = session
-        self.restored = dict(restored)
-        self._round_of.clear()
-        self._job_of.clear()
         self.rounds_changed.emit()
 
     def close(self) -> None:

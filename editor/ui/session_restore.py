@@ -1,8 +1,9 @@
 """Bring a stored session back into the window: after a crash (offered at start) or by choice.
 
 Restored: the image (the base of the newest round, the original if none), the current mask, the
-prompt, every variant into the gallery, the rounds into History. Rounds that were running when
-the app died come back as *interrupted*; History offers Retry for them.
+prompt, every variant into the gallery (as files: a tile reads its proxy when it scrolls into
+view, a full frame is decoded only when shown), the rounds into History. Rounds that were
+running when the app died come back as *interrupted*; History offers Retry for them.
 
 :func:`offer_restore` shows a non-blocking question; tests call ``offer.accept_restore()``.
 """
@@ -12,13 +13,23 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PIL import Image
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from editor.pipeline.round_trip import Variant
-from editor.store import ORIGINAL, BaseRef, RoundState, Session, SessionInfo, StoreError
+from editor.store import (
+    ORIGINAL,
+    BaseRef,
+    ResultRound,
+    ResultVariant,
+    RoundState,
+    Session,
+    SessionInfo,
+    StoreError,
+)
 
 if TYPE_CHECKING:
     from editor.ui.main_window import MainWindow
@@ -35,37 +46,46 @@ class LoadedSession:
     base: BaseRef
     mask: np.ndarray | None
     prompt: str
-    variants: dict[str, list[Variant]] = field(default_factory=dict)
+    # Round id → its variants as files (nothing decoded: tiles read their proxies in view).
+    variants: dict[str, list[ResultVariant]] = field(default_factory=dict)
     interrupted: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
+def _variant_size(path: Path, fallback: tuple[int, int]) -> tuple[int, int]:
+    """The stored frame's (width, height) from its header (no decode)."""
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, ValueError):
+        return fallback
+
+
 def load_session(session: Session) -> LoadedSession:
-    """Read everything the window shows of a session (blocking: run it in a thread)."""
+    """Read what the window needs to show a session (blocking: run it in a thread). Only the
+    image to edit is decoded; variants stay files."""
     original = session.load_original()
     problems: list[str] = []
-    variants: dict[str, list[Variant]] = {}
+    variants: dict[str, list[ResultVariant]] = {}
     for record in session.rounds:
         items = []
         for v in record.variants:
-            try:
-                pixels = session.load_variant(record.id, v.index)
-            except StoreError as e:
-                problems.append(str(e))
-                continue
-            items.append(Variant(v.index, pixels, b"", "image/png", v.revised_prompt))
+            path = session.round_dir(record.id) / v.file
+            proxy = session.proxy_path(record.id, v.index)
+            size = _variant_size(path, session.size)
+            items.append(ResultVariant(record.id, v.index, size, path, proxy, v.revised_prompt))
         if items:
             variants[record.id] = items
     image, base = original, ORIGINAL
     newest = session.rounds[-1] if session.rounds else None
     if newest is not None and not newest.base.is_original:
-        found = [
-            v
-            for v in variants.get(newest.base.round_id or "", [])
-            if v.index == newest.base.variant
-        ]
-        if found and found[0].pixels.shape == original.shape:
-            image, base = found[0].pixels, newest.base
+        try:
+            pixels = session.load_base(newest.base)
+        except (StoreError, KeyError) as e:
+            problems.append(str(e))
+        else:
+            if pixels.shape == original.shape:
+                image, base = pixels, newest.base
     try:
         mask = session.load_mask()
     except StoreError as e:
@@ -82,20 +102,34 @@ def apply_session(window: MainWindow, session: Session, loaded: LoadedSession) -
     binding.restoring = True
     try:
         window.gallery.clear()
+        window.results.clear()
         window.set_image(loaded.image, loaded.name, mask=loaded.mask)
     finally:
         binding.restoring = False
     binding.remember_base(loaded.image, loaded.base)
     for record in session.rounds:
-        items = loaded.variants.get(record.id)
+        items = loaded.variants.get(record.id, [])
+        window.results.add_round(
+            ResultRound(
+                record.id,
+                record.prompt,
+                None,
+                record.profile or "",
+                round_id=record.id,
+                base=record.base,
+                status=record.state.value,
+                cancelled=record.state is RoundState.CANCELLED,
+            )
+        )
         if not items:
             continue
         tip = record.prompt
         window.gallery.add_job(record.id, f"Round {record.id} · “{_excerpt(record.prompt)}”", tip)
         for v in items:
-            window.gallery.add_variant(record.id, v.index, v.pixels, tip)
+            window.results.add_variant(v)
+            window.gallery.add_placeholder(record.id, v.index, tip)
         window.gallery.set_job_status(record.id, f"{len(items)} saved")
-    binding.adopt(session, loaded.variants)
+    binding.adopt(session)
     window.prompt_panel.set_prompt(loaded.prompt)
     notes = []
     if loaded.interrupted:

@@ -28,7 +28,14 @@ from editor.logs import setup_logging
 from editor.pipeline.jobs import JobState
 from editor.server import ServerThread
 from editor.ui.main_window import MainWindow
-from tests.ui.window_helpers import add_fault, generate_and_wait, open_image, paint, write_image
+from tests.ui.window_helpers import (
+    add_fault,
+    generate_and_wait,
+    job_of,
+    open_image,
+    paint,
+    write_image,
+)
 
 from .window_helpers import PROFILE, Switch, make_window
 
@@ -128,7 +135,7 @@ def test_a_full_session_never_writes_or_shows_the_key(
 
     # 1. A normal job: the keyed server accepts it.
     jobs.append(generate_and_wait(qtbot, window))
-    assert window.jobs.get(jobs[-1]).state is JobState.SUCCEEDED, window.jobs.get(jobs[-1]).error
+    assert job_of(window, jobs[-1]).state is JobState.SUCCEEDED, job_of(window, jobs[-1]).error
     window.show_variant(jobs[-1], 0)
     saved = tmp_path / "results" / "variant.png"
     saved.parent.mkdir()
@@ -143,9 +150,9 @@ def test_a_full_session_never_writes_or_shows_the_key(
     _clear_file_requests(elsewhere)
     add_fault(keyed, kind="garbage", body=json.dumps({"data": [{"url": own}, {"url": other}]}))
     jobs.append(generate_and_wait(qtbot, window))
-    linked = window.jobs.get(jobs[-1])
+    linked = job_of(window, jobs[-1])
     assert linked.state is JobState.SUCCEEDED, linked.error
-    assert len(linked.variants) == 2
+    assert len(window.variants(jobs[-1])) == 2
     [to_other] = _file_requests(elsewhere)
     assert to_other["method"] == "GET" and to_other["authorization"] is None
     [to_own] = _file_requests(keyed)
@@ -154,12 +161,12 @@ def test_a_full_session_never_writes_or_shows_the_key(
     # 3. A 500 from the service.
     add_fault(keyed, kind="status", status=500, body=f"upstream said: key {KEY} is fine")
     jobs.append(generate_and_wait(qtbot, window))
-    assert window.jobs.get(jobs[-1]).state is JobState.FAILED
+    assert job_of(window, jobs[-1]).state is JobState.FAILED
 
     # 4. The user switches to a wrong key: a real 401 from the server.
     switch.set(api_key=ApiKey("sk-test-WRONG-0001"))
     jobs.append(generate_and_wait(qtbot, window))
-    failed = window.jobs.get(jobs[-1])
+    failed = job_of(window, jobs[-1])
     assert failed.state is JobState.FAILED and "401" in (failed.error or "")
     switch.reset()
 
@@ -170,7 +177,7 @@ def test_a_full_session_never_writes_or_shows_the_key(
 
     # Every error and detail the user or a bug report could see.
     for job_id in jobs:
-        job = window.jobs.get(job_id)
+        job = job_of(window, job_id)
         shown = f"{job.error} {job.status} {job.error_details!r} {json.dumps(job.error_details)}"
         assert not _hits(shown.encode()), job_id
     # Every log record, and the log file itself (which must exist and say something).

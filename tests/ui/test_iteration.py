@@ -33,10 +33,12 @@ from tests.ui.window_helpers import (
     clear_faults,
     close_window,
     generate_and_wait,
+    job_of,
     logged_requests,
     open_image,
     paint,
     retry_and_wait,
+    round_mask,
     settle,
     show_window,
     write_image,
@@ -100,7 +102,7 @@ def test_streamed_previews_show_first_and_the_final_replaces_them(
     w = stream_window
     seen = _seen_previews(w)
     job_id = _run(qtbot, w)
-    job = w.jobs.get(job_id)
+    job = job_of(w, job_id)
     assert job.state is JobState.SUCCEEDED
     assert job.params.stream and job.params.partial_images == 2
     assert seen and seen[0] == "preview 1/2", seen
@@ -133,7 +135,7 @@ def test_a_cut_stream_keeps_its_previews_and_retry_works(
     w = stream_window
     add_fault(server, kind="drop_stream", after_events=1)
     job_id = _run(qtbot, w)
-    job = w.jobs.get(job_id)
+    job = job_of(w, job_id)
     assert job.state is JobState.FAILED and job.previews
     assert w.gallery.preview_label(job_id, 0) == CUT_LABEL
     row = w.jobs_panel.row(job_id)
@@ -141,7 +143,7 @@ def test_a_cut_stream_keeps_its_previews_and_retry_works(
     clear_faults(server)
     retry = retry_and_wait(qtbot, w, job_id)
     qtbot.waitUntil(lambda: retry in w.binding.settled, timeout=20_000)
-    assert w.jobs.get(retry).state is JobState.SUCCEEDED
+    assert job_of(w, retry).state is JobState.SUCCEEDED
     assert w.gallery.preview_label(retry, 0) is None
 
 
@@ -164,7 +166,7 @@ def test_one_failed_request_keeps_the_others_and_says_why(
     add_fault(server, kind="status", status=500, times=1)
     w.prompt_panel.n_spin.setValue(3)
     job_id = _run(qtbot, w)
-    job = w.jobs.get(job_id)
+    job = job_of(w, job_id)
     assert job.state is JobState.SUCCEEDED
     assert w.gallery.variant_count(job_id) == 2
     row = w.jobs_panel.row(job_id)
@@ -176,7 +178,7 @@ def test_ctrl_d_duplicates_the_round_for_an_ab(
 ) -> None:
     w = fan_window
     first = _run(qtbot, w)
-    mask = w.jobs.get(first).input.mask
+    mask = round_mask(w, first)
     assert w.document is not None and mask is not None
     w.document.clear()  # the duplicate brings the round's mask back
     qtbot.keyClick(w.canvas, Qt.Key.Key_D, CTRL)
@@ -184,8 +186,8 @@ def test_ctrl_d_duplicates_the_round_for_an_ab(
     assert prompt.hasFocus() and prompt.textCursor().selectedText() == "a red ball"
     qtbot.keyClicks(prompt, "a blue cube")
     second = _run(qtbot, w)
-    assert w.jobs.get(second).params.prompt == "a blue cube"
-    second_mask = w.jobs.get(second).input.mask
+    assert job_of(w, second).params.prompt == "a blue cube"
+    second_mask = round_mask(w, second)
     assert second_mask is not None and np.array_equal(second_mask, mask)
     qtbot.keyClick(w.canvas, Qt.Key.Key_R, CTRL | Qt.KeyboardModifier.ShiftModifier)
     view = w.rounds_view
@@ -196,7 +198,8 @@ def test_ctrl_d_duplicates_the_round_for_an_ab(
     assert view.compare.isHidden()
     # Ctrl+click a variant of the other round: the two side by side, zoom and pan synced.
     qtbot.mouseClick(view.columns[1].buttons[0], Qt.MouseButton.LeftButton, CTRL)
-    assert view.compare.isVisible() and view.compare.mode() == "side"
+    qtbot.waitUntil(view.compare.isVisible, timeout=10_000)  # frames read off the loop
+    assert view.compare.mode() == "side"
     left, right = view.compare.labels()
     assert left.startswith(f"Round {first} · v1: a red ball")
     assert right.startswith(f"Round {second} · v1: a blue cube")

@@ -28,6 +28,7 @@ from tests.ui.window_helpers import (
     W,
     add_fault,
     finish_jobs,
+    job_of,
     open_image,
     paint,
     show_window,
@@ -242,9 +243,12 @@ def test_ctrl_enter_runs_the_embedded_engine_and_fills_the_gallery(
     window.prompt_panel.n_spin.setValue(2)
     n = 2
     job_id = generate_and_wait(qtbot, window)
-    job = window.jobs.get(job_id)
+    job = job_of(window, job_id)
     assert job.state is JobState.SUCCEEDED, job.error
-    assert window.gallery.variant_count(job_id) == n == len(job.variants)
+    assert window.gallery.variant_count(job_id) == n == len(window.variants(job_id))
+    # Its results are files in the session folder now: the job left the queue, frameless.
+    assert job_id not in [j.id for j in window.jobs.jobs] and job.variants == []
+    assert all(v.path is not None and v.path.is_file() for v in window.variants(job_id))
     assert window.gallery.job_ids()[0] == job_id
     row = window.jobs_panel.row(job_id)
     assert not row.button.isVisible() and "variant" in row.status.text()
@@ -257,7 +261,7 @@ def test_selecting_a_variant_shows_it_with_the_banner_and_esc_returns(
     paint(qtbot, window, [(20, 20), (200, 140)])
     window.prompt_panel.set_prompt("fill")
     job_id = generate_and_wait(qtbot, window)
-    variant = window.jobs.get(job_id).variants[0].pixels
+    variant = window.frame(job_id, 0)
     window.gallery.variant_selected.emit(job_id, 0)  # what a click on the thumbnail sends
     assert window.shown_variant == (job_id, 0)
     assert window.variant_banner.isVisible()
@@ -354,7 +358,7 @@ def test_save_writes_the_shown_variant_and_use_as_base_is_undoable(
     window.prompt_panel.set_prompt("fill")
     job_id = generate_and_wait(qtbot, window)
     window.show_variant(job_id, 0)
-    variant = window.jobs.get(job_id).variants[0].pixels
+    variant = window.frame(job_id, 0)
     target = tmp_path / "out.png"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PNG image (*.png)")
@@ -368,10 +372,11 @@ def test_save_writes_the_shown_variant_and_use_as_base_is_undoable(
     window.variant_banner.base_button.click()
     assert window.image is variant and window.shown_variant is None
     np.testing.assert_array_equal(window.document.edit, mask)  # type: ignore[union-attr]
+    # Undo and redo read the images back from the session folder (no frames kept for them).
     qtbot.keyClick(window.canvas, Qt.Key.Key_Z, CTRL)
-    assert window.image is original
+    np.testing.assert_array_equal(window.image, original)
     qtbot.keyClick(window.canvas, Qt.Key.Key_Y, CTRL)
-    assert window.image is variant
+    np.testing.assert_array_equal(window.image, variant)
 
 
 def test_compare_mode_toggles_with_c_and_shows_the_selected_variant(

@@ -33,9 +33,11 @@ from tests.ui.window_helpers import (
     add_fault,
     close_window,
     generate_and_wait,
+    job_of,
     logged_requests,
     open_image,
     paint,
+    round_mask,
     show_window,
 )
 
@@ -100,11 +102,12 @@ def leak_share(text: str) -> float:
 
 
 def masked_mean_error(window: MainWindow, job_id: str) -> np.ndarray:
-    original = window.jobs.get(job_id).input.image.astype(np.float64)
-    edit = window.jobs.get(job_id).input.mask
+    assert window.image is not None
+    original = window.image.astype(np.float64)
+    edit = round_mask(window, job_id)
     assert edit is not None
     inside = edit > 250
-    variant = window.variant(job_id, 0).pixels.astype(np.float64)
+    variant = window.frame(job_id, 0).astype(np.float64)
     return np.abs((variant[inside] - original[inside]).mean(axis=0))
 
 
@@ -154,7 +157,7 @@ def test_colour_match_removes_a_cast_and_off_keeps_it(
     click_box(qtbot, window.prompt_panel.options.color_check)  # off
     add_fault(server, **CAST)
     cast = generate_and_wait(qtbot, window)
-    assert not window.jobs.get(cast).params.color_match
+    assert not job_of(window, cast).params.color_match
     assert masked_mean_error(window, cast).max() >= 9.0
 
 
@@ -243,7 +246,7 @@ def test_save_as_keeps_icc_and_writes_provenance_strip_leaves_none(
         assert text(im)["inpaint-editor:model"] == "telea"
         assert im.info.get("icc_profile") == srgb
         assert not any("sk-" in v for v in text(im).values())
-    np.testing.assert_array_equal(load_image(target).pixels, window.variant(job, 0).pixels)
+    np.testing.assert_array_equal(load_image(target).pixels, window.frame(job, 0))
 
     stripped = tmp_path / "bare.png"
     monkeypatch.setattr(

@@ -55,9 +55,9 @@ def test_a_round_is_written_to_disk_and_read_back_through_the_window(
     assert record.prompt == "remove the line" and record.params["n"] == 2
     assert [v.index for v in record.variants] == [0, 1]
     assert record.timings and record.finished
-    for v in w.jobs.get(job_id).variants:
+    for v in w.variants(job_id):
         on_disk = np.asarray(Image.open(session.variant_path(record.id, v.index)).convert("RGB"))
-        np.testing.assert_array_equal(on_disk, v.pixels)
+        np.testing.assert_array_equal(on_disk, w.frame(job_id, v.index))
     mask = w.document.edit.copy()  # type: ignore[union-attr]
     np.testing.assert_array_equal(session.load_mask(record.mask), mask)
     assert rename_session(w, "Coffee cup") and session.name == "Coffee cup"
@@ -124,7 +124,7 @@ def test_a_full_disk_while_writing_a_variant_says_so_and_keeps_it_shown(
     assert w.message_banner.isVisible()
     assert "variant 1" in banner and "the disk is full" in banner and "kept in memory" in banner
     assert w.gallery.variant_count(job_id) == 1  # still shown
-    assert (job_id, 0) in w.sessions.unsaved
+    assert 0 in w.sessions.unsaved(job_id)
     w.show_variant(job_id, 0)
     assert w.shown_variant == (job_id, 0)
     record = w.sessions.session.rounds[0]  # type: ignore[union-attr]
@@ -132,7 +132,7 @@ def test_a_full_disk_while_writing_a_variant_says_so_and_keeps_it_shown(
     # Space again: the next round is saved normally.
     monkeypatch.setattr(os, "fsync", real_fsync)
     second = generate(qtbot, w)
-    assert (second, 0) not in w.sessions.unsaved
+    assert 0 not in w.sessions.unsaved(second)
     assert len(w.sessions.session.rounds[1].variants) == 1  # type: ignore[union-attr]
 
 
@@ -175,5 +175,5 @@ def test_history_is_a_tree_and_a_click_restores_a_round_undoably(
     w.canvas.setFocus()
     qtbot.keyClick(w.canvas, Qt.Key.Key_Z, CTRL)  # the mask step
     qtbot.keyClick(w.canvas, Qt.Key.Key_Z, CTRL)  # the image step
-    np.testing.assert_array_equal(w.image, w.variant(job1, 0).pixels)
+    np.testing.assert_array_equal(w.image, w.frame(job1, 0))
     assert w.image is not None and w.image.shape == (H, W, 3)

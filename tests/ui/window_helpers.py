@@ -16,7 +16,7 @@ from PIL import Image
 from PySide6.QtCore import QSettings, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline.jobs import JobState
+from editor.pipeline.jobs import Job, JobState
 from editor.server import ServerThread
 from editor.ui.main_window import MainWindow
 from editor.ui.profiles import Profile
@@ -93,11 +93,25 @@ def generate_and_wait(qtbot: QtBot, window: MainWindow, timeout_ms: int = 20_000
 def settle(qtbot: QtBot, window: MainWindow, job_id: str, timeout_ms: int = 20_000) -> None:
     """Wait for the job to end and, if it succeeded, for its variants to reach the gallery
     (the window may save them to the session first)."""
-    job = window.jobs.get(job_id)
+    job = job_of(window, job_id)
     qtbot.waitUntil(lambda: not job.active, timeout=timeout_ms)
     if job.state is JobState.SUCCEEDED:
-        count = len(job.variants)
-        qtbot.waitUntil(lambda: window.gallery.variant_count(job_id) == count, timeout=timeout_ms)
+        qtbot.waitUntil(lambda: job_id in window.binding.settled, timeout=timeout_ms)
+        count = len(window.variants(job_id))
+        assert window.gallery.variant_count(job_id) >= count > 0
+
+
+def job_of(window: MainWindow, job_id: str) -> Job:
+    """A job by id, also once it finished and left the queue (the jobs list keeps its row)."""
+    return window.jobs_panel.row(job_id).job
+
+
+def round_mask(window: MainWindow, key: str) -> np.ndarray | None:
+    """The mask a round was sent with, as the session folder keeps it."""
+    entry, session = window.results.round(key), window.sessions.session
+    assert entry is not None and entry.round_id is not None and session is not None
+    record = session.round(entry.round_id)
+    return session.load_mask(record.mask) if record.mask is not None else None
 
 
 def retry_and_wait(qtbot: QtBot, window: MainWindow, job_id: str) -> str:
