@@ -37,7 +37,7 @@ def release_large_blocks(threshold: int = MMAP_THRESHOLD) -> bool:
     except (OSError, AttributeError):  # not glibc (musl has no mallopt)
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    _done = mallopt(_M_MMAP_THRESHOLD, threshold) == 1
+    _done = bool(mallopt(_M_MMAP_THRESHOLD, threshold) == 1)
     if not _done:
         log.debug("mallopt(M_MMAP_THRESHOLD) was refused")
     return _done
