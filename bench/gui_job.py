@@ -37,8 +37,8 @@ from editor.client import Endpoint
 from editor.pipeline import embedded_client
 from editor.server import ServerThread
 from editor.ui.app import make_application
-from editor.ui.main_window import MainWindow
-from editor.ui.profiles import Profile, endpoint_profile
+from editor.ui.common.services import Profile, endpoint_profile
+from editor.ui.window.main_window import MainWindow
 
 
 class Probe:

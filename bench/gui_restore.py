@@ -31,9 +31,9 @@ from editor.core.imageio import encode_png
 from editor.pipeline import EditParams, embedded_client
 from editor.store import RoundState, SessionStore
 from editor.ui.app import make_application
-from editor.ui.main_window import MainWindow
-from editor.ui.profiles import Profile
-from editor.ui.session_restore import restore_session
+from editor.ui.common.services import Profile
+from editor.ui.session.restore import restore_session
+from editor.ui.window.main_window import MainWindow
 
 
 def _write_session(store: SessionStore, rounds: int, n: int) -> str:

@@ -32,7 +32,7 @@ from bench.gui_job import Probe, _rss_mb, _server
 from bench.pixels import blob_mask, photo_like
 from editor.store import SessionStore
 from editor.ui.app import make_application
-from editor.ui.main_window import MainWindow
+from editor.ui.window.main_window import MainWindow
 
 
 async def _open(window: MainWindow, pixels: object, edit: object) -> float:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 from bench._common import emit, median, percentile
 from bench.pixels import photo_like
 from editor.ui.app import make_application
-from editor.ui.main_window import MainWindow
+from editor.ui.window.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 import qasync  # isort: skip  # after PySide6, see above
 from editor import __version__
 from editor.core.allocator import release_large_blocks
-from editor.ui.icons import app_icon
+from editor.ui.common.icons import app_icon
 
 __all__ = ["apply_theme", "make_application", "run_app"]
 
@@ -73,7 +73,7 @@ def make_application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName("io.github.inpainteditor.InpaintEditor")
     app.setWindowIcon(app_icon())
-    from editor.ui.prefs import UiPrefs
+    from editor.ui.settings.prefs import UiPrefs
 
     apply_theme(app, UiPrefs(QSettings()).theme)
     QGuiApplication.styleHints().colorSchemeChanged.connect(
@@ -97,8 +97,8 @@ def run_app(
     At start it offers to restore a session left open by an app that died (kill -9, crash).
     """
     from editor.logs import setup_logging
-    from editor.ui.main_window import MainWindow
-    from editor.ui.session_restore import offer_restore
+    from editor.ui.session.restore import offer_restore
+    from editor.ui.window.main_window import MainWindow
 
     log_file = setup_logging()
     logging.getLogger(__name__).info("Inpaint Editor %s starting (log %s)", __version__, log_file)

@@ -110,8 +110,8 @@ async def _check(out_dir: Path, scratch: Path, started: float) -> Path:
     from editor.core.imageio import load_image
     from editor.pipeline.jobs import Job, JobState
     from editor.resources_path import sample_paths
-    from editor.ui.main_window import MainWindow
-    from editor.ui.shortcuts_dialog import show_about
+    from editor.ui.window.main_window import MainWindow
+    from editor.ui.window.shortcuts_dialog import show_about
 
     frozen = "bundle" if getattr(sys, "frozen", False) else "source"
     _say(

@@ -27,7 +27,7 @@ from pytestqt.qtbot import QtBot
 from editor.client import ApiKey, Endpoint
 from editor.pipeline.jobs import JobState
 from editor.server import ServerThread
-from editor.ui.main_window import MainWindow
+from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     add_fault,
     clear_faults,

@@ -27,7 +27,7 @@ from editor.core.imageio import ImageLoadError, load_image
 from editor.pipeline.jobs import JobState
 from editor.pipeline.round_trip import EditParams, prepare_edit
 from editor.server import ServerThread
-from editor.ui.main_window import MainWindow
+from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import open_image, paint, settle, write_image
 
 from .window_helpers import PROFILE, Switch, make_window

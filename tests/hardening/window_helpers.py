@@ -16,8 +16,8 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from editor.client import EditsClient, Endpoint
-from editor.ui.main_window import MainWindow
-from editor.ui.profiles import Profile
+from editor.ui.common.services import Profile
+from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import close_window, show_window
 
 PROFILE = "Test server"

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from editor.pipeline import embedded_client
 from editor.store import SessionStore, SettingsStore
-from editor.ui.main_window import MainWindow
-from editor.ui.profiles import Profile
+from editor.ui.common.services import Profile
+from editor.ui.window.main_window import MainWindow
 from tests.ui import window_helpers
 from tests.ui.window_helpers import finish_jobs
 

@@ -18,8 +18,8 @@ from pytestqt.qtbot import QtBot
 
 from editor.pipeline.jobs import Job, JobState
 from editor.server import ServerThread
-from editor.ui.main_window import MainWindow
-from editor.ui.profiles import Profile
+from editor.ui.common.services import Profile
+from editor.ui.window.main_window import MainWindow
 
 W, H = 240, 160
 LEFT = Qt.MouseButton.LeftButton

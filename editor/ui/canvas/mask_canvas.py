@@ -1,0 +1,538 @@
+"""The mask painting canvas: an image, a tinted mask overlay, brush/eraser/rectangle tools.
+
+``MaskCanvas`` is a plain ``QWidget`` that draws everything itself rather than a
+``QAbstractScrollArea``: a painting surface wants free zoom about the cursor, trackpad panning and
+pinch without scroll bars fighting the view, and a view state of just ``(zoom, centre)`` that a
+compare view can copy. The mapping lives in
+:class:`~editor.ui.common.view_transform.ViewTransform`; the
+pixels in :mod:`editor.ui.common.overlay`.
+
+The canvas only maps pointer events to image coordinates and feeds them to the Qt-free
+:class:`~editor.core.mask_document.MaskDocument`; the document reports dirty rectangles, the
+overlay refreshes just those pixels and the widget repaints just their on-screen rectangle.
+
+Controls: B brush, E eraser, R rectangle; Alt swaps paint/erase while held; ``[`` / ``]`` brush
+size −/+ ~10 %; wheel or Ctrl+wheel or pinch zooms about the cursor (trackpad two-finger scroll
+pans); ``+`` / ``-`` zoom, F fit, 1 100 %; space+drag or middle-drag pans.
+
+Demo: ``python examples/canvas_demo.py IMAGE [MASK]``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, cast
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QEnterEvent,
+    QFocusEvent,
+    QInputDevice,
+    QKeyEvent,
+    QMouseEvent,
+    QNativeGestureEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTabletEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from editor.core.mask_document import MaskDocument
+from editor.ui.common.decor import checker_brush, paint_brush_outline, paint_rect_preview
+from editor.ui.common.overlay import ImageLayer, MaskOverlay
+from editor.ui.common.view_controls import ViewControls
+from editor.ui.common.view_transform import ViewTransform
+
+__all__ = ["MaskCanvas", "Tool"]
+
+Tool = Literal["brush", "eraser", "rect"]
+_TOOLS: tuple[Tool, ...] = ("brush", "eraser", "rect")
+_BACKGROUND = QColor(38, 38, 41)
+_WHEEL_STEP = 1.25  # zoom factor per wheel notch / key press
+MAX_BRUSH = 5000
+
+
+class MaskCanvas(ViewControls, QWidget):
+    """Shows an image with a mask overlay and paints the mask with the pointer.
+
+    Signals: ``brush_size_changed(int)``, ``hardness_changed(float)``, ``tool_changed(str)``,
+    ``zoom_changed(float)``, ``view_changed()`` (zoom or centre moved).
+    """
+
+    brush_size_changed = Signal(int)
+    hardness_changed = Signal(float)
+    tool_changed = Signal(str)
+    zoom_changed = Signal(float)
+    view_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_TabletTracking, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, False)
+        self.setMinimumSize(200, 150)
+        self._view = ViewTransform()
+        self._auto_fit = True
+        self._image: ImageLayer | None = None
+        self._display: ImageLayer | None = None
+        self._document: MaskDocument | None = None
+        self._overlay: MaskOverlay | None = None
+        self._overlay_color = QColor(255, 45, 110)
+        self._overlay_opacity = 0.45
+        self._overlay_visible = True
+        self._tool: Tool = "brush"
+        self._brush_size = 60
+        self._hardness = 0.85
+        self._hover: QPointF | None = None  # widget position of the pointer, if over us
+        self._space = False
+        self._alt = False
+        self._stroking = False
+        self._pan_from: QPointF | None = None
+        self._rect_from: tuple[float, float] | None = None
+        self._rect_to: tuple[float, float] | None = None
+        self._checker = checker_brush()
+        self._update_cursor()
+
+    # -- content --------------------------------------------------------------------------------
+
+    def set_image(self, pixels: np.ndarray) -> None:
+        """Show ``pixels`` (``H×W×3|4`` uint8); converted to a QImage once. Fits the view.
+
+        A document of a different size is detached.
+        """
+        self._image = ImageLayer(pixels)
+        self._display = None
+        v = self._view
+        v.image_w, v.image_h = self._image.width, self._image.height
+        if self._document is not None and (
+            self._document.width != v.image_w or self._document.height != v.image_h
+        ):
+            self.set_document(None)
+        self.fit()
+        self.update()
+
+    def set_display(self, pixels: np.ndarray | None) -> None:
+        """Show other pixels (e.g. a variant) instead of the image; ``None`` goes back to the
+        image. The mask and view stay as they are. Pixels smaller than the image with its
+        aspect (a proxy) are drawn stretched over it."""
+        if pixels is None:
+            self._display = None
+        else:
+            if self._image is None:
+                raise ValueError("set_display() needs an image first")
+            size = (self._image.width, self._image.height)
+            h, w = pixels.shape[:2]
+            if (w, h) != size and (
+                w > size[0] or h > size[1] or abs(w / h - size[0] / size[1]) > 0.02
+            ):
+                raise ValueError("set_display() needs pixels the size (or aspect) of the image")
+            self._display = ImageLayer(pixels, size=size)
+        self.update()
+
+    show_pixels = set_display
+
+    def display_pixels(self) -> np.ndarray | None:
+        """The pixels shown instead of the image (a variant or its proxy), None for the image."""
+        return None if self._display is None else self._display.pixels
+
+    @property
+    def document(self) -> MaskDocument | None:
+        return self._document
+
+    def set_document(self, doc: MaskDocument | None) -> None:
+        """Edit ``doc`` (its size must match the image); ``None`` shows no mask."""
+        if self._document is not None:
+            self._document.changed.disconnect(self._on_document_changed)
+        if self._stroking:
+            self._stroking = False
+            if self._document is not None:
+                self._document.end_stroke()
+        if doc is not None:
+            if self._image is None or (doc.width, doc.height) != (
+                self._image.width,
+                self._image.height,
+            ):
+                raise ValueError("the document must be the size of the image")
+            doc.changed.connect(self._on_document_changed)
+            self._overlay = MaskOverlay(doc.edit, self._overlay_color, self._overlay_opacity)
+        else:
+            self._overlay = None
+        self._document = doc
+        self.update()
+
+    def set_overlay(self, color: QColor, opacity: float) -> None:
+        """Tint of the editable area: ``color`` at ``opacity`` (0..1) where the mask is 255."""
+        self._overlay_color, self._overlay_opacity = QColor(color), float(opacity)
+        if self._overlay is not None:
+            self._overlay.set_style(self._overlay_color, self._overlay_opacity)
+        self.update()
+
+    @property
+    def overlay_visible(self) -> bool:
+        return self._overlay_visible
+
+    def set_overlay_visible(self, visible: bool) -> None:
+        self._overlay_visible = visible
+        self.update()
+
+    def _on_document_changed(self, rect: tuple[int, int, int, int]) -> None:
+        if self._overlay is None:
+            return
+        self._overlay.refresh(rect)
+        self.update(QRect(*self._view.rect_to_widget(*rect)))
+
+    # -- tools ----------------------------------------------------------------------------------
+
+    @property
+    def tool(self) -> Tool:
+        return self._tool
+
+    def set_tool(self, tool: str) -> None:
+        if tool not in _TOOLS:
+            raise ValueError(f"unknown tool {tool!r}; expected one of {_TOOLS}")
+        if tool != self._tool:
+            self._tool = cast(Tool, tool)
+            self._update_cursor()
+            self._update_hover()
+            self.tool_changed.emit(tool)
+
+    @property
+    def brush_size(self) -> int:
+        """Brush diameter in image pixels."""
+        return self._brush_size
+
+    @brush_size.setter
+    def brush_size(self, size: int) -> None:
+        size = min(MAX_BRUSH, max(1, int(size)))
+        if size != self._brush_size:
+            self._update_hover()
+            self._brush_size = size
+            self._update_hover()
+            self.brush_size_changed.emit(size)
+
+    @property
+    def hardness(self) -> float:
+        """Brush edge hardness, 0 (soft) … 1 (hard)."""
+        return self._hardness
+
+    @hardness.setter
+    def hardness(self, value: float) -> None:
+        value = min(1.0, max(0.0, float(value)))
+        if value != self._hardness:
+            self._hardness = value
+            self.hardness_changed.emit(value)
+
+    def _erasing(self) -> bool:
+        return (self._tool == "eraser") != self._alt
+
+    # -- view -----------------------------------------------------------------------------------
+
+    @property
+    def zoom(self) -> float:
+        return self._view.zoom
+
+    def map_from_image(self, x: float, y: float) -> QPointF:
+        self._sync_view_geometry()
+        return QPointF(*self._view.to_widget(x, y))
+
+    def _view_moved(self, zoom_changed: bool) -> None:
+        self.update()
+        if zoom_changed:
+            self.zoom_changed.emit(self._view.zoom)
+        self.view_changed.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._sync_view_geometry()
+        if self._auto_fit and self._image is not None:
+            self._view.fit()
+            self.zoom_changed.emit(self._view.zoom)
+            self.view_changed.emit()
+        super().resizeEvent(event)
+
+    # -- painting -------------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._sync_view_geometry()
+        clip = event.rect()
+        p = QPainter(self)
+        p.fillRect(clip, _BACKGROUND)
+        layer = self._display or self._image
+        if layer is None:
+            p.setPen(QColor(150, 150, 155))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Open an image to paint a mask")
+            p.end()
+            return
+        v = self._view
+        src = v.rect_to_image(clip.x(), clip.y(), clip.width(), clip.height())
+        if src is not None:
+            if layer.has_alpha:
+                x, y, w, h = v.rect_to_widget(0, 0, v.image_w, v.image_h)
+                p.fillRect(QRect(x + 1, y + 1, w - 2, h - 2).intersected(clip), self._checker)
+            ox, oy = v.origin
+            p.translate(ox, oy)
+            p.scale(v.scale, v.scale)
+            smooth = v.zoom <= 2.0 and abs(v.zoom - 1.0) > 1e-9
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
+            layer.draw(p, src, v.zoom)
+            if self._overlay is not None and self._overlay_visible:
+                self._overlay.draw(p, src)
+            p.resetTransform()
+        self._paint_rect_preview(p)
+        self._paint_brush_outline(p)
+        p.end()
+
+    def _paint_rect_preview(self, p: QPainter) -> None:
+        r = self._rect_widget()
+        if r is not None:
+            paint_rect_preview(p, r, self._overlay_color, erase=self._erasing())
+
+    def _paint_brush_outline(self, p: QPainter) -> None:
+        c = self._outline_center()
+        if c is not None:
+            radius = self._brush_size / 2 * self._view.scale
+            paint_brush_outline(p, c, radius, erase=self._erasing())
+
+    def _outline_center(self) -> QPointF | None:
+        if self._hover is None or self._tool == "rect" or self._panning_mode():
+            return None
+        return self._hover
+
+    def _outline_rect(self) -> QRect | None:
+        c = self._outline_center()
+        if c is None:
+            return None
+        r = self._brush_size / 2 * self._view.scale + 6
+        return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r).toAlignedRect()
+
+    def _update_hover(self) -> None:
+        r = self._outline_rect()
+        if r is not None:
+            self.update(r)
+
+    def _rect_widget(self) -> QRect | None:
+        if self._rect_from is None or self._rect_to is None:
+            return None
+        x0, y0, x1, y1 = self._rect_image()
+        a = self.map_from_image(x0, y0)
+        b = self.map_from_image(x1, y1)
+        return QRectF(a, b).normalized().toRect()
+
+    def _rect_image(self) -> tuple[int, int, int, int]:
+        assert self._rect_from is not None and self._rect_to is not None
+        (ax, ay), (bx, by) = self._rect_from, self._rect_to
+        return round(min(ax, bx)), round(min(ay, by)), round(max(ax, bx)), round(max(ay, by))
+
+    # -- pointer --------------------------------------------------------------------------------
+
+    def _panning_mode(self) -> bool:
+        return self._space or self._pan_from is not None
+
+    def _press(
+        self, pos: QPointF, button: Qt.MouseButton, mods: Qt.KeyboardModifier, pressure: float
+    ) -> bool:
+        self._alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        if button == Qt.MouseButton.MiddleButton or (
+            button == Qt.MouseButton.LeftButton and self._space
+        ):
+            self._pan_from = pos
+            self._update_cursor()
+            return True
+        if button != Qt.MouseButton.LeftButton or self._image is None:
+            return False
+        x, y = self.map_to_image(pos)
+        if self._tool == "rect":
+            self._rect_from = self._rect_to = (x, y)
+            return True
+        if self._document is None:
+            return False
+        self._stroking = True
+        self._document.begin_stroke(
+            x,
+            y,
+            radius=self._brush_size / 2,
+            hardness=self._hardness,
+            erase=self._erasing(),
+            pressure=pressure,
+        )
+        return True
+
+    def _move(self, pos: QPointF, mods: Qt.KeyboardModifier, pressure: float) -> None:
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        if alt != self._alt and not self._stroking:
+            self._alt = alt
+        self._update_hover()
+        self._hover = pos
+        self._update_hover()
+        if self._pan_from is not None:
+            d = pos - self._pan_from
+            self._pan_from = pos
+            self.pan_by(d.x(), d.y())
+        elif self._rect_from is not None:
+            old = self._rect_widget()
+            self._rect_to = self.map_to_image(pos)
+            new = self._rect_widget()
+            if old is not None and new is not None:
+                self.update(old.united(new).adjusted(-2, -2, 2, 2))
+        elif self._stroking and self._document is not None:
+            x, y = self.map_to_image(pos)
+            self._document.stroke_to(x, y, pressure)
+
+    def _release(self, pos: QPointF, button: Qt.MouseButton) -> None:
+        if self._pan_from is not None and button in (
+            Qt.MouseButton.MiddleButton,
+            Qt.MouseButton.LeftButton,
+        ):
+            self._pan_from = None
+            self._update_cursor()
+            self.update()
+        elif self._rect_from is not None and button == Qt.MouseButton.LeftButton:
+            self._rect_to = self.map_to_image(pos)
+            old = self._rect_widget()
+            x0, y0, x1, y1 = self._rect_image()
+            self._rect_from = self._rect_to = None
+            if old is not None:
+                self.update(old.adjusted(-2, -2, 2, 2))
+            if self._document is not None:
+                self._document.fill_rect(x0, y0, x1, y1, erase=self._erasing())
+        elif self._stroking and button == Qt.MouseButton.LeftButton:
+            self._stroking = False
+            if self._document is not None:
+                x, y = self.map_to_image(pos)
+                self._document.stroke_to(x, y)  # the release point may be past the last move
+                self._document.end_stroke()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not self._press(event.position(), event.button(), event.modifiers(), 1.0):
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._move(event.position(), event.modifiers(), 1.0)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._release(event.position(), event.button())
+
+    def tabletEvent(self, event: QTabletEvent) -> None:
+        device = event.pointingDevice()
+        has_pressure = device is not None and bool(
+            device.capabilities() & QInputDevice.Capability.Pressure
+        )
+        pressure = event.pressure() if has_pressure else 1.0
+        kind = event.type()
+        if kind == QEvent.Type.TabletPress:
+            handled = self._press(event.position(), event.button(), event.modifiers(), pressure)
+            if not handled:
+                event.ignore()
+                return
+        elif kind == QEvent.Type.TabletMove:
+            self._move(event.position(), event.modifiers(), pressure)
+        elif kind == QEvent.Type.TabletRelease:
+            self._release(event.position(), event.button())
+        event.accept()
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self._hover = event.position()
+        self._update_hover()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._update_hover()
+        self._hover = None
+        super().leaveEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self._image is None:
+            return
+        pixel = event.pixelDelta()
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if not pixel.isNull() and not ctrl:
+            # Trackpad two-finger scroll: pan, like every other canvas app.
+            self.pan_by(pixel.x(), pixel.y())
+        else:
+            notches = event.angleDelta().y() / 120.0
+            if notches:
+                self.zoom_by(_WHEEL_STEP**notches, event.position())
+        event.accept()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.NativeGesture:
+            g = cast(QNativeGestureEvent, event)
+            if g.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+                self.zoom_by(1.0 + g.value(), g.position())
+                return True
+            if g.gestureType() == Qt.NativeGestureType.SmartZoomNativeGesture:
+                if abs(self.zoom - 1.0) < 1e-6:
+                    self.fit()
+                else:
+                    self.set_zoom(1.0, g.position())
+                return True
+        return super().event(event)
+
+    # -- keyboard -------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = Qt.Key(event.key())
+        K = Qt.Key
+        if key == K.Key_Space:
+            if not event.isAutoRepeat():
+                self._space = True
+                self._update_hover()
+                self._update_cursor()
+        elif key == K.Key_Alt:
+            self._alt = True
+            self._update_hover()
+        elif key == K.Key_B:
+            self.set_tool("brush")
+        elif key == K.Key_E:
+            self.set_tool("eraser")
+        elif key == K.Key_R:
+            self.set_tool("rect")
+        elif key == K.Key_BracketRight:
+            self.brush_size = max(self._brush_size + 1, round(self._brush_size * 1.1))
+        elif key == K.Key_BracketLeft:
+            self.brush_size = min(self._brush_size - 1, round(self._brush_size / 1.1))
+        elif key in (K.Key_Plus, K.Key_Equal):
+            self.zoom_by(_WHEEL_STEP, self._key_zoom_anchor())
+        elif key in (K.Key_Minus, K.Key_Underscore):
+            self.zoom_by(1 / _WHEEL_STEP, self._key_zoom_anchor())
+        elif key == K.Key_F:
+            self.fit()
+        elif key == K.Key_1:
+            self.set_zoom(1.0, self._key_zoom_anchor())
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self._update_cursor()
+            self._update_hover()
+        elif event.key() == Qt.Key.Key_Alt:
+            self._alt = False
+            self._update_hover()
+        else:
+            super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._space = self._alt = False
+        self._update_cursor()
+        super().focusOutEvent(event)
+
+    def _key_zoom_anchor(self) -> QPointF | None:
+        """Keys zoom about the pointer when it is over the canvas, else about the middle."""
+        return self._hover
+
+    def _update_cursor(self) -> None:
+        if self._pan_from is not None:
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        elif self._space:
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+        elif self._tool == "rect":
+            self.setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.setCursor(QCursor(Qt.CursorShape.BlankCursor))

@@ -1,0 +1,257 @@
+"""Mask reuse: import a mask in either convention, the previous round's mask, the session's masks.
+
+Every way in replaces the mask as one undoable step (``MaskDocument.replace``), so Ctrl+Z brings
+the painted mask back.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core.imageio import ImageLoadError, load_mask
+from editor.store import StoreError
+from editor.ui.common.files import MASK_FILTER
+
+if TYPE_CHECKING:
+    from editor.ui.window.main_window import MainWindow
+
+__all__ = [
+    "ImportMaskDialog",
+    "MaskLibrary",
+    "detect_convention",
+    "import_mask",
+    "previous_mask",
+    "reuse_previous_mask",
+]
+
+log = logging.getLogger(__name__)
+_ICON = 96
+
+
+def detect_convention(path: str | Path) -> str:
+    """How a mask file marks the area to edit, in words (what :func:`load_mask` will do)."""
+    try:
+        with Image.open(path) as im:
+            if im.mode in ("RGBA", "LA", "La", "RGBa", "PA") or (
+                im.mode == "P" and im.has_transparency_data
+            ):
+                alpha = np.asarray(im.convert("RGBA").getchannel("A"))
+                if int(alpha.min()) < 255:
+                    return "transparent = edit (the API's convention)"
+    except (OSError, ValueError):
+        return "not readable as an image"
+    return "white = edit, on black"
+
+
+def import_mask(w: MainWindow, path: str | Path, *, invert: bool = False) -> bool:
+    """Replace the mask by a file's (one undoable step); False with a message if it can't."""
+    doc = w.document
+    if doc is None:
+        return False
+    try:
+        edit = load_mask(path, size=(doc.width, doc.height), invert=invert)
+    except ImageLoadError as exc:
+        w.show_message(f"Cannot use that mask: {exc}. The mask is unchanged.")
+        return False
+    doc.replace(edit)
+    how = detect_convention(path) + (", inverted" if invert else "")
+    w.statusBar().showMessage(f"Imported mask {Path(path).name} ({how}) — Ctrl+Z to undo", 8000)
+    return True
+
+
+def previous_mask(w: MainWindow) -> np.ndarray | None:
+    """The mask the newest round of this image was sent with (this run's jobs, else the
+    session's rounds); None when there is none of this image's size."""
+    doc = w.document
+    if doc is None:
+        return None
+    for job in reversed(w.jobs.jobs):
+        mask = job.input.mask
+        if mask is not None and mask.shape == (doc.height, doc.width):
+            return mask
+    session = w.sessions.session
+    for record in reversed(w.sessions.rounds()):
+        if record.mask and session is not None:
+            try:
+                mask = session.load_mask(record.mask)
+            except StoreError:
+                continue
+            if mask is not None and mask.shape == (doc.height, doc.width):
+                return mask
+    return None
+
+
+def reuse_previous_mask(w: MainWindow) -> bool:
+    mask = previous_mask(w)
+    if mask is None or w.document is None:
+        w.show_message("No earlier round of this image has a mask to reuse yet.")
+        return False
+    w.document.replace(mask)
+    w.statusBar().showMessage("Reused the previous round's mask — Ctrl+Z to undo", 6000)
+    return True
+
+
+class ImportMaskDialog(QDialog):
+    """File, the convention detected, and an Invert switch."""
+
+    def __init__(self, window: MainWindow, path: str = "") -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle("Import Mask")
+        self.path = QLineEdit(path)
+        self.path.setPlaceholderText("A PNG: transparent = edit, or white = edit on black")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        self.detected = QLabel()
+        self.detected.setForegroundRole(self.detected.foregroundRole())
+        self.invert = QCheckBox("Invert (edit where the file says keep)")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        box = QVBoxLayout(self)
+        box.addLayout(row)
+        box.addWidget(self.detected)
+        box.addWidget(self.invert)
+        box.addWidget(buttons)
+        self.path.textChanged.connect(self._update)
+        self._update()
+        self.resize(520, self.sizeHint().height())
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import Mask", self.path.text(), MASK_FILTER)
+        if path:
+            self.path.setText(path)
+
+    def _update(self) -> None:
+        text = self.path.text().strip()
+        ok = bool(text) and Path(text).is_file()
+        self.detected.setText(f"Detected: {detect_convention(text)}" if ok else "")
+        self.ok.setEnabled(ok)
+
+    def accept(self) -> None:
+        if import_mask(self.window_, self.path.text().strip(), invert=self.invert.isChecked()):
+            super().accept()
+
+
+def _mask_icon(image: np.ndarray | None, edit: np.ndarray) -> QIcon:
+    """The image dimmed, the edit area tinted red: recognisable at a glance."""
+    h, w = edit.shape
+    step = max(1, max(h, w) // _ICON)
+    small = edit[::step, ::step].astype(np.float32) / 255
+    if image is not None and image.shape[:2] == edit.shape:
+        base = image[::step, ::step, :3].astype(np.float32) * 0.55
+    else:
+        base = np.full((*small.shape, 3), 60, np.float32)
+    tint = np.array([235, 60, 50], np.float32)
+    rgb = base * (1 - small[..., None] * 0.7) + tint * small[..., None] * 0.7
+    rgb = np.ascontiguousarray(rgb.clip(0, 255).astype(np.uint8))
+    h2, w2 = rgb.shape[:2]
+    qimage = QImage(rgb.data, w2, h2, rgb.strides[0], QImage.Format.Format_RGB888)
+    return QIcon(QPixmap.fromImage(qimage.copy()))
+
+
+class MaskLibrary(QDialog):
+    """The session's saved masks as thumbnails; Use (or double-click) replaces the mask."""
+
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        self.window_ = window
+        self.setWindowTitle("Mask Library")
+        self.list = QListWidget()
+        self.list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.list.setIconSize(QSize(_ICON, _ICON))
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setMovement(QListWidget.Movement.Static)
+        self.list.setSpacing(6)
+        self.list.setWordWrap(True)
+        self.list.itemActivated.connect(lambda _item: self.use_selected())
+        self.empty = QLabel("No saved masks in this session yet: they appear as rounds run.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.use_button = buttons.addButton("Use Mask", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.use_button.clicked.disconnect()
+        self.use_button.clicked.connect(self.use_selected)
+        buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(self.list, 1)
+        box.addWidget(self.empty)
+        box.addWidget(buttons)
+        self.masks: list[np.ndarray] = []
+        self.reload()
+        self.resize(520, 400)
+
+    def reload(self) -> None:
+        """Masks of the session's rounds (newest first), then any other saved snapshot."""
+        self.list.clear()
+        self.masks = []
+        w = self.window_
+        session = w.sessions.session
+        doc = w.document
+        entries: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for record in reversed(w.sessions.rounds()):
+            if record.mask and record.mask not in seen:
+                seen.add(record.mask)
+                prompt = " ".join(record.prompt.split())
+                entries.append((record.mask, prompt[:40] + ("…" if len(prompt) > 40 else "")))
+        if session is None:
+            entries = []
+        elif session.mask_ref and session.mask_ref not in seen:
+            entries.append((session.mask_ref, "current mask (autosaved)"))
+        for ref, label in entries:
+            assert session is not None
+            try:
+                edit = session.load_mask(ref)
+            except StoreError as exc:
+                log.warning("mask library: %s", exc)
+                continue
+            if edit is None or doc is None or edit.shape != (doc.height, doc.width):
+                continue
+            item = QListWidgetItem(_mask_icon(w.image, edit), label)
+            item.setToolTip(f"{label}\nDouble-click to use it (Ctrl+Z undoes)")
+            item.setData(Qt.ItemDataRole.UserRole, len(self.masks))
+            self.masks.append(edit)
+            self.list.addItem(item)
+        self.empty.setVisible(not self.masks)
+        self.use_button.setEnabled(bool(self.masks))
+        if self.masks:
+            self.list.setCurrentRow(0)
+
+    def use(self, row: int) -> bool:
+        doc = self.window_.document
+        if doc is None or not 0 <= row < len(self.masks):
+            return False
+        doc.replace(self.masks[row])
+        self.window_.statusBar().showMessage("Mask from the library — Ctrl+Z to undo", 6000)
+        return True
+
+    def use_selected(self) -> None:
+        if self.use(self.list.currentRow()):
+            self.accept()

@@ -1,0 +1,176 @@
+"""One row per job, newest on top: prompt, status with % and elapsed time, Cancel or Retry.
+
+Binds to a :class:`~editor.pipeline.jobs.JobQueue`'s signals; it never drives jobs itself but
+asks through ``cancel_requested`` / ``retry_requested`` so the window stays in charge.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.pipeline.jobs import Job, JobQueue, JobState
+from editor.ui.common.scroll_column import scroll_column
+
+__all__ = ["JobRow", "JobsPanel", "format_elapsed", "job_title"]
+
+_ERROR = QColor(220, 70, 60)
+_WARNING = QColor(200, 130, 20)
+
+
+def format_elapsed(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds:.2f} s"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
+
+
+def job_title(job: Job) -> str:
+    prompt = " ".join(job.params.prompt.split())
+    excerpt = prompt if len(prompt) <= 48 else prompt[:47] + "…"
+    return f"Job {job.id} · “{excerpt}”"
+
+
+class JobRow(QFrame):
+    cancel_clicked = Signal(str)
+    retry_clicked = Signal(str)
+
+    def __init__(self, job: Job, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job = job
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel(job_title(job))
+        self.title.setToolTip(job.params.prompt)
+        self.status = QLabel()
+        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # a service's words are never markup
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        palette = self.error.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, _ERROR)
+        self.error.setPalette(palette)
+        self.warning = QLabel()  # some requests of a fanned-out job failed
+        self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
+        palette = self.warning.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, _WARNING)
+        self.warning.setPalette(palette)
+        self.cost = QLabel()  # "$0.042 ≈ estimate" once the job is done
+        self.cost.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.cost.hide()
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(5)
+        self.button = QPushButton()
+        self.button.setAutoDefault(False)
+        self.button.clicked.connect(self._clicked)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.cost)
+        top.addWidget(self.button)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 6, 8, 6)
+        box.setSpacing(3)
+        box.addLayout(top)
+        box.addWidget(self.status)
+        box.addWidget(self.bar)
+        box.addWidget(self.error)
+        box.addWidget(self.warning)
+        self.refresh()
+
+    def set_cost(self, text: str, tooltip: str) -> None:
+        self.cost.setText(text)
+        self.cost.setToolTip(tooltip)
+        self.cost.setVisible(bool(text))
+        if text:
+            self.setToolTip(f"{self.job.params.prompt}\nCost {text}\n{tooltip}")
+
+    def refresh(self) -> None:
+        job = self.job
+        elapsed = format_elapsed(job.elapsed()) if job.started_at is not None else ""
+        model = job.params.model or "default model"
+        n = job.params.n or 1
+        facts = f"{model} × {n}" + (f" · {job.input.profile}" if job.input.profile else "")
+        self.status.setText(" · ".join(t for t in (job.status, elapsed, facts) if t))
+        self.bar.setVisible(job.active)
+        if job.fraction is None:
+            self.bar.setRange(0, 0)  # busy indicator
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(round(job.fraction * 1000))
+        self.error.setText(job.error or "")
+        self.error.setVisible(bool(job.error))
+        self.warning.setText(f"⚠ {job.warning}" if job.warning else "")
+        self.warning.setVisible(bool(job.warning))
+        if job.active:
+            self.button.setText("Cancel")
+            self.button.setToolTip("Stop this job (Esc cancels the newest one)")
+            self.button.setVisible(True)
+        elif job.state in (JobState.FAILED, JobState.CANCELLED):
+            self.button.setText("Retry")
+            self.button.setToolTip("Run it again with the same image, mask and settings")
+            self.button.setVisible(True)
+        else:
+            self.button.setVisible(False)
+
+    def _clicked(self) -> None:
+        if self.job.active:
+            self.cancel_clicked.emit(self.job.id)
+        else:
+            self.retry_clicked.emit(self.job.id)
+
+
+class JobsPanel(QWidget):
+    """Rows for every job of ``queue``; a timer keeps the running ones' elapsed time fresh."""
+
+    cancel_requested = Signal(str)
+    retry_requested = Signal(str)
+
+    def __init__(self, queue: JobQueue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._queue = queue
+        self._rows: dict[str, JobRow] = {}
+        self._column, self._empty = scroll_column(self, "No jobs yet. Ctrl+Enter sends the prompt.")
+        self._timer = QTimer(self)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self._tick)
+        queue.added.connect(self._on_added)
+        queue.changed.connect(self._on_changed)
+        for job in queue.jobs:
+            self._on_added(job)
+
+    def row(self, job_id: str) -> JobRow:
+        return self._rows[job_id]
+
+    def _on_added(self, job: Job) -> None:
+        row = JobRow(job)
+        row.cancel_clicked.connect(self.cancel_requested)
+        row.retry_clicked.connect(self.retry_requested)
+        self._rows[job.id] = row
+        self._empty.hide()
+        self._column.insertWidget(0, row)  # newest on top
+        self._timer.start()
+
+    def _on_changed(self, job: Job) -> None:
+        row = self._rows.get(job.id)
+        if row is not None:
+            row.refresh()
+
+    def _tick(self) -> None:
+        active = [r for r in self._rows.values() if r.job.active]
+        for row in active:
+            row.refresh()
+        if not active:
+            self._timer.stop()

@@ -1,0 +1,347 @@
+"""The prompt box and the request parameters, with the Generate button.
+
+The choices follow the model table (:mod:`editor.core.models`): sizes, qualities, how many
+variants and whether a response format can be asked for change with the model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.client import EditError
+from editor.core.models import format_size, model_spec
+from editor.core.request import OMIT, Omittable
+from editor.pipeline import EditParams
+from editor.ui.common.icons import tool_icon
+from editor.ui.common.services import Profile
+from editor.ui.prompt.quality_options import Collapsible, ResultOptions
+
+__all__ = ["PromptEdit", "PromptPanel"]
+
+log = logging.getLogger(__name__)
+
+_HISTORY_MAX = 50
+_WATERMARK: dict[str, bool | Omittable] = {"Service default": OMIT, "On": True, "Off": False}
+
+
+class PromptEdit(QPlainTextEdit):
+    """Multi-line prompt: Ctrl+Enter submits; Up on the first line / Down on the last line walk
+    through earlier prompts (the text being typed is kept as the newest entry)."""
+
+    submitted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("Describe the change, e.g. “remove the spoon”")
+        self.setTabChangesFocus(True)
+        self.history: list[str] = []
+        self._pos = 0  # index into history; len(history) = the draft
+        self._draft = ""
+
+    def remember(self, text: str) -> None:
+        text = text.strip()
+        if text:
+            if text in self.history:
+                self.history.remove(text)
+            self.history.append(text)
+            del self.history[:-_HISTORY_MAX]
+        self._pos = len(self.history)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            mods & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.submitted.emit()
+            return
+        cursor = self.textCursor()
+        plain = not (mods & ~Qt.KeyboardModifier.KeypadModifier)
+        first = cursor.block().blockNumber() == 0
+        last = not cursor.block().next().isValid()
+        if plain and key == Qt.Key.Key_Up and first and self._walk(-1):
+            return
+        if plain and key == Qt.Key.Key_Down and last and self._walk(+1):
+            return
+        super().keyPressEvent(event)
+
+    def _walk(self, step: int) -> bool:
+        target = self._pos + step
+        if not 0 <= target <= len(self.history):
+            return False
+        if self._pos == len(self.history):
+            self._draft = self.toPlainText()
+        self._pos = target
+        text = self._draft if target == len(self.history) else self.history[target]
+        self.setPlainText(text)
+        self.moveCursor(QTextCursor.MoveOperation.End)
+        return True
+
+
+class PromptPanel(QWidget):
+    """Prompt, parameters, profile picker and Generate. ``generate_requested`` on Ctrl+Enter
+    or the button; the window reads :meth:`params` and :meth:`profile`."""
+
+    generate_requested = Signal()
+
+    def __init__(self, profiles: Sequence[Profile], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._profiles = list(profiles)
+        self.prompt = PromptEdit()
+        self.prompt.setMinimumHeight(70)
+        self.prompt.setMaximumHeight(140)
+        self.prompt.submitted.connect(self.generate_requested)
+
+        self.profile_combo = QComboBox()
+        self.profile_combo.addItems([p.name for p in self._profiles])
+        self.profile_combo.setToolTip("Where the request goes")
+        self.model_combo = QComboBox()
+        self.model_combo.setEditable(True)
+        self.model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.model_combo.setToolTip("Model name; type any name your service knows")
+        self.models_button = QToolButton()
+        self.models_button.setText("↻")
+        self.models_button.setToolTip("Ask the service which models it offers")
+        self.models_button.clicked.connect(self.refresh_models)
+        self.models_task: asyncio.Task[list[str]] | None = None
+        self.size_combo = QComboBox()
+        self.size_combo.setToolTip("Size the service works at; auto fits the image")
+        self.quality_combo = QComboBox()
+        self.n_spin = QSpinBox()
+        self.n_spin.setRange(1, 10)
+        self.n_spin.setToolTip("How many variants to ask for")
+        self.watermark_combo = QComboBox()
+        self.watermark_combo.addItems(list(_WATERMARK))
+        self.watermark_combo.setToolTip("Ask the service to add (or leave out) a watermark")
+        self.format_combo = QComboBox()
+        self.format_combo.setToolTip("How the service sends results back (only some models)")
+
+        self.generate_button = QPushButton(tool_icon("generate"), "Generate")
+        self.generate_button.setToolTip("Send image, mask and prompt (Ctrl+Enter)")
+        self.generate_button.setDefault(True)
+        self.generate_button.setMinimumHeight(34)
+        self.generate_button.clicked.connect(self.generate_requested)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Service", self.profile_combo)
+        model_row = QHBoxLayout()
+        model_row.setContentsMargins(0, 0, 0, 0)
+        model_row.addWidget(self.model_combo, 1)
+        model_row.addWidget(self.models_button)
+        form.addRow("Model", model_row)
+        form.addRow("Size", self.size_combo)
+        form.addRow("Quality", self.quality_combo)
+        form.addRow("Variants", self.n_spin)
+        self.options = ResultOptions()
+        form.addRow("Context", self.options.context_combo)
+        form.addRow("", self.options.color_check)
+        advanced = QWidget()
+        more = QFormLayout(advanced)
+        more.setContentsMargins(12, 0, 0, 0)
+        more.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        more.addRow("Crop margin", self.options.margin_spin)
+        more.addRow("Match strength", self.options.strength_row)
+        more.addRow("Watermark", self.watermark_combo)
+        more.addRow("Response", self.format_combo)
+        self.advanced = Collapsible("Advanced", advanced)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 8, 8, 8)
+        title = QLabel("<b>Prompt</b>")
+        box.addWidget(title)
+        box.addWidget(self.prompt)
+        box.addLayout(form)
+        box.addWidget(self.advanced)
+        box.addWidget(self.hint)
+        box.addWidget(self.generate_button)
+
+        self.profile_combo.currentIndexChanged.connect(self._on_profile)
+        self.model_combo.currentTextChanged.connect(self._on_model)
+        self._on_profile(0)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def profile(self) -> Profile:
+        return self._profiles[self.profile_combo.currentIndex()]
+
+    def model(self) -> str:
+        return self.model_combo.currentText().strip()
+
+    def params(self) -> EditParams:
+        size = self.size_combo.currentText().strip()
+        quality = self.quality_combo.currentData()
+        response = self.format_combo.currentData()
+        profile = self.profile()
+        return EditParams(
+            prompt=self.prompt.toPlainText().strip(),
+            model=self.model() or None,
+            n=self.n_spin.value(),
+            size=None if size in ("", "auto") else size,
+            quality=quality or None,
+            watermark=_WATERMARK[self.watermark_combo.currentText()],
+            response_format=response or profile.response_format,
+            profile_sizes=profile.sizes,
+            aliases=profile.aliases,
+            context=self.options.context(),
+            context_margin=self.options.margin(),
+            color_match=self.options.color_match(),
+            color_match_strength=self.options.strength(),
+        )
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def set_prompt(self, text: str) -> None:
+        self.prompt.setPlainText(text)
+        self.prompt.moveCursor(QTextCursor.MoveOperation.End)
+
+    def focus_prompt(self) -> None:
+        self.prompt.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def remember_prompt(self) -> None:
+        self.prompt.remember(self.prompt.toPlainText())
+
+    def set_profile(self, name: str) -> None:
+        index = self.profile_combo.findText(name)
+        if index < 0:
+            raise ValueError(f"no profile named {name!r}")
+        self.profile_combo.setCurrentIndex(index)
+
+    def set_profiles(self, profiles: Sequence[Profile]) -> None:
+        """Swap in a new list (after Settings), keeping the current choice if it still exists."""
+        current = self.profile_combo.currentText()
+        self._profiles = list(profiles)
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        self.profile_combo.addItems([p.name for p in self._profiles])
+        index = max(0, self.profile_combo.findText(current))
+        self.profile_combo.setCurrentIndex(index)
+        self.profile_combo.blockSignals(False)
+        self._on_profile(index)
+
+    def bind_settings(self, settings: QSettings) -> None:
+        """Remember the context and colour-match choices in ``settings`` (restored now)."""
+        self.options.bind_settings(settings)
+
+    def set_model(self, name: str) -> None:
+        self.model_combo.setCurrentText(name)
+
+    def _on_profile(self, index: int) -> None:
+        profile = self._profiles[index]
+        current = self.model()
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        self.model_combo.addItems(list(profile.models))
+        self.model_combo.blockSignals(False)
+        keep = current if current and current in profile.models else profile.default_model
+        self.model_combo.setCurrentText(keep)
+        self._on_model(keep)
+        # The profile's defaults, where this model offers them.
+        size = profile.default_size
+        if (
+            size
+            and self.size_combo.isEnabled()
+            and (self.size_combo.isEditable() or self.size_combo.findText(size) >= 0)
+        ):
+            self.size_combo.setCurrentText(size)
+        if profile.default_quality:
+            found = self.quality_combo.findData(profile.default_quality)
+            if found >= 0:
+                self.quality_combo.setCurrentIndex(found)
+        self.options.apply_profile(profile)
+        self.hint.setText(profile.problem() or "")
+        self.hint.setVisible(bool(self.hint.text()))
+
+    def refresh_models(self) -> asyncio.Task[list[str]] | None:
+        """Ask the current service for its models (GET /models); the Model box then offers
+        them first, and the profile keeps the list."""
+        profile = self.profile()
+        problem = profile.problem()
+        if problem:
+            self._say(problem)
+            return None
+        self.models_button.setEnabled(False)
+        self.models_task = asyncio.ensure_future(self._refresh(profile))
+        return self.models_task
+
+    async def _refresh(self, profile: Profile) -> list[str]:
+        models: list[str] = []
+        try:
+            async with profile.make_client() as client:
+                models = await client.list_models()
+        except EditError as e:
+            self._say(f"Could not list the models: {e.user_message}")
+        except Exception as e:  # a bug must not leave the button dead
+            log.exception("listing models failed")
+            self._say(f"Could not list the models: {e}")
+        finally:
+            self.models_button.setEnabled(True)
+        if not models:
+            return models
+        found = tuple(models)
+        if profile.remember_models is not None:
+            profile.remember_models(found)
+        index = self._profiles.index(profile) if profile in self._profiles else -1
+        if index >= 0:
+            offered = tuple(dict.fromkeys((*found, *profile.models)))
+            self._profiles[index] = replace(profile, models=offered)
+            if index == self.profile_combo.currentIndex():
+                self._on_profile(index)
+        self._say(f"{profile.name} offers {len(found)} model{'s' * (len(found) != 1)}.")
+        return models
+
+    def _say(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
+    def _on_model(self, name: str) -> None:
+        """Offer only what this model accepts."""
+        current = self.profile_combo.currentIndex()
+        profile = self._profiles[current] if 0 <= current < len(self._profiles) else None
+        spec = model_spec(
+            name.strip() or None,
+            profile_sizes=profile.sizes if profile is not None else (),
+            aliases=dict(profile.aliases) if profile is not None else None,
+        )
+        size = self.size_combo.currentText()
+        self.size_combo.clear()
+        self.size_combo.addItem("auto")
+        self.size_combo.addItems([format_size(s) for s in spec.sizes])
+        self.size_combo.setEditable(spec.free_size)  # any W×H, multiples of 16
+        self.size_combo.setCurrentText(size if self.size_combo.findText(size) >= 0 else "auto")
+        self.size_combo.setEnabled(not spec.native or spec.free_size)
+
+        self.quality_combo.clear()
+        self.quality_combo.addItem("Service default", "")
+        for q in spec.qualities:
+            self.quality_combo.addItem(q, q)
+        self.quality_combo.setEnabled(bool(spec.qualities))
+
+        self.n_spin.setMaximum(spec.max_n)
+        self.n_spin.setEnabled(spec.max_n > 1)
+
+        self.format_combo.clear()
+        self.format_combo.addItem("Service default", "")
+        for f in spec.response_formats:
+            self.format_combo.addItem(f, f)
+        self.format_combo.setEnabled(bool(spec.response_formats))

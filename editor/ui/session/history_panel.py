@@ -1,0 +1,280 @@
+"""History: the session's rounds as a tree (a round made from a variant sits under its round).
+
+Each row: a thumbnail of its first variant, the prompt, the time and how it ended. Clicking a
+round brings back its base image, its mask and its prompt — one undoable step for the image and
+one for the mask. Interrupted or failed rounds can be sent again with Retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.pipeline.jobs import Job, JobInput
+from editor.pipeline.round_trip import EditParams
+from editor.store import RoundRecord, RoundState, StoreError, decode_params
+
+if TYPE_CHECKING:
+    from editor.ui.window.main_window import MainWindow
+
+__all__ = ["HistoryPanel"]
+
+_THUMB = 48
+_STATE_TEXT = {
+    RoundState.RUNNING: "running",
+    RoundState.SUCCEEDED: "done",
+    RoundState.FAILED: "failed",
+    RoundState.CANCELLED: "cancelled",
+    RoundState.INTERRUPTED: "interrupted",
+}
+_ROLE = Qt.ItemDataRole.UserRole
+
+
+class HistoryPanel(QWidget):
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.window_ = window
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Round", "Time", "State"])
+        self.tree.setIconSize(QSize(_THUMB, _THUMB))
+        self.tree.setRootIsDecorated(True)
+        self.tree.setIndentation(14)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setToolTip("Click a round to bring back its image, mask and prompt (undoable)")
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, header.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, header.ResizeMode.ResizeToContents)
+        self.empty = QLabel("Rounds appear here as you generate.")
+        self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setToolTip("Send the selected round again, exactly as it was")
+        self.retry_button.setEnabled(False)
+        self.retry_button.clicked.connect(self._retry_selected)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.retry_button)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 2, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(self.empty)
+        box.addWidget(self.tree, 1)
+        box.addLayout(buttons)
+        self._thumbs: dict[str, QIcon] = {}
+        self.task: asyncio.Task[bool] | None = None  # the last restore or retry (tests wait)
+        self.tree.itemClicked.connect(lambda item, _col: self.restore(item.data(0, _ROLE)))
+        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        window.sessions.rounds_changed.connect(self.refresh)
+        self.refresh()
+
+    # -- the list -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        rounds = self.window_.sessions.rounds()
+        current = self.selected_round()
+        self.tree.clear()
+        items: dict[str, QTreeWidgetItem] = {}
+        for record in rounds:
+            item = QTreeWidgetItem(
+                [_title(record), _time(record.started), _STATE_TEXT[record.state]]
+            )
+            item.setData(0, _ROLE, record.id)
+            item.setToolTip(0, _tooltip(record))
+            item.setIcon(0, self._thumb(record))
+            parent = items.get(record.base.round_id or "")
+            if parent is not None:
+                parent.addChild(item)
+                parent.setExpanded(True)
+            else:
+                self.tree.addTopLevelItem(item)
+            items[record.id] = item
+            if record.id == current:
+                self.tree.setCurrentItem(item)
+        self.empty.setVisible(not rounds)
+        self.tree.setVisible(bool(rounds))
+        self._update_buttons()
+
+    def item(self, round_id: str) -> QTreeWidgetItem | None:
+        for item in self._walk():
+            if item.data(0, _ROLE) == round_id:
+                return item
+        return None
+
+    def _walk(self) -> list[QTreeWidgetItem]:
+        out: list[QTreeWidgetItem] = []
+        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            item = stack.pop(0)
+            if item is None:
+                continue
+            out.append(item)
+            stack.extend(item.child(i) for i in range(item.childCount()))
+        return out
+
+    def selected_round(self) -> str | None:
+        item = self.tree.currentItem()
+        return None if item is None else str(item.data(0, _ROLE))
+
+    def _thumb(self, record: RoundRecord) -> QIcon:
+        key = f"{record.id}:{len(record.variants)}"
+        if key not in self._thumbs:
+            session = self.window_.sessions.session
+            icon = QIcon()
+            if session is not None and record.variants:
+                try:  # the small proxy when there is one: no full-size decode here
+                    index = record.variants[0].index
+                    path = session.proxy_path(record.id, index) or session.variant_path(
+                        record.id, index
+                    )
+                except KeyError:
+                    path = None
+                pixmap = QPixmap(str(path)) if path is not None else QPixmap()
+                if not pixmap.isNull():
+                    icon = QIcon(
+                        pixmap.scaled(
+                            _THUMB,
+                            _THUMB,
+                            Qt.AspectRatioMode.KeepAspectRatio,
+                            Qt.TransformationMode.SmoothTransformation,
+                        )
+                    )
+            self._thumbs[key] = icon
+        return self._thumbs[key]
+
+    def _update_buttons(self) -> None:
+        record = self._record(self.selected_round())
+        self.retry_button.setEnabled(record is not None and record.state.finished)
+        if record is not None and record.state in (RoundState.INTERRUPTED, RoundState.FAILED):
+            self.retry_button.setText("Retry")
+        else:
+            self.retry_button.setText("Send Again")
+
+    def _record(self, round_id: str | None) -> RoundRecord | None:
+        session = self.window_.sessions.session
+        if session is None or round_id is None:
+            return None
+        try:
+            return session.round(round_id)
+        except KeyError:
+            return None
+
+    # -- restore and retry ----------------------------------------------------------------------
+
+    def restore(self, round_id: str) -> asyncio.Task[bool] | None:
+        """Bring back a round's base image, mask and prompt (undoable)."""
+        record = self._record(round_id)
+        if record is None:
+            return None
+        self.task = asyncio.ensure_future(self._restore(record))
+        return self.task
+
+    async def _restore(self, record: RoundRecord) -> bool:
+        w = self.window_
+        loaded = await self._load(record)
+        if loaded is None or w.image is None or w.document is None:
+            return False
+        base, mask = loaded
+        if base.shape != w.image.shape:
+            w.show_message("That round was made on an image of another size; it can't be shown.")
+            return False
+        if not np.array_equal(base, w.image):
+            before = w.image_ref(w.image)
+            w.sessions.remember_base(base, record.base)
+            w.history.push_image(before, w.image_ref(base), f"Back to round {record.id}")
+            w._apply_image(base)
+        edit = mask if mask is not None else np.zeros_like(w.document.edit)
+        if not np.array_equal(edit, w.document.edit):
+            w.document.replace(edit)
+        w.prompt_panel.set_prompt(record.prompt)
+        w.statusBar().showMessage(
+            f"Back at round {record.id}: its image, mask and prompt — Ctrl+Z to undo", 8000
+        )
+        return True
+
+    async def _load(self, record: RoundRecord) -> tuple[np.ndarray, np.ndarray | None] | None:
+        session = self.window_.sessions.session
+        if session is None:
+            return None
+
+        def read() -> tuple[np.ndarray, np.ndarray | None]:
+            mask = session.load_mask(record.mask) if record.mask is not None else None
+            return session.load_base(record.base), mask
+
+        try:
+            return await asyncio.to_thread(read)
+        except (StoreError, KeyError) as e:
+            self.window_.show_message(f"Round {record.id} could not be read: {e}")
+            return None
+
+    def _retry_selected(self) -> None:
+        round_id = self.selected_round()
+        if round_id is not None:
+            self.retry(round_id)
+
+    def retry(self, round_id: str) -> asyncio.Task[bool] | None:
+        record = self._record(round_id)
+        if record is None:
+            return None
+        self.task = asyncio.ensure_future(self._retry(record))
+        return self.task
+
+    async def _retry(self, record: RoundRecord) -> bool:
+        w = self.window_
+        loaded = await self._load(record)
+        if loaded is None:
+            return False
+        base, mask = loaded
+        params = EditParams(**decode_params(record.params, EditParams))
+        panel = w.prompt_panel
+        profile = next((p for p in panel._profiles if p.id and p.id == record.profile), None)
+        profile = profile or panel.profile()
+        problem = profile.problem()
+        if problem:
+            w.show_message(problem)
+            return False
+        w.sessions.retry_base(record.base)
+        job: Job = w.jobs.submit(JobInput(base, mask, params, profile.make_client, profile.name))
+        w.side_tabs.setCurrentWidget(w.jobs_panel)
+        w.statusBar().showMessage(f"Round {record.id} sent again as job {job.id}", 6000)
+        return True
+
+
+def _title(record: RoundRecord) -> str:
+    prompt = " ".join(record.prompt.split()) or "(no prompt)"
+    prompt = prompt if len(prompt) <= 44 else prompt[:43] + "…"
+    n = len(record.variants)
+    return f"{prompt}\n{record.id} · {n} variant{'s' * (n != 1)}"
+
+
+def _time(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
+    except ValueError:
+        return ""
+
+
+def _tooltip(record: RoundRecord) -> str:
+    lines = [record.prompt, f"Round {record.id} · {_STATE_TEXT[record.state]}"]
+    if not record.base.is_original:
+        lines.append(
+            f"Made from variant {(record.base.variant or 0) + 1} of {record.base.round_id}"
+        )
+    if record.error:
+        lines.append(record.error)
+    return "\n".join(lines)

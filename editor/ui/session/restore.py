@@ -1,0 +1,217 @@
+"""Bring a stored session back into the window: after a crash (offered at start) or by choice.
+
+Restored: the image (the base of the newest round, the original if none), the current mask, the
+prompt, every variant into the gallery (as files: a tile reads its proxy when it scrolls into
+view, a full frame is decoded only when shown), the rounds into History. Rounds that were
+running when the app died come back as *interrupted*; History offers Retry for them.
+
+:func:`offer_restore` shows a non-blocking question; tests call ``offer.accept_restore()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from editor.store import (
+    ORIGINAL,
+    BaseRef,
+    ResultRound,
+    ResultVariant,
+    RoundState,
+    Session,
+    SessionInfo,
+    StoreError,
+)
+
+if TYPE_CHECKING:
+    from editor.ui.window.main_window import MainWindow
+
+__all__ = ["LoadedSession", "RestoreOffer", "load_session", "offer_restore", "restore_session"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedSession:
+    name: str
+    image: np.ndarray
+    base: BaseRef
+    mask: np.ndarray | None
+    prompt: str
+    # Round id → its variants as files (nothing decoded: tiles read their proxies in view).
+    variants: dict[str, list[ResultVariant]] = field(default_factory=dict)
+    interrupted: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _variant_size(path: Path, fallback: tuple[int, int]) -> tuple[int, int]:
+    """The stored frame's (width, height) from its header (no decode)."""
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, ValueError):
+        return fallback
+
+
+def load_session(session: Session) -> LoadedSession:
+    """Read what the window needs to show a session (blocking: run it in a thread). Only the
+    image to edit is decoded; variants stay files."""
+    original = session.load_original()
+    problems: list[str] = []
+    variants: dict[str, list[ResultVariant]] = {}
+    for record in session.rounds:
+        items = []
+        for v in record.variants:
+            path = session.round_dir(record.id) / v.file
+            proxy = session.proxy_path(record.id, v.index)
+            size = _variant_size(path, session.size)
+            items.append(ResultVariant(record.id, v.index, size, path, proxy, v.revised_prompt))
+        if items:
+            variants[record.id] = items
+    image, base = original, ORIGINAL
+    newest = session.rounds[-1] if session.rounds else None
+    if newest is not None and not newest.base.is_original:
+        try:
+            pixels = session.load_base(newest.base)
+        except (StoreError, KeyError) as e:
+            problems.append(str(e))
+        else:
+            if pixels.shape == original.shape:
+                image, base = pixels, newest.base
+    try:
+        mask = session.load_mask()
+    except StoreError as e:
+        problems.append(str(e))
+        mask = None
+    name = session.original_name or session.name
+    interrupted = [r.id for r in session.rounds if r.state is RoundState.INTERRUPTED]
+    return LoadedSession(name, image, base, mask, session.prompt, variants, interrupted, problems)
+
+
+def apply_session(window: MainWindow, session: Session, loaded: LoadedSession) -> None:
+    """Show a loaded session in the window (UI thread)."""
+    binding = window.sessions
+    binding.restoring = True
+    try:
+        window.gallery.clear()
+        window.results.clear()
+        window.set_image(loaded.image, loaded.name, mask=loaded.mask)
+    finally:
+        binding.restoring = False
+    binding.remember_base(loaded.image, loaded.base)
+    for record in session.rounds:
+        items = loaded.variants.get(record.id, [])
+        window.results.add_round(
+            ResultRound(
+                record.id,
+                record.prompt,
+                None,
+                record.profile or "",
+                round_id=record.id,
+                base=record.base,
+                status=record.state.value,
+                cancelled=record.state is RoundState.CANCELLED,
+            )
+        )
+        if not items:
+            continue
+        tip = record.prompt
+        window.gallery.add_job(record.id, f"Round {record.id} · “{_excerpt(record.prompt)}”", tip)
+        for v in items:
+            window.results.add_variant(v)
+            window.gallery.add_placeholder(record.id, v.index, tip)
+        window.gallery.set_job_status(record.id, f"{len(items)} saved")
+    binding.adopt(session)
+    window.prompt_panel.set_prompt(loaded.prompt)
+    notes = []
+    if loaded.interrupted:
+        n = len(loaded.interrupted)
+        notes.append(
+            f"{n} round{'s were' if n != 1 else ' was'} interrupted when the app stopped — "
+            "select it in History and press Retry."
+        )
+    if loaded.problems:
+        notes.append("Some files could not be read: " + "; ".join(loaded.problems[:3]))
+    if notes:
+        window.show_message(" ".join(notes))
+    window.statusBar().showMessage(f"Restored session “{session.name}”", 8000)
+    window.show_history()
+
+
+async def restore_session(window: MainWindow, session_id: str, *, take_over: bool = True) -> bool:
+    """Open a stored session and show it; False (with a message) if it can't be read."""
+    store = window.sessions.store
+    try:
+        session = await store.open_async(session_id, take_over=take_over)
+        loaded = await asyncio.to_thread(load_session, session)
+    except StoreError as e:
+        window.show_message(f"The session could not be opened: {e}")
+        return False
+    apply_session(window, session, loaded)
+    return True
+
+
+class RestoreOffer(QMessageBox):
+    """“Inpaint Editor did not close properly. Restore …?” — non-blocking (``open()``)."""
+
+    def __init__(
+        self, window: MainWindow, info: SessionInfo, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent or window)
+        self.window_ = window
+        self.info = info
+        self.task: asyncio.Task[bool] | None = None
+        when = info.modified.astimezone().strftime("%d %b %Y, %H:%M")
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle("Restore your work?")
+        self.setText("<b>Inpaint Editor did not close properly last time.</b>")
+        self.setInformativeText(
+            f"Restore “{info.name}” ({info.rounds} round{'s' * (info.rounds != 1)}, last "
+            f"changed {when})? Image, mask, prompt, all variants and history come back."
+        )
+        self.restore_button = self.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        self.decline_button = self.addButton("Don't Restore", QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.restore_button)
+        self.restore_button.clicked.connect(self.accept_restore)
+        self.decline_button.clicked.connect(self.decline)
+
+    def accept_restore(self) -> asyncio.Task[bool]:
+        self.hide()
+        if self.task is None:
+            self.task = asyncio.ensure_future(restore_session(self.window_, self.info.id))
+        return self.task
+
+    def decline(self) -> None:
+        self.hide()
+        try:
+            self.window_.sessions.store.dismiss_crashed(self.info.id)
+        except StoreError as e:
+            log.warning("could not dismiss session %s: %s", self.info.id, e)
+
+
+def offer_restore(window: MainWindow, *, show: bool = True) -> RestoreOffer | None:
+    """If a session was left open by an app that died, ask whether to restore the newest one."""
+    try:
+        crashed = window.sessions.store.find_crashed()
+    except StoreError as e:
+        log.warning("could not look for sessions to restore: %s", e)
+        return None
+    if not crashed:
+        return None
+    offer = RestoreOffer(window, crashed[0])  # list_sessions: newest first
+    if show:
+        offer.open()
+    return offer
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,418 @@
+"""Edit ▸ Settings (Ctrl+,): endpoint profiles with their API keys, and UI preferences.
+
+The dialog edits a working copy of the profiles; OK/Apply writes them through
+:class:`~editor.store.SettingsStore` (keys to the OS keyring via its KeyStore — a 0600 file only
+after the user ticks the consent box, never silently). “Test connection” asks the service for
+its models (``GET /models``) without blocking the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.client import ApiKey, EditError, EditsClient
+from editor.pipeline import embedded_client
+from editor.store import (
+    KeyringUnavailable,
+    Profile,
+    ProfileError,
+    StoreError,
+    needs_insecure_warning,
+)
+from editor.ui.settings.capabilities import learned_text
+from editor.ui.settings.prefs import THEMES, UiPrefs
+from editor.ui.settings.profile_form import ProfileForm
+
+if TYPE_CHECKING:
+    from editor.ui.window.main_window import MainWindow
+
+__all__ = ["SettingsDialog"]
+
+log = logging.getLogger(__name__)
+_GB = 1024**3
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.store = window.app_settings
+        self.setWindowTitle("Settings")
+        self.resize(860, 640)
+        self.profiles: list[Profile] = list(self.store.profiles)
+        self.keys: dict[str, str] = {}  # profile id → key typed in this dialog
+        self.removed: list[Profile] = []
+        self.test_task: asyncio.Task[str] | None = None
+        self._row = -1
+        self._confirmed_insecure: set[str] = set()
+
+        self.list = QListWidget()
+        self.list.setMaximumWidth(200)
+        self.add_button = QPushButton("Add")
+        self.duplicate_button = QPushButton("Duplicate")
+        self.remove_button = QPushButton("Remove")
+        self.form = ProfileForm()
+        self.form.iteration.learned_lookup = lambda name: learned_text(
+            window.capabilities.learned(name), window.capabilities.no_stream(name)
+        )
+        self.consent = QCheckBox(
+            "No system keyring works here: allow saving API keys in a file only I can read "
+            f"({self.store.keys.file_path})"
+        )
+        self.consent.setVisible(not self.store.keys.keyring_available())
+        self.consent.setChecked(self.store.allow_file_fallback)
+        self.test_button = QPushButton("Test connection")
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #d9534f;")
+
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.duplicate_button, self.remove_button):
+            buttons.addWidget(b)
+        left = QVBoxLayout()
+        left.addWidget(self.list, 1)
+        left.addLayout(buttons)
+        test = QHBoxLayout()
+        test.addWidget(self.test_button)
+        test.addWidget(self.test_result, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.form)
+        right.addWidget(self.consent)
+        right.addLayout(test)
+        right.addStretch(1)
+        services = QWidget()
+        row = QHBoxLayout(services)
+        row.addLayout(left)
+        row.addLayout(right, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(services, "Services")
+        self.tabs.addTab(self._build_prefs(), "Preferences")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Apply
+            | QDialogButtonBox.StandardButton.Cancel
+        )
+        box = QVBoxLayout(self)
+        box.addWidget(self.tabs, 1)
+        box.addWidget(self.error)
+        box.addWidget(self.buttons)
+
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        apply = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        apply.clicked.connect(self.apply)
+        self.add_button.clicked.connect(self.add_profile)
+        self.duplicate_button.clicked.connect(self.duplicate_profile)
+        self.remove_button.clicked.connect(self.remove_profile)
+        self.test_button.clicked.connect(self.test_connection)
+        self.form.gateway.refresh_requested.connect(self.test_connection)  # same GET /models
+        self.form.iteration.forget_requested.connect(self.forget_learned)
+        self.form.edited.connect(self._on_edited)
+        self.list.currentRowChanged.connect(self._select)
+        self._fill_list()
+        self.list.setCurrentRow(0)
+
+    # -- preferences ------------------------------------------------------------------------------
+
+    def _build_prefs(self) -> QWidget:
+        prefs = UiPrefs(self.window_.settings)
+        page = QWidget()
+        form = QFormLayout(page)
+        self.brush_spin = QSpinBox()
+        self.brush_spin.setRange(1, 1000)
+        self.brush_spin.setSuffix(" px")
+        self.brush_spin.setValue(prefs.brush_size)
+        self.overlay_button = QPushButton()
+        self.overlay_color = prefs.overlay_color
+        self._paint_swatch()
+        self.overlay_button.clicked.connect(self._pick_colour)
+        self.theme_combo = QComboBox()
+        self.theme_combo.addItems([t.capitalize() for t in THEMES])
+        self.theme_combo.setCurrentIndex(THEMES.index(prefs.theme))
+        self.budget_spin = QDoubleSpinBox()
+        self.budget_spin.setRange(0.1, 1000)
+        self.budget_spin.setSuffix(" GB")
+        self.budget_spin.setValue(self.store.settings.storage_budget_bytes / _GB)
+        self.budget_spin.setToolTip("File ▸ Open Session ▸ Clean Up deletes the oldest beyond this")
+        form.addRow("Brush size", self.brush_spin)
+        form.addRow("Mask overlay colour", self.overlay_button)
+        form.addRow("Theme", self.theme_combo)
+        form.addRow("Storage for sessions", self.budget_spin)
+        return page
+
+    def _paint_swatch(self) -> None:
+        self.overlay_button.setText(self.overlay_color.name())
+        self.overlay_button.setStyleSheet(f"background: {self.overlay_color.name()};")
+
+    def _pick_colour(self) -> None:
+        color = QColorDialog.getColor(self.overlay_color, self, "Mask overlay colour")
+        if color.isValid():
+            self.set_overlay_color(color)
+
+    def set_overlay_color(self, color: QColor) -> None:
+        self.overlay_color = QColor(color)
+        self._paint_swatch()
+
+    # -- the profile list -------------------------------------------------------------------------
+
+    def _fill_list(self) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        self.list.addItems([p.name for p in self.profiles])
+        self.list.blockSignals(False)
+
+    def _select(self, row: int) -> None:
+        if not self._commit_form():
+            self.list.blockSignals(True)
+            self.list.setCurrentRow(self._row)
+            self.list.blockSignals(False)
+            return
+        self._row = row
+        if 0 <= row < len(self.profiles):
+            profile = self.profiles[row]
+            self.form.load(profile)
+            self.form.key.setText(self.keys.get(profile.id, ""))
+            self.remove_button.setEnabled(profile.deletable)
+            self._show_key_state(profile)
+            self.test_result.clear()
+
+    def current(self) -> Profile:
+        return self.profiles[self._row]
+
+    def _commit_form(self) -> bool:
+        """Take the form's values into the working copy; False (and a message) if invalid."""
+        if not 0 <= self._row < len(self.profiles):
+            return True
+        try:
+            edited = self.form.profile()
+        except ProfileError as e:
+            self.error.setText(str(e))
+            return False
+        names = [p.name.casefold() for i, p in enumerate(self.profiles) if i != self._row]
+        if edited.name.casefold() in names:
+            self.error.setText(f"There is already a profile named “{edited.name}”")
+            return False
+        self.profiles[self._row] = edited
+        item = self.list.item(self._row)
+        if item is not None:
+            item.setText(edited.name)
+        if self.form.key.text().strip():
+            self.keys[edited.id] = self.form.key.text().strip()
+        self.error.clear()
+        return True
+
+    def _on_edited(self) -> None:
+        self._commit_form()
+        if 0 <= self._row < len(self.profiles):
+            self._show_key_state(self.current())
+
+    def _show_key_state(self, profile: Profile) -> None:
+        keys = self.store.keys
+        if not profile.needs_key:
+            self.form.key_where.setText("The local engine needs no key.")
+        else:
+            source = keys.source(profile.id, env_fallback=profile.env_key_allowed)
+            where = {
+                "keyring": "A key is saved in the system keyring.",
+                "file": f"A key is saved in {keys.file_path} (only you can read it).",
+                "environment": "The key comes from the OPENAI_API_KEY environment variable.",
+            }.get(str(source) if source else "", "No key saved yet.")
+            self.form.key_where.setText(f"{where} {keys.backend_description()}")
+        self.form.insecure.setVisible(needs_insecure_warning(profile))
+        self.form.insecure.setText(
+            "⚠ This address uses http:// to another computer: an API key would travel "
+            "unencrypted. Use https:// unless you trust every network in between."
+        )
+
+    def add_profile(self) -> None:
+        if not self._commit_form():
+            return
+        name = _unique_name("New service", self.profiles)
+        profile = Profile(
+            id=_new_id(name, self.profiles),
+            name=name,
+            base_url="https://api.example.com/v1",
+            default_model="gpt-image-1",
+            color_match=True,  # remote services drift in colour; the local fill does not
+        )
+        self._append(profile)
+
+    def duplicate_profile(self) -> None:
+        if not self._commit_form():
+            return
+        source = self.current()
+        name = _unique_name(f"{source.name} copy", self.profiles)
+        kind = "custom" if source.kind == "local" else source.kind
+        self._append(source.with_(id=_new_id(name, self.profiles), name=name, kind=kind))
+
+    def _append(self, profile: Profile) -> None:
+        self.profiles.append(profile)
+        self._fill_list()
+        self._row = -1
+        self.list.setCurrentRow(len(self.profiles) - 1)
+        self.form.name.setFocus()
+        self.form.name.selectAll()
+
+    def remove_profile(self) -> None:
+        profile = self.current()
+        if not profile.deletable:
+            self.error.setText(f"The “{profile.name}” profile can't be removed")
+            return
+        self.removed.append(profile)
+        del self.profiles[self._row]
+        self.keys.pop(profile.id, None)
+        self._fill_list()
+        self._row = -1
+        self.list.setCurrentRow(0)
+
+    # -- saving -----------------------------------------------------------------------------------
+
+    def apply(self) -> bool:
+        """Write profiles, keys and prefs; False (with the reason shown) if something failed."""
+        if not self._commit_form():
+            return False
+        store = self.store
+        store.allow_file_fallback = self.consent.isChecked()
+        try:
+            for profile in self.removed:
+                if profile.id in store.profiles:
+                    store.profiles.remove(profile.id)
+                    store.forget_profile_secrets(profile)
+            self.removed.clear()
+            for i, profile in enumerate(self.profiles):
+                if profile.id in store.profiles:
+                    store.profiles.update(profile)
+                    continue
+                # A new profile gets its id from the name it was given, e.g. "studio-server".
+                wanted = store.profiles.new_id(profile.name)
+                if wanted != profile.id:
+                    if profile.id in self.keys:
+                        self.keys[wanted] = self.keys.pop(profile.id)
+                    profile = self.profiles[i] = profile.with_(id=wanted)
+                store.profiles.add(profile)
+            for profile_id, key in list(self.keys.items()):
+                store.keys.set(
+                    profile_id, ApiKey(key), allow_file_fallback=store.allow_file_fallback
+                )
+                del self.keys[profile_id]
+            store.settings.storage_budget_bytes = int(self.budget_spin.value() * _GB)
+            store.save()
+        except (KeyringUnavailable, ProfileError, StoreError) as e:
+            self.error.setText(str(e))
+            return False
+        self.window_.sessions.store.budget_bytes = store.settings.storage_budget_bytes
+        prefs = UiPrefs(self.window_.settings)
+        prefs.brush_size = self.brush_spin.value()
+        prefs.overlay_color = self.overlay_color
+        prefs.theme = THEMES[self.theme_combo.currentIndex()]
+        prefs.sync()
+        self.window_.apply_prefs()
+        self.window_.reload_profiles()
+        self.form.key.clear()
+        if 0 <= self._row < len(self.profiles):
+            self._show_key_state(self.current())
+        self.error.clear()
+        self.window_.statusBar().showMessage("Settings saved", 4000)
+        return True
+
+    def _ok(self) -> None:
+        if self.apply():
+            self.accept()
+
+    def forget_learned(self) -> None:
+        """Forget the n limits and no-preview marks learned for the profile shown."""
+        if not 0 <= self._row < len(self.profiles):
+            return
+        name = self.current().name
+        self.window_.capabilities.forget(name)
+        self.form.iteration.show_learned(name)
+
+    # -- test connection --------------------------------------------------------------------------
+
+    def test_connection(self) -> asyncio.Task[str] | None:
+        """GET /models with the profile as edited (and the key typed or saved); async."""
+        if not self._commit_form():
+            return None
+        profile = self.current()
+        typed = self.keys.get(profile.id)
+        key = ApiKey(typed) if typed else self.store.api_key_for(profile)
+        warn = key is not None and needs_insecure_warning(profile)
+        if warn and profile.id not in self._confirmed_insecure:
+            self._confirmed_insecure.add(profile.id)
+            self.test_result.setText(
+                "⚠ The key would be sent unencrypted (http://). Press Test again to send it."
+            )
+            return None
+        self.test_result.setText("Testing…")
+        self.test_button.setEnabled(False)
+        self.test_task = asyncio.ensure_future(self._test(profile, key))
+        return self.test_task
+
+    async def _test(self, profile: Profile, key: ApiKey | None) -> str:
+        try:
+            client = (
+                embedded_client()
+                if profile.kind == "local"
+                else EditsClient(profile.to_endpoint(key).with_(max_retries=0))
+            )
+            async with client:
+                models = await client.list_models()
+            text = (
+                f"✓ Connected — the service offers {len(models)} model{'s' * (len(models) != 1)}."
+            )
+            self._remember_models(profile.id, tuple(models))
+        except EditError as e:
+            text = f"✗ {e.user_message}"
+        except Exception as e:  # a bug must not leave the button dead
+            log.exception("test connection failed")
+            text = f"✗ Something went wrong: {e}"
+        self.test_result.setText(text)
+        self.test_button.setEnabled(True)
+        return text
+
+    def _remember_models(self, profile_id: str, models: tuple[str, ...]) -> None:
+        """Keep the service's list with the profile (saved with Apply/OK) for the Model box."""
+        for i, profile in enumerate(self.profiles):
+            if profile.id == profile_id:
+                self.profiles[i] = profile.with_(service_models=models)
+                if i == self._row:
+                    self.form.gateway.show_models(models)
+
+
+def _unique_name(base: str, profiles: list[Profile]) -> str:
+    names = {p.name.casefold() for p in profiles}
+    name, n = base, 2
+    while name.casefold() in names:
+        name, n = f"{base} {n}", n + 1
+    return name
+
+
+def _new_id(name: str, profiles: list[Profile]) -> str:
+    from editor.store import ProfileSet
+
+    taken = ProfileSet(profiles)
+    return taken.new_id(name)

@@ -1,0 +1,251 @@
+"""Menus, window shortcuts and their tooltips.
+
+Window shortcuts use modifiers or keys the canvas does not claim (Ctrl+…, Esc, C, F1). The
+canvas's own single keys appear in the menus as ``\\t`` labels only: a real shortcut would
+steal them from the canvas and, worse, fire while typing a prompt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QMenu
+
+from editor.ui.common.icons import tool_icon
+
+if TYPE_CHECKING:
+    from editor.ui.window.main_window import MainWindow
+
+__all__ = ["WindowActions", "build_actions"]
+
+SHORTCUTS: list[tuple[str, str, str]] = []  # (section, keys, what) for the Help sheet
+
+
+@dataclass
+class WindowActions:
+    open: QAction
+    save_as: QAction
+    copy: QAction
+    paste: QAction
+    undo: QAction
+    redo: QAction
+    use_as_base: QAction
+    generate: QAction
+    escape: QAction
+    compare: QAction
+    export_mask: QAction
+    overlay: QAction
+    recent_menu: QMenu
+    needs_image: list[QAction] = field(default_factory=list)
+
+
+def build_actions(w: MainWindow) -> WindowActions:
+    SHORTCUTS.clear()
+    bar = w.menuBar()
+    needs_image: list[QAction] = []
+
+    def act(
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        keys: str | QKeySequence.StandardKey | list[str] | None = None,
+        *,
+        shown: str = "",
+        image: bool = False,
+        section: str = "",
+    ) -> QAction:
+        """A menu action; ``shown`` is a key only displayed (the canvas handles it)."""
+        a = QAction(text + (f"\t{shown}" if shown else ""), w)
+        a.triggered.connect(lambda _=False: slot())
+        if isinstance(keys, list):
+            a.setShortcuts([QKeySequence(k) for k in keys])
+        elif keys is not None:
+            a.setShortcut(QKeySequence(keys))
+        label = shown or a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if label:
+            a.setToolTip(f"{text.replace('…', '')} ({label})")
+            SHORTCUTS.append((section or menu.title().replace("&", ""), label, text))
+        menu.addAction(a)
+        w.addAction(a)  # shortcuts work even with the menu bar hidden
+        if image:
+            needs_image.append(a)
+        return a
+
+    f = bar.addMenu("&File")
+    open_ = act(f, "Open…", w.files.open_dialog, QKeySequence.StandardKey.Open)
+    recent = f.addMenu("Open Recent")
+    recent.aboutToShow.connect(lambda: _fill_recent(w, recent))
+    paste = act(f, "Paste Image", w.files.paste, QKeySequence.StandardKey.Paste)
+    f.addSeparator()
+    save_as = act(f, "Save As…", w.files.save_as, ["Ctrl+S", "Ctrl+Shift+S"], image=True)
+    copy = act(f, "Copy Image", w.files.copy, QKeySequence.StandardKey.Copy, image=True)
+    f.addSeparator()
+    act(f, "Open Session…", lambda: _open_sessions(w), "Ctrl+Shift+O")
+    act(f, "Save Session As…", lambda: _rename_session(w), image=True)
+    f.addSeparator()
+    act(f, "Quit", w.close, QKeySequence.StandardKey.Quit)
+
+    e = bar.addMenu("&Edit")
+    undo = act(e, "Undo", w.undo, QKeySequence.StandardKey.Undo)
+    redo = act(e, "Redo", w.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+    e.addSeparator()
+    use_as_base = act(e, "Use Variant as Base", w.use_as_base, "Ctrl+B")
+    e.addSeparator()
+    act(e, "Settings…", lambda: _show_settings(w), "Ctrl+,")
+
+    m = bar.addMenu("&Mask")
+    c = w.canvas
+    act(m, "Brush", lambda: c.set_tool("brush"), shown="B", image=True)
+    act(m, "Eraser", lambda: c.set_tool("eraser"), shown="E", image=True)
+    act(m, "Rectangle", lambda: c.set_tool("rect"), shown="R", image=True)
+    act(m, "Smaller Brush", lambda: _brush_step(w, -1), shown="[", image=True)
+    act(m, "Larger Brush", lambda: _brush_step(w, +1), shown="]", image=True)
+    m.addSeparator()
+    doc_op = _doc_op(w)
+    act(m, "Clear Mask", doc_op(lambda d: d.clear()), "Ctrl+Shift+Backspace", image=True)
+    act(m, "Fill All", doc_op(lambda d: d.fill_all()), image=True)
+    act(m, "Invert", doc_op(lambda d: d.invert()), "Ctrl+I", image=True)
+    m.addSeparator()
+    act(m, "Grow 4 px", doc_op(lambda d: d.grow(4)), "Ctrl+Alt+=", image=True)
+    act(m, "Shrink 4 px", doc_op(lambda d: d.grow(-4)), "Ctrl+Alt+-", image=True)
+    act(m, "Grow or Shrink…", lambda: _grow_dialog(w), image=True)
+    act(m, "Feather…", lambda: _feather_dialog(w), image=True)
+    m.addSeparator()
+    act(m, "Load Mask…", w.files.load_mask_dialog, image=True)
+    export_mask = act(m, "Export Mask…", w.files.export_mask_dialog, "Ctrl+E", image=True)
+
+    v = bar.addMenu("&View")
+    compare = act(v, "Compare", lambda: None, "C", image=True)
+    compare.setCheckable(True)
+    compare.setIcon(tool_icon("compare"))
+    compare.toggled.connect(w.set_compare)
+    SHORTCUTS.append(("View", "hold \\", "Peek at the original while a variant shows"))
+    act(v, "Zoom In", lambda: c.zoom_by(1.25), shown="+", image=True)
+    act(v, "Zoom Out", lambda: c.zoom_by(1 / 1.25), shown="-", image=True)
+    act(v, "Fit", c.fit, shown="F", image=True)
+    act(v, "Actual Pixels", lambda: c.set_zoom(1.0), shown="1", image=True)
+    overlay = act(v, "Show Mask Overlay", lambda: None, "H", image=True)
+    overlay.setCheckable(True)
+    overlay.setChecked(True)
+    overlay.toggled.connect(c.set_overlay_visible)
+
+    g = bar.addMenu("&Generate")
+    generate = act(g, "Generate", w.generate, ["Ctrl+Return", "Ctrl+Enter"], image=True)
+    generate.setIcon(tool_icon("generate"))
+    escape = act(g, "Back to Original / Cancel Newest Job", w.escape, "Esc")
+
+    h = bar.addMenu("&Help")
+    act(h, "Keyboard Shortcuts", lambda: _show_shortcuts(w), QKeySequence.StandardKey.HelpContents)
+    act(h, "Open Log Folder", _open_log_folder)
+    act(h, "About Inpaint Editor", lambda: _show_about(w))
+
+    w.mask_toolbar.addSeparator()
+    w.mask_toolbar.addAction(compare)
+    return WindowActions(
+        open=open_,
+        save_as=save_as,
+        copy=copy,
+        paste=paste,
+        undo=undo,
+        redo=redo,
+        use_as_base=use_as_base,
+        generate=generate,
+        escape=escape,
+        compare=compare,
+        export_mask=export_mask,
+        overlay=overlay,
+        recent_menu=recent,
+        needs_image=needs_image,
+    )
+
+
+def _doc_op(w: MainWindow) -> Callable[[Callable[..., None]], Callable[[], None]]:
+    def wrap(op: Callable[..., None]) -> Callable[[], None]:
+        def run() -> None:
+            if w.document is not None:
+                op(w.document)
+
+        return run
+
+    return wrap
+
+
+def _brush_step(w: MainWindow, direction: int) -> None:
+    size = w.canvas.brush_size
+    if direction > 0:
+        w.canvas.brush_size = max(size + 1, round(size * 1.1))
+    else:
+        w.canvas.brush_size = min(size - 1, round(size / 1.1))
+
+
+def _grow_dialog(w: MainWindow) -> None:
+    px, ok = QInputDialog.getInt(
+        w, "Grow or Shrink Mask", "Pixels (negative shrinks):", 8, -500, 500
+    )
+    if ok and px and w.document is not None:
+        w.document.grow(px)
+
+
+def _feather_dialog(w: MainWindow) -> None:
+    radius, ok = QInputDialog.getDouble(
+        w, "Feather Mask", "Soften the edge by (px):", 8, 0.5, 200, 1
+    )
+    if ok and w.document is not None:
+        w.document.feather(radius)
+
+
+def _fill_recent(w: MainWindow, menu: QMenu) -> None:
+    menu.clear()
+    paths = w.files.recent.paths()
+    for path in paths:
+        a = menu.addAction(path)
+        a.triggered.connect(lambda _=False, p=path: w.files.open_path(p))
+    if paths:
+        menu.addSeparator()
+        menu.addAction("Clear Recent", w.files.recent.clear)
+    else:
+        menu.addAction("No recent images").setEnabled(False)
+
+
+def _show_shortcuts(w: MainWindow) -> None:
+    from editor.ui.window.shortcuts_dialog import ShortcutsDialog
+
+    ShortcutsDialog(SHORTCUTS, w).open()
+
+
+def _show_about(w: MainWindow) -> None:
+    from editor.ui.window.shortcuts_dialog import show_about
+
+    show_about(w)
+
+
+def _open_sessions(w: MainWindow) -> None:
+    from editor.ui.session.sessions_dialog import SessionsDialog
+
+    SessionsDialog(w).open()
+
+
+def _rename_session(w: MainWindow) -> None:
+    from editor.ui.session.sessions_dialog import rename_session
+
+    rename_session(w)
+
+
+def _show_settings(w: MainWindow) -> None:
+    from editor.ui.settings.settings_dialog import SettingsDialog
+
+    SettingsDialog(w).open()
+
+
+def _open_log_folder() -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    from editor.logs import log_dir
+
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -1,0 +1,183 @@
+"""Generate, and the job queue bound to the jobs panel and the gallery.
+
+Generate takes a snapshot — the image array (never written in place), a copy of the mask and the
+parameters — so painting on, or replacing, the image while a job runs changes nothing for it,
+and Retry re-sends exactly the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from editor.core.models import model_spec
+from editor.core.request import OMIT
+from editor.pipeline import STREAM_FALLBACK_NOTE
+from editor.pipeline.jobs import Job, JobInput, JobState
+from editor.ui.compare.leak import describe_leak
+from editor.ui.jobs.jobs_panel import format_elapsed, job_title
+from editor.ui.jobs.stats_panel import cost_text, cost_tooltip
+
+if TYPE_CHECKING:
+    from editor.ui.window.main_window import MainWindow
+
+__all__ = ["JobBinding", "describe_params"]
+
+
+def describe_params(job: Job) -> str:
+    p = job.params
+    parts = [f"model {p.model or 'default'}", f"n {p.n or 1}"]
+    if p.size:
+        parts.append(f"size {p.size}")
+    if p.quality:
+        parts.append(f"quality {p.quality}")
+    if p.watermark is not OMIT:
+        parts.append(f"watermark {'on' if p.watermark else 'off'}")
+    if p.context != "auto":
+        parts.append(f"context {p.context}")
+    if p.color_match:
+        parts.append(f"colour match {p.color_match_strength:.0%}")
+    if job.input.profile:
+        parts.append(job.input.profile)
+    return ", ".join(parts)
+
+
+class JobBinding:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.settled: set[str] = set()  # jobs whose outcome is saved (or failed to) and shown
+        self._warned: set[str] = set()  # profiles whose send warning was shown once
+        queue = window.jobs
+        queue.added.connect(self._on_added)
+        queue.changed.connect(self._on_changed)
+        queue.finished.connect(self._on_finished)
+        window.jobs_panel.cancel_requested.connect(queue.cancel)
+        window.jobs_panel.retry_requested.connect(self.retry)
+        window.gallery.variant_selected.connect(window.show_variant)
+        window.gallery.variant_activated.connect(self._activated)
+
+    def generate(self) -> Job | None:
+        w = self.window
+        if w.image is None or w.document is None:
+            w.show_message(
+                "Open an image first (Ctrl+O), paint where it should change, then generate."
+            )
+            return None
+        panel = w.prompt_panel
+        profile = panel.profile()
+        problem = profile.problem()
+        if problem:
+            w.show_message(problem)
+            return None
+        warning = profile.warning()
+        if warning and profile.name not in self._warned:
+            self._warned.add(profile.name)  # said once; the next Generate sends
+            w.show_message(warning)
+            return None
+        params = panel.params()
+        if not params.prompt:
+            w.show_message("Type a prompt first: the service needs words describing the change.")
+            panel.focus_prompt()
+            return None
+        mask = None if w.document.is_empty() else w.document.edit.copy()
+        if mask is None and model_spec(params.model).local:
+            w.show_message(
+                "Paint the area to change first: the local engine only fills the masked area."
+            )
+            return None
+        if profile.stream:
+            params = replace(params, stream=True, partial_images=profile.partial_images)
+        snapshot = JobInput(
+            w.image,
+            mask,
+            params,
+            profile.make_client,
+            profile.name,
+            max_n_per_request=profile.max_n_per_request,
+            concurrency=profile.concurrency,
+            memory=w.capabilities.memory,
+        )
+        w.message_banner.hide()
+        panel.remember_prompt()
+        return w.jobs.submit(snapshot)
+
+    def retry(self, job_id: str) -> Job:
+        return self.window.jobs.retry(job_id)
+
+    def _on_added(self, job: Job) -> None:
+        tooltip = f"{job.params.prompt}\n{describe_params(job)}"
+        self.window.gallery.add_job(job.id, job_title(job), tooltip)
+        self.window.gallery.set_job_status(job.id, job.status)
+
+    def _on_changed(self, job: Job) -> None:
+        self.window.gallery.set_job_status(job.id, job.status)
+        entry = self.window.results.round(job.id)
+        if entry is not None:
+            entry.status = job.status
+
+    def _on_finished(self, job: Job) -> None:
+        """Variants are written to the session first, then shown (see SessionBinding.deliver)."""
+        w = self.window
+        self._account(job)
+        if job.state is JobState.SUCCEEDED:
+            w.sessions.deliver(job, lambda unsaved: self._show(job, unsaved))
+            return
+        # The jobs list keeps the row with the reason and Retry; streamed previews stay.
+        if job.previews:
+            w.gallery.set_job_status(job.id, f"{job.status} · previews only")
+            w.previews.finished(job)
+        else:
+            w.gallery.remove_job(job.id)
+        w.sessions.finish(job)
+        self.settled.add(job.id)
+        if job.state is JobState.FAILED:
+            w.statusBar().showMessage(f"Job {job.id} failed — see the Jobs list", 6000)
+
+    def _show(self, job: Job, unsaved: set[int]) -> None:
+        """The variants are on disk (and in the results): tiles from the frames in hand, then
+        the job lets go of its frames, bytes and previews and leaves the queue."""
+        w = self.window
+        took = format_elapsed(job.elapsed())
+        for v in job.variants:
+            tip = f"{job.params.prompt}\n{describe_params(job)}"
+            if v.revised_prompt:
+                tip += f"\nRevised prompt: {v.revised_prompt}"
+            if v.leak:
+                tip += f"\n{describe_leak(v.leak)}"
+            if v.index in unsaved:
+                tip += "\nNot saved to disk — use Save As to keep it"
+            w.gallery.add_variant(job.id, v.index, v.pixels, tip)
+        status = f"{job.status} · {took}"
+        if unsaved:
+            status += f" · ⚠ {len(unsaved)} not saved"
+        w.gallery.set_job_status(job.id, status)
+        w.statusBar().showMessage(f"Job {job.id} finished: {job.status} in {took}", 6000)
+        w.previews.finished(job)
+        self.settled.add(job.id)
+        first = job.variants[0].index if job.variants else None
+        w.jobs.prune(job.id)
+        newest = max((int(j) for j in w.gallery.job_ids() if j.isdigit()), default=0)
+        if w.shown_variant is None and first is not None and int(job.id) >= newest:
+            # Show the first result at once, as a designer expects after Generate; Esc or
+            # Original goes back, and a variant already being looked at is never replaced.
+            w.show_variant(job.id, first)
+        w.refresh_rounds()
+
+    def _account(self, job: Job) -> None:
+        """Cost in the job row, numbers in the Stats tab, a learned n limit remembered."""
+        w = self.window
+        cost = w.session_stats.record(job, w.prices_for(job.input.profile))
+        w.jobs_panel.row(job.id).set_cost(cost_text(cost), cost_tooltip(cost))
+        w.stats_panel.refresh()
+        outcome = job.outcome
+        if outcome is not None and outcome.stream_fallback:
+            # Said once, in this job's row; later jobs of this profile and model don't stream.
+            note = f"No previews: {STREAM_FALLBACK_NOTE}"
+            job.warning = f"{job.warning} · {note}" if job.warning else note
+            w.jobs_panel.row(job.id).refresh()
+        if outcome is not None and (outcome.learned_limit is not None or outcome.stream_fallback):
+            w.capabilities.save()
+
+    def _activated(self, job_id: str, index: int) -> None:
+        self.window.show_variant(job_id, index)
+        self.window.set_compare(True)

@@ -1,0 +1,592 @@
+"""The main window: canvas in the middle, prompt, jobs and gallery on the right.
+
+It owns the session state a person sees — the current image, its mask document, the undo
+timeline, the selected variant — and wires the views to the Qt-free job queue. File dialogs and
+clipboard live in :mod:`editor.ui.window.file_ops`, menus in :mod:`editor.ui.window.actions`, jobs
+↔ gallery
+in :mod:`editor.ui.window.job_binding`.
+
+Keys the canvas owns (B E R [ ] F 1 + -) are *not* window shortcuts: the menus only show them
+(``\\t`` labels), so typing those letters in the prompt box never switches tools.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
+
+from editor.core.mask_document import MaskDocument
+from editor.core.pricing import PriceTable
+from editor.pipeline.jobs import Job, JobQueue
+from editor.store import (
+    BaseRef,
+    FrameCache,
+    FrameMissing,
+    Results,
+    ResultVariant,
+    SessionStore,
+    SettingsStore,
+    StoreError,
+    default_cache_bytes,
+)
+from editor.ui.canvas.mask_canvas import MaskCanvas
+from editor.ui.canvas.mask_toolbar import MaskToolbar
+from editor.ui.common.files import image_source
+from editor.ui.common.icons import app_icon
+from editor.ui.common.services import Profile, profiles_from_store
+from editor.ui.compare.compare import CompareView
+from editor.ui.compare.rounds import RoundsView
+from editor.ui.gallery.gallery import Gallery
+from editor.ui.gallery.thumbnails import ThumbnailLoader
+from editor.ui.gallery.tile import MISSING_TEXT
+from editor.ui.jobs.jobs_panel import JobsPanel
+from editor.ui.jobs.stats_panel import SessionStats, StatsPanel
+from editor.ui.prompt.prompt_panel import PromptPanel
+from editor.ui.session.binding import SessionBinding
+from editor.ui.session.history_panel import HistoryPanel
+from editor.ui.session.restore import RestoreOffer
+from editor.ui.settings.capabilities import Capabilities
+from editor.ui.settings.prefs import UiPrefs
+from editor.ui.window.actions import WindowActions, build_actions
+from editor.ui.window.banners import DropTarget, MessageBanner, VariantBanner
+from editor.ui.window.file_ops import FileOps
+from editor.ui.window.job_binding import JobBinding
+from editor.ui.window.layout import add_iteration_actions, build_layout, build_status_bar
+from editor.ui.window.previews import PreviewBinding, full_size
+from editor.ui.window.undo_timeline import EditHistory, ImageRef
+
+__all__ = ["MainWindow"]
+
+log = logging.getLogger(__name__)
+
+_EMPTY, _EDIT, _COMPARE = 0, 1, 2
+
+
+class MainWindow(QMainWindow):
+    """``MainWindow(profiles=[...], settings=QSettings(...), store=..., app_settings=...)``.
+
+    All injectable for tests: ``settings`` holds UI prefs, ``app_settings`` the endpoint
+    profiles and keys (:class:`SettingsStore`), ``store`` the sessions on disk.
+
+    Signals: ``image_changed()`` (opened, pasted, use-as-base, undo of it), ``closed()``.
+    """
+
+    image_changed = Signal()
+    closed = Signal()
+
+    def __init__(
+        self,
+        profiles: Sequence[Profile] | None = None,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+        *,
+        store: SessionStore | None = None,
+        app_settings: SettingsStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Inpaint Editor")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.settings = settings if settings is not None else QSettings()
+        self.app_settings = app_settings if app_settings is not None else SettingsStore()
+        budget = self.app_settings.settings.storage_budget_bytes
+        store = store if store is not None else SessionStore(budget_bytes=budget)
+        self.stack: QStackedWidget
+        self.side_tabs: QTabWidget
+        self.size_label: QLabel
+        self.zoom_label: QLabel
+        self.coverage_label: QLabel
+        self.image: np.ndarray | None = None
+        self.image_name = ""
+        self.document: MaskDocument | None = None
+        self.jobs = JobQueue()
+        self.results = Results(FrameCache())  # rounds → variants on disk, frames in a cache
+        self.history = EditHistory(self.apply_image_ref)
+        self.shown_variant: tuple[str, int] | None = None  # on the canvas right now
+        self.showing_full = True  # False while a proxy stands in for the shown variant
+        self._shown_pixels: np.ndarray | None = None  # what the canvas shows for it
+        self._frame_task: asyncio.Future[None] | None = None
+        self.selected_variant: tuple[str, int] | None = None  # picked in the gallery
+        self._peeking = False
+
+        self.canvas = MaskCanvas()
+        self.canvas.installEventFilter(self)
+        self.compare = CompareView()
+        self.drop_target = DropTarget()
+        self.variant_banner = VariantBanner()
+        self.message_banner = MessageBanner()
+        self.custom_profiles = profiles is not None
+        self.profile_list = (
+            list(profiles) if profiles is not None else profiles_from_store(self.app_settings)
+        )
+        self.prompt_panel = PromptPanel(self.profile_list)
+        self.jobs_panel = JobsPanel(self.jobs)
+        self.capabilities = Capabilities(self.settings)  # learned n limits, app-wide
+        self.session_stats = SessionStats()
+        self.stats_panel = StatsPanel(self.session_stats)
+        self.previews = PreviewBinding(self)
+        self.rounds_view: RoundsView | None = None
+        self.gallery = Gallery()
+        self.thumbnails = ThumbnailLoader(self)
+        self.mask_toolbar = MaskToolbar(self.canvas)
+        self.files = FileOps(self)
+        self.sessions = SessionBinding(self, store)
+        self.history_panel = HistoryPanel(self)
+        build_layout(self)
+        self.actions: WindowActions = build_actions(self)
+        add_iteration_actions(self)
+        self.binding = JobBinding(self)
+        build_status_bar(self)
+        self._coverage_timer = QTimer(self, singleShot=True, interval=150)
+        self._coverage_timer.timeout.connect(self._update_coverage)
+        self.variant_banner.original_button.clicked.connect(self.show_original)
+        self.variant_banner.base_button.clicked.connect(self.use_as_base)
+        self.variant_banner.save_button.clicked.connect(self.files.save_as)
+        self.drop_target.open_clicked.connect(self.files.open_dialog)
+        self.prompt_panel.generate_requested.connect(self.generate)
+        self.history.on_change = self._update_enabled
+        self.restore_offer: RestoreOffer | None = None  # set by run_app when it offers one
+        self.prompt_panel.n_spin.setValue(self.app_settings.settings.default_variants)
+        self.prompt_panel.bind_settings(self.settings)
+        self.apply_prefs()
+        self.canvas.brush_size_changed.connect(self._remember_brush)
+        self._update_enabled()
+        self.resize(1440, 900)
+
+    # -- image and mask -------------------------------------------------------------------------
+
+    def set_image(
+        self,
+        pixels: np.ndarray,
+        name: str = "Untitled",
+        notes: Sequence[str] = (),
+        mask: np.ndarray | None = None,
+    ) -> None:
+        """Start on a new image with an empty (or the given) mask; forgets the undo timeline."""
+        self.show_original()
+        self.image = pixels
+        self.image_name = name
+        self.results.frames.max_bytes = default_cache_bytes(
+            pixels.nbytes, self.app_settings.settings.frame_cache_bytes
+        )
+        h, w = pixels.shape[:2]
+        self.canvas.set_image(pixels)
+        self.document = MaskDocument(w, h, mask)
+        self.document.changed.connect(self._on_mask_changed)
+        self.canvas.set_document(self.document)
+        self.history.attach(self.document)
+        self.stack.setCurrentIndex(_COMPARE if self.actions.compare.isChecked() else _EDIT)
+        self.setWindowTitle(f"{name} — Inpaint Editor")
+        self.size_label.setText(f"{w} × {h} px")
+        self._update_coverage()
+        if self.actions.compare.isChecked():
+            self._refresh_compare()
+        message = f"Opened {name} ({w} × {h})"
+        if notes:
+            message += " — " + "; ".join(notes)
+        self.statusBar().showMessage(message, 15000 if notes else 5000)
+        self.canvas.setFocus()
+        self.sessions.image_opened(pixels, name, mask)
+        self.image_changed.emit()
+        self._update_enabled()
+
+    def _on_mask_changed(self, _rect: object) -> None:
+        self._coverage_timer.start()
+        self.sessions.mask_changed()
+
+    def _apply_image(self, pixels: np.ndarray) -> None:
+        """Swap the picture under the same mask and view (Use as base and its undo)."""
+        assert self.image is not None
+        self.show_original()
+        view = self.canvas.view_state()
+        self.image = pixels
+        self.canvas.set_image(pixels)
+        self.canvas.set_document(self.document)
+        self.canvas.set_view_state(*view)
+        if self.actions.compare.isChecked():
+            self._refresh_compare()
+        self.image_changed.emit()
+
+    def _update_coverage(self) -> None:
+        doc = self.document
+        if doc is None:
+            self.coverage_label.setText("")
+            return
+        share = float(doc.edit.mean()) / 255 * 100
+        self.coverage_label.setText(f"Mask {share:.1f} %")
+
+    def _update_enabled(self) -> None:
+        has_image = self.image is not None
+        a = self.actions
+        a.undo.setEnabled(self.history.can_undo)
+        a.redo.setEnabled(self.history.can_redo)
+        for act in a.needs_image:
+            act.setEnabled(has_image)
+        self.mask_toolbar.setEnabled(has_image)
+        a.use_as_base.setEnabled(self.shown_variant is not None)
+
+    def undo(self) -> None:
+        what = self.history.undo()
+        if what is not None and what != "mask":
+            self.statusBar().showMessage(f"Undid “{what}”", 4000)
+
+    def redo(self) -> None:
+        what = self.history.redo()
+        if what is not None and what != "mask":
+            self.statusBar().showMessage(f"Redid “{what}”", 4000)
+
+    # -- variants -------------------------------------------------------------------------------
+
+    def variants(self, key: str) -> list[ResultVariant]:
+        """The variants of a round (a job of this run or a round read from disk), by index."""
+        return self.results.variants(key)
+
+    def variant(self, key: str, index: int) -> ResultVariant:
+        found = self.results.variant(key, index)
+        if found is None:
+            raise KeyError(f"no variant {index} in round {key}")
+        return found
+
+    def frame(self, key: str, index: int) -> np.ndarray:
+        """A variant's full frame, from the cache or its file (blocking when not cached)."""
+        return self.results.load_frame(self.variant(key, index))
+
+    def show_variant(self, job_id: str, index: int) -> None:
+        """Show a variant on the canvas in place of the image, with the banner saying so.
+
+        From the frame cache at once; else its proxy at once and the full frame when decoded
+        (off the event loop). The neighbouring tiles' frames are decoded ahead."""
+        if self.image is None:
+            return
+        variant = self.results.variant(job_id, index)
+        if variant is None:
+            self.previews.show(job_id, index)  # only a streamed preview so far
+            return
+        self.previews.stop()
+        self.selected_variant = (job_id, index)
+        self.gallery.select(job_id, index)
+        if variant.size != (self.image.shape[1], self.image.shape[0]):
+            self.show_message(
+                "That variant was made from a different image, so it cannot be shown over this "
+                "one. Save it, or open its image again."
+            )
+            return
+        frame = self.results.cached_frame(variant)
+        if frame is None and self.results.missing(variant):
+            self._missing(variant)
+            return
+        self.shown_variant = (job_id, index)
+        self.showing_full = frame is not None
+        self._display(frame if frame is not None else self.results.load_proxy(variant))
+        self.canvas.set_overlay_visible(False)  # the tint would hide exactly what changed
+        count = len(self.variants(job_id))
+        self.variant_banner.show_variant(job_id, index, count)
+        if self.actions.compare.isChecked():
+            self._refresh_compare()
+        self._update_enabled()
+        if frame is None:  # neighbours are read after it, not competing with it
+            self._frame_task = _spawn(self._load_shown(variant))
+        else:
+            self._prefetch_around(variant)
+
+    def _display(self, pixels: np.ndarray | None) -> None:
+        self._shown_pixels = pixels
+        self.canvas.set_display(None if self._peeking else pixels)
+
+    async def _load_shown(self, variant: ResultVariant) -> None:
+        try:
+            frame = await self.results.frame(variant)
+        except FrameMissing:
+            if self.shown_variant == (variant.key, variant.index):
+                self.show_original()
+            self._missing(variant)
+            return
+        except StoreError as e:
+            self.show_message(f"Variant {variant.index + 1} could not be read: {e}")
+            return
+        if self.shown_variant != (variant.key, variant.index) or self.image is None:
+            return
+        self.showing_full = True
+        self._display(frame)
+        if self.actions.compare.isChecked():
+            self._refresh_compare()
+        self._prefetch_around(variant)
+
+    def _missing(self, variant: ResultVariant) -> None:
+        """Its file vanished from the session folder: say so on the tile, nothing else."""
+        self.gallery.mark_missing(variant.key, variant.index, MISSING_TEXT)
+        self.show_message(
+            f"Variant {variant.index + 1} of round {variant.key}: {MISSING_TEXT} (it was "
+            "removed from the session folder). Everything else is unaffected."
+        )
+
+    def _prefetch_around(self, variant: ResultVariant) -> None:
+        order = self.gallery.tile_keys()
+        try:
+            at = order.index((variant.key, variant.index))
+        except ValueError:
+            return
+        near = [order[i] for i in (at + 1, at - 1) if 0 <= i < len(order)]
+        found = [self.results.variant(k, i) for k, i in near]
+        if _loop_running():
+            self.results.prefetch([v for v in found if v is not None])
+
+    def show_original(self) -> None:
+        self.previews.stop()
+        if self.shown_variant is None:
+            return
+        self.shown_variant = None
+        self.showing_full = True
+        self._display(None)
+        self.canvas.set_overlay_visible(self.actions.overlay.isChecked())
+        self.variant_banner.hide()
+        if self.actions.compare.isChecked():
+            self._refresh_compare()
+        self._update_enabled()
+
+    def use_as_base(self) -> asyncio.Future[None] | None:
+        """The shown variant becomes the image; the mask stays; Ctrl+Z brings the old image back.
+        Immediate when its frame is cached; else once it is decoded (the returned task)."""
+        if self.shown_variant is None or self.image is None:
+            return None
+        variant = self.variant(*self.shown_variant)
+        frame = self.results.cached_frame(variant)
+        if frame is not None:
+            self._use_as_base(variant, frame)
+            return None
+
+        async def load() -> None:
+            try:
+                pixels = await self.results.frame(variant)
+            except StoreError as e:
+                self.show_message(f"Variant {variant.index + 1} could not be read: {e}")
+                return
+            if self.shown_variant == (variant.key, variant.index):
+                self._use_as_base(variant, pixels)
+
+        return _spawn(load())
+
+    def _use_as_base(self, variant: ResultVariant, after: np.ndarray) -> None:
+        assert self.image is not None
+        job_id, index = variant.key, variant.index
+        base = self.sessions.variant_base(job_id, index)
+        before = self.image_ref(self.image)
+        self.sessions.remember_base(after, base)
+        after_ref = ImageRef(variant.path, None if variant.saved else after, base)
+        self.history.push_image(before, after_ref, f"Use variant {index + 1} of job {job_id}")
+        self._apply_image(after)
+        self.statusBar().showMessage(
+            f"Variant {index + 1} of job {job_id} is now the image — Ctrl+Z to undo", 8000
+        )
+
+    def image_ref(self, pixels: np.ndarray) -> ImageRef:
+        """How an undo step names an image: its file in the session folder when it has one."""
+        base = self.sessions.base_of(pixels)
+        session = self.sessions.session
+        path = None
+        if session is not None:
+            try:
+                path = (
+                    session.original_path
+                    if base.is_original
+                    else session.variant_path(base.round_id or "", base.variant or 0)
+                )
+            except KeyError:
+                path = None
+        if path is not None and not path.is_file():
+            path = None
+        return ImageRef(path, pixels if path is None else None, base)
+
+    def apply_image_ref(self, ref: ImageRef) -> None:
+        """Undo/redo of an image step: read its file again (through the frame cache)."""
+        pixels = ref.pixels
+        if pixels is None:
+            assert ref.path is not None
+            try:
+                pixels = self.results.frames.load(ref.path)
+            except StoreError as e:
+                self.show_message(f"That image could not be read again: {e}")
+                return
+        if isinstance(ref.base, BaseRef):
+            self.sessions.remember_base(pixels, ref.base)
+        self._apply_image(pixels)
+
+    def displayed_pixels(self) -> np.ndarray | None:
+        """What Save and Copy take: the shown variant (full resolution), else the image."""
+        if self.shown_variant is not None:
+            return self.frame(*self.shown_variant)
+        return self.image
+
+    # -- compare --------------------------------------------------------------------------------
+
+    def set_compare(self, on: bool) -> None:
+        if self.actions.compare.isChecked() != on:
+            self.actions.compare.setChecked(on)  # re-enters through toggled
+            return
+        if self.image is None:
+            return
+        if on:
+            self._refresh_compare()
+            self.stack.setCurrentIndex(_COMPARE)
+            self.compare.set_view_state(*self.canvas.view_state())
+            self.compare.setFocus()
+        else:
+            self.stack.setCurrentIndex(_EDIT)
+            self.canvas.set_view_state(*self.compare.view_state())
+            self.canvas.setFocus()
+
+    def _refresh_compare(self) -> None:
+        if self.image is None:
+            return
+        pick = self.shown_variant or self.selected_variant
+        variant = self.results.variant(*pick) if pick is not None else None
+        if pick is not None and variant is not None:
+            frame = self.results.cached_frame(variant)
+            if frame is None and pick == self.shown_variant:
+                frame = self._shown_pixels  # its proxy until the full frame is decoded
+            before = self._before(pick[0])
+            if frame is not None and variant.size == (before.shape[1], before.shape[0]):
+                what = "job" if pick[0].isdigit() else "round"
+                self.compare.set_labels("Original", f"Variant {pick[1] + 1} · {what} {pick[0]}")
+                if frame.shape[:2] != before.shape[:2]:
+                    frame = full_size(frame, before.shape)
+                leak = dict(variant.leak) if variant.leak is not None else None
+                self.compare.set_images(before, frame, leak=leak, leak_map=variant.leak_map())
+                return
+        self.compare.set_labels("Original", "Variant")
+        self.compare.set_images(self.image, None)
+
+    def _before(self, key: str) -> np.ndarray:
+        """The image a round edited: the current image unless it was another (use as base),
+        then that one from the session folder."""
+        assert self.image is not None
+        entry = self.results.round(key)
+        if entry is None or entry.base == self.sessions.base_of(self.image):
+            return self.image
+        try:
+            if entry.base.is_original and self.sessions.session is not None:
+                return self.results.frames.load(self.sessions.session.original_path)
+            base_key = self.sessions.gallery_key(entry.base.round_id or "")
+            return self.frame(base_key, entry.base.variant or 0)
+        except (StoreError, KeyError):
+            return self.image
+
+    # -- jobs -----------------------------------------------------------------------------------
+
+    def generate(self) -> Job | None:
+        """Snapshot image, mask and parameters and start a job; None (with a message) if not."""
+        return self.binding.generate()
+
+    def cancel_newest(self) -> bool:
+        job = self.jobs.newest_active()
+        return job is not None and self.jobs.cancel(job.id)
+
+    def escape(self) -> None:
+        """Esc: back to the original if a variant shows, else leave compare, else cancel."""
+        if self.shown_variant is not None:
+            self.show_original()
+        elif self.actions.compare.isChecked():
+            self.set_compare(False)
+        elif self.cancel_newest():
+            self.statusBar().showMessage("Cancelled the newest job", 4000)
+
+    def show_message(self, text: str) -> None:
+        self.message_banner.show_message(text)
+
+    def apply_prefs(self) -> None:
+        prefs = UiPrefs(self.settings)
+        self.canvas.brush_size = prefs.brush_size
+        self.canvas.set_overlay(prefs.overlay_color, self.canvas._overlay_opacity)
+
+    def _remember_brush(self, size: int) -> None:
+        UiPrefs(self.settings).brush_size = size
+
+    def prices_for(self, profile_name: str) -> PriceTable:
+        """The price table of the profile a job used (defaults for an ad-hoc profile)."""
+        found = next((p for p in self.profile_list if p.name == profile_name), None)
+        return found.prices if found is not None else PriceTable()
+
+    def show_rounds(self) -> None:
+        """Ctrl+Shift+R: the recent rounds side by side (a non-modal window)."""
+        if self.rounds_view is None:
+            self.rounds_view = RoundsView(self)
+        self.rounds_view.show()
+        self.rounds_view.raise_()
+        self.rounds_view.refresh()
+
+    def refresh_rounds(self) -> None:
+        if self.rounds_view is not None and self.rounds_view.isVisible():
+            self.rounds_view.refresh()
+
+    def show_history(self) -> None:
+        self.side_tabs.setCurrentWidget(self.history_panel)
+
+    def reload_profiles(self) -> None:
+        """After Settings: the service picker lists the stored profiles again."""
+        if not self.custom_profiles:
+            self.profile_list = profiles_from_store(self.app_settings)
+            self.prompt_panel.set_profiles(self.profile_list)
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Hold ``\\`` on the canvas to peek at the original while a variant is shown."""
+        if watched is self.canvas and event.type() in (
+            QEvent.Type.KeyPress,
+            QEvent.Type.KeyRelease,
+        ):
+            key = event if isinstance(event, QKeyEvent) else None
+            if key is not None and key.key() == Qt.Key.Key_Backslash:
+                if not key.isAutoRepeat():
+                    self.peek_original(event.type() == QEvent.Type.KeyPress)
+                return True
+        return super().eventFilter(watched, event)
+
+    def peek_original(self, on: bool) -> None:
+        self._peeking = on
+        if self.shown_variant is not None:
+            self.canvas.set_display(None if on else self._shown_pixels)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if image_source(event.mimeData()) is not None:
+            event.acceptProposedAction()
+            self.drop_target.set_hover(True)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_target.set_hover(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_target.set_hover(False)
+        source = image_source(event.mimeData())
+        if source is not None:
+            event.acceptProposedAction()
+            self.files.open_source(source)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.jobs.cancel_all()
+        self.sessions.close()
+        super().closeEvent(event)
+        self.closed.emit()
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _spawn(coro: object) -> asyncio.Future[None] | None:
+    """Run a coroutine on the window's loop; without a running loop (plain scripts) run it
+    to the end right here."""
+    if _loop_running():
+        return asyncio.ensure_future(coro)  # type: ignore[arg-type]
+    asyncio.run(coro)  # type: ignore[arg-type]
+    return None
