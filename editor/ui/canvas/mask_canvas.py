@@ -41,8 +41,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from editor.core.expand import Expansion
 from editor.core.mask_document import MaskDocument
-from editor.ui.common.decor import checker_brush, paint_brush_outline, paint_rect_preview
+from editor.ui.common.decor import (
+    checker_brush,
+    paint_brush_outline,
+    paint_expansion_outline,
+    paint_rect_preview,
+)
 from editor.ui.common.overlay import ImageLayer, MaskOverlay
 from editor.ui.common.view_controls import ViewControls
 from editor.ui.common.view_transform import ViewTransform
@@ -97,6 +103,9 @@ class MaskCanvas(ViewControls, QWidget):
         self._rect_from: tuple[float, float] | None = None
         self._rect_to: tuple[float, float] | None = None
         self._checker = checker_brush()
+        self._expansion: Expansion | None = None
+        # The view before a preview took over, put back when it ends: (zoom, cx, cy, auto fit).
+        self._view_before_preview: tuple[float, float, float, bool] | None = None
         self._update_cursor()
 
     # -- content --------------------------------------------------------------------------------
@@ -108,6 +117,7 @@ class MaskCanvas(ViewControls, QWidget):
         """
         self._image = ImageLayer(pixels)
         self._display = None
+        self._expansion = self._view_before_preview = None
         v = self._view
         v.image_w, v.image_h = self._image.width, self._image.height
         if self._document is not None and (
@@ -181,6 +191,44 @@ class MaskCanvas(ViewControls, QWidget):
         self._overlay_visible = visible
         self.update()
 
+    @property
+    def expansion_preview(self) -> Expansion | None:
+        return self._expansion
+
+    def preview_expansion(self, expansion: Expansion | None) -> None:
+        """Show the bounds ``expansion`` would give the image: the new frame's outline and a
+        checkerboard where pixels would be added, zoomed to fit the whole new frame. ``None``
+        (or an empty expansion) ends the preview and puts the earlier view back."""
+        if expansion is not None and expansion.is_empty:
+            expansion = None
+        if self._image is None or expansion == self._expansion:
+            return
+        v = self._view
+        if expansion is None:
+            before, self._view_before_preview = self._view_before_preview, None
+            self._expansion = None
+            if before is None or before[3]:
+                self.fit()
+            else:
+                self.set_view_state(*before[:3])
+            return
+        if self._view_before_preview is None:
+            self._view_before_preview = (v.zoom, v.center_x, v.center_y, self._auto_fit)
+        self._expansion = expansion
+        self._fit_expansion()
+        self._view_moved(zoom_changed=True)
+
+    def _fit_expansion(self) -> None:
+        """Zoom and centre so the expanded frame fits; the centre may lie off the image."""
+        assert self._expansion is not None
+        self._sync_view_geometry()
+        v, e = self._view, self._expansion
+        new_w, new_h = e.new_size((v.image_w, v.image_h))
+        frame = ViewTransform(new_w, new_h, v.widget_w, v.widget_h, v.dpr)
+        v.zoom = frame.fit_zoom()
+        v.center_x, v.center_y = new_w / 2 - e.left, new_h / 2 - e.top
+        self._auto_fit = False
+
     def _on_document_changed(self, rect: tuple[int, int, int, int]) -> None:
         if self._overlay is None:
             return
@@ -249,7 +297,11 @@ class MaskCanvas(ViewControls, QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._sync_view_geometry()
-        if self._auto_fit and self._image is not None:
+        if self._expansion is not None:
+            self._fit_expansion()
+            self.zoom_changed.emit(self._view.zoom)
+            self.view_changed.emit()
+        elif self._auto_fit and self._image is not None:
             self._view.fit()
             self.zoom_changed.emit(self._view.zoom)
             self.view_changed.emit()
@@ -269,6 +321,9 @@ class MaskCanvas(ViewControls, QWidget):
             p.end()
             return
         v = self._view
+        frame = self._expansion_rect()
+        if frame is not None:
+            p.fillRect(frame.intersected(clip), self._checker)
         src = v.rect_to_image(clip.x(), clip.y(), clip.width(), clip.height())
         if src is not None:
             if layer.has_alpha:
@@ -283,9 +338,21 @@ class MaskCanvas(ViewControls, QWidget):
             if self._overlay is not None and self._overlay_visible:
                 self._overlay.draw(p, src)
             p.resetTransform()
+        if frame is not None:
+            paint_expansion_outline(p, frame)
         self._paint_rect_preview(p)
         self._paint_brush_outline(p)
         p.end()
+
+    def _expansion_rect(self) -> QRect | None:
+        """Widget rectangle of the previewed expanded frame."""
+        e = self._expansion
+        if e is None:
+            return None
+        v = self._view
+        ax, ay = v.to_widget(-e.left, -e.top)
+        bx, by = v.to_widget(v.image_w + e.right, v.image_h + e.bottom)
+        return QRectF(QPointF(ax, ay), QPointF(bx, by)).toAlignedRect()
 
     def _paint_rect_preview(self, p: QPainter) -> None:
         r = self._rect_widget()

@@ -5,7 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 
-__all__ = ["checker_brush", "paint_brush_outline", "paint_rect_preview"]
+__all__ = [
+    "checker_brush",
+    "paint_brush_outline",
+    "paint_expansion_outline",
+    "paint_rect_preview",
+]
 
 _DARK = QColor(0, 0, 0, 170)
 _LIGHT = QColor(255, 255, 255, 235)
@@ -42,6 +47,17 @@ def paint_rect_preview(p: QPainter, r: QRect, color: QColor, *, erase: bool) -> 
     p.drawRect(r)
     p.setPen(QPen(QColor(255, 255, 255), 1, Qt.PenStyle.DashLine))
     p.drawRect(r)
+
+
+def paint_expansion_outline(p: QPainter, r: QRect) -> None:
+    """The outline of an expanded frame being previewed: dark under light dashes, so it shows
+    on any picture."""
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    inner = r.adjusted(0, 0, -1, -1)
+    p.setPen(QPen(QColor(0, 0, 0, 220), 1))
+    p.drawRect(inner)
+    p.setPen(QPen(QColor(255, 255, 255), 1, Qt.PenStyle.DashLine))
+    p.drawRect(inner)
 
 
 def checker_brush() -> QBrush:
