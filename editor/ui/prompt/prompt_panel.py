@@ -33,6 +33,7 @@ from editor.pipeline import EditParams
 from editor.ui.common.icons import tool_icon
 from editor.ui.common.services import Profile
 from editor.ui.prompt.quality_options import Collapsible, ResultOptions
+from editor.ui.prompt.references_strip import ReferencesStrip
 
 __all__ = ["PromptEdit", "PromptPanel"]
 
@@ -109,6 +110,7 @@ class PromptPanel(QWidget):
         self.prompt.setMinimumHeight(70)
         self.prompt.setMaximumHeight(140)
         self.prompt.submitted.connect(self.generate_requested)
+        self.references = ReferencesStrip()
 
         self.profile_combo = QComboBox()
         self.profile_combo.addItems([p.name for p in self._profiles])
@@ -171,6 +173,7 @@ class PromptPanel(QWidget):
         title = QLabel("<b>Prompt</b>")
         box.addWidget(title)
         box.addWidget(self.prompt)
+        box.addWidget(self.references)
         box.addLayout(form)
         box.addWidget(self.advanced)
         box.addWidget(self.hint)
@@ -207,6 +210,7 @@ class PromptPanel(QWidget):
             context_margin=self.options.margin(),
             color_match=self.options.color_match(),
             color_match_strength=self.options.strength(),
+            references=self.references.references(),
         )
 
     # -- writing --------------------------------------------------------------------------------
@@ -345,3 +349,4 @@ class PromptPanel(QWidget):
         for f in spec.response_formats:
             self.format_combo.addItem(f, f)
         self.format_combo.setEnabled(bool(spec.response_formats))
+        self.references.set_model_spec(spec)
