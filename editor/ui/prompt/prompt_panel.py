@@ -110,7 +110,7 @@ class PromptPanel(QWidget):
         self.prompt.setMinimumHeight(70)
         self.prompt.setMaximumHeight(140)
         self.prompt.submitted.connect(self.generate_requested)
-        self.references = ReferencesStrip()
+        self.references_strip = ReferencesStrip()
 
         self.profile_combo = QComboBox()
         self.profile_combo.addItems([p.name for p in self._profiles])
@@ -173,7 +173,7 @@ class PromptPanel(QWidget):
         title = QLabel("<b>Prompt</b>")
         box.addWidget(title)
         box.addWidget(self.prompt)
-        box.addWidget(self.references)
+        box.addWidget(self.references_strip)
         box.addLayout(form)
         box.addWidget(self.advanced)
         box.addWidget(self.hint)
@@ -210,7 +210,7 @@ class PromptPanel(QWidget):
             context_margin=self.options.margin(),
             color_match=self.options.color_match(),
             color_match_strength=self.options.strength(),
-            references=self.references.references(),
+            references=self.references_strip.references(),
         )
 
     # -- writing --------------------------------------------------------------------------------
@@ -349,4 +349,4 @@ class PromptPanel(QWidget):
         for f in spec.response_formats:
             self.format_combo.addItem(f, f)
         self.format_combo.setEnabled(bool(spec.response_formats))
-        self.references.set_model_spec(spec)
+        self.references_strip.set_model_spec(spec)

@@ -123,12 +123,12 @@ class ReferencesStrip(QWidget):
         self._row.addStretch(1)
         row_widget = QWidget()
         row_widget.setLayout(self._row)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(row_widget)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.row_area = QScrollArea()
+        self.row_area.setWidget(row_widget)
+        self.row_area.setWidgetResizable(True)
+        self.row_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.row_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.row_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -136,7 +136,7 @@ class ReferencesStrip(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
-        box.addWidget(self.scroll)
+        box.addWidget(self.row_area)
         box.addWidget(self.message)
         self._refresh_height()
 
@@ -287,4 +287,4 @@ class ReferencesStrip(QWidget):
     def _refresh_height(self) -> None:
         # Room for a tile row (and a scroll bar) once there are tiles; just "+" before.
         tall = THUMB + 48 if self.tiles else THUMB // 2 + 12
-        self.scroll.setFixedHeight(tall)
+        self.row_area.setFixedHeight(tall)

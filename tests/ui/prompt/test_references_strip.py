@@ -151,8 +151,8 @@ def test_params_carry_the_references_in_order(
     panel.set_model("gpt-image-1")
     first = _png(tmp_path, "first.png", (64, 32), (255, 0, 0))
     second = _png(tmp_path, "second.png", (32, 64), (0, 0, 255))
-    _drop(panel.references, _files(first))
-    _drop(panel.references, _files(second))
+    _drop(panel.references_strip, _files(first))
+    _drop(panel.references_strip, _files(second))
     params = panel.params()
     assert [r.name for r in params.references] == ["first.png", "second.png"]
     assert params.references[0].size == (64, 32)
@@ -162,12 +162,12 @@ def test_switching_to_dall_e_2_says_the_references_cannot_go(
     qtbot: QtBot, panel: PromptPanel
 ) -> None:
     panel.set_model("gpt-image-1")
-    panel.references.set_references([Reference(np.zeros((8, 8, 3), np.uint8))])
-    assert not panel.references.message.isVisible()
+    panel.references_strip.set_references([Reference(np.zeros((8, 8, 3), np.uint8))])
+    assert not panel.references_strip.message.isVisible()
     panel.set_model("dall-e-2")
-    assert panel.references.message.isVisible()
-    assert "dall-e-2" in panel.references.message.text()
+    assert panel.references_strip.message.isVisible()
+    assert "dall-e-2" in panel.references_strip.message.text()
     # Nothing is lost: switching back sends them again.
     assert len(panel.params().references) == 1
     panel.set_model("gpt-image-1")
-    assert not panel.references.message.isVisible()
+    assert not panel.references_strip.message.isVisible()
