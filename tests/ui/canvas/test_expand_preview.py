@@ -82,3 +82,15 @@ def test_expanded_image_shows_checkerboard_through_its_new_area(qtbot: QtBot) ->
     assert _at(canvas, shot, 50, 50) in CHECKER
     assert _at(canvas, shot, 100 + IMG_W / 2, 50) == RED
     assert _at(canvas, shot, 100 + IMG_W + 50, 50) in CHECKER
+
+
+def test_a_new_image_ends_the_preview(qtbot: QtBot) -> None:
+    canvas = _canvas(qtbot, _red())
+    expansion = Expansion(left=100, right=100)
+    canvas.preview_expansion(expansion)
+    canvas.set_image(expand_canvas(_red(), expansion).pixels)
+    assert canvas.expansion_preview is None
+    shot = canvas.grab().toImage()
+    assert _at(canvas, shot, IMG_W / 2, -10) == BACKGROUND  # no frame drawn past the image
+    canvas.preview_expansion(None)  # the dialog closing afterwards changes nothing
+    assert _at(canvas, canvas.grab().toImage(), 50, 50) in CHECKER
