@@ -192,7 +192,8 @@ class ProfileForm(QWidget):
         local = profile.kind == "local"
         self.base_url.setReadOnly(local)
         # Keys, the wire format, headers and prices don't apply to the engine in this process.
-        for w in (self.key, self.key_env, self.insecure, self.route, self.body, self.headers):
+        hidden = (self.key, self.key_env, self.key_where, self.insecure, self.route, self.body)
+        for w in (*hidden, self.headers):
             self._form.setRowVisible(w, not local)
         self.iteration.show_prices(not local)
         self.key.setPlaceholderText(

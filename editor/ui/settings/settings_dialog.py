@@ -111,6 +111,8 @@ class SettingsDialog(QDialog):
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.viewport().setAutoFillBackground(False)  # the dialog's colour, not a panel
+        self.form.setAutoFillBackground(False)
         right = QVBoxLayout()
         right.addWidget(scroll, 1)
         right.addWidget(self.consent)
