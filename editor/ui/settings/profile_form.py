@@ -54,7 +54,7 @@ def fixed_message(label: QLabel, lines: int) -> None:
     policy = label.sizePolicy()
     policy.setRetainSizeWhenHidden(True)
     label.setSizePolicy(policy)
-    label.setAlignment(label.alignment() | Qt.AlignmentFlag.AlignTop)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
 
 def format_headers(headers: dict[str, str]) -> str:
@@ -193,11 +193,11 @@ class ProfileForm(QWidget):
         self.base_url.setReadOnly(local)
         # Keys, the wire format, headers and prices don't apply to the engine in this process.
         hidden = (self.key, self.key_env, self.key_where, self.insecure, self.route, self.body)
-        for w in (*hidden, self.headers):
+        for w in (*hidden, self.headers, self.gateway):
             self._form.setRowVisible(w, not local)
         self.iteration.show_prices(not local)
         self.key.setPlaceholderText(
-            "paste the key here (kept in the system keyring)"
+            "paste the key here"
             if profile.kind != "openai"
             else "paste the key here, or leave empty to use OPENAI_API_KEY"
         )

@@ -15,6 +15,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -130,10 +131,12 @@ class SettingsDialog(QDialog):
             | QDialogButtonBox.StandardButton.Apply
             | QDialogButtonBox.StandardButton.Cancel
         )
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.error, 1)  # beside the buttons it answers, in a fixed place
+        bottom.addWidget(self.buttons, 0, Qt.AlignmentFlag.AlignBottom)
         box = QVBoxLayout(self)
         box.addWidget(self.tabs, 1)
-        box.addWidget(self.error)
-        box.addWidget(self.buttons)
+        box.addLayout(bottom)
 
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
@@ -465,7 +468,7 @@ def key_state_text(keys: KeyStore, profile: Profile) -> str:
     elif source == KeySource.KEYRING:
         where = "A key is saved in the system keyring."
     elif source == KeySource.FILE:
-        where = f"A key is saved in {keys.file_path} (only you can read it)."
+        where = "A key is saved in a file only you can read."
     elif profile.key_env:
         where = f"{profile.key_env} is not set, and no key is saved."
     else:
@@ -474,12 +477,17 @@ def key_state_text(keys: KeyStore, profile: Profile) -> str:
         rule = f"{KEY_ENV} stands in when no key is saved."
     else:
         rule = (
-            f"{KEY_ENV} serves OpenAI profiles only, so an OpenAI key never goes to this host; "
-            "name this service's own variable under Key variable."
+            f"{KEY_ENV} serves OpenAI profiles only (an OpenAI key never goes to another "
+            "host): name this service's own variable below."
         )
     if profile.key_optional:
         rule += " This address is on this computer: it may run without a key."
-    return f"{where} {rule} {keys.backend_description()}"
+    kept = (
+        "Keys typed here go to the system keyring."
+        if keys.keyring_available()
+        else "No system keyring works here."
+    )
+    return f"{where} {rule} {kept}"
 
 
 def _unique_name(base: str, profiles: list[Profile]) -> str:

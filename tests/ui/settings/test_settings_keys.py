@@ -229,7 +229,7 @@ def test_the_local_engine_shows_no_key_header_or_price_fields(
     form = dialog.form
     dialog.list.setCurrentRow(0)
     assert dialog.current().kind == "local"
-    hidden = (form.key, form.key_env, form.headers, form.route, form.iteration.prices)
+    hidden = (form.key, form.key_env, form.headers, form.route, form.iteration.prices, form.gateway)
     assert not any(w.isVisible() for w in hidden)
     dialog.list.setCurrentRow(1)
     assert all(w.isVisible() for w in hidden)
