@@ -75,6 +75,7 @@ class SettingsDialog(QDialog):
         self.test_task: asyncio.Task[str] | None = None
         self._row = -1
         self._confirmed_insecure: set[str] = set()
+        self._forgotten: set[str] = set()  # profile names whose learned limits go on OK/Apply
 
         self.list = QListWidget()
         self.list.setMaximumWidth(200)
@@ -212,6 +213,8 @@ class SettingsDialog(QDialog):
         if 0 <= row < len(self.profiles):
             profile = self.profiles[row]
             self.form.load(profile)
+            if profile.name in self._forgotten:
+                self._hide_learned()
             self.form.key.setText(self.keys.get(profile.id, ""))
             self.remove_button.setEnabled(profile.deletable)
             self._show_key_state(profile)
@@ -337,10 +340,14 @@ class SettingsDialog(QDialog):
         ids = {p.id for p in profiles}
         for gone in self.removed:
             if gone.id not in ids:
-                store.forget_profile_secrets(gone)
+                with contextlib.suppress(StoreError):  # saved already; a leftover is harmless
+                    store.forget_profile_secrets(gone)
         self.removed.clear()
         self.keys.clear()
         self.profiles = profiles
+        for name in self._forgotten:
+            self.window_.capabilities.forget(name)
+        self._forgotten.clear()
         self.window_.sessions.store.budget_bytes = store.settings.storage_budget_bytes
         prefs = UiPrefs(self.window_.settings)
         prefs.brush_size = self.brush_spin.value()
@@ -387,12 +394,15 @@ class SettingsDialog(QDialog):
             self.accept()
 
     def forget_learned(self) -> None:
-        """Forget the n limits and no-preview marks learned for the profile shown."""
+        """Forget (on OK/Apply) the n limits and no-preview marks learned for the profile shown."""
         if not 0 <= self._row < len(self.profiles):
             return
-        name = self.current().name
-        self.window_.capabilities.forget(name)
-        self.form.iteration.show_learned(name)
+        self._forgotten.add(self.current().name)
+        self._hide_learned()
+
+    def _hide_learned(self) -> None:
+        self.form.iteration.learned.clear()
+        self.form.iteration.forget.hide()
 
     # -- test connection --------------------------------------------------------------------------
 
