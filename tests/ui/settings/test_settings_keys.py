@@ -265,3 +265,20 @@ def test_nothing_moves_while_an_address_is_typed(
         assert positions(dialog) == start, f"moved after typing {char!r}"
     assert seen_error and seen_warning  # the messages came and went in their own places
     assert not dialog.error.text()
+
+
+def test_cancel_leaves_every_profile_as_it_was(
+    qtbot: QtBot, window: MainWindow, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    before = list(window.app_settings.profiles)
+    dialog = open_settings(qtbot, window)
+    dialog.list.setCurrentRow(1)
+    type_into(qtbot, dialog.form.name, "OpenAI (mine)")
+    type_into(qtbot, dialog.form.key, KEY)
+    type_into(qtbot, dialog.form.key_env, "MY_OPENAI_KEY")
+    click(qtbot, dialog.add_button)
+    press(qtbot, dialog, QDialogButtonBox.StandardButton.Cancel)
+    assert not dialog.isVisible()
+    assert list(window.app_settings.profiles) == before
+    assert memory_keyring.entries == {}
+    assert not (tmp_path / "config" / "settings.json").exists()
