@@ -28,7 +28,7 @@ from ._paths import (
     default_sessions_root,
 )
 from .frame_cache import FrameCache, FrameMissing, default_cache_bytes
-from .keys import KeySource, KeyStore
+from .keys import KEY_ENV, KeySource, KeyStore
 from .profiles import (
     LOCAL_PROFILE_ID,
     OPENAI_PROFILE_ID,
@@ -36,7 +36,9 @@ from .profiles import (
     ProfileKind,
     ProfileSet,
     builtin_profiles,
+    is_loopback,
     needs_insecure_warning,
+    new_profile_id,
 )
 from .results import PROXY_SIDE, ResultRound, Results, ResultVariant
 from .rounds import (
@@ -55,6 +57,7 @@ from .settings import Settings, SettingsStore
 __all__ = [
     "CONFIG_DIR_ENV",
     "DATA_DIR_ENV",
+    "KEY_ENV",
     "LOCAL_PROFILE_ID",
     "OPENAI_PROFILE_ID",
     "ORIGINAL",
@@ -95,5 +98,7 @@ __all__ = [
     "default_data_dir",
     "default_sessions_root",
     "encode_params",
+    "is_loopback",
     "needs_insecure_warning",
+    "new_profile_id",
 ]

@@ -1,7 +1,9 @@
 """API keys and other secrets: the OS keyring, never plain text unless the user agreed.
 
-Order of lookup for ``get``: the system keyring, then the private key file (only exists if the
-user once allowed it), then ``OPENAI_API_KEY`` for OpenAI-kind profiles. ``set`` writes to the
+Order of lookup for ``get``: the environment variable a profile names as its key source (read
+at use, never written anywhere), the system keyring, the private key file (only exists if the
+user once allowed it), then ``OPENAI_API_KEY`` for OpenAI-kind profiles only — so an OpenAI key
+never goes to another host. ``set`` writes to the
 keyring; with no working keyring it raises :class:`KeyringUnavailable` unless the caller passes
 ``allow_file_fallback=True`` (after telling the user), which writes a file readable only by the
 user (mode 0600) in the config folder. Plain-text keyrings (``keyrings.alt``) and the ``null``
@@ -96,23 +98,39 @@ class KeyStore:
                 f"({self.file_path})."
             )
         return (
-            "No system keyring is available: API keys can come from the OPENAI_API_KEY "
-            "environment variable, or be saved in a file only you can read if you allow it."
+            "No system keyring is available: a key can come from an environment variable the "
+            "profile names (OPENAI_API_KEY for OpenAI), or be saved in a file only you can read "
+            "if you allow it."
         )
 
     # --- API keys -----------------------------------------------------------------------------
 
-    def get(self, profile_id: str, *, env_fallback: bool = False) -> ApiKey | None:
-        """The key for a profile; ``env_fallback`` lets OpenAI-kind profiles use OPENAI_API_KEY."""
-        found = self._find(profile_id, env_fallback)
+    def get(
+        self, profile_id: str, *, env_fallback: bool = False, env_var: str | None = None
+    ) -> ApiKey | None:
+        """The key for a profile; ``env_var`` names the profile's own variable (tried first),
+        ``env_fallback`` lets OpenAI-kind profiles use OPENAI_API_KEY (tried last)."""
+        found = self._find(profile_id, env_fallback, env_var)
         return None if found is None else ApiKey(found[1])
 
-    def source(self, profile_id: str, *, env_fallback: bool = False) -> KeySource | None:
+    def source(
+        self, profile_id: str, *, env_fallback: bool = False, env_var: str | None = None
+    ) -> KeySource | None:
         """Where :meth:`get` would find the key (for the settings dialog's label)."""
-        found = self._find(profile_id, env_fallback)
+        found = self._find(profile_id, env_fallback, env_var)
         return None if found is None else found[0]
 
-    def _find(self, profile_id: str, env_fallback: bool) -> tuple[KeySource, str] | None:
+    def env_value_set(self, name: str) -> bool:
+        """Whether the variable holds something (the value itself is never shown)."""
+        return bool(self._environ.get(name, "").strip())
+
+    def _find(
+        self, profile_id: str, env_fallback: bool, env_var: str | None = None
+    ) -> tuple[KeySource, str] | None:
+        if env_var:
+            own = self._environ.get(env_var, "").strip()
+            if own:
+                return KeySource.ENVIRONMENT, own
         found = self._lookup(profile_id)
         if found is not None:
             return found
@@ -165,10 +183,10 @@ class KeyStore:
                 return KeySource.KEYRING
         if not allow_file_fallback:
             raise KeyringUnavailable(
-                f"The API key was not saved: {problem}. You can set the OPENAI_API_KEY "
-                "environment variable before starting Inpaint Editor, unlock or install a "
-                "keyring (such as GNOME Keyring or KWallet), or allow saving the key in a file "
-                f"only you can read ({self.file_path})."
+                f"The API key was not saved: {problem}. You can name an environment variable "
+                "that holds the key in the profile (OPENAI_API_KEY serves OpenAI profiles), "
+                "unlock or install a keyring (such as GNOME Keyring or KWallet), or allow "
+                f"saving the key in a file only you can read ({self.file_path})."
             )
         secrets_ = self._read_file()
         secrets_[name] = value

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
@@ -38,8 +38,10 @@ __all__ = [
     "ProfileKind",
     "ProfileSet",
     "builtin_profiles",
+    "is_loopback",
     "looks_secret",
     "needs_insecure_warning",
+    "new_profile_id",
 ]
 
 ProfileKind = Literal["local", "openai", "custom"]
@@ -52,6 +54,7 @@ OPENAI_BASE_URL = "https://api.openai.com/v1"
 
 _SECRET_PLACEHOLDER = {"$secret": True}
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _HEADER_NAME_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _SECRET_NAME_RE = re.compile(
     r"auth|key|token|secret|passw|cookie|credential|signature|session", re.IGNORECASE
@@ -98,6 +101,9 @@ class Profile:
     service_models: tuple[str, ...] = ()
     # "b64_json" / "url" to send; None sends none (the service's default).
     response_format: str | None = None
+    # An environment variable holding this profile's key (e.g. TEAM_GATEWAY_KEY), read when a
+    # request is made; only its name is saved.
+    key_env: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", str(self.name).strip())
@@ -107,6 +113,9 @@ class Profile:
         object.__setattr__(self, "prices", dict(self.prices or {}))
         object.__setattr__(self, "aliases", dict(self.aliases or {}))
         object.__setattr__(self, "service_models", tuple(self.service_models))
+        object.__setattr__(
+            self, "key_env", (str(self.key_env).strip() or None) if self.key_env else None
+        )
         _validate(self)
 
     # --- what the window needs ----------------------------------------------------------------
@@ -118,6 +127,11 @@ class Profile:
     @property
     def needs_key(self) -> bool:
         return self.kind != "local"
+
+    @property
+    def key_optional(self) -> bool:
+        """A service on this computer (loopback address) may run without a key."""
+        return self.needs_key and is_loopback(self.base_url)
 
     @property
     def env_key_allowed(self) -> bool:
@@ -251,6 +265,11 @@ def _validate(p: Profile) -> None:
         raise ProfileError("Colour match strength must be between 0 and 1")
     _validate_iteration(p)
     _validate_gateway(p)
+    if p.key_env is not None and not _ENV_NAME_RE.match(p.key_env):
+        raise ProfileError(
+            f"“{p.key_env}” is not an environment variable name (letters, digits and _, "
+            "e.g. TEAM_GATEWAY_KEY)"
+        )
     for name, header_value in p.extra_headers.items():
         if not _HEADER_NAME_RE.match(name):
             raise ProfileError(f"“{name}” is not a valid header name")
@@ -307,17 +326,31 @@ def _validate_url(url: str) -> None:
         raise ProfileError("The address must not contain “?” or “#” parts")
 
 
+def is_loopback(url: str) -> bool:
+    """Whether the address is this computer: localhost, 127.0.0.0/8 or ::1."""
+    host = _host(url)
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def needs_insecure_warning(profile: Profile) -> bool:
     """True when the key would travel unencrypted: http:// to a host other than this machine."""
     if profile.kind == "local" or not profile.base_url.lower().startswith("http://"):
         return False
-    host = _host(profile.base_url)
-    if host == "localhost" or host.endswith(".localhost"):
-        return False
-    try:
-        return not ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return True
+    return not is_loopback(profile.base_url)
+
+
+def new_profile_id(name: str, taken: Container[str]) -> str:
+    """An id derived from a display name that is not in ``taken`` ("my-server", "my-server-2")."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50] or "profile"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
 
 
 def builtin_profiles() -> tuple[Profile, ...]:
@@ -374,11 +407,7 @@ class ProfileSet:
 
     def new_id(self, name: str) -> str:
         """A fresh id derived from a display name ("My Server" → "my-server", "my-server-2")."""
-        base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50] or "profile"
-        candidate, n = base, 2
-        while candidate in self._items:
-            candidate, n = f"{base}-{n}", n + 1
-        return candidate
+        return new_profile_id(name, self._items)
 
     def add(self, profile: Profile) -> None:
         if profile.id in self._items:
@@ -394,6 +423,16 @@ class ProfileSet:
             raise ProfileError("The Local engine's address and kind can't be changed")
         self._check_unique(profile, replacing=profile.id)
         self._items[profile.id] = profile
+        self.changed.emit()
+
+    def replace_all(self, profiles: Iterable[Profile]) -> None:
+        """Swap in a whole new list at once, or change nothing (ProfileError) if it is invalid."""
+        fresh = ProfileSet(profiles)
+        local = fresh.get(LOCAL_PROFILE_ID)
+        old = self._items.get(LOCAL_PROFILE_ID)
+        if old is not None and (local.kind != "local" or local.base_url != old.base_url):
+            raise ProfileError("The Local engine's address and kind can't be changed")
+        self._items = fresh._items
         self.changed.emit()
 
     def remove(self, profile_id: str) -> Profile:

@@ -125,10 +125,13 @@ class SettingsStore:
             return self.profiles.get(LOCAL_PROFILE_ID)
 
     def api_key_for(self, profile: Profile) -> ApiKey | None:
-        """The profile's ApiKey (keyring, private file, or OPENAI_API_KEY if allowed) or None."""
+        """The profile's ApiKey (its own variable, keyring, private file, or OPENAI_API_KEY for
+        OpenAI profiles) or None."""
         if not profile.needs_key:
             return None
-        return self.keys.get(profile.id, env_fallback=profile.env_key_allowed)
+        return self.keys.get(
+            profile.id, env_fallback=profile.env_key_allowed, env_var=profile.key_env
+        )
 
     def endpoint_for(self, profile: Profile) -> Endpoint:
         return profile.to_endpoint(self.api_key_for(profile))

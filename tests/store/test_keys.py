@@ -114,3 +114,18 @@ def test_a_keyring_that_refuses_is_reported(tmp_path: Path) -> None:
         assert keys.set("openai", "sk-abc", allow_file_fallback=True) is KeySource.FILE
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_profile_s_own_variable_is_read_at_use_and_never_written(
+    no_keyring: None, tmp_path: Path
+) -> None:
+    environ = {"TEAM_GATEWAY_KEY": " sk-team-own ", "OPENAI_API_KEY": "sk-openai-env"}
+    keys = KeyStore(tmp_path / "config", environ=environ)
+    assert keys.get("team", env_var="TEAM_GATEWAY_KEY") == ApiKey("sk-team-own")
+    assert keys.source("team", env_var="TEAM_GATEWAY_KEY") is KeySource.ENVIRONMENT
+    assert keys.get("team") is None  # OPENAI_API_KEY is not the team's key
+    environ["TEAM_GATEWAY_KEY"] = "sk-team-rotated"  # read when used, not remembered
+    assert keys.get("team", env_var="TEAM_GATEWAY_KEY") == ApiKey("sk-team-rotated")
+    del environ["TEAM_GATEWAY_KEY"]
+    assert keys.get("team", env_var="TEAM_GATEWAY_KEY") is None
+    assert not (tmp_path / "config").exists()

@@ -124,6 +124,8 @@ def test_to_endpoint() -> None:
         ({"aliases": {"team-image": "dall-e-3"}}, "can be treated like gpt-image-1, "),
         ({"aliases": {" ": "gpt-image-1"}}, "needs a model name"),
         ({"response_format": "png"}, "b64_json, url or the service's default"),
+        ({"key_env": "TEAM-KEY"}, "not an environment variable name"),
+        ({"key_env": "sk-abc def"}, "not an environment variable name"),
     ],
 )
 def test_validation_messages_are_plain(changes: dict[str, object], message: str) -> None:
@@ -145,6 +147,44 @@ def test_validation_messages_are_plain(changes: dict[str, object], message: str)
 )
 def test_insecure_warning(url: str, warn: bool) -> None:
     assert needs_insecure_warning(custom(base_url=url)) is warn
+
+
+@pytest.mark.parametrize(
+    ("url", "optional"),
+    [
+        ("http://127.0.0.1:8000/v1", True),
+        ("http://127.8.9.10/v1", True),
+        ("http://[::1]:8000/v1", True),
+        ("http://localhost:8000/v1", True),
+        ("https://api.openai.com/v1", False),
+        ("http://192.168.1.20:8000/v1", False),
+        ("http://128.0.0.1/v1", False),
+    ],
+)
+def test_services_on_this_computer_may_run_without_a_key(url: str, optional: bool) -> None:
+    assert custom(base_url=url).key_optional is optional
+
+
+def test_a_profile_names_its_key_variable_and_only_the_name_is_saved() -> None:
+    profile = custom(extra_headers={}, key_env=" TEAM_GATEWAY_KEY ")
+    assert profile.key_env == "TEAM_GATEWAY_KEY"
+    assert Profile.from_json(profile.to_json()) == profile
+    assert custom(extra_headers={}, key_env="  ").key_env is None
+
+
+def test_replace_all_changes_everything_or_nothing() -> None:
+    profiles = ProfileSet()
+    seen: list[None] = []
+    profiles.changed.connect(lambda: seen.append(None))
+    clash = [*profiles, custom(extra_headers={}), custom(id="twin", extra_headers={})]
+    with pytest.raises(ProfileError, match="already a profile named"):
+        profiles.replace_all(clash)
+    assert [p.id for p in profiles] == [LOCAL_PROFILE_ID, OPENAI_PROFILE_ID] and not seen
+    local = profiles.get(LOCAL_PROFILE_ID)
+    with pytest.raises(ProfileError, match="can't be changed"):
+        profiles.replace_all([local.with_(base_url="http://elsewhere/v1")])
+    profiles.replace_all([local, custom(extra_headers={})])
+    assert [p.id for p in profiles] == [LOCAL_PROFILE_ID, "studio"] and len(seen) == 1
 
 
 def test_profile_set_rules() -> None:

@@ -101,3 +101,20 @@ def test_endpoint_for_uses_the_keyring_then_the_environment(
     assert store.endpoint_for(openai).api_key == ApiKey("sk-stored")
     store.profiles.add(studio(extra_headers={}))
     assert store.api_key_for(store.profiles.get("studio")) is None  # no env for other services
+
+
+def test_a_profile_s_own_variable_supplies_its_key_and_stays_out_of_the_file(
+    memory_keyring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SettingsStore(tmp_path / "config")
+    store.profiles.add(studio(extra_headers={}, key_env="TEAM_GATEWAY_KEY"))
+    team = store.profiles.get("studio")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-not-for-the-team")
+    assert store.endpoint_for(team).api_key is None
+    monkeypatch.setenv("TEAM_GATEWAY_KEY", "sk-team-gateway-9")
+    assert store.endpoint_for(team).api_key == ApiKey("sk-team-gateway-9")
+    store.save()
+    saved = store.path.read_text(encoding="utf-8")
+    assert "TEAM_GATEWAY_KEY" in saved and "sk-team-gateway-9" not in saved
+    assert memory_keyring.entries == {}
+    assert SettingsStore(tmp_path / "config").profiles.get("studio").key_env == "TEAM_GATEWAY_KEY"

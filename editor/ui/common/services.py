@@ -89,12 +89,19 @@ def from_stored(store: SettingsStore, stored: StoredProfile) -> Profile:
         return EditsClient(store.endpoint_for(stored))
 
     def problem() -> str | None:
-        if store.api_key_for(stored) is None:
+        # A service on this computer (e.g. `inpaint-editor serve`) may run without a key.
+        if stored.key_optional or store.api_key_for(stored) is not None:
+            return None
+        if stored.key_env:
             return (
-                f"The “{stored.name}” service needs an API key: add it in Edit ▸ Settings "
-                "(Ctrl+,), or pick “Local engine”."
+                f"The “{stored.name}” service takes its key from {stored.key_env}, which is not "
+                "set: set it before starting Inpaint Editor, or add a key in Edit ▸ Settings "
+                "(Ctrl+,)."
             )
-        return None
+        return (
+            f"The “{stored.name}” service needs an API key: add it in Edit ▸ Settings "
+            "(Ctrl+,), or pick “Local engine”."
+        )
 
     def warning() -> str | None:
         if needs_insecure_warning(stored):

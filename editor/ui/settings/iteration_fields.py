@@ -79,6 +79,7 @@ class IterationFields(QWidget):
         form.addRow("Previews", stream_row)
         form.addRow("Per request", fan_row)
         form.addRow("Prices", self.prices)
+        self._form = form
         self.stream.toggled.connect(self.edited)
         for spin in (self.partials, self.max_n, self.concurrency):
             spin.valueChanged.connect(self.edited)
@@ -104,6 +105,10 @@ class IterationFields(QWidget):
                 if col in (0, 4):
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.prices.setItem(row, col, item)
+
+    def show_prices(self, visible: bool) -> None:
+        """Prices apply to paid services only (hidden for the Local engine)."""
+        self._form.setRowVisible(self.prices, visible)
 
     def show_learned(self, profile_name: str) -> None:
         lookup = self.learned_lookup

@@ -7,7 +7,7 @@ the profile (keys never live in it): :attr:`key` holds what was typed, empty mea
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -26,7 +27,7 @@ from editor.store import Profile, ProfileError
 from editor.ui.settings.gateway_fields import GatewayFields
 from editor.ui.settings.iteration_fields import IterationFields
 
-__all__ = ["ProfileForm", "format_headers", "parse_headers"]
+__all__ = ["ProfileForm", "fixed_message", "format_headers", "parse_headers"]
 
 _ROUTES = {"/images/edits (OpenAI)": "images/edits", "/edits (alias)": "edits"}
 _BODIES = {"multipart/form-data": "multipart", "JSON": "json"}
@@ -43,6 +44,17 @@ def parse_headers(text: str) -> dict[str, str]:
             raise ProfileError(f"The header line “{line.strip()}” is not “Name: value”")
         headers[name.strip()] = value.strip()
     return headers
+
+
+def fixed_message(label: QLabel, lines: int) -> None:
+    """A wrapped message line of a fixed height, so its text never moves the controls below."""
+    label.setWordWrap(True)
+    label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 4)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
 
 def format_headers(headers: dict[str, str]) -> str:
@@ -94,11 +106,15 @@ class ProfileForm(QWidget):
 
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_env = QLineEdit()
+        self.key_env.setPlaceholderText(
+            "e.g. TEAM_GATEWAY_KEY: the key is read from it when sending, never saved"
+        )
         self.key_where = QLabel()
-        self.key_where.setWordWrap(True)
+        fixed_message(self.key_where, lines=3)
         self.key_where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.insecure = QLabel()
-        self.insecure.setWordWrap(True)
+        fixed_message(self.insecure, lines=2)
         self.insecure.setStyleSheet("color: #d9822b;")
         self.insecure.hide()
 
@@ -107,6 +123,7 @@ class ProfileForm(QWidget):
         form.addRow("Name", self.name)
         form.addRow("Base URL", self.base_url)
         form.addRow("API key", self.key)
+        form.addRow("Key variable", self.key_env)
         form.addRow("", self.key_where)
         form.addRow("", self.insecure)
         form.addRow("Route", self.route)
@@ -125,7 +142,16 @@ class ProfileForm(QWidget):
         form.addRow(self.gateway)
         self.iteration.edited.connect(self.edited)
         self.gateway.edited.connect(self.edited)
-        for w in (self.name, self.base_url, self.model, self.size_edit, self.quality, self.sizes):
+        self._form = form
+        for w in (
+            self.name,
+            self.base_url,
+            self.key_env,
+            self.model,
+            self.size_edit,
+            self.quality,
+            self.sizes,
+        ):
             w.textEdited.connect(self.edited)
         self.key.textEdited.connect(self.edited)
         self.headers.textChanged.connect(self.edited)
@@ -153,6 +179,7 @@ class ProfileForm(QWidget):
             self.retries.setValue(profile.max_retries)
             self.headers.setPlainText(format_headers(dict(profile.extra_headers)))
             self.sizes.setText(", ".join(profile.sizes))
+            self.key_env.setText(profile.key_env or "")
             self.color_match.setChecked(profile.color_match)
             self.strength.setValue(profile.color_match_strength)
             self.strength.setEnabled(profile.color_match)
@@ -164,10 +191,15 @@ class ProfileForm(QWidget):
                 w.blockSignals(False)
         local = profile.kind == "local"
         self.base_url.setReadOnly(local)
-        for w in (self.key, self.route, self.body, self.headers):
-            w.setEnabled(not local)
+        # Keys, the wire format, headers and prices don't apply to the engine in this process.
+        hidden = (self.key, self.key_env, self.key_where, self.insecure, self.route, self.body)
+        for w in (*hidden, self.headers, self.gateway):
+            self._form.setRowVisible(w, not local)
+        self.iteration.show_prices(not local)
         self.key.setPlaceholderText(
-            "not needed: the engine runs on this computer" if local else "paste the key here"
+            "paste the key here"
+            if profile.kind != "openai"
+            else "paste the key here, or leave empty to use OPENAI_API_KEY"
         )
 
     def profile(self) -> Profile:
@@ -190,6 +222,7 @@ class ProfileForm(QWidget):
             sizes=sizes,
             color_match=self.color_match.isChecked(),
             color_match_strength=float(self.strength.value()),
+            key_env=self.key_env.text().strip() or None,
             **self.iteration.values(),
             **self.gateway.values(),
         )

@@ -2,16 +2,20 @@
 
 The dialog edits a working copy of the profiles; OK/Apply writes them through
 :class:`~editor.store.SettingsStore` (keys to the OS keyring via its KeyStore — a 0600 file only
-after the user ticks the consent box, never silently). “Test connection” asks the service for
-its models (``GET /models``) without blocking the window.
+after the user ticks the consent box, never silently) all at once or not at all: when something
+can't be saved, nothing is, and the message says why; Cancel drops what wasn't applied.
+Messages sit in lines of a fixed height so nothing moves under the pointer while typing.
+“Test connection” asks the service for its models (``GET /models``) without blocking the window.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -34,15 +39,19 @@ from PySide6.QtWidgets import (
 from editor.client import ApiKey, EditError, EditsClient
 from editor.pipeline import embedded_client
 from editor.store import (
+    KEY_ENV,
     KeyringUnavailable,
+    KeySource,
+    KeyStore,
     Profile,
     ProfileError,
     StoreError,
     needs_insecure_warning,
+    new_profile_id,
 )
 from editor.ui.settings.capabilities import learned_text
 from editor.ui.settings.prefs import THEMES, UiPrefs
-from editor.ui.settings.profile_form import ProfileForm
+from editor.ui.settings.profile_form import ProfileForm, fixed_message
 
 if TYPE_CHECKING:
     from editor.ui.window.main_window import MainWindow
@@ -66,6 +75,7 @@ class SettingsDialog(QDialog):
         self.test_task: asyncio.Task[str] | None = None
         self._row = -1
         self._confirmed_insecure: set[str] = set()
+        self._forgotten: set[str] = set()  # profile names whose learned limits go on OK/Apply
 
         self.list = QListWidget()
         self.list.setMaximumWidth(200)
@@ -84,9 +94,9 @@ class SettingsDialog(QDialog):
         self.consent.setChecked(self.store.allow_file_fallback)
         self.test_button = QPushButton("Test connection")
         self.test_result = QLabel()
-        self.test_result.setWordWrap(True)
+        fixed_message(self.test_result, lines=2)
         self.error = QLabel()
-        self.error.setWordWrap(True)
+        fixed_message(self.error, lines=3)
         self.error.setStyleSheet("color: #d9534f;")
 
         buttons = QHBoxLayout()
@@ -98,11 +108,17 @@ class SettingsDialog(QDialog):
         test = QHBoxLayout()
         test.addWidget(self.test_button)
         test.addWidget(self.test_result, 1)
+        # The form scrolls inside a fixed frame: however its rows change, the dialog keeps its size.
+        scroll = QScrollArea()
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.viewport().setAutoFillBackground(False)  # the dialog's colour, not a panel
+        self.form.setAutoFillBackground(False)
         right = QVBoxLayout()
-        right.addWidget(self.form)
+        right.addWidget(scroll, 1)
         right.addWidget(self.consent)
         right.addLayout(test)
-        right.addStretch(1)
         services = QWidget()
         row = QHBoxLayout(services)
         row.addLayout(left)
@@ -116,10 +132,12 @@ class SettingsDialog(QDialog):
             | QDialogButtonBox.StandardButton.Apply
             | QDialogButtonBox.StandardButton.Cancel
         )
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.error, 1)  # beside the buttons it answers, in a fixed place
+        bottom.addWidget(self.buttons, 0, Qt.AlignmentFlag.AlignBottom)
         box = QVBoxLayout(self)
         box.addWidget(self.tabs, 1)
-        box.addWidget(self.error)
-        box.addWidget(self.buttons)
+        box.addLayout(bottom)
 
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
@@ -195,10 +213,16 @@ class SettingsDialog(QDialog):
         if 0 <= row < len(self.profiles):
             profile = self.profiles[row]
             self.form.load(profile)
+            if profile.name in self._forgotten:
+                self._hide_learned()
             self.form.key.setText(self.keys.get(profile.id, ""))
             self.remove_button.setEnabled(profile.deletable)
             self._show_key_state(profile)
             self.test_result.clear()
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setToolTip(text)  # the whole sentence, should it outgrow its lines
 
     def current(self) -> Profile:
         return self.profiles[self._row]
@@ -210,11 +234,11 @@ class SettingsDialog(QDialog):
         try:
             edited = self.form.profile()
         except ProfileError as e:
-            self.error.setText(str(e))
+            self._show_error(str(e))
             return False
         names = [p.name.casefold() for i, p in enumerate(self.profiles) if i != self._row]
         if edited.name.casefold() in names:
-            self.error.setText(f"There is already a profile named “{edited.name}”")
+            self._show_error(f"There is already a profile named “{edited.name}”")
             return False
         self.profiles[self._row] = edited
         item = self.list.item(self._row)
@@ -222,7 +246,7 @@ class SettingsDialog(QDialog):
             item.setText(edited.name)
         if self.form.key.text().strip():
             self.keys[edited.id] = self.form.key.text().strip()
-        self.error.clear()
+        self._show_error("")
         return True
 
     def _on_edited(self) -> None:
@@ -231,17 +255,7 @@ class SettingsDialog(QDialog):
             self._show_key_state(self.current())
 
     def _show_key_state(self, profile: Profile) -> None:
-        keys = self.store.keys
-        if not profile.needs_key:
-            self.form.key_where.setText("The local engine needs no key.")
-        else:
-            source = keys.source(profile.id, env_fallback=profile.env_key_allowed)
-            where = {
-                "keyring": "A key is saved in the system keyring.",
-                "file": f"A key is saved in {keys.file_path} (only you can read it).",
-                "environment": "The key comes from the OPENAI_API_KEY environment variable.",
-            }.get(str(source) if source else "", "No key saved yet.")
-            self.form.key_where.setText(f"{where} {keys.backend_description()}")
+        self.form.key_where.setText(key_state_text(self.store.keys, profile))
         self.form.insecure.setVisible(needs_insecure_warning(profile))
         self.form.insecure.setText(
             "⚠ This address uses http:// to another computer: an API key would travel "
@@ -280,7 +294,7 @@ class SettingsDialog(QDialog):
     def remove_profile(self) -> None:
         profile = self.current()
         if not profile.deletable:
-            self.error.setText(f"The “{profile.name}” profile can't be removed")
+            self._show_error(f"The “{profile.name}” profile can't be removed")
             return
         self.removed.append(profile)
         del self.profiles[self._row]
@@ -292,38 +306,48 @@ class SettingsDialog(QDialog):
     # -- saving -----------------------------------------------------------------------------------
 
     def apply(self) -> bool:
-        """Write profiles, keys and prefs; False (with the reason shown) if something failed."""
+        """Write profiles, keys and prefs all at once; on failure nothing changes and the
+        reason is shown (False)."""
         if not self._commit_form():
             return False
         store = self.store
-        store.allow_file_fallback = self.consent.isChecked()
-        try:
-            for profile in self.removed:
-                if profile.id in store.profiles:
-                    store.profiles.remove(profile.id)
-                    store.forget_profile_secrets(profile)
-            self.removed.clear()
-            for i, profile in enumerate(self.profiles):
-                if profile.id in store.profiles:
-                    store.profiles.update(profile)
-                    continue
-                # A new profile gets its id from the name it was given, e.g. "studio-server".
-                wanted = store.profiles.new_id(profile.name)
-                if wanted != profile.id:
-                    if profile.id in self.keys:
-                        self.keys[wanted] = self.keys.pop(profile.id)
-                    profile = self.profiles[i] = profile.with_(id=wanted)
-                store.profiles.add(profile)
-            for profile_id, key in list(self.keys.items()):
-                store.keys.set(
-                    profile_id, ApiKey(key), allow_file_fallback=store.allow_file_fallback
-                )
-                del self.keys[profile_id]
-            store.settings.storage_budget_bytes = int(self.budget_spin.value() * _GB)
-            store.save()
-        except (KeyringUnavailable, ProfileError, StoreError) as e:
-            self.error.setText(str(e))
+        allow_file = self.consent.isChecked()
+        # A new profile gets its id from the name it was given, e.g. "studio-server".
+        taken = {p.id for p in store.profiles}
+        profiles: list[Profile] = []
+        keys: dict[str, str] = {}
+        for profile in self.profiles:
+            key = self.keys.get(profile.id)
+            if profile.id not in store.profiles:
+                profile = profile.with_(id=new_profile_id(profile.name, taken))
+                taken.add(profile.id)
+            profiles.append(profile)
+            if key:
+                keys[profile.id] = key
+        if keys and not allow_file and not store.keys.keyring_available():
+            name = next(p.name for p in profiles if p.id in keys)
+            self._show_error(
+                f"Nothing was saved: no system keyring works here, so the API key for “{name}” "
+                "has nowhere to go. Tick “allow saving API keys in a file”, name an environment "
+                "variable that holds the key (Key variable), or empty the API key field."
+            )
             return False
+        try:
+            self._save_all(profiles, keys, allow_file)
+        except (KeyringUnavailable, ProfileError, StoreError) as e:
+            self._show_error(f"Nothing was saved: {e}")
+            return False
+        ids = {p.id for p in profiles}
+        for gone in self.removed:
+            if gone.id not in ids:
+                with contextlib.suppress(StoreError):  # saved already; a leftover is harmless
+                    store.forget_profile_secrets(gone)
+        self.removed.clear()
+        self.keys.clear()
+        self.profiles = profiles
+        for name in self._forgotten:
+            self.window_.capabilities.forget(name)
+        self._forgotten.clear()
         self.window_.sessions.store.budget_bytes = store.settings.storage_budget_bytes
         prefs = UiPrefs(self.window_.settings)
         prefs.brush_size = self.brush_spin.value()
@@ -335,21 +359,50 @@ class SettingsDialog(QDialog):
         self.form.key.clear()
         if 0 <= self._row < len(self.profiles):
             self._show_key_state(self.current())
-        self.error.clear()
+        self._show_error("")
         self.window_.statusBar().showMessage("Settings saved", 4000)
         return True
+
+    def _save_all(self, profiles: list[Profile], keys: dict[str, str], allow_file: bool) -> None:
+        """Profiles, keys and settings.json together; on any error all are as they were."""
+        store = self.store
+        budget, allowed = store.settings.storage_budget_bytes, store.allow_file_fallback
+        old_profiles = list(store.profiles)
+        written: list[tuple[str, str | None]] = []  # (profile id, the key it had)
+        try:
+            store.allow_file_fallback = allow_file
+            store.profiles.replace_all(profiles)
+            for profile_id, key in keys.items():
+                previous = store.keys.get_secret(profile_id)
+                store.keys.set(profile_id, ApiKey(key), allow_file_fallback=allow_file)
+                written.append((profile_id, previous))
+            store.settings.storage_budget_bytes = int(self.budget_spin.value() * _GB)
+            store.save()
+        except Exception:
+            store.settings.storage_budget_bytes, store.allow_file_fallback = budget, allowed
+            store.profiles.replace_all(old_profiles)
+            for profile_id, previous in reversed(written):
+                with contextlib.suppress(KeyringUnavailable, StoreError):
+                    if previous is None:
+                        store.keys.delete(profile_id)
+                    else:
+                        store.keys.set_secret(profile_id, previous, allow_file_fallback=True)
+            raise
 
     def _ok(self) -> None:
         if self.apply():
             self.accept()
 
     def forget_learned(self) -> None:
-        """Forget the n limits and no-preview marks learned for the profile shown."""
+        """Forget (on OK/Apply) the n limits and no-preview marks learned for the profile shown."""
         if not 0 <= self._row < len(self.profiles):
             return
-        name = self.current().name
-        self.window_.capabilities.forget(name)
-        self.form.iteration.show_learned(name)
+        self._forgotten.add(self.current().name)
+        self._hide_learned()
+
+    def _hide_learned(self) -> None:
+        self.form.iteration.learned.clear()
+        self.form.iteration.forget.hide()
 
     # -- test connection --------------------------------------------------------------------------
 
@@ -367,12 +420,19 @@ class SettingsDialog(QDialog):
                 "⚠ The key would be sent unencrypted (http://). Press Test again to send it."
             )
             return None
-        self.test_result.setText("Testing…")
+        missing = ""
+        if key is None and profile.needs_key and not profile.key_optional:
+            missing = (
+                f"No API key: {profile.key_env} is not set. "
+                if profile.key_env
+                else "No API key yet (type one above or name a Key variable). "
+            )
+        self.test_result.setText(f"{missing}Testing…")
         self.test_button.setEnabled(False)
-        self.test_task = asyncio.ensure_future(self._test(profile, key))
+        self.test_task = asyncio.ensure_future(self._test(profile, key, missing))
         return self.test_task
 
-    async def _test(self, profile: Profile, key: ApiKey | None) -> str:
+    async def _test(self, profile: Profile, key: ApiKey | None, missing: str = "") -> str:
         try:
             client = (
                 embedded_client()
@@ -390,7 +450,10 @@ class SettingsDialog(QDialog):
         except Exception as e:  # a bug must not leave the button dead
             log.exception("test connection failed")
             text = f"✗ Something went wrong: {e}"
+        if missing:
+            text = f"✗ {missing}The service answered: {text}"
         self.test_result.setText(text)
+        self.test_result.setToolTip(text)
         self.test_button.setEnabled(True)
         return text
 
@@ -403,6 +466,40 @@ class SettingsDialog(QDialog):
                     self.form.gateway.show_models(models)
 
 
+def key_state_text(keys: KeyStore, profile: Profile) -> str:
+    """Where the profile's key comes from, and what may stand in for it (under the key field)."""
+    if not profile.needs_key:
+        return "The local engine needs no key."
+    source = keys.source(profile.id, env_fallback=profile.env_key_allowed, env_var=profile.key_env)
+    if source == KeySource.ENVIRONMENT:
+        own = profile.key_env and keys.env_value_set(profile.key_env)
+        variable = profile.key_env if own else KEY_ENV
+        where = f"The key comes from {variable} (read when sending, never saved)."
+    elif source == KeySource.KEYRING:
+        where = "A key is saved in the system keyring."
+    elif source == KeySource.FILE:
+        where = "A key is saved in a file only you can read."
+    elif profile.key_env:
+        where = f"{profile.key_env} is not set, and no key is saved."
+    else:
+        where = "No key saved yet."
+    if profile.env_key_allowed:
+        rule = f"{KEY_ENV} stands in when no key is saved."
+    else:
+        rule = (
+            f"{KEY_ENV} serves OpenAI profiles only (an OpenAI key never goes to another "
+            "host): name this service's own variable below."
+        )
+    if profile.key_optional:
+        rule += " This address is on this computer: it may run without a key."
+    kept = (
+        "Keys typed here go to the system keyring."
+        if keys.keyring_available()
+        else "No system keyring works here."
+    )
+    return f"{where} {rule} {kept}"
+
+
 def _unique_name(base: str, profiles: list[Profile]) -> str:
     names = {p.name.casefold() for p in profiles}
     name, n = base, 2
@@ -412,7 +509,4 @@ def _unique_name(base: str, profiles: list[Profile]) -> str:
 
 
 def _new_id(name: str, profiles: list[Profile]) -> str:
-    from editor.store import ProfileSet
-
-    taken = ProfileSet(profiles)
-    return taken.new_id(name)
+    return new_profile_id(name, {p.id for p in profiles})

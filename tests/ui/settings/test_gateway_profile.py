@@ -177,7 +177,7 @@ def test_a_service_that_cannot_stream_is_resent_plain_remembered_and_forgettable
     assert logged_requests(server)[-1]["fields"].get("stream") is None
     assert not window.jobs_panel.row(second).warning.isVisible()
 
-    # Settings show what was learned for the profile of that name; Forget resets it.
+    # Settings show what was learned for the profile of that name; Forget resets it on Apply.
     window.app_settings.profiles.add(
         StoredProfile(id="team", name="Team", base_url=server.base_url)
     )
@@ -188,6 +188,8 @@ def test_a_service_that_cannot_stream_is_resent_plain_remembered_and_forgettable
     iteration = dialog.form.iteration
     assert "no streamed previews (telea)" in iteration.learned.text()
     click(qtbot, iteration.forget)
-    assert window.capabilities.no_stream("Team") == []
     assert iteration.learned.text() == ""
+    assert window.capabilities.no_stream("Team") == ["telea"]  # until OK or Apply
+    assert dialog.apply(), dialog.error.text()
+    assert window.capabilities.no_stream("Team") == []
     dialog.close()

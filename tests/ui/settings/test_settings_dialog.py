@@ -218,7 +218,7 @@ def test_without_a_keyring_the_key_is_saved_only_after_consent(
         assert "No system keyring" in dialog.form.key_where.text()
         type_into(qtbot, dialog.form.key, KEY)
         assert not dialog.apply()
-        assert "not saved" in dialog.error.text()
+        assert "Nothing was saved" in dialog.error.text()
         assert not (tmp_path / "config" / "keys.json").exists()
         dialog.consent.setChecked(True)
         type_into(qtbot, dialog.form.key, KEY)
