@@ -182,7 +182,7 @@ class RoundsView(QDialog):
     def compare_pair(self, a: tuple[str, int], b: tuple[str, int]) -> asyncio.Future[None]:
         """Two variants side by side (same image size), zoom and pan synced; their frames are
         read through the frame cache off the event loop."""
-        self.task = asyncio.ensure_future(self._compare_pair(a, b))
+        self.task = self.window_.spawn(self._compare_pair(a, b), "compare the two variants")
         return self.task
 
     async def _compare_pair(self, a: tuple[str, int], b: tuple[str, int]) -> None:

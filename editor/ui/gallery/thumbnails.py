@@ -17,6 +17,7 @@ import numpy as np
 from editor.store import FrameMissing, Results, ResultVariant, StoreError
 from editor.store.frame_cache import read_frame
 from editor.ui.common.qimage import thumbnail_array
+from editor.ui.common.tasks import spawn
 from editor.ui.gallery.tile import MISSING_TEXT, THUMB
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class ThumbnailLoader:
         except RuntimeError:
             return  # no event loop (a plain script): tiles stay blank
         self._asked.update(todo)
-        self.task = asyncio.ensure_future(self._load(todo))
+        self.task = spawn(self._load(todo), "load thumbnails")
 
     async def _load(self, keys: list[tuple[str, int]]) -> None:
         w = self.window

@@ -17,7 +17,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -69,7 +69,7 @@ class SessionBinding(QObject):
         self._job_base: dict[str, BaseRef] = {}
         self._pending_base: BaseRef | None = None
         self._bases: dict[int, tuple[np.ndarray, BaseRef]] = {}  # id(pixels) → what they are
-        self._tasks: set[asyncio.Task[object]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._lock: asyncio.Lock | None = None
         self.mask_timer = QTimer(self, singleShot=True, interval=autosave_ms)
         self.mask_timer.timeout.connect(self.save_mask)
@@ -96,9 +96,12 @@ class SessionBinding(QObject):
                     self.report(f"Could not save {what}: {e}")
                     return None
 
-        task = asyncio.ensure_future(run())
-        self._tasks.add(task)  # type: ignore[arg-type]
-        task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
+        return self._keep(self.window.spawn(run(), f"save {what}"))
+
+    def _keep(self, task: asyncio.Task[T]) -> asyncio.Task[T]:
+        """Count the task among the writes :meth:`flush` waits for."""
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         return task
 
     def report(self, text: str) -> None:
@@ -240,10 +243,7 @@ class SessionBinding(QObject):
             show(unsaved)
             self.finish(job)
 
-        task = asyncio.ensure_future(run())
-        self._tasks.add(task)  # type: ignore[arg-type]
-        task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
-        return task
+        return self._keep(self.window.spawn(run(), "keep the finished round"))
 
     async def _save_variants(self, job: Job) -> set[int]:
         """Write the variants (PNG and proxy encoded in parallel threads) and enter them in the

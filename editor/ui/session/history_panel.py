@@ -181,7 +181,7 @@ class HistoryPanel(QWidget):
         record = self._record(round_id)
         if record is None:
             return None
-        self.task = asyncio.ensure_future(self._restore(record))
+        self.task = self.window_.spawn(self._restore(record), f"restore round {record.id}")
         return self.task
 
     async def _restore(self, record: RoundRecord) -> bool:
@@ -231,7 +231,7 @@ class HistoryPanel(QWidget):
         record = self._record(round_id)
         if record is None:
             return None
-        self.task = asyncio.ensure_future(self._retry(record))
+        self.task = self.window_.spawn(self._retry(record), f"retry round {record.id}")
         return self.task
 
     async def _retry(self, record: RoundRecord) -> bool:

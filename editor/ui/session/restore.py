@@ -186,7 +186,9 @@ class RestoreOffer(QMessageBox):
     def accept_restore(self) -> asyncio.Task[bool]:
         self.hide()
         if self.task is None:
-            self.task = asyncio.ensure_future(restore_session(self.window_, self.info.id))
+            self.task = self.window_.spawn(
+                restore_session(self.window_, self.info.id), "restore the last session"
+            )
         return self.task
 
     def decline(self) -> None:

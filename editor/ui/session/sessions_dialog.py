@@ -118,8 +118,8 @@ class SessionsDialog(QDialog):
         if current is not None and current.id == session_id:
             self.accept()
             return None
-        self.task = asyncio.ensure_future(
-            restore_session(self.window_, session_id, take_over=False)
+        self.task = self.window_.spawn(
+            restore_session(self.window_, session_id, take_over=False), "open the session"
         )
         self.accept()
         return self.task

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from PySide6.QtGui import QImage
@@ -58,17 +58,13 @@ class FileOps:
         self.window = window
         self.recent = RecentFiles(window.settings)
         self.dialog: QMessageBox | None = None  # the last error dialog (tests read it)
-        self._tasks: set[asyncio.Task[object]] = set()
         # The opened file's ICC/EXIF/DPI, for the image named ``_metadata_name`` (a pasted
         # image has none).
         self.metadata: ImageMetadata | None = None
         self._metadata_name = ""
 
-    def _spawn(self, coro: Awaitable[T]) -> asyncio.Task[T]:
-        task: asyncio.Task[T] = asyncio.ensure_future(coro)
-        self._tasks.add(task)  # type: ignore[arg-type]
-        task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
-        return task
+    def _spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]:
+        return self.window.spawn(coro, what)
 
     def error(self, title: str, text: str) -> None:
         box = QMessageBox(
@@ -94,7 +90,7 @@ class FileOps:
         self, path: str | os.PathLike[str], mask: str | os.PathLike[str] | None = None
     ) -> asyncio.Task[bool]:
         """Load ``path`` (and optionally a mask for it) off the UI thread; True on success."""
-        return self._spawn(self._open(Path(path), mask))
+        return self._spawn(self._open(Path(path), mask), f"open {Path(path).name}")
 
     async def _open(self, path: Path, mask_path: str | os.PathLike[str] | None) -> bool:
         w = self.window
@@ -178,7 +174,9 @@ class FileOps:
         """The API's convention: black RGBA with alpha 0 where the service may edit."""
         assert self.window.document is not None
         edit = self.window.document.edit.copy()
-        return self._spawn(self._write(path, lambda: mask_to_api_png(edit), "mask"))
+        return self._spawn(
+            self._write(path, lambda: mask_to_api_png(edit), "mask"), "save the mask"
+        )
 
     # -- save and copy --------------------------------------------------------------------------
 
@@ -246,7 +244,7 @@ class FileOps:
                 strip=strip,
             )
 
-        return self._spawn(self._write(path, encode, "image"))
+        return self._spawn(self._write(path, encode, "image"), "save the image")
 
     def _strip_pref(self) -> bool:
         return str(self.window.settings.value(_STRIP_PREF, "false")).lower() == "true"

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
@@ -40,6 +41,7 @@ from editor.ui.canvas.mask_toolbar import MaskToolbar
 from editor.ui.common.files import image_source
 from editor.ui.common.icons import app_icon
 from editor.ui.common.services import Profile, profiles_from_store
+from editor.ui.common.tasks import spawn
 from editor.ui.compare.compare import CompareView
 from editor.ui.compare.rounds import RoundsView
 from editor.ui.gallery.gallery import Gallery
@@ -64,6 +66,7 @@ from editor.ui.window.undo_timeline import EditHistory, ImageRef
 __all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _EMPTY, _EDIT, _COMPARE = 0, 1, 2
 
@@ -291,7 +294,7 @@ class MainWindow(QMainWindow):
             self._refresh_compare()
         self._update_enabled()
         if frame is None:  # neighbours are read after it, not competing with it
-            self._frame_task = _spawn(self._load_shown(variant))
+            self._frame_task = self._start(self._load_shown(variant), "read the shown variant")
         else:
             self._prefetch_around(variant)
 
@@ -370,7 +373,7 @@ class MainWindow(QMainWindow):
             if self.shown_variant == (variant.key, variant.index):
                 self._use_as_base(variant, pixels)
 
-        return _spawn(load())
+        return self._start(load(), "use the variant as the base")
 
     def _use_as_base(self, variant: ResultVariant, after: np.ndarray) -> None:
         assert self.image is not None
@@ -496,6 +499,17 @@ class MainWindow(QMainWindow):
         elif self.cancel_newest():
             self.statusBar().showMessage("Cancelled the newest job", 4000)
 
+    def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]:
+        """Start a task the window keeps until it ends; a failure is logged and shown."""
+        return spawn(coro, what, self.show_message)
+
+    def _start(self, coro: Coroutine[Any, Any, None], what: str) -> asyncio.Task[None] | None:
+        """Like :meth:`spawn`; without a running loop (plain scripts) run it to the end here."""
+        if _loop_running():
+            return self.spawn(coro, what)
+        asyncio.run(coro)
+        return None
+
     def show_message(self, text: str) -> None:
         self.message_banner.show_message(text)
 
@@ -581,12 +595,3 @@ def _loop_running() -> bool:
     except RuntimeError:
         return False
     return True
-
-
-def _spawn(coro: object) -> asyncio.Future[None] | None:
-    """Run a coroutine on the window's loop; without a running loop (plain scripts) run it
-    to the end right here."""
-    if _loop_running():
-        return asyncio.ensure_future(coro)  # type: ignore[arg-type]
-    asyncio.run(coro)  # type: ignore[arg-type]
-    return None
