@@ -197,7 +197,7 @@ class MaskCanvas(ViewControls, QWidget):
         if tool not in _TOOLS:
             raise ValueError(f"unknown tool {tool!r}; expected one of {_TOOLS}")
         if tool != self._tool:
-            self._tool = cast(Tool, tool)
+            self._tool = tool
             self._update_cursor()
             self._update_hover()
             self.tool_changed.emit(tool)

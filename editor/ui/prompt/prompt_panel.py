@@ -229,6 +229,10 @@ class PromptPanel(QWidget):
             raise ValueError(f"no profile named {name!r}")
         self.profile_combo.setCurrentIndex(index)
 
+    def profiles(self) -> tuple[Profile, ...]:
+        """The services the picker offers, in its order."""
+        return tuple(self._profiles)
+
     def set_profiles(self, profiles: Sequence[Profile]) -> None:
         """Swap in a new list (after Settings), keeping the current choice if it still exists."""
         current = self.profile_combo.currentText()

@@ -413,10 +413,9 @@ def test_prompt_history_walks_with_up_and_down(qtbot: QtBot, window: MainWindow)
 
 
 def test_help_sheets_open(qtbot: QtBot, window: MainWindow) -> None:
-    from editor.ui.window.actions import SHORTCUTS
     from editor.ui.window.shortcuts_dialog import ShortcutsDialog, show_about
 
-    dialog = ShortcutsDialog(SHORTCUTS, window)
+    dialog = ShortcutsDialog(window.actions.shortcuts.rows(), window)
     text = dialog.label.text()
     assert "Ctrl+Return" in text or "Ctrl+Enter" in text
     assert "Esc" in text and "hold \\" in text
