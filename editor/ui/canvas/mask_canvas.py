@@ -174,6 +174,11 @@ class MaskCanvas(ViewControls, QWidget):
         self.update()
 
     @property
+    def overlay_opacity(self) -> float:
+        """How strongly the editable area is tinted (0..1)."""
+        return self._overlay_opacity
+
+    @property
     def overlay_visible(self) -> bool:
         return self._overlay_visible
 
