@@ -194,9 +194,11 @@ class ResultOptions:
 
 
 def _as_float(value: object, default: float) -> float:
+    if not isinstance(value, (int, float, str)):
+        return default
     try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return float(value)
+    except ValueError:
         return default
 
 
