@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -20,7 +21,10 @@ from editor import __version__
 from editor.core.allocator import release_large_blocks
 from editor.ui.common.icons import app_icon
 
-__all__ = ["apply_theme", "make_application", "run_app"]
+if TYPE_CHECKING:
+    from editor.ui.window.main_window import MainWindow
+
+__all__ = ["apply_theme", "build_window", "make_application", "run_app"]
 
 
 def _dark_palette() -> QPalette:
@@ -89,6 +93,13 @@ AUTOSUBMIT_ENV = "INPAINT_EDITOR_AUTOSUBMIT"
 line has opened (used by the crash-restore test, which kills the app while variants arrive)."""
 
 
+def build_window(settings: QSettings | None = None) -> MainWindow:
+    """The main window, composed of every room (the one place that builds it)."""
+    from editor.ui.window.main_window import MainWindow
+
+    return MainWindow(settings=settings)
+
+
 def run_app(
     image_path: str | None = None, *, mask: str | None = None, prompt: str | None = None
 ) -> int:
@@ -98,18 +109,17 @@ def run_app(
     """
     from editor.logs import setup_logging
     from editor.ui.session.restore import offer_restore
-    from editor.ui.window.main_window import MainWindow
 
     log_file = setup_logging()
     logging.getLogger(__name__).info("Inpaint Editor %s starting (log %s)", __version__, log_file)
     app = make_application()
 
     async def main() -> int:
-        window = MainWindow()
+        window = build_window()
         closed = asyncio.Event()
         window.closed.connect(closed.set)
         window.show()
-        window.restore_offer = offer_restore(window)
+        window.restore_offer = offer_restore(window, parent=window)
         if prompt:
             window.prompt_panel.set_prompt(prompt)
         if image_path:

@@ -110,7 +110,7 @@ async def _check(out_dir: Path, scratch: Path, started: float) -> Path:
     from editor.core.imageio import load_image
     from editor.pipeline.jobs import Job, JobState
     from editor.resources_path import sample_paths
-    from editor.ui.window.main_window import MainWindow
+    from editor.ui.app import build_window
     from editor.ui.window.shortcuts_dialog import show_about
 
     frozen = "bundle" if getattr(sys, "frozen", False) else "source"
@@ -122,7 +122,7 @@ async def _check(out_dir: Path, scratch: Path, started: float) -> Path:
     _say(f"sample {image_path}")
 
     settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings)
+    window = build_window(settings=settings)
     try:
         window.show()
         await _wait_until(

@@ -184,6 +184,11 @@ class MaskCanvas(ViewControls, QWidget):
         self.update()
 
     @property
+    def overlay_opacity(self) -> float:
+        """How strongly the editable area is tinted (0..1)."""
+        return self._overlay_opacity
+
+    @property
     def overlay_visible(self) -> bool:
         return self._overlay_visible
 
@@ -245,7 +250,7 @@ class MaskCanvas(ViewControls, QWidget):
         if tool not in _TOOLS:
             raise ValueError(f"unknown tool {tool!r}; expected one of {_TOOLS}")
         if tool != self._tool:
-            self._tool = cast(Tool, tool)
+            self._tool = tool
             self._update_cursor()
             self._update_hover()
             self.tool_changed.emit(tool)

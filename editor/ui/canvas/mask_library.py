@@ -7,8 +7,9 @@ the painted mask back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from PIL import Image
@@ -25,19 +26,44 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStatusBar,
     QVBoxLayout,
     QWidget,
 )
 
 from editor.core.imageio import ImageLoadError, load_mask
-from editor.store import StoreError
+from editor.core.mask_document import MaskDocument
+from editor.pipeline.jobs import JobQueue
+from editor.store import RoundRecord, Session, StoreError
 from editor.ui.common.files import MASK_FILTER
 
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
+
+class RoundSource(Protocol):
+    """The open session and its rounds, where earlier masks are kept."""
+
+    @property
+    def session(self) -> Session | None: ...
+    def rounds(self) -> Sequence[RoundRecord]: ...
+
+
+class MaskHost(Protocol):
+    """What mask import and the library use of the window."""
+
+    @property
+    def image(self) -> np.ndarray | None: ...
+    @property
+    def document(self) -> MaskDocument | None: ...
+    @property
+    def jobs(self) -> JobQueue: ...
+    @property
+    def sessions(self) -> RoundSource: ...
+    def show_message(self, text: str) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+
 
 __all__ = [
     "ImportMaskDialog",
+    "MaskHost",
     "MaskLibrary",
     "detect_convention",
     "import_mask",
@@ -64,7 +90,7 @@ def detect_convention(path: str | Path) -> str:
     return "white = edit, on black"
 
 
-def import_mask(w: MainWindow, path: str | Path, *, invert: bool = False) -> bool:
+def import_mask(w: MaskHost, path: str | Path, *, invert: bool = False) -> bool:
     """Replace the mask by a file's (one undoable step); False with a message if it can't."""
     doc = w.document
     if doc is None:
@@ -80,7 +106,7 @@ def import_mask(w: MainWindow, path: str | Path, *, invert: bool = False) -> boo
     return True
 
 
-def previous_mask(w: MainWindow) -> np.ndarray | None:
+def previous_mask(w: MaskHost) -> np.ndarray | None:
     """The mask the newest round of this image was sent with (this run's jobs, else the
     session's rounds); None when there is none of this image's size."""
     doc = w.document
@@ -102,7 +128,7 @@ def previous_mask(w: MainWindow) -> np.ndarray | None:
     return None
 
 
-def reuse_previous_mask(w: MainWindow) -> bool:
+def reuse_previous_mask(w: MaskHost) -> bool:
     mask = previous_mask(w)
     if mask is None or w.document is None:
         w.show_message("No earlier round of this image has a mask to reuse yet.")
@@ -115,8 +141,8 @@ def reuse_previous_mask(w: MainWindow) -> bool:
 class ImportMaskDialog(QDialog):
     """File, the convention detected, and an Invert switch."""
 
-    def __init__(self, window: MainWindow, path: str = "") -> None:
-        super().__init__(window)
+    def __init__(self, window: MaskHost, path: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.window_ = window
         self.setWindowTitle("Import Mask")
         self.path = QLineEdit(path)
@@ -180,8 +206,8 @@ def _mask_icon(image: np.ndarray | None, edit: np.ndarray) -> QIcon:
 class MaskLibrary(QDialog):
     """The session's saved masks as thumbnails; Use (or double-click) replaces the mask."""
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
+    def __init__(self, window: MaskHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.window_ = window
         self.setWindowTitle("Mask Library")
         self.list = QListWidget()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from editor.ui.canvas.mask_canvas import MAX_BRUSH, MaskCanvas
 from editor.ui.common.icons import tool_icon
+from editor.ui.common.signals import signals_blocked
 
 __all__ = ["MaskToolbar"]
 
@@ -134,14 +135,12 @@ class MaskToolbar(QToolBar):
 
     def _show_size(self, size: int) -> None:
         for w, v in ((self.size_slider, _size_to_slider(size)), (self.size_spin, size)):
-            w.blockSignals(True)
-            w.setValue(v)
-            w.blockSignals(False)
+            with signals_blocked(w):
+                w.setValue(v)
 
     def _show_hardness(self, hardness: float) -> None:
-        self.hardness_slider.blockSignals(True)
-        self.hardness_slider.setValue(round(hardness * 100))
-        self.hardness_slider.blockSignals(False)
+        with signals_blocked(self.hardness_slider):
+            self.hardness_slider.setValue(round(hardness * 100))
 
     def _on_opacity(self, value: int) -> None:
         self._opacity = value / 100

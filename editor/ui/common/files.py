@@ -84,8 +84,8 @@ class RecentFiles:
     def paths(self) -> list[str]:
         value = self._settings.value(self.KEY, [])
         if isinstance(value, str):  # QSettings returns a lone string for a one-item list
-            value = [value]
-        return [str(p) for p in value or []]
+            return [value]
+        return [str(p) for p in value] if isinstance(value, list) else []
 
     def add(self, path: str | os.PathLike[str]) -> None:
         text = os.path.abspath(os.fspath(path))

@@ -7,6 +7,8 @@ Shared by the mask canvas and the compare view. A widget mixes :class:`ViewContr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF
 
 from editor.ui.common.view_transform import ViewTransform
@@ -19,6 +21,12 @@ class ViewControls:
 
     _view: ViewTransform
     _auto_fit: bool
+
+    if TYPE_CHECKING:  # given by the QWidget it is mixed into
+
+        def width(self) -> int: ...
+        def height(self) -> int: ...
+        def devicePixelRatioF(self) -> float: ...
 
     def view_state(self) -> tuple[float, float, float]:
         """``(zoom, center_x, center_y)``: zoom in device px per image px, centre in image px."""
@@ -47,7 +55,7 @@ class ViewControls:
         """Zoom to ``zoom`` (1.0 = 100 %) keeping the point under ``about`` (default: the
         middle of the widget) in place."""
         self._sync_view_geometry()
-        p = about if about is not None else QPointF(self.width() / 2, self.height() / 2)  # type: ignore[attr-defined]
+        p = about if about is not None else QPointF(self.width() / 2, self.height() / 2)
         self._view.set_zoom_about(zoom, p.x(), p.y())
         self._auto_fit = False
         self._view_moved(zoom_changed=True)
@@ -65,8 +73,8 @@ class ViewControls:
     def _sync_view_geometry(self) -> None:
         """Give the view the widget's current size and device pixel ratio."""
         v = self._view
-        v.widget_w, v.widget_h = float(self.width()), float(self.height())  # type: ignore[attr-defined]
-        v.dpr = self.devicePixelRatioF()  # type: ignore[attr-defined]
+        v.widget_w, v.widget_h = float(self.width()), float(self.height())
+        v.dpr = self.devicePixelRatioF()
 
     def _view_moved(self, zoom_changed: bool) -> None:
         """Zoom or centre changed: repaint and tell listeners (the widget's own)."""

@@ -19,7 +19,7 @@ Demo: ``python examples/compare_demo.py IMAGE``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, cast
+from typing import Literal
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
@@ -197,7 +197,7 @@ class CompareView(QWidget):
             return
         had_focus = self.focusWidget() in self._views()
         before = self._primary()
-        self._mode = cast(CompareMode, mode)
+        self._mode = mode
         if mode == "leak":
             self._build_leak()
         self.toolbar.show_legend(mode == "leak")

@@ -1,9 +1,5 @@
-"""Prompt A/B rounds: duplicate a round to try another wording, and see rounds side by side.
-
-Ctrl+D (:func:`duplicate_round`) takes the current round — the round of the variant being
-looked at, else the newest — puts its prompt, model and count back in the prompt panel with the
-prompt selected for editing, and brings back the mask it was sent with (one undoable step), so
-Generate runs the new wording on the same image and mask.
+"""Rounds side by side (Ctrl+D, duplicating a round, lives in
+:mod:`editor.ui.window.round_copy`).
 
 The Rounds view (Ctrl+Shift+R) shows the 2–4 most recent rounds as columns: prompt on top,
 variant thumbnails below; clicking one shows it on the canvas. Ctrl+click a second one (from
@@ -13,11 +9,11 @@ another round) to put the two side by side below the columns, zoom and pan synce
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import Any, Protocol, TypeVar
 
-import numpy as np
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QPalette, QShowEvent
+from PySide6.QtGui import QIcon, QPalette, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -30,71 +26,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.pipeline.jobs import Job
-from editor.pipeline.round_trip import EditParams
-from editor.store import ResultRound, StoreError, decode_params
+from editor.pipeline.jobs import Job, JobQueue
+from editor.store import ResultRound, Results, ResultVariant, StoreError
 from editor.ui.compare.compare import CompareView
 
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
+T = TypeVar("T")
 
-__all__ = ["RoundsView", "current_round", "duplicate_round"]
+__all__ = ["RoundsHost", "RoundsView", "VariantPictures"]
 
 MAX_COLUMNS = 4
 _THUMB = 150
 
 
-def current_round(w: MainWindow) -> ResultRound | None:
-    """The round behind the variant being looked at, else the newest round."""
-    pick = w.shown_variant or w.selected_variant
-    entry = w.results.round(pick[0]) if pick is not None else None
-    if entry is not None:
-        return entry
-    rounds = w.results.rounds()
-    return rounds[-1] if rounds else None
+class VariantPictures(Protocol):
+    """The gallery's pictures of each round's variants."""
+
+    def variant_indices(self, job_id: str) -> list[int]: ...
+    def thumbnail(self, job_id: str, index: int) -> QPixmap | None: ...
+    def preview_label(self, job_id: str, index: int) -> str | None: ...
 
 
-def _asked(w: MainWindow, entry: ResultRound) -> tuple[EditParams | None, np.ndarray | None]:
-    """What a round was sent with: its parameters and mask (read from the session folder)."""
-    params = entry.params if isinstance(entry.params, EditParams) else None
-    session = w.sessions.session
-    if session is None or entry.round_id is None:
-        return params, None
-    try:
-        record = session.round(entry.round_id)
-        mask = session.load_mask(record.mask) if record.mask is not None else None
-    except (KeyError, StoreError):
-        return params, None
-    if params is None:
-        params = EditParams(**decode_params(record.params, EditParams))
-    return params, mask
+class RoundsHost(Protocol):
+    """What the rounds view uses of the window around it."""
 
-
-def duplicate_round(w: MainWindow) -> ResultRound | None:
-    """Ctrl+D: the current round's parameters back in the panel, prompt selected for editing."""
-    entry = current_round(w)
-    if entry is None or w.document is None:
-        w.show_message("Run a round first (Ctrl+Enter); Ctrl+D then duplicates it for an A/B.")
-        return None
-    params, mask = _asked(w, entry)
-    panel = w.prompt_panel
-    panel.set_prompt(entry.prompt)
-    if params is not None and params.model:
-        panel.set_model(params.model)
-    if params is not None:
-        panel.n_spin.setValue(params.n or 1)
-    doc = w.document
-    if mask is not None and mask.shape == (doc.height, doc.width):
-        doc.replace(mask)  # a no-op when unchanged; else one undoable step
-    elif mask is None and entry.round_id is not None:
-        doc.clear()
-    w.show_original()
-    panel.focus_prompt()
-    panel.prompt.selectAll()
-    w.statusBar().showMessage(
-        f"Duplicated round {entry.key} for A/B: edit the prompt, then Ctrl+Enter", 8000
-    )
-    return entry
+    @property
+    def gallery(self) -> VariantPictures: ...
+    @property
+    def jobs(self) -> JobQueue: ...
+    @property
+    def results(self) -> Results: ...
+    def variant(self, key: str, index: int) -> ResultVariant: ...
+    def show_variant(self, job_id: str, index: int) -> None: ...
+    def show_message(self, text: str) -> None: ...
+    def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]: ...
 
 
 class _Column(QFrame):
@@ -137,8 +101,8 @@ class _Column(QFrame):
 class RoundsView(QDialog):
     """The most recent rounds side by side; refreshes as jobs finish."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: RoundsHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.window_ = window
         self.setWindowTitle("Rounds")
         self.setModal(False)
@@ -182,7 +146,7 @@ class RoundsView(QDialog):
     def compare_pair(self, a: tuple[str, int], b: tuple[str, int]) -> asyncio.Future[None]:
         """Two variants side by side (same image size), zoom and pan synced; their frames are
         read through the frame cache off the event loop."""
-        self.task = asyncio.ensure_future(self._compare_pair(a, b))
+        self.task = self.window_.spawn(self._compare_pair(a, b), "compare the two variants")
         return self.task
 
     async def _compare_pair(self, a: tuple[str, int], b: tuple[str, int]) -> None:

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from editor.store import FrameMissing, Results, ResultVariant, StoreError
 from editor.store.frame_cache import read_frame
 from editor.ui.common.qimage import thumbnail_array
+from editor.ui.common.tasks import spawn
+from editor.ui.gallery.gallery import Gallery
 from editor.ui.gallery.tile import MISSING_TEXT, THUMB
-
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
 
 __all__ = ["ThumbnailLoader"]
 
@@ -37,11 +35,14 @@ def _small(variant: ResultVariant) -> np.ndarray:
 
 
 class ThumbnailLoader:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    """Fills the gallery's tiles with thumbnails of the results, read off the event loop."""
+
+    def __init__(self, gallery: Gallery, results: Results) -> None:
+        self.gallery = gallery
+        self.results = results
         self._asked: set[tuple[str, int]] = set()
         self.task: asyncio.Future[None] | None = None
-        window.gallery.thumbnails_wanted.connect(self._wanted)
+        gallery.thumbnails_wanted.connect(self._wanted)
 
     def _wanted(self, keys: list[tuple[str, int]]) -> None:
         todo = [k for k in keys if k not in self._asked]
@@ -52,22 +53,21 @@ class ThumbnailLoader:
         except RuntimeError:
             return  # no event loop (a plain script): tiles stay blank
         self._asked.update(todo)
-        self.task = asyncio.ensure_future(self._load(todo))
+        self.task = spawn(self._load(todo), "load thumbnails")
 
     async def _load(self, keys: list[tuple[str, int]]) -> None:
-        w = self.window
         for key, index in keys:
-            variant = w.results.variant(key, index)
+            variant = self.results.variant(key, index)
             if variant is None:
                 continue
             try:
                 small = await asyncio.to_thread(_small, variant)
             except FrameMissing:
-                w.gallery.mark_missing(key, index, MISSING_TEXT)
+                self.gallery.mark_missing(key, index, MISSING_TEXT)
                 continue
             except StoreError as e:
                 log.warning("thumbnail of %s: %s", variant.id, e)
                 continue
             finally:
                 self._asked.discard((key, index))
-            w.gallery.set_thumbnail(key, index, small)
+            self.gallery.set_thumbnail(key, index, small)

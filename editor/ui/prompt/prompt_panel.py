@@ -32,6 +32,8 @@ from editor.core.request import OMIT, Omittable
 from editor.pipeline import EditParams
 from editor.ui.common.icons import tool_icon
 from editor.ui.common.services import Profile
+from editor.ui.common.signals import signals_blocked
+from editor.ui.common.tasks import spawn
 from editor.ui.prompt.quality_options import Collapsible, ResultOptions
 from editor.ui.prompt.references_strip import ReferencesStrip
 
@@ -231,16 +233,19 @@ class PromptPanel(QWidget):
             raise ValueError(f"no profile named {name!r}")
         self.profile_combo.setCurrentIndex(index)
 
+    def profiles(self) -> tuple[Profile, ...]:
+        """The services the picker offers, in its order."""
+        return tuple(self._profiles)
+
     def set_profiles(self, profiles: Sequence[Profile]) -> None:
         """Swap in a new list (after Settings), keeping the current choice if it still exists."""
         current = self.profile_combo.currentText()
         self._profiles = list(profiles)
-        self.profile_combo.blockSignals(True)
-        self.profile_combo.clear()
-        self.profile_combo.addItems([p.name for p in self._profiles])
-        index = max(0, self.profile_combo.findText(current))
-        self.profile_combo.setCurrentIndex(index)
-        self.profile_combo.blockSignals(False)
+        with signals_blocked(self.profile_combo):
+            self.profile_combo.clear()
+            self.profile_combo.addItems([p.name for p in self._profiles])
+            index = max(0, self.profile_combo.findText(current))
+            self.profile_combo.setCurrentIndex(index)
         self._on_profile(index)
 
     def bind_settings(self, settings: QSettings) -> None:
@@ -253,10 +258,9 @@ class PromptPanel(QWidget):
     def _on_profile(self, index: int) -> None:
         profile = self._profiles[index]
         current = self.model()
-        self.model_combo.blockSignals(True)
-        self.model_combo.clear()
-        self.model_combo.addItems(list(profile.models))
-        self.model_combo.blockSignals(False)
+        with signals_blocked(self.model_combo):
+            self.model_combo.clear()
+            self.model_combo.addItems(list(profile.models))
         keep = current if current and current in profile.models else profile.default_model
         self.model_combo.setCurrentText(keep)
         self._on_model(keep)
@@ -285,7 +289,7 @@ class PromptPanel(QWidget):
             self._say(problem)
             return None
         self.models_button.setEnabled(False)
-        self.models_task = asyncio.ensure_future(self._refresh(profile))
+        self.models_task = spawn(self._refresh(profile), "ask the service for its models")
         return self.models_task
 
     async def _refresh(self, profile: Profile) -> list[str]:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.ui.common.services import Profile
+from editor.ui.common.signals import signals_blocked
 
 __all__ = ["CONTEXT_CHOICES", "Collapsible", "ResultOptions"]
 
@@ -151,7 +152,7 @@ class ResultOptions:
         self.settings = settings
         mode = str(settings.value(f"{_KEY}/context", "auto"))
         margin = _as_float(settings.value(f"{_KEY}/context_margin", 0.5), 0.5)
-        with _Quiet(self.context_combo, self.margin_spin):
+        with signals_blocked(self.context_combo, self.margin_spin):
             if self.context_combo.findData(mode) >= 0:
                 self.set_context(mode)
             self.margin_spin.setValue(margin)
@@ -171,7 +172,7 @@ class ResultOptions:
         if s is not None and s.contains(f"{_KEY}/color/{name}/on"):
             on = _as_bool(s.value(f"{_KEY}/color/{name}/on"))
             strength = _as_float(s.value(f"{_KEY}/color/{name}/strength", strength), strength)
-        with _Quiet(self.color_check, self.strength_slider):
+        with signals_blocked(self.color_check, self.strength_slider):
             self.color_check.setChecked(on)
             self.strength_slider.setValue(round(max(0.0, min(1.0, strength)) * 100))
         self._show_strength()
@@ -192,25 +193,12 @@ class ResultOptions:
         self.strength_row.setEnabled(self.color_match())
 
 
-class _Quiet:
-    """Block the widgets' signals for a programmatic change."""
-
-    def __init__(self, *widgets: QWidget) -> None:
-        self._widgets = widgets
-
-    def __enter__(self) -> None:
-        for w in self._widgets:
-            w.blockSignals(True)
-
-    def __exit__(self, *_: object) -> None:
-        for w in self._widgets:
-            w.blockSignals(False)
-
-
 def _as_float(value: object, default: float) -> float:
+    if not isinstance(value, (int, float, str)):
+        return default
     try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return float(value)
+    except ValueError:
         return default
 
 

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from editor.pipeline.jobs import Job, JobState
+from editor.core.mask_document import MaskDocument
+from editor.pipeline.jobs import Job, JobQueue, JobState
 from editor.store import (
     ORIGINAL,
     PROXY_SIDE,
@@ -36,11 +37,9 @@ from editor.store import (
     SessionStore,
     StoreError,
 )
+from editor.ui.prompt.prompt_panel import PromptPanel
 
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
-
-__all__ = ["SessionBinding"]
+__all__ = ["BindingHost", "SessionBinding"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -52,14 +51,36 @@ _JOB_TO_ROUND = {
 }
 
 
+class BindingHost(Protocol):
+    """What the session binding uses of the window: the mask, the prompt, jobs and results."""
+
+    @property
+    def document(self) -> MaskDocument | None: ...
+    @property
+    def jobs(self) -> JobQueue: ...
+    @property
+    def results(self) -> Results: ...
+    @property
+    def prompt_panel(self) -> PromptPanel: ...
+    def show_message(self, text: str) -> None: ...
+    def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]: ...
+
+
 class SessionBinding(QObject):
     """``window.sessions``. Signals: ``rounds_changed()`` (history list), ``saved(str)``."""
 
     rounds_changed = Signal()
     write_failed = Signal(str)
 
-    def __init__(self, window: MainWindow, store: SessionStore, *, autosave_ms: int = 2000) -> None:
-        super().__init__(window)
+    def __init__(
+        self,
+        window: BindingHost,
+        store: SessionStore,
+        *,
+        autosave_ms: int = 2000,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
         self.window = window
         self.store = store
         self.session: Session | None = None
@@ -69,7 +90,7 @@ class SessionBinding(QObject):
         self._job_base: dict[str, BaseRef] = {}
         self._pending_base: BaseRef | None = None
         self._bases: dict[int, tuple[np.ndarray, BaseRef]] = {}  # id(pixels) → what they are
-        self._tasks: set[asyncio.Task[object]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._lock: asyncio.Lock | None = None
         self.mask_timer = QTimer(self, singleShot=True, interval=autosave_ms)
         self.mask_timer.timeout.connect(self.save_mask)
@@ -96,9 +117,12 @@ class SessionBinding(QObject):
                     self.report(f"Could not save {what}: {e}")
                     return None
 
-        task = asyncio.ensure_future(run())
-        self._tasks.add(task)  # type: ignore[arg-type]
-        task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
+        return self._keep(self.window.spawn(run(), f"save {what}"))
+
+    def _keep(self, task: asyncio.Task[T]) -> asyncio.Task[T]:
+        """Count the task among the writes :meth:`flush` waits for."""
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         return task
 
     def report(self, text: str) -> None:
@@ -227,7 +251,7 @@ class SessionBinding(QObject):
         self._write(start, "the round")
 
     def _profile_id(self, name: str) -> str | None:
-        for p in self.window.prompt_panel._profiles:
+        for p in self.window.prompt_panel.profiles():
             if p.name == name:
                 return p.id or None
         return None
@@ -240,10 +264,7 @@ class SessionBinding(QObject):
             show(unsaved)
             self.finish(job)
 
-        task = asyncio.ensure_future(run())
-        self._tasks.add(task)  # type: ignore[arg-type]
-        task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
-        return task
+        return self._keep(self.window.spawn(run(), "keep the finished round"))
 
     async def _save_variants(self, job: Job) -> set[int]:
         """Write the variants (PNG and proxy encoded in parallel threads) and enter them in the

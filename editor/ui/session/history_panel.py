@@ -8,8 +8,9 @@ one for the mask. Interrupted or failed rounds can be sent again with Retry.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt
@@ -18,18 +19,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStatusBar,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from editor.pipeline.jobs import Job, JobInput
+from editor.core.mask_document import MaskDocument
+from editor.pipeline.jobs import Job, JobInput, JobQueue
 from editor.pipeline.round_trip import EditParams
 from editor.store import RoundRecord, RoundState, StoreError, decode_params
-
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
+from editor.ui.common.undo_timeline import EditHistory, ImageRef
+from editor.ui.prompt.prompt_panel import PromptPanel
+from editor.ui.session.binding import SessionBinding
 
 __all__ = ["HistoryPanel"]
 
@@ -44,8 +47,34 @@ _STATE_TEXT = {
 _ROLE = Qt.ItemDataRole.UserRole
 
 
+T = TypeVar("T")
+
+
+class HistoryHost(Protocol):
+    """What the History tab uses of the window to restore and retry rounds."""
+
+    @property
+    def image(self) -> np.ndarray | None: ...
+    @property
+    def document(self) -> MaskDocument | None: ...
+    @property
+    def history(self) -> EditHistory: ...
+    @property
+    def sessions(self) -> SessionBinding: ...
+    @property
+    def prompt_panel(self) -> PromptPanel: ...
+    @property
+    def jobs(self) -> JobQueue: ...
+    def image_ref(self, pixels: np.ndarray) -> ImageRef: ...
+    def swap_image(self, pixels: np.ndarray) -> None: ...
+    def show_jobs(self) -> None: ...
+    def show_message(self, text: str) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+    def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]: ...
+
+
 class HistoryPanel(QWidget):
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+    def __init__(self, window: HistoryHost, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.window_ = window
         self.tree = QTreeWidget()
@@ -181,7 +210,7 @@ class HistoryPanel(QWidget):
         record = self._record(round_id)
         if record is None:
             return None
-        self.task = asyncio.ensure_future(self._restore(record))
+        self.task = self.window_.spawn(self._restore(record), f"restore round {record.id}")
         return self.task
 
     async def _restore(self, record: RoundRecord) -> bool:
@@ -197,7 +226,7 @@ class HistoryPanel(QWidget):
             before = w.image_ref(w.image)
             w.sessions.remember_base(base, record.base)
             w.history.push_image(before, w.image_ref(base), f"Back to round {record.id}")
-            w._apply_image(base)
+            w.swap_image(base)
         edit = mask if mask is not None else np.zeros_like(w.document.edit)
         if not np.array_equal(edit, w.document.edit):
             w.document.replace(edit)
@@ -231,7 +260,7 @@ class HistoryPanel(QWidget):
         record = self._record(round_id)
         if record is None:
             return None
-        self.task = asyncio.ensure_future(self._retry(record))
+        self.task = self.window_.spawn(self._retry(record), f"retry round {record.id}")
         return self.task
 
     async def _retry(self, record: RoundRecord) -> bool:
@@ -242,7 +271,7 @@ class HistoryPanel(QWidget):
         base, mask = loaded
         params = EditParams(**decode_params(record.params, EditParams))
         panel = w.prompt_panel
-        profile = next((p for p in panel._profiles if p.id and p.id == record.profile), None)
+        profile = next((p for p in panel.profiles() if p.id and p.id == record.profile), None)
         profile = profile or panel.profile()
         problem = profile.problem()
         if problem:
@@ -250,7 +279,7 @@ class HistoryPanel(QWidget):
             return False
         w.sessions.retry_base(record.base)
         job: Job = w.jobs.submit(JobInput(base, mask, params, profile.make_client, profile.name))
-        w.side_tabs.setCurrentWidget(w.jobs_panel)
+        w.show_jobs()
         w.statusBar().showMessage(f"Round {record.id} sent again as job {job.id}", 6000)
         return True
 

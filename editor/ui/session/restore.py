@@ -12,31 +12,65 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from PIL import Image
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from editor.store import (
     ORIGINAL,
     BaseRef,
     ResultRound,
+    Results,
     ResultVariant,
     RoundState,
     Session,
     SessionInfo,
     StoreError,
 )
+from editor.ui.gallery.gallery import Gallery
+from editor.ui.prompt.prompt_panel import PromptPanel
+from editor.ui.session.binding import SessionBinding
 
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
-
-__all__ = ["LoadedSession", "RestoreOffer", "load_session", "offer_restore", "restore_session"]
+__all__ = [
+    "LoadedSession",
+    "RestoreHost",
+    "RestoreOffer",
+    "load_session",
+    "offer_restore",
+    "restore_session",
+]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class RestoreHost(Protocol):
+    """What bringing a session back uses of the window."""
+
+    @property
+    def sessions(self) -> SessionBinding: ...
+    @property
+    def gallery(self) -> Gallery: ...
+    @property
+    def results(self) -> Results: ...
+    @property
+    def prompt_panel(self) -> PromptPanel: ...
+    def set_image(
+        self,
+        pixels: np.ndarray,
+        name: str = ...,
+        notes: Sequence[str] = ...,
+        mask: np.ndarray | None = ...,
+    ) -> None: ...
+    def show_history(self) -> None: ...
+    def show_message(self, text: str) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+    def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]: ...
 
 
 @dataclass
@@ -96,7 +130,7 @@ def load_session(session: Session) -> LoadedSession:
     return LoadedSession(name, image, base, mask, session.prompt, variants, interrupted, problems)
 
 
-def apply_session(window: MainWindow, session: Session, loaded: LoadedSession) -> None:
+def apply_session(window: RestoreHost, session: Session, loaded: LoadedSession) -> None:
     """Show a loaded session in the window (UI thread)."""
     binding = window.sessions
     binding.restoring = True
@@ -146,7 +180,7 @@ def apply_session(window: MainWindow, session: Session, loaded: LoadedSession) -
     window.show_history()
 
 
-async def restore_session(window: MainWindow, session_id: str, *, take_over: bool = True) -> bool:
+async def restore_session(window: RestoreHost, session_id: str, *, take_over: bool = True) -> bool:
     """Open a stored session and show it; False (with a message) if it can't be read."""
     store = window.sessions.store
     try:
@@ -163,9 +197,9 @@ class RestoreOffer(QMessageBox):
     """“Inpaint Editor did not close properly. Restore …?” — non-blocking (``open()``)."""
 
     def __init__(
-        self, window: MainWindow, info: SessionInfo, parent: QWidget | None = None
+        self, window: RestoreHost, info: SessionInfo, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent or window)
+        super().__init__(parent)
         self.window_ = window
         self.info = info
         self.task: asyncio.Task[bool] | None = None
@@ -186,7 +220,9 @@ class RestoreOffer(QMessageBox):
     def accept_restore(self) -> asyncio.Task[bool]:
         self.hide()
         if self.task is None:
-            self.task = asyncio.ensure_future(restore_session(self.window_, self.info.id))
+            self.task = self.window_.spawn(
+                restore_session(self.window_, self.info.id), "restore the last session"
+            )
         return self.task
 
     def decline(self) -> None:
@@ -197,7 +233,9 @@ class RestoreOffer(QMessageBox):
             log.warning("could not dismiss session %s: %s", self.info.id, e)
 
 
-def offer_restore(window: MainWindow, *, show: bool = True) -> RestoreOffer | None:
+def offer_restore(
+    window: RestoreHost, *, show: bool = True, parent: QWidget | None = None
+) -> RestoreOffer | None:
     """If a session was left open by an app that died, ask whether to restore the newest one."""
     try:
         crashed = window.sessions.store.find_crashed()
@@ -206,7 +244,7 @@ def offer_restore(window: MainWindow, *, show: bool = True) -> RestoreOffer | No
         return None
     if not crashed:
         return None
-    offer = RestoreOffer(window, crashed[0])  # list_sessions: newest first
+    offer = RestoreOffer(window, crashed[0], parent)  # list_sessions: newest first
     if show:
         offer.open()
     return offer

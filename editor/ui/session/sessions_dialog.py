@@ -6,7 +6,6 @@ And File ▸ Save Session As…, which names the current session (it is always s
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QPixmap
@@ -19,13 +18,11 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from editor.store import SessionInfo, SessionStatus, StoreError
-from editor.ui.session.restore import restore_session
-
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
+from editor.ui.session.restore import RestoreHost, restore_session
 
 __all__ = ["SessionsDialog", "format_bytes", "rename_session"]
 
@@ -42,8 +39,8 @@ def format_bytes(n: int) -> str:
 
 
 class SessionsDialog(QDialog):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: RestoreHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.window_ = window
         self.store = window.sessions.store
         self.task: asyncio.Task[bool] | None = None
@@ -118,8 +115,8 @@ class SessionsDialog(QDialog):
         if current is not None and current.id == session_id:
             self.accept()
             return None
-        self.task = asyncio.ensure_future(
-            restore_session(self.window_, session_id, take_over=False)
+        self.task = self.window_.spawn(
+            restore_session(self.window_, session_id, take_over=False), "open the session"
         )
         self.accept()
         return self.task
@@ -159,7 +156,9 @@ def _status(info: SessionInfo, current: str | None) -> str:
     return ""
 
 
-def rename_session(window: MainWindow, name: str | None = None) -> bool:
+def rename_session(
+    window: RestoreHost, name: str | None = None, parent: QWidget | None = None
+) -> bool:
     """Give the current session a name (asked for unless given). It is saved as you go."""
     session = window.sessions.session
     if session is None:
@@ -167,7 +166,7 @@ def rename_session(window: MainWindow, name: str | None = None) -> bool:
         return False
     if name is None:
         name, ok = QInputDialog.getText(
-            window, "Save Session As", "Session name:", text=session.name
+            parent, "Save Session As", "Session name:", text=session.name
         )
         if not ok:
             return False

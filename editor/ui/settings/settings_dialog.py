@@ -13,9 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStatusBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,26 +46,46 @@ from editor.store import (
     KeyStore,
     Profile,
     ProfileError,
+    SessionStore,
+    SettingsStore,
     StoreError,
     needs_insecure_warning,
     new_profile_id,
 )
-from editor.ui.settings.capabilities import learned_text
+from editor.ui.settings.capabilities import Capabilities, learned_text
 from editor.ui.settings.prefs import THEMES, UiPrefs
 from editor.ui.settings.profile_form import ProfileForm, fixed_message
 
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
-
-__all__ = ["SettingsDialog"]
+__all__ = ["SettingsDialog", "SettingsHost"]
 
 log = logging.getLogger(__name__)
 _GB = 1024**3
 
 
+class _SessionsOnDisk(Protocol):
+    @property
+    def store(self) -> SessionStore: ...
+
+
+class SettingsHost(Protocol):
+    """What Settings reads and updates in the window."""
+
+    @property
+    def settings(self) -> QSettings: ...
+    @property
+    def app_settings(self) -> SettingsStore: ...
+    @property
+    def capabilities(self) -> Capabilities: ...
+    @property
+    def sessions(self) -> _SessionsOnDisk: ...
+    def apply_prefs(self) -> None: ...
+    def reload_profiles(self) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: SettingsHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.window_ = window
         self.store = window.app_settings
         self.setWindowTitle("Settings")

@@ -9,19 +9,63 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMenu
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
+from editor.ui.canvas import mask_library as ml
+from editor.ui.canvas.mask_canvas import MaskCanvas
+from editor.ui.canvas.mask_library import MaskHost
+from editor.ui.canvas.mask_toolbar import MaskToolbar
 from editor.ui.common.icons import tool_icon
+from editor.ui.session.binding import SessionBinding
+from editor.ui.session.restore import RestoreHost
+from editor.ui.settings.settings_dialog import SettingsHost
+from editor.ui.window.file_ops import FileOps
+from editor.ui.window.round_copy import RoundCopyHost, duplicate_round
 
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
+__all__ = ["ActionsHost", "Shortcut", "ShortcutSheet", "WindowActions", "build_actions"]
 
-__all__ = ["WindowActions", "build_actions"]
 
-SHORTCUTS: list[tuple[str, str, str]] = []  # (section, keys, what) for the Help sheet
+class ActionsHost(MaskHost, RoundCopyHost, RestoreHost, SettingsHost, Protocol):
+    """What the menus call in the window (the dialogs they open take the same window)."""
+
+    @property
+    def sessions(self) -> SessionBinding: ...
+    @property
+    def files(self) -> FileOps: ...
+    @property
+    def canvas(self) -> MaskCanvas: ...
+    @property
+    def mask_toolbar(self) -> MaskToolbar: ...
+    def undo(self) -> None: ...
+    def redo(self) -> None: ...
+    def use_as_base(self) -> object: ...
+    def generate(self) -> object: ...
+    def escape(self) -> None: ...
+    def set_compare(self, on: bool) -> None: ...
+    def show_rounds(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    section: str  # the menu it sits in, as the Help sheet groups it
+    keys: str
+    what: str
+
+
+class ShortcutSheet:
+    """Every window shortcut, in menu order, for the Help sheet; filled as the menus are built."""
+
+    def __init__(self) -> None:
+        self._rows: list[Shortcut] = []
+
+    def add(self, section: str, keys: str, what: str) -> None:
+        self._rows.append(Shortcut(section, keys, what))
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [(r.section, r.keys, r.what) for r in self._rows]
 
 
 @dataclass
@@ -39,13 +83,15 @@ class WindowActions:
     export_mask: QAction
     overlay: QAction
     recent_menu: QMenu
+    shortcuts: ShortcutSheet
     needs_image: list[QAction] = field(default_factory=list)
 
 
-def build_actions(w: MainWindow) -> WindowActions:
-    SHORTCUTS.clear()
-    bar = w.menuBar()
+def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
+    """The menus of ``window`` calling into ``w`` (the same window, seen by what it offers)."""
+    bar = window.menuBar()
     needs_image: list[QAction] = []
+    sheet = ShortcutSheet()
 
     def act(
         menu: QMenu,
@@ -58,7 +104,7 @@ def build_actions(w: MainWindow) -> WindowActions:
         section: str = "",
     ) -> QAction:
         """A menu action; ``shown`` is a key only displayed (the canvas handles it)."""
-        a = QAction(text + (f"\t{shown}" if shown else ""), w)
+        a = QAction(text + (f"\t{shown}" if shown else ""), window)
         a.triggered.connect(lambda _=False: slot())
         if isinstance(keys, list):
             a.setShortcuts([QKeySequence(k) for k in keys])
@@ -67,9 +113,9 @@ def build_actions(w: MainWindow) -> WindowActions:
         label = shown or a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         if label:
             a.setToolTip(f"{text.replace('…', '')} ({label})")
-            SHORTCUTS.append((section or menu.title().replace("&", ""), label, text))
+            sheet.add(section or menu.title().replace("&", ""), label, text)
         menu.addAction(a)
-        w.addAction(a)  # shortcuts work even with the menu bar hidden
+        window.addAction(a)  # shortcuts work even with the menu bar hidden
         if image:
             needs_image.append(a)
         return a
@@ -83,10 +129,10 @@ def build_actions(w: MainWindow) -> WindowActions:
     save_as = act(f, "Save As…", w.files.save_as, ["Ctrl+S", "Ctrl+Shift+S"], image=True)
     copy = act(f, "Copy Image", w.files.copy, QKeySequence.StandardKey.Copy, image=True)
     f.addSeparator()
-    act(f, "Open Session…", lambda: _open_sessions(w), "Ctrl+Shift+O")
-    act(f, "Save Session As…", lambda: _rename_session(w), image=True)
+    act(f, "Open Session…", lambda: _open_sessions(w, window), "Ctrl+Shift+O")
+    act(f, "Save Session As…", lambda: _rename_session(w, window), image=True)
     f.addSeparator()
-    act(f, "Quit", w.close, QKeySequence.StandardKey.Quit)
+    act(f, "Quit", window.close, QKeySequence.StandardKey.Quit)
 
     e = bar.addMenu("&Edit")
     undo = act(e, "Undo", w.undo, QKeySequence.StandardKey.Undo)
@@ -94,7 +140,7 @@ def build_actions(w: MainWindow) -> WindowActions:
     e.addSeparator()
     use_as_base = act(e, "Use Variant as Base", w.use_as_base, "Ctrl+B")
     e.addSeparator()
-    act(e, "Settings…", lambda: _show_settings(w), "Ctrl+,")
+    act(e, "Settings…", lambda: _show_settings(w, window), "Ctrl+,")
 
     m = bar.addMenu("&Mask")
     c = w.canvas
@@ -111,18 +157,28 @@ def build_actions(w: MainWindow) -> WindowActions:
     m.addSeparator()
     act(m, "Grow 4 px", doc_op(lambda d: d.grow(4)), "Ctrl+Alt+=", image=True)
     act(m, "Shrink 4 px", doc_op(lambda d: d.grow(-4)), "Ctrl+Alt+-", image=True)
-    act(m, "Grow or Shrink…", lambda: _grow_dialog(w), image=True)
-    act(m, "Feather…", lambda: _feather_dialog(w), image=True)
+    act(m, "Grow or Shrink…", lambda: _grow_dialog(w, window), image=True)
+    act(m, "Feather…", lambda: _feather_dialog(w, window), image=True)
     m.addSeparator()
     act(m, "Load Mask…", w.files.load_mask_dialog, image=True)
     export_mask = act(m, "Export Mask…", w.files.export_mask_dialog, "Ctrl+E", image=True)
+    m.addSeparator()
+    act(m, "Import Mask…", lambda: ml.ImportMaskDialog(w, parent=window).open(), image=True)
+    act(
+        m,
+        "Reuse Previous Round's Mask",
+        lambda: ml.reuse_previous_mask(w),
+        "Ctrl+Shift+M",
+        image=True,
+    )
+    act(m, "Mask Library…", lambda: ml.MaskLibrary(w, window).open(), "Ctrl+Shift+L", image=True)
 
     v = bar.addMenu("&View")
     compare = act(v, "Compare", lambda: None, "C", image=True)
     compare.setCheckable(True)
     compare.setIcon(tool_icon("compare"))
     compare.toggled.connect(w.set_compare)
-    SHORTCUTS.append(("View", "hold \\", "Peek at the original while a variant shows"))
+    sheet.add("View", "hold \\", "Peek at the original while a variant shows")
     act(v, "Zoom In", lambda: c.zoom_by(1.25), shown="+", image=True)
     act(v, "Zoom Out", lambda: c.zoom_by(1 / 1.25), shown="-", image=True)
     act(v, "Fit", c.fit, shown="F", image=True)
@@ -136,11 +192,19 @@ def build_actions(w: MainWindow) -> WindowActions:
     generate = act(g, "Generate", w.generate, ["Ctrl+Return", "Ctrl+Enter"], image=True)
     generate.setIcon(tool_icon("generate"))
     escape = act(g, "Back to Original / Cancel Newest Job", w.escape, "Esc")
+    g.addSeparator()
+    act(g, "Duplicate Round for A/B", lambda: duplicate_round(w), "Ctrl+D", image=True)
+    act(v, "Rounds Side by Side", w.show_rounds, "Ctrl+Shift+R")
 
     h = bar.addMenu("&Help")
-    act(h, "Keyboard Shortcuts", lambda: _show_shortcuts(w), QKeySequence.StandardKey.HelpContents)
+    act(
+        h,
+        "Keyboard Shortcuts",
+        lambda: _show_shortcuts(sheet, window),
+        QKeySequence.StandardKey.HelpContents,
+    )
     act(h, "Open Log Folder", _open_log_folder)
-    act(h, "About Inpaint Editor", lambda: _show_about(w))
+    act(h, "About Inpaint Editor", lambda: _show_about(window))
 
     w.mask_toolbar.addSeparator()
     w.mask_toolbar.addAction(compare)
@@ -158,11 +222,12 @@ def build_actions(w: MainWindow) -> WindowActions:
         export_mask=export_mask,
         overlay=overlay,
         recent_menu=recent,
+        shortcuts=sheet,
         needs_image=needs_image,
     )
 
 
-def _doc_op(w: MainWindow) -> Callable[[Callable[..., None]], Callable[[], None]]:
+def _doc_op(w: ActionsHost) -> Callable[[Callable[..., None]], Callable[[], None]]:
     def wrap(op: Callable[..., None]) -> Callable[[], None]:
         def run() -> None:
             if w.document is not None:
@@ -173,7 +238,7 @@ def _doc_op(w: MainWindow) -> Callable[[Callable[..., None]], Callable[[], None]
     return wrap
 
 
-def _brush_step(w: MainWindow, direction: int) -> None:
+def _brush_step(w: ActionsHost, direction: int) -> None:
     size = w.canvas.brush_size
     if direction > 0:
         w.canvas.brush_size = max(size + 1, round(size * 1.1))
@@ -181,23 +246,23 @@ def _brush_step(w: MainWindow, direction: int) -> None:
         w.canvas.brush_size = min(size - 1, round(size / 1.1))
 
 
-def _grow_dialog(w: MainWindow) -> None:
+def _grow_dialog(w: ActionsHost, window: QMainWindow) -> None:
     px, ok = QInputDialog.getInt(
-        w, "Grow or Shrink Mask", "Pixels (negative shrinks):", 8, -500, 500
+        window, "Grow or Shrink Mask", "Pixels (negative shrinks):", 8, -500, 500
     )
     if ok and px and w.document is not None:
         w.document.grow(px)
 
 
-def _feather_dialog(w: MainWindow) -> None:
+def _feather_dialog(w: ActionsHost, window: QMainWindow) -> None:
     radius, ok = QInputDialog.getDouble(
-        w, "Feather Mask", "Soften the edge by (px):", 8, 0.5, 200, 1
+        window, "Feather Mask", "Soften the edge by (px):", 8, 0.5, 200, 1
     )
     if ok and w.document is not None:
         w.document.feather(radius)
 
 
-def _fill_recent(w: MainWindow, menu: QMenu) -> None:
+def _fill_recent(w: ActionsHost, menu: QMenu) -> None:
     menu.clear()
     paths = w.files.recent.paths()
     for path in paths:
@@ -210,34 +275,34 @@ def _fill_recent(w: MainWindow, menu: QMenu) -> None:
         menu.addAction("No recent images").setEnabled(False)
 
 
-def _show_shortcuts(w: MainWindow) -> None:
+def _show_shortcuts(sheet: ShortcutSheet, window: QMainWindow) -> None:
     from editor.ui.window.shortcuts_dialog import ShortcutsDialog
 
-    ShortcutsDialog(SHORTCUTS, w).open()
+    ShortcutsDialog(sheet.rows(), window).open()
 
 
-def _show_about(w: MainWindow) -> None:
+def _show_about(window: QMainWindow) -> None:
     from editor.ui.window.shortcuts_dialog import show_about
 
-    show_about(w)
+    show_about(window)
 
 
-def _open_sessions(w: MainWindow) -> None:
+def _open_sessions(w: ActionsHost, window: QMainWindow) -> None:
     from editor.ui.session.sessions_dialog import SessionsDialog
 
-    SessionsDialog(w).open()
+    SessionsDialog(w, window).open()
 
 
-def _rename_session(w: MainWindow) -> None:
+def _rename_session(w: ActionsHost, window: QMainWindow) -> None:
     from editor.ui.session.sessions_dialog import rename_session
 
-    rename_session(w)
+    rename_session(w, parent=window)
 
 
-def _show_settings(w: MainWindow) -> None:
+def _show_settings(w: ActionsHost, window: QMainWindow) -> None:
     from editor.ui.settings.settings_dialog import SettingsDialog
 
-    SettingsDialog(w).open()
+    SettingsDialog(w, window).open()
 
 
 def _open_log_folder() -> None:

@@ -14,13 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+import numpy as np
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QStatusBar,
+    QWidget,
+)
 
 from editor.core.atomic import atomic_write_bytes
 from editor.core.faithful_save import ImageMetadata, Provenance, encode_for_save, read_metadata
@@ -31,7 +40,8 @@ from editor.core.imageio import (
     load_mask,
     mask_to_api_png,
 )
-from editor.store import StoreError
+from editor.core.mask_document import MaskDocument
+from editor.store import Results, ResultVariant, SettingsStore, StoreError
 from editor.ui.common.files import (
     IMAGE_FILTER,
     MASK_FILTER,
@@ -42,37 +52,68 @@ from editor.ui.common.files import (
     save_format,
 )
 from editor.ui.common.overlay import to_qimage
+from editor.ui.session.binding import SessionBinding
 
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
-
-__all__ = ["FileOps"]
+__all__ = ["FileHost", "FileOps"]
 
 T = TypeVar("T")
+
+
+class FileHost(Protocol):
+    """What opening, saving and the clipboard use of the window."""
+
+    @property
+    def settings(self) -> QSettings: ...
+    @property
+    def app_settings(self) -> SettingsStore: ...
+    @property
+    def image(self) -> np.ndarray | None: ...
+    @property
+    def image_name(self) -> str: ...
+    @property
+    def document(self) -> MaskDocument | None: ...
+    @property
+    def results(self) -> Results: ...
+    @property
+    def sessions(self) -> SessionBinding: ...
+    @property
+    def shown_variant(self) -> tuple[str, int] | None: ...
+    def variant(self, key: str, index: int) -> ResultVariant: ...
+    def displayed_pixels(self) -> np.ndarray | None: ...
+    def set_image(
+        self,
+        pixels: np.ndarray,
+        name: str = ...,
+        notes: Sequence[str] = ...,
+        mask: np.ndarray | None = ...,
+    ) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+    def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]: ...
+
+
 _STRIP = " without metadata"
 _STRIP_PREF = "save_strip_metadata"
 
 
 class FileOps:
-    def __init__(self, window: MainWindow) -> None:
+    """File dialogs, open/save/export and the clipboard; dialogs open over ``parent``."""
+
+    def __init__(self, window: FileHost, parent: QWidget | None = None) -> None:
         self.window = window
+        self.parent = parent
         self.recent = RecentFiles(window.settings)
         self.dialog: QMessageBox | None = None  # the last error dialog (tests read it)
-        self._tasks: set[asyncio.Task[object]] = set()
         # The opened file's ICC/EXIF/DPI, for the image named ``_metadata_name`` (a pasted
         # image has none).
         self.metadata: ImageMetadata | None = None
         self._metadata_name = ""
 
-    def _spawn(self, coro: Awaitable[T]) -> asyncio.Task[T]:
-        task: asyncio.Task[T] = asyncio.ensure_future(coro)
-        self._tasks.add(task)  # type: ignore[arg-type]
-        task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
-        return task
+    def _spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]:
+        return self.window.spawn(coro, what)
 
     def error(self, title: str, text: str) -> None:
         box = QMessageBox(
-            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.parent
         )
         box.open()  # window-modal but non-blocking: the event loop (and jobs) keep running
         self.dialog = box
@@ -85,7 +126,7 @@ class FileOps:
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Open Image", self._start_dir(), IMAGE_FILTER
+            self.parent, "Open Image", self._start_dir(), IMAGE_FILTER
         )
         if path:
             self.open_path(path)
@@ -94,7 +135,7 @@ class FileOps:
         self, path: str | os.PathLike[str], mask: str | os.PathLike[str] | None = None
     ) -> asyncio.Task[bool]:
         """Load ``path`` (and optionally a mask for it) off the UI thread; True on success."""
-        return self._spawn(self._open(Path(path), mask))
+        return self._spawn(self._open(Path(path), mask), f"open {Path(path).name}")
 
     async def _open(self, path: Path, mask_path: str | os.PathLike[str] | None) -> bool:
         w = self.window
@@ -140,7 +181,7 @@ class FileOps:
 
     def load_mask_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Load Mask", self._start_dir(), MASK_FILTER
+            self.parent, "Load Mask", self._start_dir(), MASK_FILTER
         )
         if path:
             self.load_mask_path(path)
@@ -164,7 +205,7 @@ class FileOps:
             return
         stem = Path(w.image_name).stem or "image"
         path, _ = QFileDialog.getSaveFileName(
-            w,
+            self.parent,
             "Export Mask",
             str(Path(self._start_dir()) / f"{stem}-mask.png"),
             "PNG mask, transparent = edit (*.png)",
@@ -178,7 +219,9 @@ class FileOps:
         """The API's convention: black RGBA with alpha 0 where the service may edit."""
         assert self.window.document is not None
         edit = self.window.document.edit.copy()
-        return self._spawn(self._write(path, lambda: mask_to_api_png(edit), "mask"))
+        return self._spawn(
+            self._write(path, lambda: mask_to_api_png(edit), "mask"), "save the mask"
+        )
 
     # -- save and copy --------------------------------------------------------------------------
 
@@ -192,7 +235,7 @@ class FileOps:
         filters = list(SAVE_FILTERS)
         filters += [f.replace(" (", f"{_STRIP} (", 1) for f in SAVE_FILTERS]
         chosen, chosen_filter = QFileDialog.getSaveFileName(
-            w,
+            self.parent,
             "Save Image As",
             str(Path(self._start_dir()) / f"{stem}.png"),
             ";;".join(filters),
@@ -205,14 +248,16 @@ class FileOps:
         path, fmt = save_format(Path(chosen), chosen_filter)
         if path != Path(chosen) and path.exists():
             # We added the extension, so the dialog never asked about this name.
-            answer = QMessageBox.question(w, "Replace file?", f"{path.name} exists. Replace it?")
+            answer = QMessageBox.question(
+                self.parent, "Replace file?", f"{path.name} exists. Replace it?"
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         quality = 95
         if fmt in ("jpeg", "webp"):
             last = int(str(w.settings.value("save_quality", 92)))
             quality, ok = QInputDialog.getInt(
-                w, "Quality", f"{fmt.upper()} quality (1–100):", last, 1, 100
+                self.parent, "Quality", f"{fmt.upper()} quality (1–100):", last, 1, 100
             )
             if not ok:
                 return
@@ -246,7 +291,7 @@ class FileOps:
                 strip=strip,
             )
 
-        return self._spawn(self._write(path, encode, "image"))
+        return self._spawn(self._write(path, encode, "image"), "save the image")
 
     def _strip_pref(self) -> bool:
         return str(self.window.settings.value(_STRIP_PREF, "false")).lower() == "true"

@@ -8,20 +8,68 @@ and Retry re-sends exactly the same.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+import numpy as np
+from PySide6.QtWidgets import QStatusBar
+
+from editor.core.mask_document import MaskDocument
 from editor.core.models import model_spec
+from editor.core.pricing import PriceTable
 from editor.core.request import OMIT
 from editor.pipeline import STREAM_FALLBACK_NOTE
-from editor.pipeline.jobs import Job, JobInput, JobState
+from editor.pipeline.jobs import Job, JobInput, JobQueue, JobState
+from editor.store import Results
 from editor.ui.compare.leak import describe_leak
-from editor.ui.jobs.jobs_panel import format_elapsed, job_title
-from editor.ui.jobs.stats_panel import cost_text, cost_tooltip
+from editor.ui.gallery.gallery import Gallery
+from editor.ui.jobs.jobs_panel import JobsPanel, format_elapsed, job_title
+from editor.ui.jobs.stats_panel import SessionStats, StatsPanel, cost_text, cost_tooltip
+from editor.ui.prompt.prompt_panel import PromptPanel
+from editor.ui.session.binding import SessionBinding
+from editor.ui.settings.capabilities import Capabilities
+from editor.ui.window.banners import MessageBanner
+from editor.ui.window.previews import PreviewBinding
 
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
+__all__ = ["JobBinding", "JobHost", "describe_params"]
 
-__all__ = ["JobBinding", "describe_params"]
+
+class JobHost(Protocol):
+    """What running jobs and showing their results use of the window."""
+
+    @property
+    def image(self) -> np.ndarray | None: ...
+    @property
+    def document(self) -> MaskDocument | None: ...
+    @property
+    def jobs(self) -> JobQueue: ...
+    @property
+    def results(self) -> Results: ...
+    @property
+    def prompt_panel(self) -> PromptPanel: ...
+    @property
+    def jobs_panel(self) -> JobsPanel: ...
+    @property
+    def stats_panel(self) -> StatsPanel: ...
+    @property
+    def session_stats(self) -> SessionStats: ...
+    @property
+    def gallery(self) -> Gallery: ...
+    @property
+    def capabilities(self) -> Capabilities: ...
+    @property
+    def sessions(self) -> SessionBinding: ...
+    @property
+    def previews(self) -> PreviewBinding: ...
+    @property
+    def message_banner(self) -> MessageBanner: ...
+    @property
+    def shown_variant(self) -> tuple[str, int] | None: ...
+    def prices_for(self, profile_name: str) -> PriceTable: ...
+    def show_variant(self, job_id: str, index: int) -> None: ...
+    def set_compare(self, on: bool) -> None: ...
+    def refresh_rounds(self) -> None: ...
+    def show_message(self, text: str) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
 
 
 def describe_params(job: Job) -> str:
@@ -43,7 +91,7 @@ def describe_params(job: Job) -> str:
 
 
 class JobBinding:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: JobHost) -> None:
         self.window = window
         self.settled: set[str] = set()  # jobs whose outcome is saved (or failed to) and shown
         self._warned: set[str] = set()  # profiles whose send warning was shown once

@@ -3,105 +3,100 @@ gallery on the right; the status bar."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
-    QMenu,
+    QMainWindow,
     QSplitter,
     QStackedWidget,
+    QStatusBar,
     QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from editor import __version__
+from editor.ui.canvas.mask_canvas import MaskCanvas
 
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
-
-__all__ = ["add_iteration_actions", "build_layout", "build_status_bar", "titled"]
+__all__ = ["StatusLabels", "WindowLayout", "build_layout", "build_status_bar", "titled"]
 
 
-def build_layout(w: MainWindow) -> None:
+@dataclass(frozen=True)
+class WindowLayout:
+    """The pieces of the layout the window switches between later."""
+
+    stack: QStackedWidget  # drop target, editor, compare
+    side_tabs: QTabWidget  # Jobs, History, Stats
+
+
+@dataclass(frozen=True)
+class StatusLabels:
+    size: QLabel
+    zoom: QLabel
+    coverage: QLabel
+
+
+def build_layout(
+    window: QMainWindow,
+    *,
+    banners: tuple[QWidget, QWidget],
+    canvas: QWidget,
+    drop_target: QWidget,
+    compare: QWidget,
+    prompt: QWidget,
+    tabs: tuple[tuple[QWidget, str], ...],
+    gallery: QWidget,
+    toolbar: QToolBar,
+) -> WindowLayout:
+    """Lay the widgets out in ``window``: the canvas stack in the middle, ``prompt``, the side
+    ``tabs`` (widget, title) and ``gallery`` on the right, ``toolbar`` on top."""
     editor = QWidget()
     column = QVBoxLayout(editor)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(0)
-    column.addWidget(w.message_banner)
-    column.addWidget(w.variant_banner)
-    column.addWidget(w.canvas, 1)
-    w.stack = QStackedWidget()
-    for page in (w.drop_target, editor, w.compare):
-        w.stack.addWidget(page)
+    for banner in banners:
+        column.addWidget(banner)
+    column.addWidget(canvas, 1)
+    stack = QStackedWidget()
+    for page in (drop_target, editor, compare):
+        stack.addWidget(page)
 
-    w.side_tabs = QTabWidget()
-    w.side_tabs.setDocumentMode(True)
-    w.side_tabs.addTab(w.jobs_panel, "Jobs")
-    w.side_tabs.addTab(w.history_panel, "History")
-    w.side_tabs.addTab(w.stats_panel, "Stats")
+    side_tabs = QTabWidget()
+    side_tabs.setDocumentMode(True)
+    for widget, title in tabs:
+        side_tabs.addTab(widget, title)
     side = QSplitter(Qt.Orientation.Vertical)
-    side.addWidget(w.prompt_panel)
-    side.addWidget(w.side_tabs)
-    side.addWidget(titled("Variants", w.gallery))
+    side.addWidget(prompt)
+    side.addWidget(side_tabs)
+    side.addWidget(titled("Variants", gallery))
     side.setStretchFactor(0, 0)
     side.setStretchFactor(1, 0)
     side.setStretchFactor(2, 1)
     side.setSizes([340, 220, 400])
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)
-    main.addWidget(w.stack)
+    main.addWidget(stack)
     main.addWidget(side)
     main.setStretchFactor(0, 1)
     main.setStretchFactor(1, 0)
     main.setSizes([1060, 380])
     main.setChildrenCollapsible(False)
-    w.setCentralWidget(main)
-    w.addToolBar(w.mask_toolbar)
+    window.setCentralWidget(main)
+    window.addToolBar(toolbar)
+    return WindowLayout(stack, side_tabs)
 
 
-def add_iteration_actions(w: MainWindow) -> None:
-    """Mask reuse in the Mask menu; A/B rounds in the Generate and View menus."""
-    from editor.ui.canvas import mask_library as ml
-    from editor.ui.compare.rounds import duplicate_round
-    from editor.ui.window.actions import SHORTCUTS
-
-    menus = {m.title().replace("&", ""): m for m in w.menuBar().findChildren(QMenu)}
-
-    def add(menu: str, text: str, slot: object, keys: str = "", image: bool = True) -> QAction:
-        a = QAction(text, w)
-        a.triggered.connect(lambda _=False: slot())  # type: ignore[operator]
-        if keys:
-            a.setShortcut(QKeySequence(keys))
-            a.setToolTip(f"{text.replace('…', '')} ({keys})")
-            SHORTCUTS.append((menu, keys, text))
-        menus[menu].addAction(a)
-        w.addAction(a)
-        if image:
-            w.actions.needs_image.append(a)
-        return a
-
-    menus["Mask"].addSeparator()
-    add("Mask", "Import Mask…", lambda: ml.ImportMaskDialog(w).open())
-    add("Mask", "Reuse Previous Round's Mask", lambda: ml.reuse_previous_mask(w), "Ctrl+Shift+M")
-    add("Mask", "Mask Library…", lambda: ml.MaskLibrary(w).open(), "Ctrl+Shift+L")
-    menus["Generate"].addSeparator()
-    add("Generate", "Duplicate Round for A/B", lambda: duplicate_round(w), "Ctrl+D")
-    add("View", "Rounds Side by Side", w.show_rounds, "Ctrl+Shift+R", image=False)
-
-
-def build_status_bar(w: MainWindow) -> None:
-    bar = w.statusBar()
-    w.size_label = QLabel()
-    w.zoom_label = QLabel()
-    w.coverage_label = QLabel()
-    for label in (w.size_label, w.zoom_label, w.coverage_label):
+def build_status_bar(bar: QStatusBar, canvas: MaskCanvas) -> StatusLabels:
+    labels = StatusLabels(QLabel(), QLabel(), QLabel())
+    for label in (labels.size, labels.zoom, labels.coverage):
         label.setContentsMargins(8, 0, 8, 0)
         bar.addPermanentWidget(label)
-    w.canvas.zoom_changed.connect(lambda z: w.zoom_label.setText(f"Zoom {z * 100:.0f} %"))
+    canvas.zoom_changed.connect(lambda z: labels.zoom.setText(f"Zoom {z * 100:.0f} %"))
     bar.showMessage(f"Inpaint Editor {__version__}", 4000)
+    return labels
 
 
 def titled(title: str, body: QWidget) -> QWidget:

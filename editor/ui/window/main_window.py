@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from editor.core.mask_document import MaskDocument
 from editor.core.pricing import PriceTable
@@ -40,6 +41,8 @@ from editor.ui.canvas.mask_toolbar import MaskToolbar
 from editor.ui.common.files import image_source
 from editor.ui.common.icons import app_icon
 from editor.ui.common.services import Profile, profiles_from_store
+from editor.ui.common.tasks import spawn
+from editor.ui.common.undo_timeline import EditHistory, ImageRef
 from editor.ui.compare.compare import CompareView
 from editor.ui.compare.rounds import RoundsView
 from editor.ui.gallery.gallery import Gallery
@@ -57,13 +60,13 @@ from editor.ui.window.actions import WindowActions, build_actions
 from editor.ui.window.banners import DropTarget, MessageBanner, VariantBanner
 from editor.ui.window.file_ops import FileOps
 from editor.ui.window.job_binding import JobBinding
-from editor.ui.window.layout import add_iteration_actions, build_layout, build_status_bar
+from editor.ui.window.layout import build_layout, build_status_bar
 from editor.ui.window.previews import PreviewBinding, full_size
-from editor.ui.window.undo_timeline import EditHistory, ImageRef
 
 __all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _EMPTY, _EDIT, _COMPARE = 0, 1, 2
 
@@ -97,11 +100,6 @@ class MainWindow(QMainWindow):
         self.app_settings = app_settings if app_settings is not None else SettingsStore()
         budget = self.app_settings.settings.storage_budget_bytes
         store = store if store is not None else SessionStore(budget_bytes=budget)
-        self.stack: QStackedWidget
-        self.side_tabs: QTabWidget
-        self.size_label: QLabel
-        self.zoom_label: QLabel
-        self.coverage_label: QLabel
         self.image: np.ndarray | None = None
         self.image_name = ""
         self.document: MaskDocument | None = None
@@ -133,16 +131,35 @@ class MainWindow(QMainWindow):
         self.previews = PreviewBinding(self)
         self.rounds_view: RoundsView | None = None
         self.gallery = Gallery()
-        self.thumbnails = ThumbnailLoader(self)
+        self.thumbnails = ThumbnailLoader(self.gallery, self.results)
         self.mask_toolbar = MaskToolbar(self.canvas)
-        self.files = FileOps(self)
-        self.sessions = SessionBinding(self, store)
+        self.files = FileOps(self, self)
+        self.sessions = SessionBinding(self, store, parent=self)
         self.history_panel = HistoryPanel(self)
-        build_layout(self)
-        self.actions: WindowActions = build_actions(self)
-        add_iteration_actions(self)
+        laid_out = build_layout(
+            self,
+            banners=(self.message_banner, self.variant_banner),
+            canvas=self.canvas,
+            drop_target=self.drop_target,
+            compare=self.compare,
+            prompt=self.prompt_panel,
+            tabs=(
+                (self.jobs_panel, "Jobs"),
+                (self.history_panel, "History"),
+                (self.stats_panel, "Stats"),
+            ),
+            gallery=self.gallery,
+            toolbar=self.mask_toolbar,
+        )
+        self.stack = laid_out.stack
+        self.side_tabs = laid_out.side_tabs
+        # Shadows QWidget.actions(), which nothing calls on the window.
+        self.actions: WindowActions = build_actions(self, self)  # type: ignore[assignment]
         self.binding = JobBinding(self)
-        build_status_bar(self)
+        status = build_status_bar(self.statusBar(), self.canvas)
+        self.size_label = status.size
+        self.zoom_label = status.zoom
+        self.coverage_label = status.coverage
         self._coverage_timer = QTimer(self, singleShot=True, interval=150)
         self._coverage_timer.timeout.connect(self._update_coverage)
         self.variant_banner.original_button.clicked.connect(self.show_original)
@@ -200,8 +217,9 @@ class MainWindow(QMainWindow):
         self._coverage_timer.start()
         self.sessions.mask_changed()
 
-    def _apply_image(self, pixels: np.ndarray) -> None:
-        """Swap the picture under the same mask and view (Use as base and its undo)."""
+    def swap_image(self, pixels: np.ndarray) -> None:
+        """Swap the picture under the same mask and view (Use as base, restoring a round's
+        base, and their undo); the undo step is the caller's."""
         assert self.image is not None
         self.show_original()
         view = self.canvas.view_state()
@@ -291,7 +309,7 @@ class MainWindow(QMainWindow):
             self._refresh_compare()
         self._update_enabled()
         if frame is None:  # neighbours are read after it, not competing with it
-            self._frame_task = _spawn(self._load_shown(variant))
+            self._frame_task = self._start(self._load_shown(variant), "read the shown variant")
         else:
             self._prefetch_around(variant)
 
@@ -370,7 +388,7 @@ class MainWindow(QMainWindow):
             if self.shown_variant == (variant.key, variant.index):
                 self._use_as_base(variant, pixels)
 
-        return _spawn(load())
+        return self._start(load(), "use the variant as the base")
 
     def _use_as_base(self, variant: ResultVariant, after: np.ndarray) -> None:
         assert self.image is not None
@@ -380,7 +398,7 @@ class MainWindow(QMainWindow):
         self.sessions.remember_base(after, base)
         after_ref = ImageRef(variant.path, None if variant.saved else after, base)
         self.history.push_image(before, after_ref, f"Use variant {index + 1} of job {job_id}")
-        self._apply_image(after)
+        self.swap_image(after)
         self.statusBar().showMessage(
             f"Variant {index + 1} of job {job_id} is now the image — Ctrl+Z to undo", 8000
         )
@@ -415,7 +433,7 @@ class MainWindow(QMainWindow):
                 return
         if isinstance(ref.base, BaseRef):
             self.sessions.remember_base(pixels, ref.base)
-        self._apply_image(pixels)
+        self.swap_image(pixels)
 
     def displayed_pixels(self) -> np.ndarray | None:
         """What Save and Copy take: the shown variant (full resolution), else the image."""
@@ -496,13 +514,24 @@ class MainWindow(QMainWindow):
         elif self.cancel_newest():
             self.statusBar().showMessage("Cancelled the newest job", 4000)
 
+    def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]:
+        """Start a task the window keeps until it ends; a failure is logged and shown."""
+        return spawn(coro, what, self.show_message)
+
+    def _start(self, coro: Coroutine[Any, Any, None], what: str) -> asyncio.Task[None] | None:
+        """Like :meth:`spawn`; without a running loop (plain scripts) run it to the end here."""
+        if _loop_running():
+            return self.spawn(coro, what)
+        asyncio.run(coro)
+        return None
+
     def show_message(self, text: str) -> None:
         self.message_banner.show_message(text)
 
     def apply_prefs(self) -> None:
         prefs = UiPrefs(self.settings)
         self.canvas.brush_size = prefs.brush_size
-        self.canvas.set_overlay(prefs.overlay_color, self.canvas._overlay_opacity)
+        self.canvas.set_overlay(prefs.overlay_color, self.canvas.overlay_opacity)
 
     def _remember_brush(self, size: int) -> None:
         UiPrefs(self.settings).brush_size = size
@@ -515,7 +544,7 @@ class MainWindow(QMainWindow):
     def show_rounds(self) -> None:
         """Ctrl+Shift+R: the recent rounds side by side (a non-modal window)."""
         if self.rounds_view is None:
-            self.rounds_view = RoundsView(self)
+            self.rounds_view = RoundsView(self, self)
         self.rounds_view.show()
         self.rounds_view.raise_()
         self.rounds_view.refresh()
@@ -526,6 +555,9 @@ class MainWindow(QMainWindow):
 
     def show_history(self) -> None:
         self.side_tabs.setCurrentWidget(self.history_panel)
+
+    def show_jobs(self) -> None:
+        self.side_tabs.setCurrentWidget(self.jobs_panel)
 
     def reload_profiles(self) -> None:
         """After Settings: the service picker lists the stored profiles again."""
@@ -581,12 +613,3 @@ def _loop_running() -> bool:
     except RuntimeError:
         return False
     return True
-
-
-def _spawn(coro: object) -> asyncio.Future[None] | None:
-    """Run a coroutine on the window's loop; without a running loop (plain scripts) run it
-    to the end right here."""
-    if _loop_running():
-        return asyncio.ensure_future(coro)  # type: ignore[arg-type]
-    asyncio.run(coro)  # type: ignore[arg-type]
-    return None

@@ -9,16 +9,44 @@ canvas). When the stream breaks, the previews stay, marked "preview — the stre
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import cv2
 import numpy as np
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QStatusBar
 
-from editor.pipeline.jobs import Job, JobState
+from editor.pipeline.jobs import Job, JobQueue, JobState
 from editor.pipeline.round_trip import PartialPreview
+from editor.ui.canvas.mask_canvas import MaskCanvas
+from editor.ui.gallery.gallery import Gallery
 
-if TYPE_CHECKING:
-    from editor.ui.window.main_window import MainWindow
+
+class _Overlay(Protocol):
+    @property
+    def overlay(self) -> QAction: ...
+
+
+class PreviewHost(Protocol):
+    """What streamed previews use of the window."""
+
+    selected_variant: tuple[str, int] | None
+
+    @property
+    def image(self) -> np.ndarray | None: ...
+    @property
+    def jobs(self) -> JobQueue: ...
+    @property
+    def canvas(self) -> MaskCanvas: ...
+    @property
+    def gallery(self) -> Gallery: ...
+    @property
+    def actions(self) -> _Overlay: ...
+    def show_original(self) -> None: ...
+    def show_variant(self, job_id: str, index: int) -> None: ...
+    def refresh_rounds(self) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+
 
 __all__ = ["CUT_LABEL", "PreviewBinding", "full_size", "preview_label"]
 
@@ -43,7 +71,7 @@ def full_size(pixels: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 class PreviewBinding:
     """Owns which preview the canvas shows (``looking``: (job id, variant index) or None)."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PreviewHost) -> None:
         self.window = window
         self.looking: tuple[str, int] | None = None
         window.jobs.partial.connect(self._on_partial)

@@ -82,7 +82,7 @@ def test_settings_list_the_models_and_keep_aliases_for_the_model_box(
     tmp_path: Path,
     server: ServerThread,
 ) -> None:
-    dialog = SettingsDialog(window)
+    dialog = SettingsDialog(window, window)
     qtbot.addWidget(dialog)
     dialog.show()
     click(qtbot, dialog.add_button)
@@ -181,7 +181,7 @@ def test_a_service_that_cannot_stream_is_resent_plain_remembered_and_forgettable
     window.app_settings.profiles.add(
         StoredProfile(id="team", name="Team", base_url=server.base_url)
     )
-    dialog = SettingsDialog(window)
+    dialog = SettingsDialog(window, window)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.list.setCurrentItem(dialog.list.findItems("Team", Qt.MatchFlag.MatchExactly)[0])

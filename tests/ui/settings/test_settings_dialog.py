@@ -41,7 +41,7 @@ def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> It
 
 
 def dialog_for(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
-    dialog = SettingsDialog(window)
+    dialog = SettingsDialog(window, window)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -244,7 +244,7 @@ def test_mask_import_reuse_and_library_are_undoable(
     white, alpha, edit = _write_masks(tmp_path)
     for path, invert in ((white, False), (alpha, False), (white, True)):
         before = doc.edit.copy()
-        dialog = ImportMaskDialog(w, str(path))
+        dialog = ImportMaskDialog(w, str(path), w)
         assert "Detected" in dialog.detected.text()
         dialog.invert.setChecked(invert)
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
@@ -260,7 +260,7 @@ def test_mask_import_reuse_and_library_are_undoable(
     assert np.array_equal(doc.edit, edit)
     qtbot.waitUntil(lambda: first in w.binding.settled, timeout=10_000)
     qtbot.waitUntil(lambda: bool(w.sessions.rounds()) and w.sessions.rounds()[-1].mask is not None)
-    library = MaskLibrary(w)
+    library = MaskLibrary(w, w)
     assert len(library.masks) >= 1
     assert library.use(0)
     assert np.array_equal(doc.edit, painted)

@@ -138,7 +138,7 @@ def test_colour_match_defaults_from_the_service_and_is_remembered(
     assert (params.context, params.context_margin) == ("crop", 1.2)
     assert params.color_match_strength == 0.4
     # A new window on the same settings starts from the remembered choices.
-    again = MainWindow(profiles=window.prompt_panel._profiles, settings=window.settings)
+    again = MainWindow(profiles=list(window.prompt_panel.profiles()), settings=window.settings)
     qtbot.addWidget(again)
     assert again.prompt_panel.options.context() == "crop"
     assert again.prompt_panel.options.margin() == 1.2

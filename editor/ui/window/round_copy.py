@@ -1,0 +1,95 @@
+"""Prompt A/B rounds: Ctrl+D duplicates a round to try another wording.
+
+:func:`duplicate_round` takes the current round — the round of the variant being looked at, else
+the newest — puts its prompt, model and count back in the prompt panel with the prompt selected
+for editing, and brings back the mask it was sent with (one undoable step), so Generate runs the
+new wording on the same image and mask.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+from PySide6.QtWidgets import QStatusBar
+
+from editor.core.mask_document import MaskDocument
+from editor.pipeline.round_trip import EditParams
+from editor.store import ResultRound, Results, StoreError, decode_params
+from editor.ui.prompt.prompt_panel import PromptPanel
+from editor.ui.session.binding import SessionBinding
+
+__all__ = ["RoundCopyHost", "current_round", "duplicate_round"]
+
+
+class RoundCopyHost(Protocol):
+    """What duplicating a round uses of the window."""
+
+    @property
+    def document(self) -> MaskDocument | None: ...
+    @property
+    def results(self) -> Results: ...
+    @property
+    def sessions(self) -> SessionBinding: ...
+    @property
+    def prompt_panel(self) -> PromptPanel: ...
+    @property
+    def shown_variant(self) -> tuple[str, int] | None: ...
+    @property
+    def selected_variant(self) -> tuple[str, int] | None: ...
+    def show_message(self, text: str) -> None: ...
+    def show_original(self) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+
+
+def current_round(w: RoundCopyHost) -> ResultRound | None:
+    """The round behind the variant being looked at, else the newest round."""
+    pick = w.shown_variant or w.selected_variant
+    entry = w.results.round(pick[0]) if pick is not None else None
+    if entry is not None:
+        return entry
+    rounds = w.results.rounds()
+    return rounds[-1] if rounds else None
+
+
+def _asked(w: RoundCopyHost, entry: ResultRound) -> tuple[EditParams | None, np.ndarray | None]:
+    """What a round was sent with: its parameters and mask (read from the session folder)."""
+    params = entry.params if isinstance(entry.params, EditParams) else None
+    session = w.sessions.session
+    if session is None or entry.round_id is None:
+        return params, None
+    try:
+        record = session.round(entry.round_id)
+        mask = session.load_mask(record.mask) if record.mask is not None else None
+    except (KeyError, StoreError):
+        return params, None
+    if params is None:
+        params = EditParams(**decode_params(record.params, EditParams))
+    return params, mask
+
+
+def duplicate_round(w: RoundCopyHost) -> ResultRound | None:
+    """Ctrl+D: the current round's parameters back in the panel, prompt selected for editing."""
+    entry = current_round(w)
+    if entry is None or w.document is None:
+        w.show_message("Run a round first (Ctrl+Enter); Ctrl+D then duplicates it for an A/B.")
+        return None
+    params, mask = _asked(w, entry)
+    panel = w.prompt_panel
+    panel.set_prompt(entry.prompt)
+    if params is not None and params.model:
+        panel.set_model(params.model)
+    if params is not None:
+        panel.n_spin.setValue(params.n or 1)
+    doc = w.document
+    if mask is not None and mask.shape == (doc.height, doc.width):
+        doc.replace(mask)  # a no-op when unchanged; else one undoable step
+    elif mask is None and entry.round_id is not None:
+        doc.clear()
+    w.show_original()
+    panel.focus_prompt()
+    panel.prompt.selectAll()
+    w.statusBar().showMessage(
+        f"Duplicated round {entry.key} for A/B: edit the prompt, then Ctrl+Enter", 8000
+    )
+    return entry
