@@ -38,6 +38,15 @@ ROUND_FILE = "round.json"
 THUMBNAIL_FILE = "thumbnail.png"
 
 
+def _grown_size(params: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The frame an expansion round (Expand Canvas) grew: its params' ``size`` beside
+    ``expand``; None for other rounds."""
+    size = params.get("size") if "expand" in params else None
+    if isinstance(size, list | tuple) and len(size) == 2:
+        return int(size[0]), int(size[1])
+    return None
+
+
 def variant_file_name(index: int) -> str:
     return f"variant-{index}.png"
 
@@ -237,7 +246,8 @@ class Session:
                 assert base.round_id is not None and base.variant is not None
                 if self.round(base.round_id).variant(base.variant) is None:
                     raise KeyError(f"round {base.round_id} has no variant {base.variant}")
-            mask_ref = None if mask is None else self._store_mask(mask)
+            grown = _grown_size(encoded)
+            mask_ref = None if mask is None else self._store_mask(mask, grown)
             seq = self._next_seq()
             record = RoundRecord(
                 id=f"r{seq:04d}",
@@ -460,9 +470,12 @@ class Session:
                     seqs.append(int(child.name[1:]))
         return max(seqs, default=0) + 1
 
-    def _store_mask(self, edit: np.ndarray) -> str:
+    def _store_mask(self, edit: np.ndarray, grown: tuple[int, int] | None = None) -> str:
+        """Snapshot a mask the size of the original, or of a canvas an expansion round grew
+        (``grown``: the one being recorded)."""
         h, w = edit.shape[:2]
-        if (w, h) != self.size:
+        sizes = {self.size, grown, *(_grown_size(r.params) for r in self._rounds.values())}
+        if (w, h) not in sizes:
             raise ValueError(
                 f"the mask is {w} × {h} but the image is {self.size[0]} × {self.size[1]}"
             )

@@ -64,6 +64,15 @@ class EditHistory:
             doc.undo_state_changed.connect(self._on_doc_state)
         self.on_change()
 
+    def follow(self, doc: MaskDocument) -> None:
+        """Follow another document and keep the timeline (an image step that swaps the mask
+        document with the image, as Expand Canvas does): mask steps before it replay on the
+        document it brings back."""
+        if self._doc is not None:
+            self._doc.undo_state_changed.disconnect(self._on_doc_state)
+        self._doc = doc
+        doc.undo_state_changed.connect(self._on_doc_state)
+
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)

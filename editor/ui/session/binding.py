@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from editor.core.expand import ExpandedCanvas
 from editor.core.mask_document import MaskDocument
 from editor.pipeline.jobs import Job, JobQueue, JobState
 from editor.store import (
@@ -240,8 +241,13 @@ class SessionBinding(QObject):
         mask = job.input.mask
 
         async def start() -> None:
+            nonlocal base
             if self.session is None:
                 return
+            if base.is_original and job.retry_of is None:
+                # An expanded canvas is named once its round is written (just before this).
+                base = self.base_of(job.input.image)
+                self._job_base[job.id] = entry.base = base
             record = await self.session.start_round_async(
                 job.params, base=base, mask=mask, profile=profile
             )
@@ -249,6 +255,29 @@ class SessionBinding(QObject):
             self.rounds_changed.emit()
 
         self._write(start, "the round")
+
+    def record_expansion(self, grown: ExpandedCanvas, base: BaseRef, label: str) -> None:
+        """Expand Canvas as a round: its base, the mask it made, the grown frame as its one
+        variant; the grown frame is then named by it (later rounds grow under it in History,
+        and restoring the session brings the canvas back)."""
+        params = {
+            "prompt": label,
+            "expand": grown.expansion.as_list(),
+            "seam_band": grown.seam_band,
+            "size": list(grown.size),
+        }
+
+        async def write() -> None:
+            if self.session is None:
+                return
+            session = self.session
+            record = await session.start_round_async(params, base=base, mask=grown.mask)
+            await session.add_variant_async(record.id, 0, grown.pixels, proxy_side=PROXY_SIDE)
+            await session.finish_round_async(record.id, RoundState.SUCCEEDED)
+            self.remember_base(grown.pixels, BaseRef(record.id, 0))
+            self.rounds_changed.emit()
+
+        self._write(write, "the expanded canvas")
 
     def _profile_id(self, name: str) -> str | None:
         for p in self.window.prompt_panel.profiles():

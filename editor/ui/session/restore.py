@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
+from editor.core.references import Reference
 from editor.store import (
     ORIGINAL,
     BaseRef,
@@ -34,6 +35,7 @@ from editor.store import (
 )
 from editor.ui.gallery.gallery import Gallery
 from editor.ui.prompt.prompt_panel import PromptPanel
+from editor.ui.prompt.round_references import round_references
 from editor.ui.session.binding import SessionBinding
 
 __all__ = [
@@ -84,6 +86,7 @@ class LoadedSession:
     variants: dict[str, list[ResultVariant]] = field(default_factory=dict)
     interrupted: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    references: tuple[Reference, ...] = ()  # the newest round's, back in the strip
 
 
 def _variant_size(path: Path, fallback: tuple[int, int]) -> tuple[int, int]:
@@ -112,22 +115,36 @@ def load_session(session: Session) -> LoadedSession:
             variants[record.id] = items
     image, base = original, ORIGINAL
     newest = session.rounds[-1] if session.rounds else None
-    if newest is not None and not newest.base.is_original:
-        try:
-            pixels = session.load_base(newest.base)
-        except (StoreError, KeyError) as e:
-            problems.append(str(e))
-        else:
-            if pixels.shape == original.shape:
-                image, base = pixels, newest.base
+    # An expansion round (Expand Canvas) made its one variant the image to edit.
+    want = newest.base if newest is not None else ORIGINAL
+    if newest is not None and "expand" in newest.params and newest.variant(0) is not None:
+        want = BaseRef(newest.id, 0)
     try:
         mask = session.load_mask()
     except StoreError as e:
         problems.append(str(e))
         mask = None
+    if not want.is_original:
+        try:
+            pixels = session.load_base(want)
+        except (StoreError, KeyError) as e:
+            problems.append(str(e))
+        else:
+            # A grown canvas differs from the original in size; its mask was saved with it.
+            if pixels.shape == original.shape or (
+                mask is not None and mask.shape == pixels.shape[:2]
+            ):
+                image, base = pixels, want
+    if mask is not None and mask.shape != image.shape[:2]:
+        mask = None
     name = session.original_name or session.name
     interrupted = [r.id for r in session.rounds if r.state is RoundState.INTERRUPTED]
-    return LoadedSession(name, image, base, mask, session.prompt, variants, interrupted, problems)
+    asked = [r for r in session.rounds if "expand" not in r.params]
+    refs, missing = round_references(asked[-1].params) if asked else ((), [])
+    problems.extend(missing)
+    return LoadedSession(
+        name, image, base, mask, session.prompt, variants, interrupted, problems, refs
+    )
 
 
 def apply_session(window: RestoreHost, session: Session, loaded: LoadedSession) -> None:
@@ -165,6 +182,7 @@ def apply_session(window: RestoreHost, session: Session, loaded: LoadedSession) 
         window.gallery.set_job_status(record.id, f"{len(items)} saved")
     binding.adopt(session)
     window.prompt_panel.set_prompt(loaded.prompt)
+    window.prompt_panel.references_strip.set_references(loaded.references)
     notes = []
     if loaded.interrupted:
         n = len(loaded.interrupted)

@@ -22,6 +22,7 @@ from editor.ui.common.icons import tool_icon
 from editor.ui.session.binding import SessionBinding
 from editor.ui.session.restore import RestoreHost
 from editor.ui.settings.settings_dialog import SettingsHost
+from editor.ui.window.expand_canvas import Expander
 from editor.ui.window.file_ops import FileOps
 from editor.ui.window.round_copy import RoundCopyHost, duplicate_round
 
@@ -39,6 +40,8 @@ class ActionsHost(MaskHost, RoundCopyHost, RestoreHost, SettingsHost, Protocol):
     def canvas(self) -> MaskCanvas: ...
     @property
     def mask_toolbar(self) -> MaskToolbar: ...
+    @property
+    def expander(self) -> Expander: ...
     def undo(self) -> None: ...
     def redo(self) -> None: ...
     def use_as_base(self) -> object: ...
@@ -141,6 +144,9 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     use_as_base = act(e, "Use Variant as Base", w.use_as_base, "Ctrl+B")
     e.addSeparator()
     act(e, "Settings…", lambda: _show_settings(w, window), "Ctrl+,")
+
+    i = bar.addMenu("&Image")
+    act(i, "Expand Canvas…", w.expander.open_dialog, "Ctrl+Alt+C", image=True)
 
     m = bar.addMenu("&Mask")
     c = w.canvas

@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
+from editor.core.expand import drop_opaque_alpha
 from editor.core.mask_document import MaskDocument
 from editor.core.pricing import PriceTable
 from editor.pipeline.jobs import Job, JobQueue
@@ -58,6 +59,7 @@ from editor.ui.settings.capabilities import Capabilities
 from editor.ui.settings.prefs import UiPrefs
 from editor.ui.window.actions import WindowActions, build_actions
 from editor.ui.window.banners import DropTarget, MessageBanner, VariantBanner
+from editor.ui.window.expand_canvas import CanvasState, Expander
 from editor.ui.window.file_ops import FileOps
 from editor.ui.window.job_binding import JobBinding
 from editor.ui.window.layout import build_layout, build_status_bar
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         self.files = FileOps(self, self)
         self.sessions = SessionBinding(self, store, parent=self)
         self.history_panel = HistoryPanel(self)
+        self.expander = Expander(self, self)
         laid_out = build_layout(
             self,
             banners=(self.message_banner, self.variant_banner),
@@ -227,6 +230,26 @@ class MainWindow(QMainWindow):
         self.canvas.set_image(pixels)
         self.canvas.set_document(self.document)
         self.canvas.set_view_state(*view)
+        if self.actions.compare.isChecked():
+            self._refresh_compare()
+        self.image_changed.emit()
+
+    def replace_canvas(self, pixels: np.ndarray, document: MaskDocument) -> None:
+        """Swap image and mask document together (Expand Canvas and its undo); the undo
+        timeline goes on with the new document. The caller owns the undo step."""
+        self.show_original()
+        if self.document is not None:
+            self.document.changed.disconnect(self._on_mask_changed)
+        self.image = pixels
+        self.document = document
+        document.changed.connect(self._on_mask_changed)
+        self.history.follow(document)
+        self.canvas.set_image(pixels)
+        self.canvas.set_document(document)
+        h, w = pixels.shape[:2]
+        self.size_label.setText(f"{w} × {h} px")
+        self._update_coverage()
+        self.sessions.mask_changed()
         if self.actions.compare.isChecked():
             self._refresh_compare()
         self.image_changed.emit()
@@ -392,6 +415,7 @@ class MainWindow(QMainWindow):
 
     def _use_as_base(self, variant: ResultVariant, after: np.ndarray) -> None:
         assert self.image is not None
+        after = drop_opaque_alpha(after)  # a filled expansion is a plain RGB photo again
         job_id, index = variant.key, variant.index
         base = self.sessions.variant_base(job_id, index)
         before = self.image_ref(self.image)
@@ -431,6 +455,12 @@ class MainWindow(QMainWindow):
             except StoreError as e:
                 self.show_message(f"That image could not be read again: {e}")
                 return
+        if isinstance(ref.base, CanvasState):  # Expand Canvas: image and mask document
+            self.sessions.remember_base(pixels, ref.base.base)
+            if ref.base.grown is not None:
+                self.expander.remember(ref.base.grown)
+            self.replace_canvas(pixels, ref.base.document)
+            return
         if isinstance(ref.base, BaseRef):
             self.sessions.remember_base(pixels, ref.base)
         self.swap_image(pixels)
@@ -499,6 +529,7 @@ class MainWindow(QMainWindow):
 
     def generate(self) -> Job | None:
         """Snapshot image, mask and parameters and start a job; None (with a message) if not."""
+        self.expander.before_generate()
         return self.binding.generate()
 
     def cancel_newest(self) -> bool:
