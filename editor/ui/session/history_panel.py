@@ -32,6 +32,7 @@ from editor.pipeline.round_trip import EditParams
 from editor.store import RoundRecord, RoundState, StoreError, decode_params
 from editor.ui.common.undo_timeline import EditHistory, ImageRef
 from editor.ui.prompt.prompt_panel import PromptPanel
+from editor.ui.prompt.round_references import round_references
 from editor.ui.session.binding import SessionBinding
 
 __all__ = ["HistoryPanel"]
@@ -215,6 +216,12 @@ class HistoryPanel(QWidget):
 
     async def _restore(self, record: RoundRecord) -> bool:
         w = self.window_
+        if "expand" in record.params:
+            w.show_message(
+                f"Round {record.id} expanded the canvas; Ctrl+Z and Ctrl+Shift+Z step back and "
+                "forth through it, and the rounds made on it sit under it."
+            )
+            return False
         loaded = await self._load(record)
         if loaded is None or w.image is None or w.document is None:
             return False
@@ -228,9 +235,13 @@ class HistoryPanel(QWidget):
             w.history.push_image(before, w.image_ref(base), f"Back to round {record.id}")
             w.swap_image(base)
         edit = mask if mask is not None else np.zeros_like(w.document.edit)
-        if not np.array_equal(edit, w.document.edit):
+        if edit.shape == w.document.edit.shape and not np.array_equal(edit, w.document.edit):
             w.document.replace(edit)
         w.prompt_panel.set_prompt(record.prompt)
+        refs, problems = await asyncio.to_thread(round_references, record.params)
+        w.prompt_panel.references_strip.set_references(refs)
+        if problems:
+            w.show_message(" ".join(problems))
         w.statusBar().showMessage(
             f"Back at round {record.id}: its image, mask and prompt — Ctrl+Z to undo", 8000
         )
@@ -265,6 +276,9 @@ class HistoryPanel(QWidget):
 
     async def _retry(self, record: RoundRecord) -> bool:
         w = self.window_
+        if "expand" in record.params:
+            w.show_message(f"Round {record.id} expanded the canvas; there is nothing to send.")
+            return False
         loaded = await self._load(record)
         if loaded is None:
             return False

@@ -17,6 +17,7 @@ from editor.core.mask_document import MaskDocument
 from editor.pipeline.round_trip import EditParams
 from editor.store import ResultRound, Results, StoreError, decode_params
 from editor.ui.prompt.prompt_panel import PromptPanel
+from editor.ui.prompt.round_references import round_references
 from editor.ui.session.binding import SessionBinding
 
 __all__ = ["RoundCopyHost", "current_round", "duplicate_round"]
@@ -81,6 +82,10 @@ def duplicate_round(w: RoundCopyHost) -> ResultRound | None:
         panel.set_model(params.model)
     if params is not None:
         panel.n_spin.setValue(params.n or 1)
+        refs, problems = round_references(params)
+        panel.references_strip.set_references(refs)  # the A/B keeps its references
+        if problems:
+            w.show_message(" ".join(problems))
     doc = w.document
     if mask is not None and mask.shape == (doc.height, doc.width):
         doc.replace(mask)  # a no-op when unchanged; else one undoable step
