@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from editor.core.expand import ExpandedCanvas, Expansion, expand_canvas, shrink_to_original
@@ -79,6 +80,13 @@ class Expander:
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
         dialog.open()
+        # Beside the canvas, not over the preview it is there to show.
+        host = self.parent
+        corner = host.mapToGlobal(QPoint(host.width() - dialog.width() - 24, 72))
+        dialog.move(corner)
+        first = dialog.spins["left"]
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+        first.selectAll()
         return dialog
 
     def _accepted(self, dialog: ExpandCanvasDialog) -> None:
