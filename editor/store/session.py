@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -28,11 +29,12 @@ from ._meta import SESSION_FILE, SessionMeta, now_iso
 from .marker import remove_marker
 from .rounds import ORIGINAL, BaseRef, RoundRecord, RoundState, VariantRecord, encode_params
 
-__all__ = ["MASKS_DIR", "ROUNDS_DIR", "ROUND_FILE", "THUMBNAIL_FILE", "Session"]
+__all__ = ["MASKS_DIR", "REFERENCES_DIR", "ROUNDS_DIR", "ROUND_FILE", "THUMBNAIL_FILE", "Session"]
 
 log = logging.getLogger(__name__)
 
 MASKS_DIR = "masks"
+REFERENCES_DIR = "references"
 ROUNDS_DIR = "rounds"
 ROUND_FILE = "round.json"
 THUMBNAIL_FILE = "thumbnail.png"
@@ -211,6 +213,22 @@ class Session:
             if ref != self._meta.mask:
                 self._commit_meta(replace(self._meta, mask=ref))
             return ref
+
+    def save_reference(self, pixels: np.ndarray) -> Path:
+        """Keep a reference image that has no file of its own (pasted) in the session folder,
+        named by its content (the same picture twice is one file); returns its path."""
+        png = to_png_bytes(pixels)
+        digest = hashlib.blake2b(png, digest_size=12).hexdigest()
+        path = self._folder / REFERENCES_DIR / f"{digest}.png"
+        with self._lock:
+            self._check_open()
+            if not path.exists():
+                make_dir(path.parent, "reference images")
+                write_durable(path, png, "a reference image")
+        return path
+
+    async def save_reference_async(self, pixels: np.ndarray) -> Path:
+        return await asyncio.to_thread(self.save_reference, pixels.copy())
 
     def rename(self, name: str) -> None:
         with self._lock:

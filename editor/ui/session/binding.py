@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -24,7 +25,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from editor.core.expand import ExpandedCanvas
 from editor.core.mask_document import MaskDocument
+from editor.core.references import Reference
 from editor.pipeline.jobs import Job, JobQueue, JobState
+from editor.pipeline.round_trip import EditParams
 from editor.store import (
     ORIGINAL,
     PROXY_SIDE,
@@ -248,8 +251,9 @@ class SessionBinding(QObject):
                 # An expanded canvas is named once its round is written (just before this).
                 base = self.base_of(job.input.image)
                 self._job_base[job.id] = entry.base = base
+            params = await self._with_reference_files(self.session, job.params)
             record = await self.session.start_round_async(
-                job.params, base=base, mask=mask, profile=profile
+                params, base=base, mask=mask, profile=profile
             )
             entry.round_id = record.id
             self.rounds_changed.emit()
@@ -278,6 +282,20 @@ class SessionBinding(QObject):
             self.rounds_changed.emit()
 
         self._write(write, "the expanded canvas")
+
+    @staticmethod
+    async def _with_reference_files(session: Session, params: EditParams) -> EditParams:
+        """Pasted references have no file: keep them in the session folder, so the round
+        names a file for each and restoring the session reads them back."""
+        if all(r.path is not None for r in params.references):
+            return params
+        refs = []
+        for ref in params.references:
+            if ref.path is None:
+                path = await session.save_reference_async(ref.pixels)
+                ref = Reference(ref.pixels, name=ref.name, path=str(path))
+            refs.append(ref)
+        return replace(params, references=tuple(refs))
 
     def _profile_id(self, name: str) -> str | None:
         for p in self.window.prompt_panel.profiles():
