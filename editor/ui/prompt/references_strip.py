@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -244,6 +244,18 @@ class ReferencesStrip(QWidget):
         return self.add_mime(mime)
 
     # -- events ---------------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        # In the window, Ctrl+V is also File ▸ Paste Image (a new image!); with the strip
+        # focused the paste is a reference, so the strip claims the key first.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Paste)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):

@@ -12,7 +12,9 @@ import cv2
 import httpx
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PIL import Image
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QSpinBox
 from pytestqt.qtbot import QtBot
 
@@ -222,27 +224,42 @@ def test_references_go_after_the_edited_image_and_ctrl_d_brings_them_back(
         write_reference(ref)
         strip = w.prompt_panel.references_strip
         assert strip.add_files([str(ref)]) == 1
-        assert strip.labels() == ["image 2"]
+        pasted = np.full((40, 50, 3), (5, 6, 250), np.uint8)
+        image = QImage(pasted.tobytes(), 50, 40, 150, QImage.Format.Format_RGB888).copy()
+        QGuiApplication.clipboard().setImage(image)
+        qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=QPoint(strip.width() - 5, 5))
+        assert strip.hasFocus()
+        qtbot.keyClick(strip, Qt.Key.Key_V, CTRL)
+        assert strip.labels() == ["image 2", "image 3"]
+        assert w.image is not None and w.image.shape[:2] == (H, W), "the image stays"
         w.prompt_panel.set_prompt("put the cup from image 2 on the table")
         httpx.delete(f"{local_server.origin}/_test/requests", timeout=5).raise_for_status()
         add_fault(local_server, kind="echo_cast", times=1)
         job_id = generate(qtbot, w)
         [entry] = logged_requests(local_server)
         names = entry["raw_field_names"]
-        assert names[:2] == ["image[]", "image[]"] and names.count("mask") == 1
-        first, second = entry["fields"]["image[]"]
+        assert names[:3] == ["image[]"] * 3 and names.count("mask") == 1
+        first, second, third = entry["fields"]["image[]"]
         assert (first["width"], first["height"]) != (300, 200)
         assert (second["width"], second["height"]) == (300, 200)
         assert second["filename"] == "image-2.png"
+        assert (third["width"], third["height"], third["filename"]) == (50, 40, "image-3.png")
+        # The pasted one has no file of its own: the session folder keeps it for the round.
+        session = w.sessions.session
+        assert session is not None
+        [kept] = (session.path / "references").iterdir()
+        np.testing.assert_array_equal(np.asarray(Image.open(kept).convert("RGB")), pasted)
         assert w.jobs_panel.row(job_id).job.params.references[0].path == str(ref)
 
         # The strip is emptied; Ctrl+D duplicates the round with its reference.
+        strip.remove_at(1)
         strip.remove_at(0)
         assert strip.references() == ()
         w.show_original()
         qtbot.keyClick(w.canvas, Qt.Key.Key_D, CTRL)
-        assert strip.labels() == ["image 2"]
+        assert strip.labels() == ["image 2", "image 3"]
         assert strip.references()[0].path == str(ref)
+        np.testing.assert_array_equal(strip.references()[1].pixels, pasted)
     finally:
         finish_jobs(qtbot, w)
         qtbot.waitUntil(lambda: not w.sessions.busy, timeout=10_000)
