@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from editor.core.mask_document import MaskDocument
 from editor.pipeline.jobs import Job, JobInput, JobQueue
 from editor.pipeline.round_trip import EditParams
-from editor.store import RoundRecord, RoundState, StoreError, decode_params
+from editor.store import BaseRef, RoundRecord, RoundState, StoreError, decode_params
 from editor.ui.common.undo_timeline import EditHistory, ImageRef
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.prompt.round_references import round_references
@@ -68,6 +68,9 @@ class HistoryHost(Protocol):
     def jobs(self) -> JobQueue: ...
     def image_ref(self, pixels: np.ndarray) -> ImageRef: ...
     def swap_image(self, pixels: np.ndarray) -> None: ...
+    def restore_canvas(
+        self, pixels: np.ndarray, mask: np.ndarray | None, base: BaseRef, label: str
+    ) -> None: ...
     def show_jobs(self) -> None: ...
     def show_message(self, text: str) -> None: ...
     def statusBar(self) -> QStatusBar: ...
@@ -216,27 +219,27 @@ class HistoryPanel(QWidget):
 
     async def _restore(self, record: RoundRecord) -> bool:
         w = self.window_
-        if "expand" in record.params:
-            w.show_message(
-                f"Round {record.id} expanded the canvas; Ctrl+Z and Ctrl+Shift+Z step back and "
-                "forth through it, and the rounds made on it sit under it."
-            )
-            return False
-        loaded = await self._load(record)
+        grew = "expand" in record.params  # Expand Canvas: its grown frame is what it made
+        loaded = await self._load(record, made=grew)
         if loaded is None or w.image is None or w.document is None:
             return False
         base, mask = loaded
-        if base.shape != w.image.shape:
-            w.show_message("That round was made on an image of another size; it can't be shown.")
-            return False
-        if not np.array_equal(base, w.image):
+        label = f"Back to round {record.id}"
+        if base.shape[:2] != w.image.shape[:2]:  # a canvas of another size: image and mask
+            w.restore_canvas(base, mask, BaseRef(record.id, 0) if grew else record.base, label)
+        elif not np.array_equal(base, w.image):
             before = w.image_ref(w.image)
             w.sessions.remember_base(base, record.base)
-            w.history.push_image(before, w.image_ref(base), f"Back to round {record.id}")
+            w.history.push_image(before, w.image_ref(base), label)
             w.swap_image(base)
         edit = mask if mask is not None else np.zeros_like(w.document.edit)
         if edit.shape == w.document.edit.shape and not np.array_equal(edit, w.document.edit):
             w.document.replace(edit)
+        if grew:
+            w.statusBar().showMessage(
+                f"Back at the canvas round {record.id} expanded — Ctrl+Z to undo", 8000
+            )
+            return True
         w.prompt_panel.set_prompt(record.prompt)
         refs, problems = await asyncio.to_thread(round_references, record.params)
         w.prompt_panel.references_strip.set_references(refs)
@@ -247,13 +250,18 @@ class HistoryPanel(QWidget):
         )
         return True
 
-    async def _load(self, record: RoundRecord) -> tuple[np.ndarray, np.ndarray | None] | None:
+    async def _load(
+        self, record: RoundRecord, *, made: bool = False
+    ) -> tuple[np.ndarray, np.ndarray | None] | None:
+        """The round's base (or, ``made``, its first variant) and mask, read off the loop."""
         session = self.window_.sessions.session
         if session is None:
             return None
 
         def read() -> tuple[np.ndarray, np.ndarray | None]:
             mask = session.load_mask(record.mask) if record.mask is not None else None
+            if made:
+                return session.load_variant(record.id, 0), mask
             return session.load_base(record.base), mask
 
         try:

@@ -123,6 +123,26 @@ class Expander:
         )
         return grown
 
+    def restore_canvas(
+        self, pixels: np.ndarray, mask: np.ndarray | None, base: BaseRef, label: str
+    ) -> None:
+        """Back to a stored canvas of another size (History): image and mask document swap
+        together as one undoable step."""
+        w = self.window
+        if w.image is None or w.document is None:
+            return
+        before = ImageRef(
+            None, w.image, CanvasState(w.sessions.base_of(w.image), w.document, self.grown())
+        )
+        h, wd = pixels.shape[:2]
+        document = MaskDocument(wd, h, mask if mask is not None and mask.shape == (h, wd) else None)
+        w.sessions.remember_base(pixels, base)
+        grown = self._stored_grown(pixels)
+        w.history.push_image(
+            before, ImageRef(None, pixels, CanvasState(base, document, grown)), label
+        )
+        w.replace_canvas(pixels, document)
+
     def remember(self, grown: ExpandedCanvas) -> None:
         self._grown[id(grown.pixels)] = grown
 

@@ -254,6 +254,12 @@ class MainWindow(QMainWindow):
             self._refresh_compare()
         self.image_changed.emit()
 
+    def restore_canvas(
+        self, pixels: np.ndarray, mask: np.ndarray | None, base: BaseRef, label: str
+    ) -> None:
+        """History: a round on a canvas of another size (Expand Canvas), undoable."""
+        self.expander.restore_canvas(pixels, mask, base, label)
+
     def _update_coverage(self) -> None:
         doc = self.document
         if doc is None:

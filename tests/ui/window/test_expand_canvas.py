@@ -135,6 +135,33 @@ def test_expand_by_the_menu_grows_the_canvas_and_ctrl_z_restores_it(
     assert w.image is grown
     np.testing.assert_array_equal(w.document.edit, mask)
 
+    # History lists the expansion as a round; clicking it from the smaller canvas brings the
+    # grown one back with its mask, and Ctrl+Z goes back again.
+    qtbot.waitUntil(lambda: not w.sessions.busy, timeout=10_000)
+    w.activateWindow()  # the closed dialog's deletion leaves no active window offscreen
+    qtbot.waitUntil(w.isActiveWindow)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, CTRL)
+    assert w.image.shape == before_image.shape
+    session = w.sessions.session
+    assert session is not None
+    [expanded] = session.rounds
+    assert list(expanded.params["expand"]) == [LEFT_PX, 0, 0, BOTTOM_PX]
+    w.show_history()
+    history = w.history_panel
+    item = history.item(expanded.id)
+    assert item is not None
+    rect = history.tree.visualItemRect(item)
+    qtbot.mouseClick(history.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert history.task is not None
+    qtbot.waitUntil(history.task.done, timeout=10_000)
+    assert history.task.result() is True
+    np.testing.assert_array_equal(w.image, grown)
+    np.testing.assert_array_equal(w.document.edit, mask)
+    assert w.canvas.document is w.document
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, CTRL)
+    np.testing.assert_array_equal(w.image, before_image)
+    assert w.document.width == W
+
 
 def test_generate_fills_the_new_area_keeps_the_original_and_the_session_keeps_it(
     qtbot: QtBot, local_window: MainWindow, image_path: Path, tmp_path: Path
