@@ -114,7 +114,7 @@ def build_actions(w: MainWindow) -> WindowActions:
     act(m, "Grow or Shrink…", lambda: _grow_dialog(w), image=True)
     act(m, "Feather…", lambda: _feather_dialog(w), image=True)
     m.addSeparator()
-    act(m, "Load Mask…", w.files.load_mask_dialog, image=True)
+    act(m, "Import Mask…", lambda: _import_mask(w), image=True)
     export_mask = act(m, "Export Mask…", w.files.export_mask_dialog, "Ctrl+E", image=True)
 
     v = bar.addMenu("&View")
@@ -208,6 +208,13 @@ def _fill_recent(w: MainWindow, menu: QMenu) -> None:
         menu.addAction("Clear Recent", w.files.recent.clear)
     else:
         menu.addAction("No recent images").setEnabled(False)
+
+
+def _import_mask(w: MainWindow) -> None:
+    """A mask file in either convention (detected, with Invert), as one undoable step."""
+    from editor.ui.canvas.mask_library import ImportMaskDialog
+
+    ImportMaskDialog(w).open()
 
 
 def _show_shortcuts(w: MainWindow) -> None:

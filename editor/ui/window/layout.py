@@ -84,7 +84,6 @@ def add_iteration_actions(w: MainWindow) -> None:
         return a
 
     menus["Mask"].addSeparator()
-    add("Mask", "Import Mask…", lambda: ml.ImportMaskDialog(w).open())
     add("Mask", "Reuse Previous Round's Mask", lambda: ml.reuse_previous_mask(w), "Ctrl+Shift+M")
     add("Mask", "Mask Library…", lambda: ml.MaskLibrary(w).open(), "Ctrl+Shift+L")
     menus["Generate"].addSeparator()
