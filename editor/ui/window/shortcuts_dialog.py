@@ -71,13 +71,15 @@ class ShortcutsDialog(QDialog):
         self.tree.header().setStretchLastSection(True)
         bold = QFont(self.tree.font())
         bold.setBold(True)
+        self._items: list[tuple[QTreeWidgetItem, list[QTreeWidgetItem]]] = []
         for section, entries in _sections(rows).items():
             head = QTreeWidgetItem(self.tree, [section])
             head.setFirstColumnSpanned(True)
             head.setFont(0, bold)
-            for keys, what in entries:
-                row = QTreeWidgetItem(head, [keys, what])
-                row.setToolTip(1, what)
+            children = [QTreeWidgetItem(head, [keys, what]) for keys, what in entries]
+            for row in children:
+                row.setToolTip(1, row.text(1))
+            self._items.append((head, children))
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(self.tree.columnWidth(0) + 24, 260))
@@ -109,30 +111,27 @@ class ShortcutsDialog(QDialog):
 
     def visible_rows(self) -> list[tuple[str, str]]:
         """(keys, action) of the rows the filter lets through, in order."""
-        out = []
-        for i in range(self.tree.topLevelItemCount()):
-            head = self.tree.topLevelItem(i)
-            for j in range(head.childCount()):
-                row = head.child(j)
-                if not head.isHidden() and not row.isHidden():
-                    out.append((row.text(0), row.text(1)))
-        return out
+        return [
+            (row.text(0), row.text(1))
+            for head, children in self._items
+            if not head.isHidden()
+            for row in children
+            if not row.isHidden()
+        ]
 
     def _apply_filter(self, text: str) -> None:
         words = text.casefold().split()
         shown = 0
-        for i in range(self.tree.topLevelItemCount()):
-            head = self.tree.topLevelItem(i)
+        for head, children in self._items:
             section = head.text(0).casefold()
-            any_row = False
-            for j in range(head.childCount()):
-                row = head.child(j)
+            hits = 0
+            for row in children:
                 hay = f"{section} {row.text(0)} {row.text(1)}".casefold()
                 hit = all(word in hay for word in words)
                 row.setHidden(not hit)
-                any_row |= hit
-                shown += hit
-            head.setHidden(not any_row)
+                hits += hit
+            head.setHidden(not hits)
+            shown += hits
         self.none.setVisible(shown == 0)
         self.tree.setVisible(shown > 0)
 
