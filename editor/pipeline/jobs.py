@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 from psygnal import Signal
@@ -32,7 +33,16 @@ from editor.pipeline.round_trip import (
     run_edit,
 )
 
-__all__ = ["ClientFactory", "Job", "JobInput", "JobQueue", "JobState", "progress_text"]
+__all__ = [
+    "ClientFactory",
+    "Job",
+    "JobInput",
+    "JobQueue",
+    "JobState",
+    "SendingProfile",
+    "job_input",
+    "progress_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +78,47 @@ class JobInput:
     concurrency: int = DEFAULT_CONCURRENCY
     memory: CapabilityMemory | None = None  # shared, learns "n=1 only" from rejections
     preview_max_side: int | None = 1024  # streamed previews are downscaled to fit this
+
+
+class SendingProfile(Protocol):
+    """What a job takes from the service profile it is sent with (the window's profiles)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def make_client(self) -> ClientFactory: ...
+    @property
+    def stream(self) -> bool: ...
+    @property
+    def partial_images(self) -> int: ...
+    @property
+    def max_n_per_request(self) -> int | None: ...
+    @property
+    def concurrency(self) -> int: ...
+
+
+def job_input(
+    image: np.ndarray,
+    mask: np.ndarray | None,
+    params: EditParams,
+    profile: SendingProfile,
+    memory: CapabilityMemory | None,
+) -> JobInput:
+    """The one way a round becomes a job: the profile's streaming and fan-out settings, and the
+    shared memory of learned limits, apply whether it is a new Generate or a Retry of a saved
+    round."""
+    if profile.stream:
+        params = replace(params, stream=True, partial_images=profile.partial_images)
+    return JobInput(
+        image,
+        mask,
+        params,
+        profile.make_client,
+        profile.name,
+        max_n_per_request=profile.max_n_per_request,
+        concurrency=profile.concurrency,
+        memory=memory,
+    )
 
 
 @dataclass(eq=False, slots=True)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.pipeline.jobs import Job, JobInput
+from editor.pipeline.jobs import Job, job_input
 from editor.pipeline.round_trip import EditParams
 from editor.store import RoundRecord, RoundState, StoreError, decode_params
 
@@ -249,7 +249,7 @@ class HistoryPanel(QWidget):
             w.show_message(problem)
             return False
         w.sessions.retry_base(record.base)
-        job: Job = w.jobs.submit(JobInput(base, mask, params, profile.make_client, profile.name))
+        job: Job = w.jobs.submit(job_input(base, mask, params, profile, w.capabilities.memory))
         w.side_tabs.setCurrentWidget(w.jobs_panel)
         w.statusBar().showMessage(f"Round {record.id} sent again as job {job.id}", 6000)
         return True

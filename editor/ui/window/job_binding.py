@@ -7,13 +7,12 @@ and Retry re-sends exactly the same.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from editor.core.models import model_spec
 from editor.core.request import OMIT
 from editor.pipeline import STREAM_FALLBACK_NOTE
-from editor.pipeline.jobs import Job, JobInput, JobState
+from editor.pipeline.jobs import Job, JobState, job_input
 from editor.ui.compare.leak import describe_leak
 from editor.ui.jobs.jobs_panel import format_elapsed, job_title
 from editor.ui.jobs.stats_panel import cost_text, cost_tooltip
@@ -85,18 +84,7 @@ class JobBinding:
                 "Paint the area to change first: the local engine only fills the masked area."
             )
             return None
-        if profile.stream:
-            params = replace(params, stream=True, partial_images=profile.partial_images)
-        snapshot = JobInput(
-            w.image,
-            mask,
-            params,
-            profile.make_client,
-            profile.name,
-            max_n_per_request=profile.max_n_per_request,
-            concurrency=profile.concurrency,
-            memory=w.capabilities.memory,
-        )
+        snapshot = job_input(w.image, mask, params, profile, w.capabilities.memory)
         w.message_banner.hide()
         panel.remember_prompt()
         return w.jobs.submit(snapshot)
