@@ -17,6 +17,7 @@ from editor.core.request import OMIT
 __all__ = [
     "ORIGINAL",
     "BaseRef",
+    "ReferenceRecord",
     "RoundRecord",
     "RoundState",
     "VariantRecord",
@@ -91,6 +92,27 @@ class VariantRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferenceRecord:
+    """A reference image sent with the round, kept as a PNG in the round's folder so the round
+    can be sent again after the original file moved. Its place in ``RoundRecord.references``
+    is its label ("image 2", "image 3", …)."""
+
+    file: str  # name inside the round's folder
+    name: str  # the user's file name, shown beside it; never sent
+    source: str | None = None  # where it was loaded from
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "name": self.name, "source": self.source}
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> ReferenceRecord:
+        source = value.get("source")
+        return cls(
+            str(value["file"]), str(value.get("name", value["file"])), source and str(source)
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RoundRecord:
     """A round as stored in ``rounds/<id>/round.json``. Immutable: the store swaps in new copies.
 
@@ -114,6 +136,7 @@ class RoundRecord:
     request_id: str | None = None
     error: str | None = None
     profile: str | None = None  # id of the endpoint profile it was sent to
+    references: tuple[ReferenceRecord, ...] = ()  # in the order sent, "image 2" first
 
     @property
     def parent(self) -> str | None:
@@ -143,6 +166,7 @@ class RoundRecord:
             "request_id": self.request_id,
             "error": self.error,
             "profile": self.profile,
+            "references": [r.to_json() for r in self.references],
         }
 
     @classmethod
@@ -173,6 +197,7 @@ class RoundRecord:
             request_id=value.get("request_id"),
             error=value.get("error"),
             profile=value.get("profile"),
+            references=tuple(ReferenceRecord.from_json(r) for r in value.get("references") or ()),
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -19,14 +20,23 @@ from typing import Any
 
 import numpy as np
 
-from editor.core.imageio import ImageLoadError, load_image
+from editor.core.imageio import ImageLoadError, encode_png, load_image
+from editor.core.references import Reference
 
 from ._errors import StoreError, StoreReadError, StoreWriteError
 from ._fsio import make_dir, write_durable, write_json
 from ._images import decode_mask_png, encode_mask_png, encode_proxy, mask_digest, to_png_bytes
 from ._meta import SESSION_FILE, SessionMeta, now_iso
 from .marker import remove_marker
-from .rounds import ORIGINAL, BaseRef, RoundRecord, RoundState, VariantRecord, encode_params
+from .rounds import (
+    ORIGINAL,
+    BaseRef,
+    ReferenceRecord,
+    RoundRecord,
+    RoundState,
+    VariantRecord,
+    encode_params,
+)
 
 __all__ = ["MASKS_DIR", "ROUNDS_DIR", "ROUND_FILE", "THUMBNAIL_FILE", "Session"]
 
@@ -132,6 +142,20 @@ class Session:
         """Rounds whose base is a variant of ``round_id`` (None: rounds based on the original)."""
         return tuple(r for r in self.rounds if r.base.round_id == round_id)
 
+    def load_references(self, round_id: str) -> tuple[Reference, ...]:
+        """The round's reference images as they were sent, in order ("image 2" first)."""
+        folder = self.round_dir(round_id)
+        loaded = []
+        for saved in self.round(round_id).references:
+            try:
+                pixels = load_image(folder / saved.file, name=saved.name).pixels
+            except ImageLoadError as exc:
+                raise StoreReadError(
+                    f"Reference {saved.name!r} of round {round_id}: {exc}"
+                ) from exc
+            loaded.append(Reference(pixels, name=saved.name, path=saved.source))
+        return tuple(loaded)
+
     def round_dir(self, round_id: str) -> Path:
         return self._folder / ROUNDS_DIR / round_id
 
@@ -227,8 +251,10 @@ class Session:
 
         ``params`` is the round's ``EditParams`` (any dataclass or mapping); ``prompt`` defaults
         to ``params.prompt``. The mask sent becomes a snapshot, and prompt and mask become the
-        session's current ones.
+        session's current ones. Its reference images are written beside the round's variants
+        (:meth:`load_references` reads them back); the parameters keep none.
         """
+        params, references = _without_references(params)
         encoded = encode_params(params)
         text = prompt if prompt is not None else str(encoded.get("prompt", ""))
         with self._lock:
@@ -249,10 +275,16 @@ class Session:
                 state=RoundState.RUNNING,
                 started=now_iso(),
                 profile=profile,
+                references=tuple(
+                    ReferenceRecord(f"reference-{i + 2}.png", ref.name, ref.path)
+                    for i, ref in enumerate(references)
+                ),
             )
             folder = self.round_dir(record.id)
             make_dir(folder, f"round {record.id}")
             try:
+                for ref, saved in zip(references, record.references, strict=True):
+                    write_durable(folder / saved.file, encode_png(ref.pixels), saved.name)
                 self._write_round(record)
             except StoreWriteError:
                 with contextlib.suppress(OSError):
@@ -481,3 +513,16 @@ class Session:
     def _commit_meta(self, meta: SessionMeta) -> None:
         write_json(self._folder / SESSION_FILE, meta.to_json(), "the session")
         self._meta = meta
+
+
+def _without_references(params: Any) -> tuple[Any, tuple[Reference, ...]]:
+    """Split a round's parameters from its reference images (kept as files, not JSON)."""
+    if isinstance(params, Mapping):
+        refs = tuple(params.get("references") or ())
+        if refs:
+            params = {k: v for k, v in params.items() if k != "references"}
+        return params, refs
+    refs = tuple(getattr(params, "references", ()) or ())
+    if refs and dataclasses.is_dataclass(params) and not isinstance(params, type):
+        params = replace(params, references=())
+    return params, refs

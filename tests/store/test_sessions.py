@@ -337,3 +337,51 @@ def test_real_edit_params_round_trip(store: SessionStore) -> None:
     newer = {**saved.params, "from_the_future": 1}
     assert EditParams(**decode_params(newer, EditParams)) == params
     assert saved.id == r.id
+
+
+def test_a_round_keeps_its_references_and_the_session_restores_them(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    from editor.core.references import Reference, load_reference
+    from editor.pipeline.round_trip import EditParams
+
+    rng = np.random.default_rng(7)
+    bottle = rng.integers(0, 256, (30, 20, 3), dtype=np.uint8)
+    texture = rng.integers(0, 256, (16, 40, 4), dtype=np.uint8)  # with alpha
+    Image.fromarray(bottle).save(tmp_path / "bottle.png")
+    Image.fromarray(texture, "RGBA").save(tmp_path / "texture.png")
+    references = (load_reference(tmp_path / "bottle.png"), load_reference(tmp_path / "texture.png"))
+    params = EditParams(
+        prompt="the bottle from image 2", model="gpt-image-1", references=references
+    )
+    with store.create(make_image()) as s:
+        r = s.start_round(params)
+        sid = s.id
+    # The originals go away: the session's copies are what restores.
+    (tmp_path / "bottle.png").unlink()
+    (tmp_path / "texture.png").unlink()
+
+    with SessionStore(store.root).open(sid) as restored:
+        saved = restored.round(r.id)
+        back: tuple[Reference, ...] = restored.load_references(r.id)
+        assert EditParams(**decode_params(saved.params, EditParams)).references == ()
+    # Their order is their label: the bottle stays "image 2", the texture "image 3".
+    assert [ref.name for ref in back] == ["bottle.png", "texture.png"]
+    np.testing.assert_array_equal(back[0].pixels, bottle)
+    np.testing.assert_array_equal(back[1].pixels, texture)
+    assert back[1].path == str(tmp_path / "texture.png")
+
+
+def test_a_round_saved_before_references_were_kept_still_loads(store: SessionStore) -> None:
+    from editor.pipeline.round_trip import EditParams
+
+    with store.create(make_image()) as s:
+        r = s.start_round(EditParams(prompt="a door", model="gpt-image-1"))
+        sid = s.id
+    path = store.root / sid / "rounds" / r.id / "round.json"
+    older = json.loads(path.read_text())
+    del older["references"]
+    path.write_text(json.dumps(older))
+    with SessionStore(store.root).open(sid) as restored:
+        assert restored.round(r.id).references == ()
+        assert restored.load_references(r.id) == ()

@@ -8,6 +8,7 @@ one for the mask. Interrupted or failed rounds can be sent again with Retry.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -241,6 +242,14 @@ class HistoryPanel(QWidget):
             return False
         base, mask = loaded
         params = EditParams(**decode_params(record.params, EditParams))
+        session = w.sessions.session
+        if record.references and session is not None:
+            try:
+                references = await asyncio.to_thread(session.load_references, record.id)
+            except (StoreError, KeyError) as e:
+                w.show_message(f"Round {record.id} could not be read: {e}")
+                return False
+            params = replace(params, references=references)
         panel = w.prompt_panel
         profile = next((p for p in panel._profiles if p.id and p.id == record.profile), None)
         profile = profile or panel.profile()
