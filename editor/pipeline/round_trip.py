@@ -252,6 +252,7 @@ def prepare_edit(
         size=plan.size_field,
         quality=params.quality,
         watermark=params.watermark,
+        # A profile's own word passes through unchecked: a gateway may know formats we don't.
         response_format=response_format,  # type: ignore[arg-type]
         background=params.background,
         output_format=params.output_format,

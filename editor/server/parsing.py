@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncGenerator, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
@@ -82,7 +82,7 @@ UrlResolver = Callable[[str, str], RawFile]
 """(url, param) → the bytes of one of our own served files, or raises ApiError."""
 
 
-async def _replay(body: bytes) -> AsyncIterator[bytes]:
+async def _replay(body: bytes) -> AsyncGenerator[bytes, None]:
     yield body
 
 
