@@ -24,10 +24,10 @@ import numpy as np
 from psygnal import Signal
 
 from editor.client import EditError, EditsClient, Progress
+from editor.core.params import EditParams
 from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
 from editor.pipeline.round_trip import (
     EditOutcome,
-    EditParams,
     PartialPreview,
     Variant,
     run_edit,
@@ -108,7 +108,8 @@ def job_input(
     shared memory of learned limits, apply whether it is a new Generate or a Retry of a saved
     round."""
     if profile.stream:
-        params = replace(params, stream=True, partial_images=profile.partial_images)
+        api = replace(params.api, stream=True, partial_images=profile.partial_images)
+        params = replace(params, api=api)
     return JobInput(
         image,
         mask,
@@ -347,7 +348,7 @@ class JobQueue:
                 spec.mask,
                 spec.params,
                 on_progress=on_progress,
-                on_partial=on_partial if spec.params.stream else None,
+                on_partial=on_partial if spec.params.api.stream else None,
                 max_n_per_request=spec.max_n_per_request,
                 concurrency=spec.concurrency,
                 memory=spec.memory,

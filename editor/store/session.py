@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -21,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from editor.core.imageio import ImageLoadError, encode_png, load_image
+from editor.core.params import EditParams
 from editor.core.references import Reference
 
 from ._errors import StoreError, StoreReadError, StoreWriteError
@@ -35,7 +35,6 @@ from .rounds import (
     RoundRecord,
     RoundState,
     VariantRecord,
-    encode_params,
 )
 
 __all__ = ["MASKS_DIR", "ROUNDS_DIR", "ROUND_FILE", "THUMBNAIL_FILE", "Session"]
@@ -240,7 +239,7 @@ class Session:
 
     def start_round(
         self,
-        params: Any,
+        params: EditParams,
         *,
         base: BaseRef = ORIGINAL,
         mask: np.ndarray | None = None,
@@ -249,14 +248,14 @@ class Session:
     ) -> RoundRecord:
         """Record a round about to be sent (state running) and return it.
 
-        ``params`` is the round's ``EditParams`` (any dataclass or mapping); ``prompt`` defaults
-        to ``params.prompt``. The mask sent becomes a snapshot, and prompt and mask become the
-        session's current ones. Its reference images are written beside the round's variants
-        (:meth:`load_references` reads them back); the parameters keep none.
+        ``prompt`` defaults to ``params.api.prompt``. The mask sent becomes a snapshot, and
+        prompt and mask become the session's current ones. The reference images are written
+        beside the round's variants (:meth:`load_references` reads them back); the record's
+        parameters keep none.
         """
-        params, references = _without_references(params)
-        encoded = encode_params(params)
-        text = prompt if prompt is not None else str(encoded.get("prompt", ""))
+        references = params.references
+        params = replace(params, references=())
+        text = prompt if prompt is not None else params.api.prompt
         with self._lock:
             self._check_open()
             if not base.is_original:
@@ -271,7 +270,7 @@ class Session:
                 prompt=text,
                 base=base,
                 mask=mask_ref,
-                params=encoded,
+                params=params,
                 state=RoundState.RUNNING,
                 started=now_iso(),
                 profile=profile,
@@ -388,7 +387,7 @@ class Session:
 
     async def start_round_async(
         self,
-        params: Any,
+        params: EditParams,
         *,
         base: BaseRef = ORIGINAL,
         mask: np.ndarray | None = None,
@@ -513,16 +512,3 @@ class Session:
     def _commit_meta(self, meta: SessionMeta) -> None:
         write_json(self._folder / SESSION_FILE, meta.to_json(), "the session")
         self._meta = meta
-
-
-def _without_references(params: Any) -> tuple[Any, tuple[Reference, ...]]:
-    """Split a round's parameters from its reference images (kept as files, not JSON)."""
-    if isinstance(params, Mapping):
-        refs = tuple(params.get("references") or ())
-        if refs:
-            params = {k: v for k, v in params.items() if k != "references"}
-        return params, refs
-    refs = tuple(getattr(params, "references", ()) or ())
-    if refs and dataclasses.is_dataclass(params) and not isinstance(params, type):
-        params = replace(params, references=())
-    return params, refs

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.pipeline import EditParams
 from editor.pipeline.jobs import Job
-from editor.pipeline.round_trip import EditParams
-from editor.store import ResultRound, StoreError, decode_params
+from editor.store import ResultRound, StoreError
 from editor.ui.compare.compare import CompareView
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def current_round(w: MainWindow) -> ResultRound | None:
 
 def _asked(w: MainWindow, entry: ResultRound) -> tuple[EditParams | None, np.ndarray | None]:
     """What a round was sent with: its parameters and mask (read from the session folder)."""
-    params = entry.params if isinstance(entry.params, EditParams) else None
+    params = entry.params
     session = w.sessions.session
     if session is None or entry.round_id is None:
         return params, None
@@ -66,7 +66,7 @@ def _asked(w: MainWindow, entry: ResultRound) -> tuple[EditParams | None, np.nda
     except (KeyError, StoreError):
         return params, None
     if params is None:
-        params = EditParams(**decode_params(record.params, EditParams))
+        params = record.params
     return params, mask
 
 
@@ -79,10 +79,10 @@ def duplicate_round(w: MainWindow) -> ResultRound | None:
     params, mask = _asked(w, entry)
     panel = w.prompt_panel
     panel.set_prompt(entry.prompt)
-    if params is not None and params.model:
-        panel.set_model(params.model)
+    if params is not None and params.api.model:
+        panel.set_model(params.api.model)
     if params is not None:
-        panel.n_spin.setValue(params.n or 1)
+        panel.n_spin.setValue(params.api.n or 1)
     doc = w.document
     if mask is not None and mask.shape == (doc.height, doc.width):
         doc.replace(mask)  # a no-op when unchanged; else one undoable step

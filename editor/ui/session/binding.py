@@ -203,7 +203,7 @@ class SessionBinding(QObject):
         entry = self.results.add_round(
             ResultRound(
                 job.id,
-                job.params.prompt,
+                job.params.api.prompt,
                 job.params,
                 job.input.profile,
                 base=base,

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.pipeline.jobs import Job, job_input
-from editor.pipeline.round_trip import EditParams
-from editor.store import RoundRecord, RoundState, StoreError, decode_params
+from editor.store import RoundRecord, RoundState, StoreError
 
 if TYPE_CHECKING:
     from editor.ui.window.main_window import MainWindow
@@ -241,7 +240,7 @@ class HistoryPanel(QWidget):
         if loaded is None:
             return False
         base, mask = loaded
-        params = EditParams(**decode_params(record.params, EditParams))
+        params = record.params
         session = w.sessions.session
         if record.references and session is not None:
             try:

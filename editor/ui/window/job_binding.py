@@ -24,14 +24,14 @@ __all__ = ["JobBinding", "describe_params"]
 
 
 def describe_params(job: Job) -> str:
-    p = job.params
-    parts = [f"model {p.model or 'default'}", f"n {p.n or 1}"]
-    if p.size:
-        parts.append(f"size {p.size}")
-    if p.quality:
-        parts.append(f"quality {p.quality}")
-    if p.watermark is not OMIT:
-        parts.append(f"watermark {'on' if p.watermark else 'off'}")
+    p, api = job.params, job.params.api
+    parts = [f"model {api.model or 'default'}", f"n {api.n or 1}"]
+    if api.size:
+        parts.append(f"size {api.size}")
+    if api.quality:
+        parts.append(f"quality {api.quality}")
+    if api.watermark is not OMIT:
+        parts.append(f"watermark {'on' if api.watermark else 'off'}")
     if p.context != "auto":
         parts.append(f"context {p.context}")
     if p.color_match:
@@ -74,12 +74,12 @@ class JobBinding:
             w.show_message(warning)
             return None
         params = panel.params()
-        if not params.prompt:
+        if not params.api.prompt:
             w.show_message("Type a prompt first: the service needs words describing the change.")
             panel.focus_prompt()
             return None
         mask = None if w.document.is_empty() else w.document.edit.copy()
-        if mask is None and model_spec(params.model).local:
+        if mask is None and model_spec(params.api.model).local:
             w.show_message(
                 "Paint the area to change first: the local engine only fills the masked area."
             )
@@ -93,7 +93,7 @@ class JobBinding:
         return self.window.jobs.retry(job_id)
 
     def _on_added(self, job: Job) -> None:
-        tooltip = f"{job.params.prompt}\n{describe_params(job)}"
+        tooltip = f"{job.params.api.prompt}\n{describe_params(job)}"
         self.window.gallery.add_job(job.id, job_title(job), tooltip)
         self.window.gallery.set_job_status(job.id, job.status)
 
@@ -127,7 +127,7 @@ class JobBinding:
         w = self.window
         took = format_elapsed(job.elapsed())
         for v in job.variants:
-            tip = f"{job.params.prompt}\n{describe_params(job)}"
+            tip = f"{job.params.api.prompt}\n{describe_params(job)}"
             if v.revised_prompt:
                 tip += f"\nRevised prompt: {v.revised_prompt}"
             if v.leak:

@@ -52,7 +52,7 @@ def test_a_round_is_written_to_disk_and_read_back_through_the_window(
     assert meta.prompt == "remove the line" and meta.mask is not None
     (record,) = rounds
     assert record.state is RoundState.SUCCEEDED and record.base == BaseRef()
-    assert record.prompt == "remove the line" and record.params["n"] == 2
+    assert record.prompt == "remove the line" and record.params.api.n == 2
     assert [v.index for v in record.variants] == [0, 1]
     assert record.timings and record.finished
     for v in w.variants(job_id):

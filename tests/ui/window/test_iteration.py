@@ -104,7 +104,7 @@ def test_streamed_previews_show_first_and_the_final_replaces_them(
     job_id = _run(qtbot, w)
     job = job_of(w, job_id)
     assert job.state is JobState.SUCCEEDED
-    assert job.params.stream and job.params.partial_images == 2
+    assert job.params.api.stream and job.params.api.partial_images == 2
     assert seen and seen[0] == "preview 1/2", seen
     assert w.gallery.variant_count(job_id) == 1
     assert w.gallery.preview_label(job_id, 0) is None  # the final replaced it
@@ -213,7 +213,7 @@ def test_ctrl_d_duplicates_the_round_for_an_ab(
     assert prompt.hasFocus() and prompt.textCursor().selectedText() == "a red ball"
     qtbot.keyClicks(prompt, "a blue cube")
     second = _run(qtbot, w)
-    assert job_of(w, second).params.prompt == "a blue cube"
+    assert job_of(w, second).params.api.prompt == "a blue cube"
     second_mask = round_mask(w, second)
     assert second_mask is not None and np.array_equal(second_mask, mask)
     qtbot.keyClick(w.canvas, Qt.Key.Key_R, CTRL | Qt.KeyboardModifier.ShiftModifier)
