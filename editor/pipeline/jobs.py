@@ -340,20 +340,20 @@ class JobQueue:
                 self.partial.emit(job, preview)
                 self.changed.emit(job)
 
-        spec = job.input
-        async with spec.make_client() as client:
+        asked = job.input
+        async with asked.make_client() as client:
             return await run_edit(
                 client,
-                spec.image,
-                spec.mask,
-                spec.params,
+                asked.image,
+                asked.mask,
+                asked.params,
                 on_progress=on_progress,
-                on_partial=on_partial if spec.params.api.stream else None,
-                max_n_per_request=spec.max_n_per_request,
-                concurrency=spec.concurrency,
-                memory=spec.memory,
-                profile=spec.profile,
-                preview_max_side=spec.preview_max_side,
+                on_partial=on_partial if asked.params.api.stream else None,
+                max_n_per_request=asked.max_n_per_request,
+                concurrency=asked.concurrency,
+                memory=asked.memory,
+                profile=asked.profile,
+                preview_max_side=asked.preview_max_side,
             )
 
     def _finish(self, job: Job, state: JobState, status: str, error: str | None = None) -> None:

@@ -162,14 +162,14 @@ def _reach(params: EditParams, size: tuple[int, int]) -> int:
 
 
 def _plan(
-    original: np.ndarray, edit: np.ndarray | None, params: EditParams, spec: ModelSpec
+    original: np.ndarray, mask: np.ndarray | None, params: EditParams, spec: ModelSpec
 ) -> SendPlan:
     height, width = original.shape[:2]
     # Without compositing the user keeps the service's whole frame: only crop when asked to.
     mode = "whole" if params.context == "auto" and not params.composite else params.context
     return plan_with_context(
         (width, height),
-        edit,
+        mask,
         spec,
         mode=mode,
         margin=params.context_margin,
@@ -179,7 +179,7 @@ def _plan(
 
 def prepare_edit(
     original: np.ndarray,
-    edit: np.ndarray | None,
+    mask: np.ndarray | None,
     params: EditParams,
     *,
     in_process: bool = False,
@@ -190,15 +190,17 @@ def prepare_edit(
     spec = _spec_for(params)
     _check(params, spec)
     height, width = original.shape[:2]
-    if edit is not None and edit.shape != (height, width):
+    if mask is not None and mask.shape != (height, width):
         raise InputError(
-            f"The mask is {edit.shape[1]} × {edit.shape[0]} but the image is {width} × {height}."
+            f"The mask is {mask.shape[1]} × {mask.shape[0]} but the image is {width} × {height}."
         )
-    plan = _plan(original, edit, params, spec)
+    plan = _plan(original, mask, params, spec)
     image_png = encode_png(apply_plan(original, plan))
-    mask = None
-    if edit is not None:
-        mask = ImageInput(data=mask_to_api_png(apply_plan_to_mask(edit, plan)), filename="mask.png")
+    mask_part = None
+    if mask is not None:
+        mask_part = ImageInput(
+            data=mask_to_api_png(apply_plan_to_mask(mask, plan)), filename="mask.png"
+        )
     # Sent where the model takes one, or where nothing is known of the model (a profile's
     # explicit choice is then the best guess); never to a model that answers base64 only.
     takes_format = bool(spec.response_formats) or not spec.known
@@ -211,7 +213,7 @@ def prepare_edit(
     references = reference_inputs(params.references, spec)
     request = params.api.request(
         (ImageInput(data=image_png, filename="image.png"), *references),
-        mask,
+        mask_part,
         size=plan.size_field,
         # A profile's own word passes through unchecked: a gateway may know formats we don't.
         response_format=response_format,  # type: ignore[arg-type]
@@ -221,7 +223,7 @@ def prepare_edit(
 
 def finish_variants(
     original: np.ndarray,
-    edit: np.ndarray | None,
+    mask: np.ndarray | None,
     result: EditResult,
     plan: SendPlan,
     params: EditParams,
@@ -232,9 +234,9 @@ def finish_variants(
     slots; default 0, 1, …)."""
     height, width = original.shape[:2]
     reach = _reach(params, (width, height))
-    do_composite = params.composite and edit is not None
-    keep = edit if edit is not None else np.zeros((height, width), np.uint8)
-    view = sent_view(original, edit, plan, reach) if edit is not None else None
+    do_composite = params.composite and mask is not None
+    editable = mask if mask is not None else np.zeros((height, width), np.uint8)
+    view = sent_view(original, mask, plan, reach) if mask is not None else None
     variants = []
     numbers = indices if indices is not None else list(range(len(result.images)))
     for index, image in zip(numbers, result.images, strict=True):
@@ -252,7 +254,7 @@ def finish_variants(
                     method=params.color_method or DEFAULT_METHOD,
                 )
         pixels = take_variant(
-            original, returned, plan, keep, reach=reach, composite_on=do_composite, color=color
+            original, returned, plan, editable, reach=reach, composite_on=do_composite, color=color
         )
         variants.append(
             Variant(index, pixels, image.data, image.mime_type, image.revised_prompt, leak, heat)
@@ -262,7 +264,7 @@ def finish_variants(
 
 def preview_from_partial(
     original: np.ndarray,
-    edit: np.ndarray | None,
+    mask: np.ndarray | None,
     data: bytes,
     plan: SendPlan,
     params: EditParams,
@@ -282,18 +284,18 @@ def preview_from_partial(
         scale = max_side / max(width, height)
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         original = np.asarray(cv2.resize(original, size, interpolation=cv2.INTER_AREA))
-        if edit is not None:
-            edit = np.asarray(cv2.resize(edit, size, interpolation=cv2.INTER_AREA))
+        if mask is not None:
+            mask = np.asarray(cv2.resize(mask, size, interpolation=cv2.INTER_AREA))
         plan = _scaled_plan(plan, size)
         reach = max(1, round(reach * scale))
-    keep = edit if edit is not None else np.zeros(original.shape[:2], np.uint8)
+    editable = mask if mask is not None else np.zeros(original.shape[:2], np.uint8)
     pixels = take_variant(
         original,
         returned,
         plan,
-        keep,
+        editable,
         reach=reach,
-        composite_on=params.composite and edit is not None,
+        composite_on=params.composite and mask is not None,
     )
     return pixels, scale
 
@@ -353,7 +355,7 @@ class _PreviewPump:
 async def run_edit(
     client: EditsClient,
     original: np.ndarray,
-    edit: np.ndarray | None,
+    mask: np.ndarray | None,
     params: EditParams,
     *,
     on_progress: Callable[[Progress], None] | None = None,
@@ -377,7 +379,7 @@ async def run_edit(
         params = replace(params, api=replace(params.api, stream=False, partial_images=None))
     in_process = client.endpoint.base_url == EMBEDDED_BASE_URL
     prepared = await asyncio.to_thread(
-        functools.partial(prepare_edit, original, edit, params, in_process=in_process)
+        functools.partial(prepare_edit, original, mask, params, in_process=in_process)
     )
     per_request = (
         max_n_per_request
@@ -389,7 +391,7 @@ async def run_edit(
 
         def make(partial: PartialImage) -> PartialPreview:
             pixels, scale = preview_from_partial(
-                original, edit, partial.data, prepared.plan, params, max_side=preview_max_side
+                original, mask, partial.data, prepared.plan, params, max_side=preview_max_side
             )
             return PartialPreview(
                 partial.index,
@@ -426,7 +428,7 @@ async def run_edit(
     result = merge_results(fan.results, received - sent)
     indices = [offset + i for offset, part in fan.results for i in range(len(part.images))]
     variants = await asyncio.to_thread(
-        finish_variants, original, edit, result, prepared.plan, params, indices
+        finish_variants, original, mask, result, prepared.plan, params, indices
     )
     timings = {
         "prepare_s": prepared.prepare_s,

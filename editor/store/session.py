@@ -217,11 +217,11 @@ class Session:
                 return
             self._commit_meta(replace(self._meta, prompt=text))
 
-    def save_mask(self, edit: np.ndarray | None) -> str | None:
+    def save_mask(self, mask: np.ndarray | None) -> str | None:
         """Snapshot the mask (deduplicated by content); returns its ref. Cheap when unchanged."""
         with self._lock:
             self._check_open()
-            ref = None if edit is None else self._store_mask(edit)
+            ref = None if mask is None else self._store_mask(mask)
             if ref != self._meta.mask:
                 self._commit_meta(replace(self._meta, mask=ref))
             return ref
@@ -381,8 +381,8 @@ class Session:
     async def save_prompt_async(self, text: str) -> None:
         await asyncio.to_thread(self.save_prompt, text)
 
-    async def save_mask_async(self, edit: np.ndarray | None) -> str | None:
-        snapshot = None if edit is None else edit.copy()  # the canvas may paint on meanwhile
+    async def save_mask_async(self, mask: np.ndarray | None) -> str | None:
+        snapshot = None if mask is None else mask.copy()  # the canvas may paint on meanwhile
         return await asyncio.to_thread(self.save_mask, snapshot)
 
     async def start_round_async(
@@ -491,19 +491,19 @@ class Session:
                     seqs.append(int(child.name[1:]))
         return max(seqs, default=0) + 1
 
-    def _store_mask(self, edit: np.ndarray) -> str:
-        h, w = edit.shape[:2]
+    def _store_mask(self, mask: np.ndarray) -> str:
+        h, w = mask.shape[:2]
         if (w, h) != self.size:
             raise ValueError(
                 f"the mask is {w} × {h} but the image is {self.size[0]} × {self.size[1]}"
             )
-        ref = f"{mask_digest(edit)}.png"
+        ref = f"{mask_digest(mask)}.png"
         if ref == self._meta.mask:
             return ref
         path = self.mask_path(ref)
         if not path.exists():
             make_dir(path.parent, "mask snapshots")
-            write_durable(path, encode_mask_png(edit), "the mask")
+            write_durable(path, encode_mask_png(mask), "the mask")
         return ref
 
     def _write_round(self, record: RoundRecord) -> None:
