@@ -73,6 +73,7 @@ class Session:
         self._folder = folder
         self._meta = meta
         self._rounds: dict[str, RoundRecord] = dict(rounds)
+        self._reserved: set[int] = set()  # round numbers handed out before their round starts
         self._lock = threading.RLock()
         self._closed = False
         self._on_close = on_close
@@ -245,8 +246,11 @@ class Session:
         mask: np.ndarray | None = None,
         prompt: str | None = None,
         profile: str | None = None,
+        round_id: str | None = None,
     ) -> RoundRecord:
         """Record a round about to be sent (state running) and return it.
+
+        ``round_id`` is one :meth:`reserve_round` handed out (None: the next free one).
 
         ``prompt`` defaults to ``params.api.prompt``. The mask sent becomes a snapshot, and
         prompt and mask become the session's current ones. The reference images are written
@@ -263,7 +267,7 @@ class Session:
                 if self.round(base.round_id).variant(base.variant) is None:
                     raise KeyError(f"round {base.round_id} has no variant {base.variant}")
             mask_ref = None if mask is None else self._store_mask(mask)
-            seq = self._next_seq()
+            seq = self._claim(round_id)
             record = RoundRecord(
                 id=f"r{seq:04d}",
                 seq=seq,
@@ -393,11 +397,17 @@ class Session:
         mask: np.ndarray | None = None,
         prompt: str | None = None,
         profile: str | None = None,
+        round_id: str | None = None,
     ) -> RoundRecord:
         snapshot = None if mask is None else mask.copy()
         return await asyncio.to_thread(
             lambda: self.start_round(
-                params, base=base, mask=snapshot, prompt=prompt, profile=profile
+                params,
+                base=base,
+                mask=snapshot,
+                prompt=prompt,
+                profile=profile,
+                round_id=round_id,
             )
         )
 
@@ -482,8 +492,26 @@ class Session:
         if self._closed:
             raise StoreError(f"The session {self.name!r} is closed; open it again to change it")
 
+    def reserve_round(self) -> str:
+        """The id the next round will have, taken now (when the job is submitted) so one id
+        names the round from Generate on; :meth:`start_round` records it later."""
+        with self._lock:
+            self._check_open()
+            seq = self._next_seq()
+            self._reserved.add(seq)
+            return f"r{seq:04d}"
+
+    def _claim(self, round_id: str | None) -> int:
+        if round_id is None:
+            return self._next_seq()
+        seq = int(round_id[1:]) if round_id[:1] == "r" and round_id[1:].isdigit() else -1
+        if seq not in self._reserved:
+            raise KeyError(f"round id {round_id!r} was not reserved in session {self.id}")
+        self._reserved.discard(seq)
+        return seq
+
     def _next_seq(self) -> int:
-        seqs = [r.seq for r in self._rounds.values()]
+        seqs = [r.seq for r in self._rounds.values()] + list(self._reserved)
         rounds_dir = self._folder / ROUNDS_DIR
         if rounds_dir.is_dir():  # folders left by a write that failed half-way
             for child in rounds_dir.iterdir():

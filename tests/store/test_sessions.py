@@ -409,3 +409,21 @@ def test_a_round_saved_before_references_were_kept_still_loads(store: SessionSto
     with SessionStore(store.root).open(sid) as restored:
         assert restored.round(r.id).references == ()
         assert restored.load_references(r.id) == ()
+
+
+def test_a_reserved_round_id_is_the_one_its_round_gets(store: SessionStore) -> None:
+    with store.create(make_image()) as s:
+        first, second = s.reserve_round(), s.reserve_round()
+        plain = s.start_round(EditParams(ApiOptions("unreserved")))  # takes the next free id
+        late = s.start_round(EditParams(ApiOptions("second")), round_id=second)
+        early = s.start_round(EditParams(ApiOptions("first")), round_id=first)
+        sid = s.id
+        with pytest.raises(KeyError, match="not reserved"):
+            s.start_round(EditParams(ApiOptions("again")), round_id=second)
+    assert (early.id, late.id) == (first, second) and plain.id not in (first, second)
+    _, rounds = SessionStore(store.root).read(sid)
+    assert [(r.id, r.prompt) for r in rounds] == [
+        (first, "first"),
+        (second, "second"),
+        (plain.id, "unreserved"),
+    ]
