@@ -227,7 +227,7 @@ class SessionBinding(QObject):
         entry = self.results.add_round(
             ResultRound(
                 job.id,
-                job.params.prompt,
+                job.params.api.prompt,
                 job.params,
                 job.input.profile,
                 base=base,
@@ -238,13 +238,22 @@ class SessionBinding(QObject):
         self.save_mask()  # the mask as it is at submit time
         profile = self._profile_id(job.input.profile)
         mask = job.input.mask
+        session = self.session
+        # The round's id from the moment it is submitted; its record is written off the loop.
+        round_id = entry.round_id = session.reserve_round() if session is not None else None
 
         async def start() -> None:
-            if self.session is None:
+            target = self.session
+            if target is None:
                 return
-            record = await self.session.start_round_async(
-                job.params, base=base, mask=mask, profile=profile
-            )
+            reserved = round_id if target is session else None
+            try:
+                record = await target.start_round_async(
+                    job.params, base=base, mask=mask, profile=profile, round_id=reserved
+                )
+            except BaseException:
+                entry.round_id = None  # no record on disk to point at
+                raise
             entry.round_id = record.id
             self.rounds_changed.emit()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -27,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.mask_document import MaskDocument
-from editor.pipeline.jobs import Job, JobInput, JobQueue
-from editor.pipeline.round_trip import EditParams
-from editor.store import RoundRecord, RoundState, StoreError, decode_params
+from editor.pipeline.fanout import CapabilityMemory
+from editor.pipeline.jobs import Job, JobQueue, job_input
+from editor.store import RoundRecord, RoundState, StoreError
 from editor.ui.common.undo_timeline import EditHistory, ImageRef
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.session.binding import SessionBinding
@@ -50,6 +51,13 @@ _ROLE = Qt.ItemDataRole.UserRole
 T = TypeVar("T")
 
 
+class LearnedLimits(Protocol):
+    """The learned per-service limits (n per request, no streaming) a Retry honours."""
+
+    @property
+    def memory(self) -> CapabilityMemory: ...
+
+
 class HistoryHost(Protocol):
     """What the History tab uses of the window to restore and retry rounds."""
 
@@ -65,6 +73,8 @@ class HistoryHost(Protocol):
     def prompt_panel(self) -> PromptPanel: ...
     @property
     def jobs(self) -> JobQueue: ...
+    @property
+    def capabilities(self) -> LearnedLimits: ...
     def image_ref(self, pixels: np.ndarray) -> ImageRef: ...
     def swap_image(self, pixels: np.ndarray) -> None: ...
     def show_jobs(self) -> None: ...
@@ -269,7 +279,15 @@ class HistoryPanel(QWidget):
         if loaded is None:
             return False
         base, mask = loaded
-        params = EditParams(**decode_params(record.params, EditParams))
+        params = record.params
+        session = w.sessions.session
+        if record.references and session is not None:
+            try:
+                references = await asyncio.to_thread(session.load_references, record.id)
+            except (StoreError, KeyError) as e:
+                w.show_message(f"Round {record.id} could not be read: {e}")
+                return False
+            params = replace(params, references=references)
         panel = w.prompt_panel
         profile = next((p for p in panel.profiles() if p.id and p.id == record.profile), None)
         profile = profile or panel.profile()
@@ -278,7 +296,7 @@ class HistoryPanel(QWidget):
             w.show_message(problem)
             return False
         w.sessions.retry_base(record.base)
-        job: Job = w.jobs.submit(JobInput(base, mask, params, profile.make_client, profile.name))
+        job: Job = w.jobs.submit(job_input(base, mask, params, profile, w.capabilities.memory))
         w.show_jobs()
         w.statusBar().showMessage(f"Round {record.id} sent again as job {job.id}", 6000)
         return True

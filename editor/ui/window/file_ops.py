@@ -288,12 +288,12 @@ class FileOps:
         if entry is None:
             return None
         if entry.params is not None:  # a round of this run
-            model = entry.params.model
+            model = entry.params.api.model
             return Provenance(entry.prompt, model, self._host(entry.profile))
         record = next((r for r in w.sessions.rounds() if r.id == entry.round_id), None)
         if record is None:
             return None
-        model = record.params.get("model")
+        model = record.params.api.model
         return Provenance(record.prompt, str(model) if model else None, self._host(record.profile))
 
     def _host(self, profile: str | None) -> str | None:

@@ -14,8 +14,8 @@ import numpy as np
 from PySide6.QtWidgets import QStatusBar
 
 from editor.core.mask_document import MaskDocument
-from editor.pipeline.round_trip import EditParams
-from editor.store import ResultRound, Results, StoreError, decode_params
+from editor.pipeline import EditParams
+from editor.store import ResultRound, Results, StoreError
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.session.binding import SessionBinding
 
@@ -54,7 +54,7 @@ def current_round(w: RoundCopyHost) -> ResultRound | None:
 
 def _asked(w: RoundCopyHost, entry: ResultRound) -> tuple[EditParams | None, np.ndarray | None]:
     """What a round was sent with: its parameters and mask (read from the session folder)."""
-    params = entry.params if isinstance(entry.params, EditParams) else None
+    params = entry.params
     session = w.sessions.session
     if session is None or entry.round_id is None:
         return params, None
@@ -64,7 +64,7 @@ def _asked(w: RoundCopyHost, entry: ResultRound) -> tuple[EditParams | None, np.
     except (KeyError, StoreError):
         return params, None
     if params is None:
-        params = EditParams(**decode_params(record.params, EditParams))
+        params = record.params
     return params, mask
 
 
@@ -77,10 +77,10 @@ def duplicate_round(w: RoundCopyHost) -> ResultRound | None:
     params, mask = _asked(w, entry)
     panel = w.prompt_panel
     panel.set_prompt(entry.prompt)
-    if params is not None and params.model:
-        panel.set_model(params.model)
+    if params is not None and params.api.model:
+        panel.set_model(params.api.model)
     if params is not None:
-        panel.n_spin.setValue(params.n or 1)
+        panel.n_spin.setValue(params.api.n or 1)
     doc = w.document
     if mask is not None and mask.shape == (doc.height, doc.width):
         doc.replace(mask)  # a no-op when unchanged; else one undoable step
