@@ -118,10 +118,10 @@ def p2_stroke(quick: bool) -> list[Row]:
 
 def p3_request(quick: bool) -> list[Row]:
     from bench.pixels import _pillow_floor, _stats, blob_mask, photo_like
-    from editor.pipeline import EditParams, prepare_edit
+    from editor.pipeline import ApiOptions, EditParams, prepare_edit
 
     runs = 3 if quick else 7
-    params = EditParams(prompt="a red scarf", model="gpt-image-1", n=4, quality="high")
+    params = EditParams(ApiOptions(prompt="a red scarf", model="gpt-image-1", n=4, quality="high"))
     rows = []
     for (w, h), fractions in (((1536, 1024), (0.06,)), ((6000, 4000), (0.06, 0.01, 0.30))):
         img = photo_like(w, h)

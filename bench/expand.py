@@ -18,7 +18,7 @@ from editor.client import EditedImage, EditResult
 from editor.core.expand import Expansion, expand_canvas
 from editor.core.imageio import encode_png
 from editor.core.references import Reference
-from editor.pipeline import EditParams, prepare_edit
+from editor.pipeline import ApiOptions, EditParams, prepare_edit
 from editor.pipeline.round_trip import finish_variants
 
 MB = 1024 * 1024
@@ -51,7 +51,7 @@ def _pillow_composite_back(frame: Image.Image, variant: np.ndarray, mask: Image.
 def expand_rows(quick: bool) -> list[Row]:
     runs = 3 if quick else 5
     img = photo_like(W, H)
-    params = EditParams(prompt="extend the scene", model=MODEL)
+    params = EditParams(ApiOptions(prompt="extend the scene", model=MODEL))
 
     def click() -> object:
         canvas = expand_canvas(img, GROW)
@@ -109,7 +109,7 @@ def reference_rows(quick: bool) -> list[Row]:
     img = photo_like(W, H)
     edit = blob_mask(W, H, 0.06)
     refs = tuple(Reference(photo_like(W, H, seed=10 + i), name=f"ref{i}.jpg") for i in range(4))
-    params = EditParams(prompt="the hat from image 2", model=MODEL, references=refs)
+    params = EditParams(ApiOptions(prompt="the hat from image 2", model=MODEL), references=refs)
     prepared = prepare_edit(img, edit, params)
     plan = prepared.plan
     x0, y0, x1, y1 = plan.source_box

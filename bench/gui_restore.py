@@ -28,7 +28,7 @@ from bench._common import emit
 from bench.gui_job import _rss_mb
 from bench.pixels import blob_mask, photo_like
 from editor.core.imageio import encode_png
-from editor.pipeline import EditParams, embedded_client
+from editor.pipeline import ApiOptions, EditParams, embedded_client
 from editor.store import RoundState, SessionStore
 from editor.ui.app import make_application
 from editor.ui.common.services import Profile
@@ -45,7 +45,9 @@ def _write_session(store: SessionStore, rounds: int, n: int) -> str:
     png = encode_png(variant)
     proxy = "proxy_side" in inspect.signature(session.add_variant).parameters
     for r in range(rounds):
-        record = session.start_round(EditParams(prompt=f"round {r}", model="telea"), mask=edit)
+        record = session.start_round(
+            EditParams(ApiOptions(prompt=f"round {r}", model="telea")), mask=edit
+        )
         for i in range(n):
             if proxy and r == 0 and i == 0:
                 session.add_variant(record.id, i, variant, proxy_side=1600)

@@ -22,7 +22,7 @@ import numpy as np
 from editor.client import EditsClient, Endpoint
 from editor.core.imageio import encode_png, mask_to_api_png
 from editor.core.request import EditRequest, ImageInput
-from editor.pipeline import EditParams, run_edit
+from editor.pipeline import ApiOptions, EditParams, run_edit
 from editor.server import ServerThread
 
 W, H = 1536, 1024
@@ -87,7 +87,7 @@ async def main(runs: int) -> dict[str, object]:
                 figures[f"stream_p{partials}_first_preview_s"] = statistics.median(firsts)
                 figures[f"stream_p{partials}_final_s"] = statistics.median(finals)
 
-        params = EditParams(prompt="fill", model="patchmatch", n=4)
+        params = EditParams(ApiOptions(prompt="fill", model="patchmatch", n=4))
         for label, per_request, concurrency in (
             ("fanout_c4", 1, 4),
             ("sequential_c1", 1, 1),

@@ -27,7 +27,7 @@ from editor.core.expand import (
 from editor.core.imageio import ImageLoadError, load_image, load_mask
 from editor.core.references import Reference, load_reference
 from editor.core.request import OMIT
-from editor.pipeline import STREAM_FALLBACK_NOTE, EditParams, embedded_client, run_edit
+from editor.pipeline import STREAM_FALLBACK_NOTE, ApiOptions, EditParams, embedded_client, run_edit
 from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
 from editor.pipeline.round_trip import InputError
 
@@ -188,17 +188,21 @@ def _params(
     options: argparse.Namespace, default_model: str, references: tuple[Reference, ...] = ()
 ) -> EditParams:
     return EditParams(
-        prompt=options.prompt,
-        model=options.model or default_model,
-        n=options.n,
-        size=options.size,
-        quality=options.quality,
-        watermark=OMIT if options.watermark is None else options.watermark,
-        response_format=options.response_format,
-        background=options.background,
-        output_format=options.output_format,
-        output_compression=options.output_compression,
-        input_fidelity=options.input_fidelity,
+        ApiOptions(
+            prompt=options.prompt,
+            model=options.model or default_model,
+            n=options.n,
+            size=options.size,
+            quality=options.quality,
+            watermark=OMIT if options.watermark is None else options.watermark,
+            response_format=options.response_format,
+            background=options.background,
+            output_format=options.output_format,
+            output_compression=options.output_compression,
+            input_fidelity=options.input_fidelity,
+            stream=options.stream,
+            partial_images=options.partial_images,
+        ),
         composite=not options.no_composite,
         feather=options.feather,
         context=options.context,
@@ -210,8 +214,6 @@ def _params(
             else bool(options.endpoint)
         ),
         color_match_strength=options.color_strength,
-        stream=options.stream,
-        partial_images=options.partial_images,
         references=references,
     )
 

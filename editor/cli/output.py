@@ -55,8 +55,8 @@ def write_outcome(
     variants_meta = []
     metadata = read_metadata(image_path)
     provenance = Provenance(
-        prompt=params.prompt,
-        model=params.model,
+        prompt=params.api.prompt,
+        model=params.api.model,
         endpoint_host=urlsplit(endpoint).hostname or endpoint,
     )
     for variant in outcome.variants:
@@ -78,11 +78,11 @@ def write_outcome(
     plan = outcome.plan
     table = prices if prices is not None else PriceTable()
     usage = parse_usage(result.usage)
-    cost = table.cost(params.model, usage)
-    price = table.for_model(params.model)
+    cost = table.cost(params.api.model, usage)
+    price = table.for_model(params.api.model)
     sidecar = {
         "image": str(image_path),
-        "prompt": params.prompt,
+        "prompt": params.api.prompt,
         "params": _params_json(params),
         "endpoint": _public_endpoint(endpoint),
         "request_id": result.request_id,
@@ -113,7 +113,7 @@ def write_outcome(
         },
         "variants": variants_meta,
         "references": reference_records(
-            params.references, model_spec(params.model, profile_sizes=params.profile_sizes)
+            params.references, model_spec(params.api.model, profile_sizes=params.profile_sizes)
         ),
         "timings": {
             **{k: round(v, 4) for k, v in outcome.timings.items()},
@@ -140,13 +140,16 @@ def write_outcome(
 
 
 def _params_json(params: EditParams) -> dict[str, object]:
+    """The sidecar's flat list of what was asked (API options first), without the prompt and
+    references (said elsewhere) or unset fields."""
     # Field by field: dataclasses.asdict would deep-copy the references' pixels.
     out: dict[str, object] = {}
-    for f in dataclasses.fields(params):
-        v = getattr(params, f.name)
-        if f.name in ("prompt", "references") or v is None:
-            continue
-        if f.name == "watermark" and not isinstance(v, bool):
-            continue
-        out[f.name] = v
+    for owner in (params.api, params):
+        for f in dataclasses.fields(owner):
+            v = getattr(owner, f.name)
+            if f.name in ("prompt", "references", "api") or v is None:
+                continue
+            if f.name == "watermark" and not isinstance(v, bool):
+                continue
+            out[f.name] = v
     return out

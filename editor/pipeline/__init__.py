@@ -1,5 +1,6 @@
 """One edit round trip without Qt: prepare pixels, call the service, composite the variants."""
 
+from editor.core.params import ApiOptions, EditParams
 from editor.pipeline.embedded import EMBEDDED_BASE_URL, embedded_client, embedded_endpoint
 from editor.pipeline.fanout import (
     DEFAULT_CONCURRENCY,
@@ -10,7 +11,6 @@ from editor.pipeline.fanout import (
 from editor.pipeline.round_trip import (
     STREAM_FALLBACK_NOTE,
     EditOutcome,
-    EditParams,
     PartialPreview,
     PreparedEdit,
     Variant,
@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "EMBEDDED_BASE_URL",
     "STREAM_FALLBACK_NOTE",
+    "ApiOptions",
     "CapabilityMemory",
     "EditOutcome",
     "EditParams",

@@ -18,21 +18,31 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 from psygnal import Signal
 
 from editor.client import EditError, EditsClient, Progress
+from editor.core.params import EditParams
 from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
 from editor.pipeline.round_trip import (
     EditOutcome,
-    EditParams,
     PartialPreview,
     Variant,
     run_edit,
 )
 
-__all__ = ["ClientFactory", "Job", "JobInput", "JobQueue", "JobState", "progress_text"]
+__all__ = [
+    "ClientFactory",
+    "Job",
+    "JobInput",
+    "JobQueue",
+    "JobState",
+    "SendingProfile",
+    "job_input",
+    "progress_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +78,48 @@ class JobInput:
     concurrency: int = DEFAULT_CONCURRENCY
     memory: CapabilityMemory | None = None  # shared, learns "n=1 only" from rejections
     preview_max_side: int | None = 1024  # streamed previews are downscaled to fit this
+
+
+class SendingProfile(Protocol):
+    """What a job takes from the service profile it is sent with (the window's profiles)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def make_client(self) -> ClientFactory: ...
+    @property
+    def stream(self) -> bool: ...
+    @property
+    def partial_images(self) -> int: ...
+    @property
+    def max_n_per_request(self) -> int | None: ...
+    @property
+    def concurrency(self) -> int: ...
+
+
+def job_input(
+    image: np.ndarray,
+    mask: np.ndarray | None,
+    params: EditParams,
+    profile: SendingProfile,
+    memory: CapabilityMemory | None,
+) -> JobInput:
+    """The one way a round becomes a job: the profile's streaming and fan-out settings, and the
+    shared memory of learned limits, apply whether it is a new Generate or a Retry of a saved
+    round."""
+    if profile.stream:
+        api = replace(params.api, stream=True, partial_images=profile.partial_images)
+        params = replace(params, api=api)
+    return JobInput(
+        image,
+        mask,
+        params,
+        profile.make_client,
+        profile.name,
+        max_n_per_request=profile.max_n_per_request,
+        concurrency=profile.concurrency,
+        memory=memory,
+    )
 
 
 @dataclass(eq=False, slots=True)
@@ -288,20 +340,20 @@ class JobQueue:
                 self.partial.emit(job, preview)
                 self.changed.emit(job)
 
-        spec = job.input
-        async with spec.make_client() as client:
+        asked = job.input
+        async with asked.make_client() as client:
             return await run_edit(
                 client,
-                spec.image,
-                spec.mask,
-                spec.params,
+                asked.image,
+                asked.mask,
+                asked.params,
                 on_progress=on_progress,
-                on_partial=on_partial if spec.params.stream else None,
-                max_n_per_request=spec.max_n_per_request,
-                concurrency=spec.concurrency,
-                memory=spec.memory,
-                profile=spec.profile,
-                preview_max_side=spec.preview_max_side,
+                on_partial=on_partial if asked.params.api.stream else None,
+                max_n_per_request=asked.max_n_per_request,
+                concurrency=asked.concurrency,
+                memory=asked.memory,
+                profile=asked.profile,
+                preview_max_side=asked.preview_max_side,
             )
 
     def _finish(self, job: Job, state: JobState, status: str, error: str | None = None) -> None:

@@ -19,8 +19,9 @@ from editor.core.context import CONTEXT_MODES, plan_with_context
 from editor.core.imageio import encode_png, load_image, mask_to_api_png
 from editor.core.leak import leak_map, leak_stats
 from editor.core.models import ModelSpec, is_known, model_spec, parse_size
-from editor.core.references import Reference, reference_inputs, references_refusal
-from editor.core.request import OMIT, EditRequest, ImageInput, Omittable
+from editor.core.params import EditParams
+from editor.core.references import reference_inputs, references_refusal
+from editor.core.request import EditRequest, ImageInput
 from editor.core.sent_view import sent_view
 from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask
 from editor.pipeline.embedded import EMBEDDED_BASE_URL
@@ -45,42 +46,6 @@ INPUT_FIDELITIES = ("low", "high")
 
 class InputError(ValueError):
     """A request that cannot be sent as asked; str() is the plain reason."""
-
-
-@dataclass(frozen=True, slots=True)
-class EditParams:
-    """What the user chose for one round. ``size`` None/"auto" lets the model table decide."""
-
-    prompt: str
-    model: str | None = None
-    n: int | None = 1
-    size: str | None = None
-    quality: str | None = None
-    watermark: bool | Omittable = OMIT
-    response_format: str | None = None
-    background: str | None = None
-    output_format: str | None = None
-    output_compression: int | None = None
-    input_fidelity: str | None = None
-    composite: bool = True
-    feather: int | None = None
-    profile_sizes: tuple[tuple[int, int], ...] = ()
-    # The profile's gateway model names → the known model each stands for (editor.core.aliases).
-    aliases: tuple[tuple[str, str], ...] = ()
-    # "auto" | "whole" | "crop" (editor.core.context); margin: context per side, × the mask box.
-    context: str = "auto"
-    context_margin: float = 0.5
-    # Off by default so a bare EditParams keeps the old output bit for bit; front-ends turn it
-    # on for remote services (the local engines' fill has no cast).
-    color_match: bool = False
-    color_match_strength: float = 1.0
-    color_method: str | None = None  # None = editor.core.color_match.DEFAULT_METHOD
-    # Streamed previews: server-sent events with partial_images (0–3) previews per variant.
-    stream: bool = False
-    partial_images: int | None = None
-    # Sent after the edited image as "image 2", "image 3", … (editor.core.references); the mask
-    # and the context crop apply to the edited image only.
-    references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,31 +114,32 @@ class EditOutcome:
 
 def _spec_for(params: EditParams) -> ModelSpec:
     spec = model_spec(
-        params.model, profile_sizes=params.profile_sizes, aliases=dict(params.aliases)
+        params.api.model, profile_sizes=params.profile_sizes, aliases=dict(params.aliases)
     )
-    if params.size and params.size != "auto":
+    if params.api.size and params.api.size != "auto":
         try:
-            wanted = parse_size(params.size)
+            wanted = parse_size(params.api.size)
         except ValueError as exc:
             raise InputError(
-                f"The size {params.size!r} is not WIDTHxHEIGHT, e.g. 1024x1024."
+                f"The size {params.api.size!r} is not WIDTHxHEIGHT, e.g. 1024x1024."
             ) from exc
         spec = replace(spec, sizes=(wanted,), free_size=False, native=False)
     return spec
 
 
 def _check(params: EditParams, spec: ModelSpec) -> None:
-    if not params.prompt.strip():
+    if not params.api.prompt.strip():
         raise InputError("Type a prompt: the service needs words describing the change.")
-    if len(params.prompt) > spec.max_prompt:
+    if len(params.api.prompt) > spec.max_prompt:
         raise InputError(
-            f"The prompt has {len(params.prompt)} characters; {spec.name} takes at most "
+            f"The prompt has {len(params.api.prompt)} characters; {spec.name} takes at most "
             f"{spec.max_prompt}."
         )
-    n = params.n or 1
+    n = params.api.n or 1
     if not 1 <= n <= MAX_VARIANTS:  # above the model's max_n the round fans out
         raise InputError(f"Ask for 1 to {MAX_VARIANTS} variants ({n} asked).")
-    if params.partial_images is not None and not 0 <= params.partial_images <= MAX_PARTIAL_IMAGES:
+    partials = params.api.partial_images
+    if partials is not None and not 0 <= partials <= MAX_PARTIAL_IMAGES:
         raise InputError(f"Partial images are 0 to {MAX_PARTIAL_IMAGES} per variant.")
     if params.context not in CONTEXT_MODES:
         raise InputError(f"Context is one of {', '.join(CONTEXT_MODES)} ({params.context!r}).")
@@ -184,10 +150,10 @@ def _check(params: EditParams, spec: ModelSpec) -> None:
     refusal = references_refusal(spec, len(params.references))
     if refusal is not None:
         raise InputError(refusal)
-    if params.input_fidelity is not None:
-        if params.input_fidelity not in INPUT_FIDELITIES:
-            raise InputError(f"Input fidelity is low or high ({params.input_fidelity!r}).")
-        if not spec.input_fidelity and is_known(params.model):
+    if params.api.input_fidelity is not None:
+        if params.api.input_fidelity not in INPUT_FIDELITIES:
+            raise InputError(f"Input fidelity is low or high ({params.api.input_fidelity!r}).")
+        if not spec.input_fidelity and is_known(params.api.model):
             raise InputError(f"{spec.name} has no input fidelity setting; leave it unset.")
 
 
@@ -196,14 +162,14 @@ def _reach(params: EditParams, size: tuple[int, int]) -> int:
 
 
 def _plan(
-    original: np.ndarray, edit: np.ndarray | None, params: EditParams, spec: ModelSpec
+    original: np.ndarray, mask: np.ndarray | None, params: EditParams, spec: ModelSpec
 ) -> SendPlan:
     height, width = original.shape[:2]
     # Without compositing the user keeps the service's whole frame: only crop when asked to.
     mode = "whole" if params.context == "auto" and not params.composite else params.context
     return plan_with_context(
         (width, height),
-        edit,
+        mask,
         spec,
         mode=mode,
         margin=params.context_margin,
@@ -213,7 +179,7 @@ def _plan(
 
 def prepare_edit(
     original: np.ndarray,
-    edit: np.ndarray | None,
+    mask: np.ndarray | None,
     params: EditParams,
     *,
     in_process: bool = False,
@@ -224,48 +190,40 @@ def prepare_edit(
     spec = _spec_for(params)
     _check(params, spec)
     height, width = original.shape[:2]
-    if edit is not None and edit.shape != (height, width):
+    if mask is not None and mask.shape != (height, width):
         raise InputError(
-            f"The mask is {edit.shape[1]} × {edit.shape[0]} but the image is {width} × {height}."
+            f"The mask is {mask.shape[1]} × {mask.shape[0]} but the image is {width} × {height}."
         )
-    plan = _plan(original, edit, params, spec)
+    plan = _plan(original, mask, params, spec)
     image_png = encode_png(apply_plan(original, plan))
-    mask = None
-    if edit is not None:
-        mask = ImageInput(data=mask_to_api_png(apply_plan_to_mask(edit, plan)), filename="mask.png")
+    mask_part = None
+    if mask is not None:
+        mask_part = ImageInput(
+            data=mask_to_api_png(apply_plan_to_mask(mask, plan)), filename="mask.png"
+        )
     # Sent where the model takes one, or where nothing is known of the model (a profile's
     # explicit choice is then the best guess); never to a model that answers base64 only.
     takes_format = bool(spec.response_formats) or not spec.known
-    response_format = params.response_format if takes_format else None
-    if response_format is None and in_process and spec.local and not params.stream:
+    response_format = params.api.response_format if takes_format else None
+    if response_format is None and in_process and spec.local and not params.api.stream:
         # Full-resolution results as links: raw PNG downloads instead of one huge base64 JSON
         # answer, whose encoding and parsing would hold the interpreter for hundreds of ms.
         # Only in-process: a link a service behind a gateway hands out may not be reachable.
         response_format = "url"
     references = reference_inputs(params.references, spec)
-    request = EditRequest(
-        prompt=params.prompt,
-        images=(ImageInput(data=image_png, filename="image.png"), *references),
-        mask=mask,
-        model=params.model,
-        n=params.n,
+    request = params.api.request(
+        (ImageInput(data=image_png, filename="image.png"), *references),
+        mask_part,
         size=plan.size_field,
-        quality=params.quality,
-        watermark=params.watermark,
+        # A profile's own word passes through unchecked: a gateway may know formats we don't.
         response_format=response_format,  # type: ignore[arg-type]
-        background=params.background,
-        output_format=params.output_format,
-        output_compression=params.output_compression,
-        input_fidelity=params.input_fidelity,
-        stream=params.stream,
-        partial_images=params.partial_images if params.stream else None,
     )
     return PreparedEdit(request, plan, spec, time.perf_counter() - started)
 
 
 def finish_variants(
     original: np.ndarray,
-    edit: np.ndarray | None,
+    mask: np.ndarray | None,
     result: EditResult,
     plan: SendPlan,
     params: EditParams,
@@ -276,9 +234,9 @@ def finish_variants(
     slots; default 0, 1, …)."""
     height, width = original.shape[:2]
     reach = _reach(params, (width, height))
-    do_composite = params.composite and edit is not None
-    keep = edit if edit is not None else np.zeros((height, width), np.uint8)
-    view = sent_view(original, edit, plan, reach) if edit is not None else None
+    do_composite = params.composite and mask is not None
+    editable = mask if mask is not None else np.zeros((height, width), np.uint8)
+    view = sent_view(original, mask, plan, reach) if mask is not None else None
     variants = []
     numbers = indices if indices is not None else list(range(len(result.images)))
     for index, image in zip(numbers, result.images, strict=True):
@@ -296,7 +254,7 @@ def finish_variants(
                     method=params.color_method or DEFAULT_METHOD,
                 )
         pixels = take_variant(
-            original, returned, plan, keep, reach=reach, composite_on=do_composite, color=color
+            original, returned, plan, editable, reach=reach, composite_on=do_composite, color=color
         )
         variants.append(
             Variant(index, pixels, image.data, image.mime_type, image.revised_prompt, leak, heat)
@@ -306,7 +264,7 @@ def finish_variants(
 
 def preview_from_partial(
     original: np.ndarray,
-    edit: np.ndarray | None,
+    mask: np.ndarray | None,
     data: bytes,
     plan: SendPlan,
     params: EditParams,
@@ -326,18 +284,18 @@ def preview_from_partial(
         scale = max_side / max(width, height)
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         original = np.asarray(cv2.resize(original, size, interpolation=cv2.INTER_AREA))
-        if edit is not None:
-            edit = np.asarray(cv2.resize(edit, size, interpolation=cv2.INTER_AREA))
+        if mask is not None:
+            mask = np.asarray(cv2.resize(mask, size, interpolation=cv2.INTER_AREA))
         plan = _scaled_plan(plan, size)
         reach = max(1, round(reach * scale))
-    keep = edit if edit is not None else np.zeros(original.shape[:2], np.uint8)
+    editable = mask if mask is not None else np.zeros(original.shape[:2], np.uint8)
     pixels = take_variant(
         original,
         returned,
         plan,
-        keep,
+        editable,
         reach=reach,
-        composite_on=params.composite and edit is not None,
+        composite_on=params.composite and mask is not None,
     )
     return pixels, scale
 
@@ -397,7 +355,7 @@ class _PreviewPump:
 async def run_edit(
     client: EditsClient,
     original: np.ndarray,
-    edit: np.ndarray | None,
+    mask: np.ndarray | None,
     params: EditParams,
     *,
     on_progress: Callable[[Progress], None] | None = None,
@@ -412,19 +370,20 @@ async def run_edit(
 
     More variants than one request may carry (``max_n_per_request``, else what ``memory``
     learned for this profile and model, else the model table's ``max_n``) go out as parallel
-    requests, at most ``concurrency`` at once (editor.pipeline.fanout). With ``params.stream``
+    requests, at most ``concurrency`` at once (editor.pipeline.fanout). With ``params.api.stream``
     each preview reaches ``on_partial`` as it arrives, in the original's frame. When some
     requests fail the others' variants are kept and the outcome's ``failures`` say why; when
     all fail, the first error is raised."""
-    if params.stream and memory is not None and not memory.streams(profile, params.model):
-        params = replace(params, stream=False, partial_images=None)  # learned: it can't stream
+    if params.api.stream and memory is not None and not memory.streams(profile, params.api.model):
+        # Learned: it can't stream.
+        params = replace(params, api=replace(params.api, stream=False, partial_images=None))
     in_process = client.endpoint.base_url == EMBEDDED_BASE_URL
     prepared = await asyncio.to_thread(
-        functools.partial(prepare_edit, original, edit, params, in_process=in_process)
+        functools.partial(prepare_edit, original, mask, params, in_process=in_process)
     )
     per_request = (
         max_n_per_request
-        or (memory.limit(profile, params.model) if memory is not None else None)
+        or (memory.limit(profile, params.api.model) if memory is not None else None)
         or prepared.spec.max_n
     )
     pump: _PreviewPump | None = None
@@ -432,7 +391,7 @@ async def run_edit(
 
         def make(partial: PartialImage) -> PartialPreview:
             pixels, scale = preview_from_partial(
-                original, edit, partial.data, prepared.plan, params, max_side=preview_max_side
+                original, mask, partial.data, prepared.plan, params, max_side=preview_max_side
             )
             return PartialPreview(
                 partial.index,
@@ -469,7 +428,7 @@ async def run_edit(
     result = merge_results(fan.results, received - sent)
     indices = [offset + i for offset, part in fan.results for i in range(len(part.images))]
     variants = await asyncio.to_thread(
-        finish_variants, original, edit, result, prepared.plan, params, indices
+        finish_variants, original, mask, result, prepared.plan, params, indices
     )
     timings = {
         "prepare_s": prepared.prepare_s,

@@ -44,6 +44,7 @@ from .results import PROXY_SIDE, ResultRound, Results, ResultVariant
 from .rounds import (
     ORIGINAL,
     BaseRef,
+    ExpansionRecord,
     RoundRecord,
     RoundState,
     VariantRecord,
@@ -64,6 +65,7 @@ __all__ = [
     "PROXY_SIDE",
     "SCHEMA_VERSION",
     "BaseRef",
+    "ExpansionRecord",
     "FrameCache",
     "FrameMissing",
     "KeySource",

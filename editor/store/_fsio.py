@@ -50,9 +50,10 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def write_durable(path: Path, data: bytes, what: str) -> None:
-    """Temp file + fsync + rename + fsync of the folder; returns only once ``path`` is on disk."""
+    """Temp file + fsync + rename + fsync of the folder; returns only once ``path`` is on disk.
+    The app's own files (sessions, settings, keys) stay readable by their owner only."""
     try:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, private=True)
         _fsync_dir(path.parent)
     except OSError as e:
         raise StoreWriteError(f"Could not save {what} to {path}: {describe_os_error(e)}") from e

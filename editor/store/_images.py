@@ -54,11 +54,11 @@ def to_png_bytes(image: np.ndarray | bytes) -> bytes:
     return encode_png(load_image(data, name="the variant").pixels)
 
 
-def mask_digest(edit: np.ndarray) -> str:
+def mask_digest(mask: np.ndarray) -> str:
     """Short content hash of an edit mask (shape included): names its snapshot file."""
     h = hashlib.blake2b(digest_size=12)
-    h.update(f"{edit.shape[0]}x{edit.shape[1]}:".encode())
-    h.update(np.ascontiguousarray(edit, dtype=np.uint8).data)
+    h.update(f"{mask.shape[0]}x{mask.shape[1]}:".encode())
+    h.update(np.ascontiguousarray(mask, dtype=np.uint8).data)
     return h.hexdigest()
 
 
@@ -72,10 +72,10 @@ def decode_mask_png(data: bytes, label: str) -> np.ndarray:
     return np.ascontiguousarray(255 - alpha)
 
 
-def encode_mask_png(edit: np.ndarray) -> bytes:
-    if edit.ndim != 2 or edit.dtype != np.uint8:
-        raise ValueError(f"a mask is a 2-D uint8 array, got {edit.dtype} {edit.shape}")
-    return mask_to_api_png(edit)
+def encode_mask_png(mask: np.ndarray) -> bytes:
+    if mask.ndim != 2 or mask.dtype != np.uint8:
+        raise ValueError(f"a mask is a 2-D uint8 array, got {mask.dtype} {mask.shape}")
+    return mask_to_api_png(mask)
 
 
 def thumbnail_png(pixels: np.ndarray, edge: int = THUMBNAIL_EDGE) -> bytes:

@@ -215,7 +215,7 @@ class KeyStore:
     def _write_file(self, secrets_: Mapping[str, str]) -> None:
         make_dir(self._dir, "settings")
         data = json.dumps({"version": 1, "secrets": dict(secrets_)}, indent=2).encode()
-        # The temp file is created 0600 (mkstemp) and renamed into place: never readable by others.
+        # write_durable creates the temp file 0600 and renames it into place: owner-only throughout.
         write_durable(self.file_path, data, "the key file")
         try:
             os.chmod(self.file_path, 0o600)

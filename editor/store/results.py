@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
+
+from editor.core.params import EditParams
 
 from ._errors import StoreReadError
 from .frame_cache import FrameCache, FrameMissing, read_frame
@@ -69,7 +70,7 @@ class ResultRound:
 
     key: str
     prompt: str
-    params: Any = None  # the round's EditParams (None for a round read back from disk)
+    params: EditParams | None = None  # None for a round read back from disk
     profile: str = ""
     round_id: str | None = None
     base: BaseRef = ORIGINAL

@@ -12,11 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from editor.core.params import ApiOptions, EditParams
 from editor.core.request import OMIT
 
 __all__ = [
     "ORIGINAL",
     "BaseRef",
+    "ExpansionRecord",
+    "ReferenceRecord",
     "RoundRecord",
     "RoundState",
     "VariantRecord",
@@ -91,11 +94,56 @@ class VariantRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpansionRecord:
+    """A round that grew the canvas (Expand Canvas): pixels added per side, the seam band it
+    keeps in the mask, and the grown frame's (width, height). Its variant 0 is that frame."""
+
+    sides: tuple[int, int, int, int]  # left, top, right, bottom
+    seam_band: int
+    size: tuple[int, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sides": list(self.sides), "seam_band": self.seam_band, "size": list(self.size)}
+
+    @classmethod
+    def from_json(cls, value: Any) -> ExpansionRecord | None:
+        if not isinstance(value, Mapping):
+            return None
+        try:
+            left, top, right, bottom = (int(v) for v in value["sides"])
+            w, h = (int(v) for v in value["size"])
+            return cls((left, top, right, bottom), int(value.get("seam_band", 0)), (w, h))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceRecord:
+    """A reference image sent with the round, kept as a PNG in the round's folder so the round
+    can be sent again after the original file moved. Its place in ``RoundRecord.references``
+    is its label ("image 2", "image 3", …)."""
+
+    file: str  # name inside the round's folder
+    name: str  # the user's file name, shown beside it; never sent
+    source: str | None = None  # where it was loaded from
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "name": self.name, "source": self.source}
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> ReferenceRecord:
+        source = value.get("source")
+        return cls(
+            str(value["file"]), str(value.get("name", value["file"])), source and str(source)
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RoundRecord:
     """A round as stored in ``rounds/<id>/round.json``. Immutable: the store swaps in new copies.
 
-    ``params`` is the JSON form of the round's parameters (see :func:`encode_params`); use
-    :func:`decode_params` to rebuild keyword arguments (``EditParams(**decode_params(r.params))``).
+    ``params`` is what the round asked, without its reference images (those are files in the
+    round's folder, listed in ``references``).
     ``mask`` is the mask snapshot's file name under ``masks/`` (None: no mask was sent).
     """
 
@@ -104,7 +152,7 @@ class RoundRecord:
     prompt: str
     base: BaseRef = ORIGINAL
     mask: str | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: EditParams = field(default_factory=lambda: EditParams(ApiOptions("")))
     state: RoundState = RoundState.RUNNING
     started: str = ""  # ISO 8601 UTC
     finished: str | None = None
@@ -114,6 +162,8 @@ class RoundRecord:
     request_id: str | None = None
     error: str | None = None
     profile: str | None = None  # id of the endpoint profile it was sent to
+    references: tuple[ReferenceRecord, ...] = ()  # in the order sent, "image 2" first
+    expansion: ExpansionRecord | None = None  # Expand Canvas: nothing was sent
 
     @property
     def parent(self) -> str | None:
@@ -133,7 +183,7 @@ class RoundRecord:
             "prompt": self.prompt,
             "base": self.base.to_json(),
             "mask": self.mask,
-            "params": dict(self.params),
+            "params": encode_params(self.params),
             "state": self.state.value,
             "started": self.started,
             "finished": self.finished,
@@ -143,6 +193,8 @@ class RoundRecord:
             "request_id": self.request_id,
             "error": self.error,
             "profile": self.profile,
+            "references": [r.to_json() for r in self.references],
+            "expansion": None if self.expansion is None else self.expansion.to_json(),
         }
 
     @classmethod
@@ -163,7 +215,7 @@ class RoundRecord:
             prompt=str(value.get("prompt", "")),
             base=BaseRef.from_json(value.get("base")),
             mask=value.get("mask"),
-            params=dict(value.get("params") or {}),
+            params=decode_params(value.get("params") or {}),
             state=state,
             started=str(value.get("started", "")),
             finished=value.get("finished"),
@@ -173,6 +225,8 @@ class RoundRecord:
             request_id=value.get("request_id"),
             error=value.get("error"),
             profile=value.get("profile"),
+            references=tuple(ReferenceRecord.from_json(r) for r in value.get("references") or ()),
+            expansion=ExpansionRecord.from_json(value.get("expansion")),
         )
 
 
@@ -205,22 +259,27 @@ def _from_json_value(value: Any) -> Any:
     return value
 
 
-def encode_params(params: Any) -> dict[str, Any]:
-    """A dataclass (``EditParams``) or mapping → JSON-safe dict (OMIT kept, tuples → lists)."""
-    if dataclasses.is_dataclass(params) and not isinstance(params, type):
-        items = {f.name: getattr(params, f.name) for f in dataclasses.fields(params)}
-    elif isinstance(params, Mapping):
-        items = dict(params)
-    else:
-        raise TypeError("params must be a dataclass instance or a mapping")
-    return {str(k): _to_json_value(v) for k, v in items.items()}
+_KEPT_AS_FILES = ("api", "references")  # not JSON values: nested, or images in the folder
+_API_FIELDS = frozenset(f.name for f in dataclasses.fields(ApiOptions))
+_ROUND_FIELDS = frozenset(
+    f.name for f in dataclasses.fields(EditParams) if f.name not in _KEPT_AS_FILES
+)
 
 
-def decode_params(params: Mapping[str, Any], into: type | None = None) -> dict[str, Any]:
-    """Undo :func:`encode_params`: OMIT restored, lists → tuples (``profile_sizes`` included).
+def encode_params(params: EditParams) -> dict[str, Any]:
+    """A round's parameters → JSON-safe dict: the API options nested under ``"api"``, OMIT kept,
+    tuples as lists. The reference images are left out (the round keeps them as files)."""
+    api = {name: _to_json_value(getattr(params.api, name)) for name in sorted(_API_FIELDS)}
+    rest = {name: _to_json_value(getattr(params, name)) for name in sorted(_ROUND_FIELDS)}
+    return {"api": api, **rest}
 
-    With ``into`` (a dataclass such as ``EditParams``) keys it doesn't know — saved by a newer
-    version — are dropped, so ``EditParams(**decode_params(r.params, EditParams))`` always works.
-    """
-    keep = {f.name for f in dataclasses.fields(into)} if into is not None else None
-    return {k: _from_json_value(v) for k, v in params.items() if keep is None or k in keep}
+
+def decode_params(saved: Mapping[str, Any]) -> EditParams:
+    """Undo :func:`encode_params`. Reads the flat form older sessions wrote too (every field at
+    the top), and drops keys it doesn't know (saved by a newer version)."""
+    nested = saved.get("api")
+    api_part: Mapping[str, Any] = nested if isinstance(nested, Mapping) else saved
+    api = {k: _from_json_value(v) for k, v in api_part.items() if k in _API_FIELDS}
+    api.setdefault("prompt", "")
+    rest = {k: _from_json_value(v) for k, v in saved.items() if k in _ROUND_FIELDS}
+    return EditParams(ApiOptions(**api), **rest)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -20,33 +19,33 @@ from typing import Any
 
 import numpy as np
 
-from editor.core.imageio import ImageLoadError, load_image
+from editor.core.imageio import ImageLoadError, encode_png, load_image
+from editor.core.params import EditParams
+from editor.core.references import Reference
 
 from ._errors import StoreError, StoreReadError, StoreWriteError
 from ._fsio import make_dir, write_durable, write_json
 from ._images import decode_mask_png, encode_mask_png, encode_proxy, mask_digest, to_png_bytes
 from ._meta import SESSION_FILE, SessionMeta, now_iso
 from .marker import remove_marker
-from .rounds import ORIGINAL, BaseRef, RoundRecord, RoundState, VariantRecord, encode_params
+from .rounds import (
+    ORIGINAL,
+    BaseRef,
+    ExpansionRecord,
+    ReferenceRecord,
+    RoundRecord,
+    RoundState,
+    VariantRecord,
+)
 
-__all__ = ["MASKS_DIR", "REFERENCES_DIR", "ROUNDS_DIR", "ROUND_FILE", "THUMBNAIL_FILE", "Session"]
+__all__ = ["MASKS_DIR", "ROUNDS_DIR", "ROUND_FILE", "THUMBNAIL_FILE", "Session"]
 
 log = logging.getLogger(__name__)
 
 MASKS_DIR = "masks"
-REFERENCES_DIR = "references"
 ROUNDS_DIR = "rounds"
 ROUND_FILE = "round.json"
 THUMBNAIL_FILE = "thumbnail.png"
-
-
-def _grown_size(params: Mapping[str, Any]) -> tuple[int, int] | None:
-    """The frame an expansion round (Expand Canvas) grew: its params' ``size`` beside
-    ``expand``; None for other rounds."""
-    size = params.get("size") if "expand" in params else None
-    if isinstance(size, list | tuple) and len(size) == 2:
-        return int(size[0]), int(size[1])
-    return None
 
 
 def variant_file_name(index: int) -> str:
@@ -75,6 +74,7 @@ class Session:
         self._folder = folder
         self._meta = meta
         self._rounds: dict[str, RoundRecord] = dict(rounds)
+        self._reserved: set[int] = set()  # round numbers handed out before their round starts
         self._lock = threading.RLock()
         self._closed = False
         self._on_close = on_close
@@ -143,6 +143,20 @@ class Session:
         """Rounds whose base is a variant of ``round_id`` (None: rounds based on the original)."""
         return tuple(r for r in self.rounds if r.base.round_id == round_id)
 
+    def load_references(self, round_id: str) -> tuple[Reference, ...]:
+        """The round's reference images as they were sent, in order ("image 2" first)."""
+        folder = self.round_dir(round_id)
+        loaded = []
+        for saved in self.round(round_id).references:
+            try:
+                pixels = load_image(folder / saved.file, name=saved.name).pixels
+            except ImageLoadError as exc:
+                raise StoreReadError(
+                    f"Reference {saved.name!r} of round {round_id}: {exc}"
+                ) from exc
+            loaded.append(Reference(pixels, name=saved.name, path=saved.source))
+        return tuple(loaded)
+
     def round_dir(self, round_id: str) -> Path:
         return self._folder / ROUNDS_DIR / round_id
 
@@ -205,30 +219,14 @@ class Session:
                 return
             self._commit_meta(replace(self._meta, prompt=text))
 
-    def save_mask(self, edit: np.ndarray | None) -> str | None:
+    def save_mask(self, mask: np.ndarray | None) -> str | None:
         """Snapshot the mask (deduplicated by content); returns its ref. Cheap when unchanged."""
         with self._lock:
             self._check_open()
-            ref = None if edit is None else self._store_mask(edit)
+            ref = None if mask is None else self._store_mask(mask)
             if ref != self._meta.mask:
                 self._commit_meta(replace(self._meta, mask=ref))
             return ref
-
-    def save_reference(self, pixels: np.ndarray) -> Path:
-        """Keep a reference image that has no file of its own (pasted) in the session folder,
-        named by its content (the same picture twice is one file); returns its path."""
-        png = to_png_bytes(pixels)
-        digest = hashlib.blake2b(png, digest_size=12).hexdigest()
-        path = self._folder / REFERENCES_DIR / f"{digest}.png"
-        with self._lock:
-            self._check_open()
-            if not path.exists():
-                make_dir(path.parent, "reference images")
-                write_durable(path, png, "a reference image")
-        return path
-
-    async def save_reference_async(self, pixels: np.ndarray) -> Path:
-        return await asyncio.to_thread(self.save_reference, pixels.copy())
 
     def rename(self, name: str) -> None:
         with self._lock:
@@ -243,44 +241,58 @@ class Session:
 
     def start_round(
         self,
-        params: Any,
+        params: EditParams,
         *,
         base: BaseRef = ORIGINAL,
         mask: np.ndarray | None = None,
         prompt: str | None = None,
         profile: str | None = None,
+        round_id: str | None = None,
+        expansion: ExpansionRecord | None = None,
     ) -> RoundRecord:
         """Record a round about to be sent (state running) and return it.
 
-        ``params`` is the round's ``EditParams`` (any dataclass or mapping); ``prompt`` defaults
-        to ``params.prompt``. The mask sent becomes a snapshot, and prompt and mask become the
-        session's current ones.
+        ``round_id`` is one :meth:`reserve_round` handed out (None: the next free one).
+        ``expansion``: the round grew the canvas (Expand Canvas); its mask has the grown size.
+
+        ``prompt`` defaults to ``params.api.prompt``. The mask sent becomes a snapshot, and
+        prompt and mask become the session's current ones. The reference images are written
+        beside the round's variants (:meth:`load_references` reads them back); the record's
+        parameters keep none.
         """
-        encoded = encode_params(params)
-        text = prompt if prompt is not None else str(encoded.get("prompt", ""))
+        references = params.references
+        params = replace(params, references=())
+        text = prompt if prompt is not None else params.api.prompt
         with self._lock:
             self._check_open()
             if not base.is_original:
                 assert base.round_id is not None and base.variant is not None
                 if self.round(base.round_id).variant(base.variant) is None:
                     raise KeyError(f"round {base.round_id} has no variant {base.variant}")
-            grown = _grown_size(encoded)
+            grown = expansion.size if expansion is not None else None
             mask_ref = None if mask is None else self._store_mask(mask, grown)
-            seq = self._next_seq()
+            seq = self._claim(round_id)
             record = RoundRecord(
                 id=f"r{seq:04d}",
                 seq=seq,
                 prompt=text,
                 base=base,
                 mask=mask_ref,
-                params=encoded,
+                params=params,
                 state=RoundState.RUNNING,
                 started=now_iso(),
                 profile=profile,
+                expansion=expansion,
+                references=tuple(
+                    ReferenceRecord(f"reference-{i + 2}.png", ref.name, ref.path)
+                    for i, ref in enumerate(references)
+                ),
             )
             folder = self.round_dir(record.id)
             make_dir(folder, f"round {record.id}")
             try:
+                for ref, saved in zip(references, record.references, strict=True):
+                    write_durable(folder / saved.file, encode_png(ref.pixels), saved.name)
                 self._write_round(record)
             except StoreWriteError:
                 with contextlib.suppress(OSError):
@@ -378,23 +390,31 @@ class Session:
     async def save_prompt_async(self, text: str) -> None:
         await asyncio.to_thread(self.save_prompt, text)
 
-    async def save_mask_async(self, edit: np.ndarray | None) -> str | None:
-        snapshot = None if edit is None else edit.copy()  # the canvas may paint on meanwhile
+    async def save_mask_async(self, mask: np.ndarray | None) -> str | None:
+        snapshot = None if mask is None else mask.copy()  # the canvas may paint on meanwhile
         return await asyncio.to_thread(self.save_mask, snapshot)
 
     async def start_round_async(
         self,
-        params: Any,
+        params: EditParams,
         *,
         base: BaseRef = ORIGINAL,
         mask: np.ndarray | None = None,
         prompt: str | None = None,
         profile: str | None = None,
+        round_id: str | None = None,
+        expansion: ExpansionRecord | None = None,
     ) -> RoundRecord:
         snapshot = None if mask is None else mask.copy()
         return await asyncio.to_thread(
             lambda: self.start_round(
-                params, base=base, mask=snapshot, prompt=prompt, profile=profile
+                params,
+                base=base,
+                mask=snapshot,
+                prompt=prompt,
+                profile=profile,
+                round_id=round_id,
+                expansion=expansion,
             )
         )
 
@@ -479,8 +499,26 @@ class Session:
         if self._closed:
             raise StoreError(f"The session {self.name!r} is closed; open it again to change it")
 
+    def reserve_round(self) -> str:
+        """The id the next round will have, taken now (when the job is submitted) so one id
+        names the round from Generate on; :meth:`start_round` records it later."""
+        with self._lock:
+            self._check_open()
+            seq = self._next_seq()
+            self._reserved.add(seq)
+            return f"r{seq:04d}"
+
+    def _claim(self, round_id: str | None) -> int:
+        if round_id is None:
+            return self._next_seq()
+        seq = int(round_id[1:]) if round_id[:1] == "r" and round_id[1:].isdigit() else -1
+        if seq not in self._reserved:
+            raise KeyError(f"round id {round_id!r} was not reserved in session {self.id}")
+        self._reserved.discard(seq)
+        return seq
+
     def _next_seq(self) -> int:
-        seqs = [r.seq for r in self._rounds.values()]
+        seqs = [r.seq for r in self._rounds.values()] + list(self._reserved)
         rounds_dir = self._folder / ROUNDS_DIR
         if rounds_dir.is_dir():  # folders left by a write that failed half-way
             for child in rounds_dir.iterdir():
@@ -488,22 +526,26 @@ class Session:
                     seqs.append(int(child.name[1:]))
         return max(seqs, default=0) + 1
 
-    def _store_mask(self, edit: np.ndarray, grown: tuple[int, int] | None = None) -> str:
+    def _store_mask(self, mask: np.ndarray, grown: tuple[int, int] | None = None) -> str:
         """Snapshot a mask the size of the original, or of a canvas an expansion round grew
         (``grown``: the one being recorded)."""
-        h, w = edit.shape[:2]
-        sizes = {self.size, grown, *(_grown_size(r.params) for r in self._rounds.values())}
+        h, w = mask.shape[:2]
+        sizes = {
+            self.size,
+            grown,
+            *(r.expansion.size for r in self._rounds.values() if r.expansion),
+        }
         if (w, h) not in sizes:
             raise ValueError(
                 f"the mask is {w} × {h} but the image is {self.size[0]} × {self.size[1]}"
             )
-        ref = f"{mask_digest(edit)}.png"
+        ref = f"{mask_digest(mask)}.png"
         if ref == self._meta.mask:
             return ref
         path = self.mask_path(ref)
         if not path.exists():
             make_dir(path.parent, "mask snapshots")
-            write_durable(path, encode_mask_png(edit), "the mask")
+            write_durable(path, encode_mask_png(mask), "the mask")
         return ref
 
     def _write_round(self, record: RoundRecord) -> None:

@@ -27,8 +27,14 @@ def shoelace(points: np.ndarray) -> float:
 
 def clip_to_frame(points: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Sutherland–Hodgman: the polygon cut to ``[0, w] × [0, h]``."""
+    return clip_to_box(points, (0, 0, size[0], size[1]))
+
+
+def clip_to_box(points: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    """Sutherland–Hodgman: the polygon cut to ``[x0, x1] × [y0, y1]``."""
+    x0, y0, x1, y1 = box
     poly = [tuple(p) for p in points]
-    for axis, limit, sign in ((0, 0, 1), (0, size[0], -1), (1, 0, 1), (1, size[1], -1)):
+    for axis, limit, sign in ((0, x0, 1), (0, x1, -1), (1, y0, 1), (1, y1, -1)):
         # Signed distance to the edge, >= 0 inside.
         dist = [sign * (p[axis] - limit) for p in poly]
         out: list[tuple[float, float]] = []
@@ -168,8 +174,13 @@ def test_fill_matches_a_fine_reference_and_touches_only_its_box(
     sel = fill_polygon(hull, size)
     got = sel.to_full().astype(np.float64) / 255
     ref = supersampled(hull, size)
-    # Coverage agrees pixel by pixel within the reference's own sampling error.
-    assert np.abs(got - ref).max() <= 0.16
+    # Coverage agrees pixel by pixel within the reference's own sampling error. The reference
+    # runs large along the outline, so on slivers thinner than a pixel it can be off by more:
+    # there the pixel's exact coverage (the polygon clipped to it) decides, within the fill's
+    # own sampling of 16 scanlines per pixel.
+    for y, x in zip(*np.nonzero(np.abs(got - ref) > 0.16), strict=True):
+        exact = shoelace(clip_to_box(hull, (x, y, x + 1, y + 1)))
+        assert abs(got[y, x] - exact) <= 2 / 16, (x, y, got[y, x], exact)
     # The total is the exact area of the polygon clipped to the image, up to sub-scanline
     # sampling along the outline.
     area = shoelace(clip_to_frame(hull, size))

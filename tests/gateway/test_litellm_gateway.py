@@ -13,7 +13,7 @@ from PIL import Image
 
 from editor.cli.main import main
 from editor.client import EditsClient, Endpoint
-from editor.pipeline import CapabilityMemory, EditParams, run_edit
+from editor.pipeline import ApiOptions, CapabilityMemory, EditParams, run_edit
 
 from .conftest import Gateway
 
@@ -100,7 +100,9 @@ def test_streamed_edit_falls_back_and_writes_the_variants(
 async def test_a_learned_no_stream_skips_streaming_next_time(via: Gateway) -> None:
     original = np.asarray(Image.open(SAMPLE).convert("RGB"))
     edit_area = (np.asarray(Image.open(SAMPLE_MASK))[..., 3] == 0).astype(np.uint8) * 255
-    params = EditParams(prompt="remove the spoon", model="telea", stream=True, partial_images=2)
+    params = EditParams(
+        ApiOptions(prompt="remove the spoon", model="telea", stream=True, partial_images=2)
+    )
     memory = CapabilityMemory()
     endpoint = Endpoint(base_url=via.base_url, api_key=via.key, max_retries=1)
     async with EditsClient(endpoint) as client:

@@ -24,8 +24,8 @@ from pytestqt.qtbot import QtBot
 
 from editor.client import Endpoint
 from editor.core.imageio import ImageLoadError, load_image
+from editor.pipeline import ApiOptions, EditParams, prepare_edit
 from editor.pipeline.jobs import JobState
-from editor.pipeline.round_trip import EditParams, prepare_edit
 from editor.server import ServerThread
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import open_image, paint, settle, write_image
@@ -81,7 +81,9 @@ def test_a_100000_by_1_strip_loads_and_plans_for_every_model(
     if masked:
         mask = np.zeros((1, STRIP_W), np.uint8)
         mask[0, 500:900] = 255
-    prepared = prepare_edit(loaded.pixels, mask, EditParams(prompt="extend", model=model))
+    prepared = prepare_edit(
+        loaded.pixels, mask, EditParams(ApiOptions(prompt="extend", model=model))
+    )
     data = prepared.request.images[0].data
     assert data is not None
     sent = load_image(data)

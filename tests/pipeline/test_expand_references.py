@@ -21,7 +21,7 @@ from editor.core.composite import default_feather
 from editor.core.expand import Expansion, expand_canvas, expand_to_aspect, shrink_to_original
 from editor.core.models import GPT_IMAGE_SIZES
 from editor.core.references import Reference
-from editor.pipeline import EditParams, prepare_edit, run_edit
+from editor.pipeline import ApiOptions, EditParams, prepare_edit, run_edit
 from editor.pipeline.round_trip import InputError
 from editor.server import ServerThread
 
@@ -72,7 +72,7 @@ async def test_expanded_frame_is_sent_at_a_model_size_and_comes_back_exactly(
     canvas = expand_canvas(original, expansion)
     W, H = canvas.size
     assert expansion.new_size((w, h)) == (W, H)
-    params = EditParams("extend the scene", model=model)
+    params = EditParams(ApiOptions(prompt="extend the scene", model=model))
     prepared = prepare_edit(canvas.pixels, canvas.mask, params)
     echo(server)
     async with client(server) as c:
@@ -116,7 +116,10 @@ async def test_local_engine_fills_the_transparent_new_area(server: ServerThread)
     canvas = expand_canvas(original, Expansion(0, 0, 120, 60))
     async with client(server) as c:
         outcome = await run_edit(
-            c, canvas.pixels, canvas.mask, EditParams("extend", model="telea", n=2)
+            c,
+            canvas.pixels,
+            canvas.mask,
+            EditParams(ApiOptions(prompt="extend", model="telea", n=2)),
         )
     W, H = canvas.size
     new = canvas.new_area > 0
@@ -143,11 +146,11 @@ async def test_references_arrive_as_image_parts_after_the_edited_image(
     edit = np.zeros((400, 600), np.uint8)
     edit[100:200, 200:300] = 255
     params = EditParams(
-        "put the hat from image 2 on the cat",
-        model="gpt-image-1",
+        ApiOptions(
+            prompt="put the hat from image 2 on the cat", model="gpt-image-1", input_fidelity="high"
+        ),
         context="whole",
         references=references(),
-        input_fidelity="high",
     )
     prepared = prepare_edit(original, edit, params)
     echo(server)
@@ -179,7 +182,7 @@ async def test_references_in_a_json_body_are_the_images_list_in_order(
     original = photo(600, 400)
     edit = np.zeros((400, 600), np.uint8)
     edit[:50] = 255
-    params = EditParams("p", model="gpt-image-1.5", references=references())
+    params = EditParams(ApiOptions(prompt="p", model="gpt-image-1.5"), references=references())
     prepared = prepare_edit(original, edit, params)
     echo(server)
     async with client(server, body="json") as c:
@@ -201,7 +204,7 @@ async def test_models_without_references_refuse_them_plainly(
 ) -> None:
     original = photo(64, 64)
     edit = np.full((64, 64), 255, np.uint8)
-    params = EditParams("p", model=model, references=references()[:1])
+    params = EditParams(ApiOptions(prompt="p", model=model), references=references()[:1])
     async with client(server) as c:
         with pytest.raises(InputError, match=words):
             await run_edit(c, original, edit, params)
@@ -213,16 +216,26 @@ def test_reference_count_and_input_fidelity_follow_the_model_table() -> None:
     edit = np.full((64, 64), 255, np.uint8)
     many = tuple(Reference(photo(8, 8, seed=i)) for i in range(16))
     with pytest.raises(InputError, match="at most 15 reference images"):
-        prepare_edit(original, edit, EditParams("p", model="gpt-image-1", references=many))
+        prepare_edit(
+            original, edit, EditParams(ApiOptions(prompt="p", model="gpt-image-1"), references=many)
+        )
     prepared = prepare_edit(
-        original, edit, EditParams("p", model="gpt-image-1", references=many[:15])
+        original,
+        edit,
+        EditParams(ApiOptions(prompt="p", model="gpt-image-1"), references=many[:15]),
     )
     assert len(prepared.request.images) == 16
     with pytest.raises(InputError, match="no input fidelity"):
-        mini = EditParams("p", model="gpt-image-1-mini", input_fidelity="low")
+        mini = EditParams(ApiOptions(prompt="p", model="gpt-image-1-mini", input_fidelity="low"))
         prepare_edit(original, edit, mini)
     with pytest.raises(InputError, match="low or high"):
-        prepare_edit(original, edit, EditParams("p", model="gpt-image-1", input_fidelity="max"))
+        prepare_edit(
+            original,
+            edit,
+            EditParams(ApiOptions(prompt="p", model="gpt-image-1", input_fidelity="max")),
+        )
     # A gateway's own model name: the table can't say, so the choice is passed on.
-    prepared = prepare_edit(original, edit, EditParams("p", model="acme-img", input_fidelity="low"))
+    prepared = prepare_edit(
+        original, edit, EditParams(ApiOptions(prompt="p", model="acme-img", input_fidelity="low"))
+    )
     assert prepared.request.input_fidelity == "low"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from editor.client import EditsClient, Endpoint, Progress
-from editor.pipeline import EditParams, embedded_client
+from editor.pipeline import ApiOptions, EditParams, embedded_client
 from editor.pipeline.jobs import Job, JobInput, JobQueue, JobState, progress_text
 from editor.server import ServerThread
 
@@ -22,7 +22,7 @@ def snapshot(make_client: object = embedded_client, prompt: str = "fill it") -> 
     image[:, W // 2 :] = (40, 40, 200)
     mask = np.zeros((H, W), np.uint8)
     mask[10:30, 20:40] = 255
-    params = EditParams(prompt=prompt, model="telea", n=1)
+    params = EditParams(ApiOptions(prompt=prompt, model="telea", n=1))
     return JobInput(image=image, mask=mask, params=params, make_client=make_client)  # type: ignore[arg-type]
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from editor.client import EditsClient, Endpoint
 from editor.core.composite import default_feather
-from editor.pipeline import EditParams, run_edit
+from editor.pipeline import ApiOptions, EditParams, run_edit
 from editor.server import ServerThread
 
 
@@ -53,9 +53,14 @@ async def test_small_mask_is_sent_as_a_crop_at_native_density(server: ServerThre
     edit = ellipse(w, h, 0.02)
     add_fault(server, kind="echo_cast", times=2)  # a plain echo: the service sends our pixels
     async with client(server) as c:
-        cropped = await run_edit(c, original, edit, EditParams("p", model="gpt-image-1"))
+        cropped = await run_edit(
+            c, original, edit, EditParams(ApiOptions(prompt="p", model="gpt-image-1"))
+        )
         whole = await run_edit(
-            c, original, edit, EditParams("p", model="gpt-image-1", context="whole")
+            c,
+            original,
+            edit,
+            EditParams(ApiOptions(prompt="p", model="gpt-image-1"), context="whole"),
         )
     crop_req, whole_req = sent_images(server)
     _, _, bw, bh = cv2.boundingRect(edit)
@@ -90,7 +95,7 @@ async def test_color_match_removes_the_services_cast(server: ServerThread) -> No
     means = {}
     async with client(server) as c:
         for on in (True, False):
-            params = EditParams("p", model="gpt-image-1", color_match=on)
+            params = EditParams(ApiOptions(prompt="p", model="gpt-image-1"), color_match=on)
             outcome = await run_edit(c, original, edit, params)
             (variant,) = outcome.variants
             means[on] = variant.pixels[inside].astype(float).mean(axis=0)
@@ -108,12 +113,18 @@ async def test_color_match_off_is_bit_identical_to_before(server: ServerThread) 
     edit = ellipse(400, 300, 0.05)
     add_fault(server, kind="echo_cast", times=2, offset=[10, 0, 0])
     async with client(server) as c:
-        off = await run_edit(c, original, edit, EditParams("p", model="gpt-image-1"))
+        off = await run_edit(
+            c, original, edit, EditParams(ApiOptions(prompt="p", model="gpt-image-1"))
+        )
         zero = await run_edit(
             c,
             original,
             edit,
-            EditParams("p", model="gpt-image-1", color_match=True, color_match_strength=0.0),
+            EditParams(
+                ApiOptions(prompt="p", model="gpt-image-1"),
+                color_match=True,
+                color_match_strength=0.0,
+            ),
         )
     assert np.array_equal(off.variants[0].pixels, zero.variants[0].pixels)
 
@@ -127,13 +138,15 @@ async def test_local_engine_leaks_nothing_and_a_flat_frame_leaks_everything(
     edit = ellipse(w, h, 0.04)
     async with client(server) as c:
         for context in ("whole", "auto"):
-            params = EditParams("p", model="telea", n=2, context=context)
+            params = EditParams(ApiOptions(prompt="p", model="telea", n=2), context=context)
             local = await run_edit(c, original, edit, params)
             assert local.plan.is_identity == (context == "whole")
             assert [v.leak for v in local.variants] == [
                 {"changed_fraction": 0.0, "mean_delta": 0.0}
             ] * 2
         add_fault(server, kind="flat", color=[128, 128, 128])
-        flat = await run_edit(c, original, edit, EditParams("p", model="gpt-image-1"))
+        flat = await run_edit(
+            c, original, edit, EditParams(ApiOptions(prompt="p", model="gpt-image-1"))
+        )
     leak = flat.variants[0].leak
     assert leak is not None and leak["changed_fraction"] > 0.9 and leak["mean_delta"] > 20

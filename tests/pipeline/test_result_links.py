@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from editor.client import EditsClient, Endpoint
-from editor.pipeline import EditParams, embedded_client, prepare_edit, run_edit
+from editor.pipeline import ApiOptions, EditParams, embedded_client, prepare_edit, run_edit
 from editor.server import ServerThread
 
 
@@ -22,20 +22,20 @@ def scene() -> tuple[np.ndarray, np.ndarray]:
 
 def test_links_are_asked_only_in_process_unless_the_profile_sets_a_format() -> None:
     image, edit = scene()
-    telea = EditParams(prompt="fill", model="telea")
+    telea = EditParams(ApiOptions(prompt="fill", model="telea"))
     assert prepare_edit(image, edit, telea, in_process=True).request.response_format == "url"
     assert prepare_edit(image, edit, telea).request.response_format is None
-    chosen = EditParams(prompt="fill", model="telea", response_format="b64_json")
+    chosen = EditParams(ApiOptions(prompt="fill", model="telea", response_format="b64_json"))
     assert prepare_edit(image, edit, chosen, in_process=True).request.response_format == (
         "b64_json"
     )
     # A gateway's name for a local engine asks for none either.
-    gateway = EditParams(prompt="fill", model="openai/telea")
+    gateway = EditParams(ApiOptions(prompt="fill", model="openai/telea"))
     assert prepare_edit(image, edit, gateway).request.response_format is None
     # The profile's own choice goes to a model nothing is known of, not to one that takes none.
-    team = EditParams(prompt="fill", model="team-image", response_format="url")
+    team = EditParams(ApiOptions(prompt="fill", model="team-image", response_format="url"))
     assert prepare_edit(image, edit, team).request.response_format == "url"
-    gpt = EditParams(prompt="fill", model="openai/gpt-image-1", response_format="url")
+    gpt = EditParams(ApiOptions(prompt="fill", model="openai/gpt-image-1", response_format="url"))
     assert prepare_edit(image, edit, gpt).request.response_format is None
 
 
@@ -45,7 +45,7 @@ async def test_a_served_engine_answers_in_the_body_and_no_link_is_fetched(
 ) -> None:
     httpx.delete(f"{server.origin}/_test/file-requests", timeout=10).raise_for_status()
     image, edit = scene()
-    params = EditParams(prompt="fill", model="telea", n=2)
+    params = EditParams(ApiOptions(prompt="fill", model="telea", n=2))
     async with EditsClient(Endpoint(base_url=server.base_url, max_retries=0)) as client:
         outcome = await run_edit(client, image, edit, params)
     assert len(outcome.variants) == 2
@@ -59,5 +59,7 @@ async def test_a_served_engine_answers_in_the_body_and_no_link_is_fetched(
 async def test_the_in_process_engine_still_sends_its_results_as_links() -> None:
     image, edit = scene()
     async with embedded_client() as client:
-        outcome = await run_edit(client, image, edit, EditParams(prompt="fill", model="telea"))
+        outcome = await run_edit(
+            client, image, edit, EditParams(ApiOptions(prompt="fill", model="telea"))
+        )
     assert len(outcome.variants) == 1 and outcome.result.images[0].url is not None

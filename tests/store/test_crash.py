@@ -21,15 +21,16 @@ CHILD = textwrap.dedent(
     import sys, time
     sys.path.insert(0, {tests!r})
     from store.conftest import make_image, make_mask
+    from editor.core.params import ApiOptions, EditParams
     from editor.store import BaseRef, RoundState, SessionStore
 
     store = SessionStore()  # the root comes from INPAINT_EDITOR_DATA_DIR
     s = store.create(make_image(), name="before the crash")
-    r1 = s.start_round({{"prompt": "first", "n": 2}}, mask=make_mask(seed=1))
+    r1 = s.start_round(EditParams(ApiOptions("first", n=2)), mask=make_mask(seed=1))
     s.add_variant(r1.id, 0, make_image(seed=10), revised_prompt="first, revised")
     s.add_variant(r1.id, 1, make_image(seed=11))
     s.finish_round(r1.id, RoundState.SUCCEEDED, request_id="req_a")
-    r2 = s.start_round({{"prompt": "second", "n": 3}}, base=BaseRef(r1.id, 1))
+    r2 = s.start_round(EditParams(ApiOptions("second", n=3)), base=BaseRef(r1.id, 1))
     s.add_variant(r2.id, 0, make_image(seed=20))  # the round is still running
     s.save_mask(make_mask(seed=2))
     s.save_prompt("what I was typing")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from editor.core.params import ApiOptions, EditParams
 from editor.store import (
     OPENAI_PROFILE_ID,
     BaseRef,
@@ -47,11 +48,13 @@ def test_the_key_is_nowhere_but_the_keyring(
     with sessions.create(make_image()) as s:
         s.save_prompt("a door")
         r = s.start_round(
-            {"prompt": "a door", "model": "gpt-image-1"}, mask=make_mask(), profile="openai"
+            EditParams(ApiOptions("a door", model="gpt-image-1")),
+            mask=make_mask(),
+            profile="openai",
         )
         s.add_variant(r.id, 0, make_image(seed=1), revised_prompt="a wooden door")
         s.finish_round(r.id, RoundState.SUCCEEDED, usage={"total_tokens": 1}, request_id="r")
-        r2 = s.start_round({"prompt": "again"}, base=BaseRef(r.id, 0))
+        r2 = s.start_round(EditParams(ApiOptions("again")), base=BaseRef(r.id, 0))
         s.finish_round(r2.id, RoundState.FAILED, error=f"401 for {endpoint!r}")
     sessions.list_sessions()
     SettingsStore(tmp_path / "config").save()

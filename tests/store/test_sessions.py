@@ -9,7 +9,6 @@ import os
 import socket
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import pytest
 from PIL import Image
 
 from editor.core.imageio import load_image
+from editor.core.params import ApiOptions, EditParams
 from editor.core.request import OMIT
 from editor.store import (
     ORIGINAL,
@@ -34,23 +34,14 @@ from editor.store import (
 from .conftest import make_image, make_mask
 
 
-@dataclass(frozen=True)
-class Params:  # the shape of editor.pipeline.EditParams (the store takes any dataclass)
-    prompt: str
-    model: str | None = None
-    n: int | None = 1
-    size: str | None = None
-    watermark: object = OMIT
-    composite: bool = True
-    profile_sizes: tuple[tuple[int, int], ...] = ()
-
-
 def test_a_session_reads_back_exactly(store: SessionStore) -> None:
     original = make_image()
     edit1, edit2 = make_mask(seed=1), make_mask(seed=2)
     variants = {(0, 0): make_image(seed=10), (0, 1): make_image(seed=11)}
-    p1 = Params("a red door", model="gpt-image-1", n=2, size="1024x1024", watermark=False)
-    p2 = Params("a blue door", profile_sizes=((1024, 1024), (1536, 1024)))
+    p1 = EditParams(
+        ApiOptions("a red door", model="gpt-image-1", n=2, size="1024x1024", watermark=False)
+    )
+    p2 = EditParams(ApiOptions("a blue door"), profile_sizes=((1024, 1024), (1536, 1024)))
 
     with store.create(original, name="Front door") as s:
         r1 = s.start_round(p1, mask=edit1, profile="openai")
@@ -92,8 +83,7 @@ def test_a_session_reads_back_exactly(store: SessionStore) -> None:
     for (_, index), pixels in variants.items():
         np.testing.assert_array_equal(reopened.load_variant(r1.id, index), pixels)
     np.testing.assert_array_equal(reopened.load_base(b.base), variants[(0, 1)])
-    assert Params(**decode_params(a.params)) == p1
-    assert Params(**decode_params(b.params)) == p2
+    assert a.params == p1 and b.params == p2
     reopened.close()
 
 
@@ -112,7 +102,7 @@ def test_original_bytes_are_kept_as_given(store: SessionStore, tmp_path: Path) -
 def test_a_variant_is_on_disk_when_add_variant_returns(store: SessionStore) -> None:
     pixels = make_image(seed=5, channels=4)
     with store.create(make_image()) as s:
-        r = s.start_round({"prompt": "x"})
+        r = s.start_round(EditParams(ApiOptions("x")))
         path = s.add_variant(r.id, 3, pixels)
         # No flush or close in between: the file is complete and decodes right away.
         assert path.is_file()
@@ -126,7 +116,7 @@ def test_png_bytes_are_stored_untouched(store: SessionStore) -> None:
     buf = io.BytesIO()
     Image.fromarray(make_image(seed=3)).save(buf, "PNG")
     with store.create(make_image()) as s:
-        r = s.start_round({"prompt": "x"})
+        r = s.start_round(EditParams(ApiOptions("x")))
         assert s.add_variant(r.id, 0, buf.getvalue()).read_bytes() == buf.getvalue()
 
 
@@ -139,7 +129,7 @@ def test_mask_snapshots_are_deduplicated(store: SessionStore) -> None:
         assert (s.path / "session.json").stat().st_mtime_ns == mtime
         s.save_mask(make_mask(seed=9))
         assert s.save_mask(edit) == ref
-        r = s.start_round({"prompt": "x"}, mask=edit)
+        r = s.start_round(EditParams(ApiOptions("x")), mask=edit)
         assert r.mask == ref
         assert len(list((s.path / "masks").iterdir())) == 2
         assert s.save_mask(None) is None and s.load_mask() is None
@@ -158,9 +148,9 @@ def test_a_mask_of_the_wrong_size_is_refused(store: SessionStore) -> None:
 
 def test_use_as_base_needs_an_existing_variant(store: SessionStore) -> None:
     with store.create(make_image()) as s:
-        r = s.start_round({"prompt": "x"})
+        r = s.start_round(EditParams(ApiOptions("x")))
         with pytest.raises(KeyError):
-            s.start_round({"prompt": "y"}, base=BaseRef(r.id, 0))
+            s.start_round(EditParams(ApiOptions("y")), base=BaseRef(r.id, 0))
         assert len(s.rounds) == 1
 
 
@@ -170,7 +160,7 @@ def test_async_twins_write_the_same(store: SessionStore) -> None:
         await s.save_prompt_async("hello")
         edit = make_mask()
         await s.save_mask_async(edit)
-        r = await s.start_round_async({"prompt": "hello"}, mask=edit)
+        r = await s.start_round_async(EditParams(ApiOptions("hello")), mask=edit)
         await asyncio.gather(*(s.add_variant_async(r.id, i, make_image(seed=i)) for i in range(4)))
         await s.finish_round_async(r.id, RoundState.SUCCEEDED)
         await s.close_async()
@@ -186,7 +176,7 @@ def test_async_twins_write_the_same(store: SessionStore) -> None:
 
 def test_list_sessions_reports_size_times_and_thumbnail(store: SessionStore) -> None:
     with store.create(make_image(), name="one") as s:
-        r = s.start_round({"prompt": "x"})
+        r = s.start_round(EditParams(ApiOptions("x")))
         s.add_variant(r.id, 0, make_image(seed=1))
         (info,) = store.list_sessions()
         assert info.status is SessionStatus.OPEN
@@ -215,7 +205,7 @@ def test_cleanup_keeps_to_the_budget_and_spares_the_open_session(store: SessionS
     ids = []
     for i in range(4):
         s = store.create(make_image(64, 64, seed=i))
-        r = s.start_round({"prompt": "x"})
+        r = s.start_round(EditParams(ApiOptions("x")))
         s.add_variant(r.id, 0, make_image(64, 64, seed=100 + i))
         ids.append(s.id)
         if i:  # the first (oldest) stays open
@@ -246,7 +236,7 @@ def test_a_closed_session_refuses_writes(store: SessionStore) -> None:
 
 def test_closing_cancels_rounds_still_running(store: SessionStore) -> None:
     s = store.create(make_image())
-    r = s.start_round({"prompt": "x"})
+    r = s.start_round(EditParams(ApiOptions("x")))
     s.close()
     assert SessionStore(store.root).read(s.id)[1][0].state is RoundState.CANCELLED
     assert r.state is RoundState.RUNNING  # records are immutable snapshots
@@ -276,7 +266,7 @@ def test_a_newer_session_file_is_refused_plainly(store: SessionStore) -> None:
 
 def test_a_variant_whose_record_was_lost_is_recovered(store: SessionStore) -> None:
     s = store.create(make_image())
-    r = s.start_round({"prompt": "x"})
+    r = s.start_round(EditParams(ApiOptions("x")))
     s.add_variant(r.id, 0, make_image(seed=1))
     s.close()
     # As if the app died between writing variant 1 and updating round.json:
@@ -319,13 +309,10 @@ def test_a_second_store_in_the_same_process_cannot_open_it_twice(store: SessionS
 
 
 def test_real_edit_params_round_trip(store: SessionStore) -> None:
-    from editor.pipeline.round_trip import EditParams
+    from editor.pipeline import ApiOptions, EditParams
 
     params = EditParams(
-        prompt="a door",
-        model="gpt-image-1",
-        n=3,
-        watermark=OMIT,
+        ApiOptions(prompt="a door", model="gpt-image-1", n=3, watermark=OMIT),
         profile_sizes=((1024, 1024),),
         color_match=True,
     )
@@ -333,7 +320,110 @@ def test_real_edit_params_round_trip(store: SessionStore) -> None:
         r = s.start_round(params)
         sid = s.id
     _, (saved,) = SessionStore(store.root).read(sid)
-    assert EditParams(**decode_params(saved.params, EditParams)) == params
-    newer = {**saved.params, "from_the_future": 1}
-    assert EditParams(**decode_params(newer, EditParams)) == params
-    assert saved.id == r.id
+    assert saved.params == params and saved.id == r.id
+    written = json.loads((store.root / sid / "rounds" / r.id / "round.json").read_text())
+    assert written["params"]["api"]["model"] == "gpt-image-1"
+    newer = {**written["params"], "from_the_future": 1}
+    assert decode_params(newer) == params
+
+
+def test_a_round_written_in_the_flat_form_still_loads(store: SessionStore) -> None:
+    with store.create(make_image()) as s:
+        r = s.start_round(EditParams(ApiOptions("placeholder")))
+        sid = s.id
+    path = store.root / sid / "rounds" / r.id / "round.json"
+    older = json.loads(path.read_text())
+    # Parameters as sessions saved them before the API options were nested.
+    older["params"] = {
+        "prompt": "a door",
+        "model": "gpt-image-1",
+        "n": 2,
+        "size": None,
+        "watermark": {"$omit": True},
+        "composite": False,
+        "feather": 12,
+        "profile_sizes": [[1024, 1024]],
+        "aliases": [["team-image", "gpt-image-1"]],
+        "context": "crop",
+        "color_match": True,
+        "stream": True,
+        "partial_images": 2,
+        "references": [],
+    }
+    path.write_text(json.dumps(older))
+    _, (saved,) = SessionStore(store.root).read(sid)
+    assert saved.params == EditParams(
+        ApiOptions("a door", model="gpt-image-1", n=2, stream=True, partial_images=2),
+        composite=False,
+        feather=12,
+        profile_sizes=((1024, 1024),),
+        aliases=(("team-image", "gpt-image-1"),),
+        context="crop",
+        color_match=True,
+    )
+
+
+def test_a_round_keeps_its_references_and_the_session_restores_them(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    from editor.core.references import Reference, load_reference
+    from editor.pipeline import ApiOptions, EditParams
+
+    rng = np.random.default_rng(7)
+    bottle = rng.integers(0, 256, (30, 20, 3), dtype=np.uint8)
+    texture = rng.integers(0, 256, (16, 40, 4), dtype=np.uint8)  # with alpha
+    Image.fromarray(bottle).save(tmp_path / "bottle.png")
+    Image.fromarray(texture, "RGBA").save(tmp_path / "texture.png")
+    references = (load_reference(tmp_path / "bottle.png"), load_reference(tmp_path / "texture.png"))
+    params = EditParams(
+        ApiOptions(prompt="the bottle from image 2", model="gpt-image-1"), references=references
+    )
+    with store.create(make_image()) as s:
+        r = s.start_round(params)
+        sid = s.id
+    # The originals go away: the session's copies are what restores.
+    (tmp_path / "bottle.png").unlink()
+    (tmp_path / "texture.png").unlink()
+
+    with SessionStore(store.root).open(sid) as restored:
+        saved = restored.round(r.id)
+        back: tuple[Reference, ...] = restored.load_references(r.id)
+        assert saved.params.references == ()
+    # Their order is their label: the bottle stays "image 2", the texture "image 3".
+    assert [ref.name for ref in back] == ["bottle.png", "texture.png"]
+    np.testing.assert_array_equal(back[0].pixels, bottle)
+    np.testing.assert_array_equal(back[1].pixels, texture)
+    assert back[1].path == str(tmp_path / "texture.png")
+
+
+def test_a_round_saved_before_references_were_kept_still_loads(store: SessionStore) -> None:
+    from editor.pipeline import ApiOptions, EditParams
+
+    with store.create(make_image()) as s:
+        r = s.start_round(EditParams(ApiOptions(prompt="a door", model="gpt-image-1")))
+        sid = s.id
+    path = store.root / sid / "rounds" / r.id / "round.json"
+    older = json.loads(path.read_text())
+    del older["references"]
+    path.write_text(json.dumps(older))
+    with SessionStore(store.root).open(sid) as restored:
+        assert restored.round(r.id).references == ()
+        assert restored.load_references(r.id) == ()
+
+
+def test_a_reserved_round_id_is_the_one_its_round_gets(store: SessionStore) -> None:
+    with store.create(make_image()) as s:
+        first, second = s.reserve_round(), s.reserve_round()
+        plain = s.start_round(EditParams(ApiOptions("unreserved")))  # takes the next free id
+        late = s.start_round(EditParams(ApiOptions("second")), round_id=second)
+        early = s.start_round(EditParams(ApiOptions("first")), round_id=first)
+        sid = s.id
+        with pytest.raises(KeyError, match="not reserved"):
+            s.start_round(EditParams(ApiOptions("again")), round_id=second)
+    assert (early.id, late.id) == (first, second) and plain.id not in (first, second)
+    _, rounds = SessionStore(store.root).read(sid)
+    assert [(r.id, r.prompt) for r in rounds] == [
+        (first, "first"),
+        (second, "second"),
+        (plain.id, "unreserved"),
+    ]

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from editor.core.params import ApiOptions, EditParams
 from editor.store import RoundState, Session, SessionStore, StoreWriteError
 from editor.store._fsio import describe_os_error
 
@@ -30,7 +31,7 @@ def snapshot(s: Session) -> tuple[object, ...]:
 @pytest.fixture
 def session(store: SessionStore) -> Iterator[Session]:
     s = store.create(make_image())
-    r = s.start_round({"prompt": "x"}, mask=make_mask())
+    r = s.start_round(EditParams(ApiOptions("x")), mask=make_mask())
     s.add_variant(r.id, 0, make_image(seed=1))
     yield s
     s.close()
@@ -80,7 +81,7 @@ def test_disk_full_says_so(session: Session, monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(StoreWriteError, match="the disk is full"):
         session.finish_round(rid, RoundState.SUCCEEDED)
     with pytest.raises(StoreWriteError, match="the disk is full"):
-        session.start_round({"prompt": "y"})
+        session.start_round(EditParams(ApiOptions("y")))
     assert snapshot(session) == before
     assert not list(session.path.rglob("*.tmp"))  # no half-written leftovers
     monkeypatch.undo()

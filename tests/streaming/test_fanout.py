@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from editor.client import BadRequestError, EditsClient, Endpoint, RateLimitError
-from editor.pipeline import CapabilityMemory, EditParams, PartialPreview, run_edit
+from editor.pipeline import ApiOptions, CapabilityMemory, EditParams, PartialPreview, run_edit
 from editor.pipeline.fanout import failure_summary, is_n_rejection, split_counts
 from editor.server import ServerThread
 
@@ -37,7 +37,7 @@ async def test_n4_on_a_one_per_request_model_sends_four_requests(server: ServerT
             client,
             photo_array(),
             edit_array(),
-            EditParams(prompt="fill", model="telea", n=4),
+            EditParams(ApiOptions(prompt="fill", model="telea", n=4)),
             max_n_per_request=1,
         )
     assert sent_n(server) == ["1", "1", "1", "1"]
@@ -54,7 +54,7 @@ async def test_uneven_split_and_concurrency_bound(server: ServerThread) -> None:
             client,
             photo_array(),
             edit_array(),
-            EditParams(prompt="fill", model="telea", n=5),
+            EditParams(ApiOptions(prompt="fill", model="telea", n=5)),
             max_n_per_request=2,
             concurrency=1,
         )
@@ -71,7 +71,7 @@ async def test_one_failing_request_keeps_the_others(server: ServerThread) -> Non
             client,
             photo_array(),
             edit_array(),
-            EditParams(prompt="fill", model="telea", n=4),
+            EditParams(ApiOptions(prompt="fill", model="telea", n=4)),
             max_n_per_request=1,
         )
     assert len(outcome.variants) == 3
@@ -93,7 +93,7 @@ async def test_all_failing_raises_the_first_error(server: ServerThread) -> None:
                 client,
                 photo_array(),
                 edit_array(),
-                EditParams(prompt="fill", model="telea", n=2),
+                EditParams(ApiOptions(prompt="fill", model="telea", n=2)),
                 max_n_per_request=1,
             )
 
@@ -107,7 +107,7 @@ async def test_learns_n1_from_a_rejection_and_remembers(server: ServerThread) ->
             client,
             photo_array(),
             edit_array(),
-            EditParams(prompt="fill", model="telea", n=3),
+            EditParams(ApiOptions(prompt="fill", model="telea", n=3)),
             memory=memory,
             profile="gateway",
         )
@@ -124,7 +124,7 @@ async def test_learns_n1_from_a_rejection_and_remembers(server: ServerThread) ->
             client,
             photo_array(),
             edit_array(),
-            EditParams(prompt="fill", model="telea", n=2),
+            EditParams(ApiOptions(prompt="fill", model="telea", n=2)),
             memory=restored,
             profile="gateway",
         )
@@ -142,7 +142,9 @@ async def test_fanned_out_streams_number_previews_by_slot(server: ServerThread) 
             client,
             original,
             edit,
-            EditParams(prompt="fill", model="patchmatch", n=2, stream=True, partial_images=2),
+            EditParams(
+                ApiOptions(prompt="fill", model="patchmatch", n=2, stream=True, partial_images=2)
+            ),
             on_partial=previews.append,
             max_n_per_request=1,
         )
@@ -165,7 +167,9 @@ async def test_dropped_stream_in_run_edit_keeps_previews(server: ServerThread) -
                 client,
                 photo_array(),
                 edit_array(),
-                EditParams(prompt="fill", model="telea", n=1, stream=True, partial_images=2),
+                EditParams(
+                    ApiOptions(prompt="fill", model="telea", n=1, stream=True, partial_images=2)
+                ),
                 on_partial=previews.append,
                 preview_max_side=80,
             )

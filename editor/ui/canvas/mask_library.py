@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 from PIL import Image
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -35,6 +35,7 @@ from editor.core.imageio import ImageLoadError, load_mask
 from editor.core.mask_document import MaskDocument
 from editor.pipeline.jobs import JobQueue
 from editor.store import RoundRecord, Session, StoreError
+from editor.store.mask_names import mask_names, name_mask
 from editor.ui.common.files import MASK_FILTER
 
 
@@ -228,6 +229,7 @@ class MaskLibrary(QDialog):
         box = QVBoxLayout(self)
         box.addWidget(self.list, 1)
         box.addWidget(self.empty)
+        box.addLayout(self._add_row())
         box.addWidget(buttons)
         self.masks: list[np.ndarray] = []
         self.reload()
@@ -242,6 +244,11 @@ class MaskLibrary(QDialog):
         doc = w.document
         entries: list[tuple[str, str]] = []
         seen: set[str] = set()
+        self.refs: list[str] = []
+        named = mask_names(session) if session is not None else {}
+        for ref, name in reversed(named.items()):  # the masks a person named, newest first
+            seen.add(ref)
+            entries.append((ref, name))
         for record in reversed(w.sessions.rounds()):
             if record.mask and record.mask not in seen:
                 seen.add(record.mask)
@@ -264,11 +271,13 @@ class MaskLibrary(QDialog):
             item.setToolTip(f"{label}\nDouble-click to use it (Ctrl+Z undoes)")
             item.setData(Qt.ItemDataRole.UserRole, len(self.masks))
             self.masks.append(edit)
+            self.refs.append(ref)
             self.list.addItem(item)
         self.empty.setVisible(not self.masks)
         self.use_button.setEnabled(bool(self.masks))
         if self.masks:
             self.list.setCurrentRow(0)
+        self._update_add()
 
     def use(self, row: int) -> bool:
         doc = self.window_.document
@@ -276,6 +285,53 @@ class MaskLibrary(QDialog):
             return False
         doc.replace(self.masks[row])
         self.window_.statusBar().showMessage("Mask from the library — Ctrl+Z to undo", 6000)
+        return True
+
+    def _add_row(self) -> QHBoxLayout:
+        """A name field and "Add Current Mask": keep the mask on the canvas in the library."""
+        self.new_name = QLineEdit()
+        self.new_name.setPlaceholderText("Name for the current mask, e.g. saucer")
+        self.add_button = QPushButton("Add Current Mask")
+        self.add_button.setAutoDefault(False)
+        self.add_button.clicked.connect(self.add_current)
+        row = QHBoxLayout()
+        row.addWidget(self.new_name, 1)
+        row.addWidget(self.add_button)
+        return row
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in the name field adds the mask; it must not also press the default Use Mask.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.new_name.hasFocus():
+            self.add_current()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _update_add(self) -> None:
+        doc = self.window_.document
+        can = doc is not None and not doc.is_empty() and self.window_.sessions.session is not None
+        self.add_button.setEnabled(can)
+        self.add_button.setToolTip("" if can else "Paint a mask first: there is nothing to add")
+
+    def add_current(self) -> bool:
+        """Name the mask on the canvas and list it (first); False with a message if it can't."""
+        w = self.window_
+        doc, session = w.document, w.sessions.session
+        if doc is None or doc.is_empty() or session is None:
+            w.show_message("Paint a mask first: the library keeps the mask on the canvas.")
+            return False
+        name = self.new_name.text().strip() or f"Mask {len(mask_names(session)) + 1}"
+        try:
+            ref = name_mask(session, doc.edit.copy(), name)
+        except (StoreError, ValueError) as exc:
+            w.show_message(f"Could not add the mask to the library: {exc}")
+            return False
+        self.new_name.clear()
+        self.reload()
+        if ref in self.refs:
+            self.list.setCurrentRow(self.refs.index(ref))
+        w.statusBar().showMessage(f"Added “{name}” to the Mask Library", 6000)
         return True
 
     def use_selected(self) -> None:

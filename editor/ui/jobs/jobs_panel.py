@@ -36,7 +36,7 @@ def format_elapsed(seconds: float) -> str:
 
 
 def job_title(job: Job) -> str:
-    prompt = " ".join(job.params.prompt.split())
+    prompt = " ".join(job.params.api.prompt.split())
     excerpt = prompt if len(prompt) <= 48 else prompt[:47] + "…"
     return f"Job {job.id} · “{excerpt}”"
 
@@ -50,7 +50,7 @@ class JobRow(QFrame):
         self.job = job
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel(job_title(job))
-        self.title.setToolTip(job.params.prompt)
+        self.title.setToolTip(job.params.api.prompt)
         self.status = QLabel()
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.error = QLabel()
@@ -95,13 +95,13 @@ class JobRow(QFrame):
         self.cost.setToolTip(tooltip)
         self.cost.setVisible(bool(text))
         if text:
-            self.setToolTip(f"{self.job.params.prompt}\nCost {text}\n{tooltip}")
+            self.setToolTip(f"{self.job.params.api.prompt}\nCost {text}\n{tooltip}")
 
     def refresh(self) -> None:
         job = self.job
         elapsed = format_elapsed(job.elapsed()) if job.started_at is not None else ""
-        model = job.params.model or "default model"
-        n = job.params.n or 1
+        model = job.params.api.model or "default model"
+        n = job.params.api.n or 1
         facts = f"{model} × {n}" + (f" · {job.input.profile}" if job.input.profile else "")
         self.status.setText(" · ".join(t for t in (job.status, elapsed, facts) if t))
         self.bar.setVisible(job.active)

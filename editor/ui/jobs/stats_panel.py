@@ -46,7 +46,7 @@ def job_cost(job: Job, prices: PriceTable) -> Cost | None:
     outcome = job.outcome
     if outcome is None:
         return None
-    model = job.params.model
+    model = job.params.api.model
     costs = [prices.cost(model, r.usage) for r in outcome.requests if r.usage is not None]
     if not outcome.requests and parse_usage(outcome.result.usage) is not None:
         costs = [prices.cost(model, outcome.result.usage)]

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from editor.client import EditError
 from editor.core.models import format_size, model_spec
 from editor.core.request import OMIT, Omittable
-from editor.pipeline import EditParams
+from editor.pipeline import ApiOptions, EditParams
 from editor.ui.common.icons import tool_icon
 from editor.ui.common.services import Profile
 from editor.ui.common.signals import signals_blocked
@@ -199,13 +199,15 @@ class PromptPanel(QWidget):
         response = self.format_combo.currentData()
         profile = self.profile()
         return EditParams(
-            prompt=self.prompt.toPlainText().strip(),
-            model=self.model() or None,
-            n=self.n_spin.value(),
-            size=None if size in ("", "auto") else size,
-            quality=quality or None,
-            watermark=_WATERMARK[self.watermark_combo.currentText()],
-            response_format=response or profile.response_format,
+            ApiOptions(
+                prompt=self.prompt.toPlainText().strip(),
+                model=self.model() or None,
+                n=self.n_spin.value(),
+                size=None if size in ("", "auto") else size,
+                quality=quality or None,
+                watermark=_WATERMARK[self.watermark_combo.currentText()],
+                response_format=response or profile.response_format,
+            ),
             profile_sizes=profile.sizes,
             aliases=profile.aliases,
             context=self.options.context(),

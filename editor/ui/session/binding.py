@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -25,13 +24,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from editor.core.expand import ExpandedCanvas
 from editor.core.mask_document import MaskDocument
-from editor.core.references import Reference
+from editor.core.params import ApiOptions, EditParams
 from editor.pipeline.jobs import Job, JobQueue, JobState
-from editor.pipeline.round_trip import EditParams
 from editor.store import (
     ORIGINAL,
     PROXY_SIDE,
     BaseRef,
+    ExpansionRecord,
     ResultRound,
     Results,
     ResultVariant,
@@ -231,7 +230,7 @@ class SessionBinding(QObject):
         entry = self.results.add_round(
             ResultRound(
                 job.id,
-                job.params.prompt,
+                job.params.api.prompt,
                 job.params,
                 job.input.profile,
                 base=base,
@@ -242,19 +241,22 @@ class SessionBinding(QObject):
         self.save_mask()  # the mask as it is at submit time
         profile = self._profile_id(job.input.profile)
         mask = job.input.mask
+        session = self.session
+        # The round's id from the moment it is submitted; its record is written off the loop.
+        round_id = entry.round_id = session.reserve_round() if session is not None else None
 
         async def start() -> None:
-            nonlocal base
-            if self.session is None:
+            target = self.session
+            if target is None:
                 return
-            if base.is_original and job.retry_of is None:
-                # An expanded canvas is named once its round is written (just before this).
-                base = self.base_of(job.input.image)
-                self._job_base[job.id] = entry.base = base
-            params = await self._with_reference_files(self.session, job.params)
-            record = await self.session.start_round_async(
-                params, base=base, mask=mask, profile=profile
-            )
+            reserved = round_id if target is session else None
+            try:
+                record = await target.start_round_async(
+                    job.params, base=base, mask=mask, profile=profile, round_id=reserved
+                )
+            except BaseException:
+                entry.round_id = None  # no record on disk to point at
+                raise
             entry.round_id = record.id
             self.rounds_changed.emit()
 
@@ -262,40 +264,31 @@ class SessionBinding(QObject):
 
     def record_expansion(self, grown: ExpandedCanvas, base: BaseRef, label: str) -> None:
         """Expand Canvas as a round: its base, the mask it made, the grown frame as its one
-        variant; the grown frame is then named by it (later rounds grow under it in History,
-        and restoring the session brings the canvas back)."""
-        params = {
-            "prompt": label,
-            "expand": grown.expansion.as_list(),
-            "seam_band": grown.seam_band,
-            "size": list(grown.size),
-        }
+        variant. Its id is taken now, so the grown frame is named by it at once (rounds
+        generated on it sit under it in History; restoring the session brings it back)."""
+        session = self.session
+        if session is None:
+            return
+        round_id = session.reserve_round()
+        self.remember_base(grown.pixels, BaseRef(round_id, 0))
+        e = grown.expansion
+        record = ExpansionRecord((e.left, e.top, e.right, e.bottom), grown.seam_band, grown.size)
 
         async def write() -> None:
-            if self.session is None:
+            if self.session is not session:
                 return
-            session = self.session
-            record = await session.start_round_async(params, base=base, mask=grown.mask)
-            await session.add_variant_async(record.id, 0, grown.pixels, proxy_side=PROXY_SIDE)
-            await session.finish_round_async(record.id, RoundState.SUCCEEDED)
-            self.remember_base(grown.pixels, BaseRef(record.id, 0))
+            await session.start_round_async(
+                EditParams(ApiOptions(label)),
+                base=base,
+                mask=grown.mask,
+                round_id=round_id,
+                expansion=record,
+            )
+            await session.add_variant_async(round_id, 0, grown.pixels, proxy_side=PROXY_SIDE)
+            await session.finish_round_async(round_id, RoundState.SUCCEEDED)
             self.rounds_changed.emit()
 
         self._write(write, "the expanded canvas")
-
-    @staticmethod
-    async def _with_reference_files(session: Session, params: EditParams) -> EditParams:
-        """Pasted references have no file: keep them in the session folder, so the round
-        names a file for each and restoring the session reads them back."""
-        if all(r.path is not None for r in params.references):
-            return params
-        refs = []
-        for ref in params.references:
-            if ref.path is None:
-                path = await session.save_reference_async(ref.pixels)
-                ref = Reference(ref.pixels, name=ref.name, path=str(path))
-            refs.append(ref)
-        return replace(params, references=tuple(refs))
 
     def _profile_id(self, name: str) -> str | None:
         for p in self.window.prompt_panel.profiles():

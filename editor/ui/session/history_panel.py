@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -27,12 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.mask_document import MaskDocument
-from editor.pipeline.jobs import Job, JobInput, JobQueue
-from editor.pipeline.round_trip import EditParams
-from editor.store import BaseRef, RoundRecord, RoundState, StoreError, decode_params
+from editor.core.references import Reference
+from editor.pipeline.fanout import CapabilityMemory
+from editor.pipeline.jobs import Job, JobQueue, job_input
+from editor.store import BaseRef, RoundRecord, RoundState, StoreError
 from editor.ui.common.undo_timeline import EditHistory, ImageRef
 from editor.ui.prompt.prompt_panel import PromptPanel
-from editor.ui.prompt.round_references import round_references
 from editor.ui.session.binding import SessionBinding
 
 __all__ = ["HistoryPanel"]
@@ -51,6 +52,13 @@ _ROLE = Qt.ItemDataRole.UserRole
 T = TypeVar("T")
 
 
+class LearnedLimits(Protocol):
+    """The learned per-service limits (n per request, no streaming) a Retry honours."""
+
+    @property
+    def memory(self) -> CapabilityMemory: ...
+
+
 class HistoryHost(Protocol):
     """What the History tab uses of the window to restore and retry rounds."""
 
@@ -66,6 +74,8 @@ class HistoryHost(Protocol):
     def prompt_panel(self) -> PromptPanel: ...
     @property
     def jobs(self) -> JobQueue: ...
+    @property
+    def capabilities(self) -> LearnedLimits: ...
     def image_ref(self, pixels: np.ndarray) -> ImageRef: ...
     def swap_image(self, pixels: np.ndarray) -> None: ...
     def restore_canvas(
@@ -219,7 +229,7 @@ class HistoryPanel(QWidget):
 
     async def _restore(self, record: RoundRecord) -> bool:
         w = self.window_
-        grew = "expand" in record.params  # Expand Canvas: its grown frame is what it made
+        grew = record.expansion is not None  # Expand Canvas: its grown frame is what it made
         loaded = await self._load(record, made=grew)
         if loaded is None or w.image is None or w.document is None:
             return False
@@ -241,10 +251,14 @@ class HistoryPanel(QWidget):
             )
             return True
         w.prompt_panel.set_prompt(record.prompt)
-        refs, problems = await asyncio.to_thread(round_references, record.params)
+        session = w.sessions.session
+        refs: tuple[Reference, ...] = ()
+        if record.references and session is not None:
+            try:
+                refs = await asyncio.to_thread(session.load_references, record.id)
+            except (StoreError, KeyError) as e:
+                w.show_message(f"The references of round {record.id} could not be read: {e}")
         w.prompt_panel.references_strip.set_references(refs)
-        if problems:
-            w.show_message(" ".join(problems))
         w.statusBar().showMessage(
             f"Back at round {record.id}: its image, mask and prompt — Ctrl+Z to undo", 8000
         )
@@ -284,14 +298,22 @@ class HistoryPanel(QWidget):
 
     async def _retry(self, record: RoundRecord) -> bool:
         w = self.window_
-        if "expand" in record.params:
+        if record.expansion is not None:
             w.show_message(f"Round {record.id} expanded the canvas; there is nothing to send.")
             return False
         loaded = await self._load(record)
         if loaded is None:
             return False
         base, mask = loaded
-        params = EditParams(**decode_params(record.params, EditParams))
+        params = record.params
+        session = w.sessions.session
+        if record.references and session is not None:
+            try:
+                references = await asyncio.to_thread(session.load_references, record.id)
+            except (StoreError, KeyError) as e:
+                w.show_message(f"Round {record.id} could not be read: {e}")
+                return False
+            params = replace(params, references=references)
         panel = w.prompt_panel
         profile = next((p for p in panel.profiles() if p.id and p.id == record.profile), None)
         profile = profile or panel.profile()
@@ -300,7 +322,7 @@ class HistoryPanel(QWidget):
             w.show_message(problem)
             return False
         w.sessions.retry_base(record.base)
-        job: Job = w.jobs.submit(JobInput(base, mask, params, profile.make_client, profile.name))
+        job: Job = w.jobs.submit(job_input(base, mask, params, profile, w.capabilities.memory))
         w.show_jobs()
         w.statusBar().showMessage(f"Round {record.id} sent again as job {job.id}", 6000)
         return True

@@ -35,7 +35,6 @@ from editor.store import (
 )
 from editor.ui.gallery.gallery import Gallery
 from editor.ui.prompt.prompt_panel import PromptPanel
-from editor.ui.prompt.round_references import round_references
 from editor.ui.session.binding import SessionBinding
 
 __all__ = [
@@ -117,7 +116,7 @@ def load_session(session: Session) -> LoadedSession:
     newest = session.rounds[-1] if session.rounds else None
     # An expansion round (Expand Canvas) made its one variant the image to edit.
     want = newest.base if newest is not None else ORIGINAL
-    if newest is not None and "expand" in newest.params and newest.variant(0) is not None:
+    if newest is not None and newest.expansion is not None and newest.variant(0) is not None:
         want = BaseRef(newest.id, 0)
     try:
         mask = session.load_mask()
@@ -139,9 +138,13 @@ def load_session(session: Session) -> LoadedSession:
         mask = None
     name = session.original_name or session.name
     interrupted = [r.id for r in session.rounds if r.state is RoundState.INTERRUPTED]
-    asked = [r for r in session.rounds if "expand" not in r.params]
-    refs, missing = round_references(asked[-1].params) if asked else ((), [])
-    problems.extend(missing)
+    asked = [r for r in session.rounds if r.expansion is None]
+    refs: tuple[Reference, ...] = ()
+    if asked and asked[-1].references:
+        try:
+            refs = session.load_references(asked[-1].id)
+        except (StoreError, KeyError) as e:
+            problems.append(str(e))
     return LoadedSession(
         name, image, base, mask, session.prompt, variants, interrupted, problems, refs
     )

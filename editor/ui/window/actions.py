@@ -166,10 +166,9 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     act(m, "Grow or Shrink…", lambda: _grow_dialog(w, window), image=True)
     act(m, "Feather…", lambda: _feather_dialog(w, window), image=True)
     m.addSeparator()
-    act(m, "Load Mask…", w.files.load_mask_dialog, image=True)
+    act(m, "Import Mask…", lambda: ml.ImportMaskDialog(w, parent=window).open(), image=True)
     export_mask = act(m, "Export Mask…", w.files.export_mask_dialog, "Ctrl+E", image=True)
     m.addSeparator()
-    act(m, "Import Mask…", lambda: ml.ImportMaskDialog(w, parent=window).open(), image=True)
     act(
         m,
         "Reuse Previous Round's Mask",

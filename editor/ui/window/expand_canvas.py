@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QStatusBar, QWidget
 
 from editor.core.expand import ExpandedCanvas, Expansion, expand_canvas, shrink_to_original
 from editor.core.mask_document import MaskDocument
-from editor.store import BaseRef
+from editor.store import BaseRef, ExpansionRecord
 from editor.ui.canvas.expand_dialog import ExpandCanvasDialog, preview_while_open
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.common.undo_timeline import EditHistory, ImageRef
@@ -163,10 +163,10 @@ class Expander:
         if sessions.session is None or base.round_id is None:
             return None
         try:
-            params = sessions.session.round(base.round_id).params
+            record = sessions.session.round(base.round_id).expansion
         except KeyError:
             return None
-        rebuilt = grown_from_round(image, dict(params))
+        rebuilt = grown_from_round(image, record) if record is not None else None
         if rebuilt is None or not np.array_equal(rebuilt.pixels, image):
             return None
         grown = replace(rebuilt, pixels=image)
@@ -184,16 +184,12 @@ class Expander:
             doc.replace(covered)
 
 
-def grown_from_round(pixels: np.ndarray, params: object) -> ExpandedCanvas | None:
-    """The grown frame a stored expansion round made (``params["expand"]``), rebuilt from its
-    pixels so a restored canvas keeps its new area in the mask; None for other rounds."""
-    sides = params.get("expand") if isinstance(params, dict) else None
-    if not isinstance(sides, list | tuple) or len(sides) != 4:
-        return None
+def grown_from_round(pixels: np.ndarray, record: ExpansionRecord) -> ExpandedCanvas | None:
+    """The grown frame a stored expansion round made, rebuilt from its pixels so a restored
+    canvas keeps its new area and seam band in the mask; None if they don't fit."""
     try:
-        expansion = Expansion(*(int(s) for s in sides))
+        expansion = Expansion(*record.sides)
         original = shrink_to_original(pixels, expansion)
-        band = params.get("seam_band") if isinstance(params, dict) else None
-        return expand_canvas(original, expansion, seam_band=band if isinstance(band, int) else None)
-    except (TypeError, ValueError):
+        return expand_canvas(original, expansion, seam_band=record.seam_band)
+    except ValueError:
         return None

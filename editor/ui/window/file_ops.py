@@ -44,7 +44,6 @@ from editor.core.mask_document import MaskDocument
 from editor.store import Results, ResultVariant, SettingsStore, StoreError
 from editor.ui.common.files import (
     IMAGE_FILTER,
-    MASK_FILTER,
     SAVE_FILTERS,
     RecentFiles,
     image_source,
@@ -179,26 +178,6 @@ class FileOps:
 
     # -- mask files -----------------------------------------------------------------------------
 
-    def load_mask_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.parent, "Load Mask", self._start_dir(), MASK_FILTER
-        )
-        if path:
-            self.load_mask_path(path)
-
-    def load_mask_path(self, path: str | os.PathLike[str]) -> bool:
-        w = self.window
-        if w.document is None or w.image is None:
-            return False
-        try:
-            edit = load_mask(path, size=(w.document.width, w.document.height))
-        except ImageLoadError as exc:
-            self.error("Cannot use the mask", f"{exc}.\n\nThe mask is unchanged.")
-            return False
-        w.document.replace(edit)  # one undoable step
-        w.statusBar().showMessage(f"Loaded mask {Path(path).name} (Ctrl+Z to undo)", 5000)
-        return True
-
     def export_mask_dialog(self) -> None:
         w = self.window
         if w.document is None:
@@ -309,12 +288,12 @@ class FileOps:
         if entry is None:
             return None
         if entry.params is not None:  # a round of this run
-            model = entry.params.model
+            model = entry.params.api.model
             return Provenance(entry.prompt, model, self._host(entry.profile))
         record = next((r for r in w.sessions.rounds() if r.id == entry.round_id), None)
         if record is None:
             return None
-        model = record.params.get("model")
+        model = record.params.api.model
         return Provenance(record.prompt, str(model) if model else None, self._host(record.profile))
 
     def _host(self, profile: str | None) -> str | None:

@@ -7,7 +7,6 @@ and Retry re-sends exactly the same.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -18,7 +17,7 @@ from editor.core.models import model_spec
 from editor.core.pricing import PriceTable
 from editor.core.request import OMIT
 from editor.pipeline import STREAM_FALLBACK_NOTE
-from editor.pipeline.jobs import Job, JobInput, JobQueue, JobState
+from editor.pipeline.jobs import Job, JobQueue, JobState, job_input
 from editor.store import Results
 from editor.ui.compare.leak import describe_leak
 from editor.ui.gallery.gallery import Gallery
@@ -73,14 +72,14 @@ class JobHost(Protocol):
 
 
 def describe_params(job: Job) -> str:
-    p = job.params
-    parts = [f"model {p.model or 'default'}", f"n {p.n or 1}"]
-    if p.size:
-        parts.append(f"size {p.size}")
-    if p.quality:
-        parts.append(f"quality {p.quality}")
-    if p.watermark is not OMIT:
-        parts.append(f"watermark {'on' if p.watermark else 'off'}")
+    p, api = job.params, job.params.api
+    parts = [f"model {api.model or 'default'}", f"n {api.n or 1}"]
+    if api.size:
+        parts.append(f"size {api.size}")
+    if api.quality:
+        parts.append(f"quality {api.quality}")
+    if api.watermark is not OMIT:
+        parts.append(f"watermark {'on' if api.watermark else 'off'}")
     if p.context != "auto":
         parts.append(f"context {p.context}")
     if p.color_match:
@@ -123,28 +122,17 @@ class JobBinding:
             w.show_message(warning)
             return None
         params = panel.params()
-        if not params.prompt:
+        if not params.api.prompt:
             w.show_message("Type a prompt first: the service needs words describing the change.")
             panel.focus_prompt()
             return None
         mask = None if w.document.is_empty() else w.document.edit.copy()
-        if mask is None and model_spec(params.model).local:
+        if mask is None and model_spec(params.api.model).local:
             w.show_message(
                 "Paint the area to change first: the local engine only fills the masked area."
             )
             return None
-        if profile.stream:
-            params = replace(params, stream=True, partial_images=profile.partial_images)
-        snapshot = JobInput(
-            w.image,
-            mask,
-            params,
-            profile.make_client,
-            profile.name,
-            max_n_per_request=profile.max_n_per_request,
-            concurrency=profile.concurrency,
-            memory=w.capabilities.memory,
-        )
+        snapshot = job_input(w.image, mask, params, profile, w.capabilities.memory)
         w.message_banner.hide()
         panel.remember_prompt()
         return w.jobs.submit(snapshot)
@@ -153,7 +141,7 @@ class JobBinding:
         return self.window.jobs.retry(job_id)
 
     def _on_added(self, job: Job) -> None:
-        tooltip = f"{job.params.prompt}\n{describe_params(job)}"
+        tooltip = f"{job.params.api.prompt}\n{describe_params(job)}"
         self.window.gallery.add_job(job.id, job_title(job), tooltip)
         self.window.gallery.set_job_status(job.id, job.status)
 
@@ -187,7 +175,7 @@ class JobBinding:
         w = self.window
         took = format_elapsed(job.elapsed())
         for v in job.variants:
-            tip = f"{job.params.prompt}\n{describe_params(job)}"
+            tip = f"{job.params.api.prompt}\n{describe_params(job)}"
             if v.revised_prompt:
                 tip += f"\nRevised prompt: {v.revised_prompt}"
             if v.leak:

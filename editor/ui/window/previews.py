@@ -55,7 +55,7 @@ FAILED_LABEL = "preview — this request failed"
 
 
 def preview_label(job: Job, preview: PartialPreview) -> str:
-    total = job.params.partial_images or 0
+    total = job.params.api.partial_images or 0
     n = preview.partial_index + 1
     return f"preview {n}/{max(total, n)}"
 
@@ -114,10 +114,10 @@ class PreviewBinding:
         if job.state is JobState.SUCCEEDED:
             for index, preview in job.previews.items():
                 if index not in finals:
-                    tip = f"{job.params.prompt}\nOnly a preview: {job.warning or 'no final'}"
+                    tip = f"{job.params.api.prompt}\nOnly a preview: {job.warning or 'no final'}"
                     w.gallery.add_variant(job.id, index, preview.pixels, tip, preview=FAILED_LABEL)
         else:
-            tip = f"{job.params.prompt}\nOnly a preview: {job.error or job.status}"
+            tip = f"{job.params.api.prompt}\nOnly a preview: {job.error or job.status}"
             w.gallery.mark_previews(job.id, CUT_LABEL, tip)
         if self.looking is not None and self.looking[0] == job.id:
             index = self.looking[1]
@@ -137,7 +137,7 @@ class PreviewBinding:
     def _on_partial(self, job: Job, preview: PartialPreview) -> None:
         w = self.window
         label = preview_label(job, preview)
-        tip = f"{job.params.prompt}\n{label.capitalize()}: the final replaces it"
+        tip = f"{job.params.api.prompt}\n{label.capitalize()}: the final replaces it"
         if job.id not in w.gallery.job_ids():
             return
         w.gallery.add_variant(job.id, preview.index, preview.pixels, tip, preview=label)

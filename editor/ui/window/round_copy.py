@@ -14,10 +14,10 @@ import numpy as np
 from PySide6.QtWidgets import QStatusBar
 
 from editor.core.mask_document import MaskDocument
-from editor.pipeline.round_trip import EditParams
-from editor.store import ResultRound, Results, StoreError, decode_params
+from editor.core.references import Reference
+from editor.pipeline import EditParams
+from editor.store import ResultRound, Results, StoreError
 from editor.ui.prompt.prompt_panel import PromptPanel
-from editor.ui.prompt.round_references import round_references
 from editor.ui.session.binding import SessionBinding
 
 __all__ = ["RoundCopyHost", "current_round", "duplicate_round"]
@@ -55,7 +55,7 @@ def current_round(w: RoundCopyHost) -> ResultRound | None:
 
 def _asked(w: RoundCopyHost, entry: ResultRound) -> tuple[EditParams | None, np.ndarray | None]:
     """What a round was sent with: its parameters and mask (read from the session folder)."""
-    params = entry.params if isinstance(entry.params, EditParams) else None
+    params = entry.params
     session = w.sessions.session
     if session is None or entry.round_id is None:
         return params, None
@@ -65,8 +65,20 @@ def _asked(w: RoundCopyHost, entry: ResultRound) -> tuple[EditParams | None, np.
     except (KeyError, StoreError):
         return params, None
     if params is None:
-        params = EditParams(**decode_params(record.params, EditParams))
+        params = record.params
     return params, mask
+
+
+def _references(w: RoundCopyHost, entry: ResultRound, params: EditParams) -> tuple[Reference, ...]:
+    """The round's references: in hand for a round of this run, else read from its folder."""
+    session = w.sessions.session
+    if params.references or session is None or entry.round_id is None:
+        return params.references
+    try:
+        return session.load_references(entry.round_id)
+    except (KeyError, StoreError) as e:
+        w.show_message(f"The references of round {entry.key} could not be read: {e}")
+        return ()
 
 
 def duplicate_round(w: RoundCopyHost) -> ResultRound | None:
@@ -78,14 +90,11 @@ def duplicate_round(w: RoundCopyHost) -> ResultRound | None:
     params, mask = _asked(w, entry)
     panel = w.prompt_panel
     panel.set_prompt(entry.prompt)
-    if params is not None and params.model:
-        panel.set_model(params.model)
+    if params is not None and params.api.model:
+        panel.set_model(params.api.model)
     if params is not None:
-        panel.n_spin.setValue(params.n or 1)
-        refs, problems = round_references(params)
-        panel.references_strip.set_references(refs)  # the A/B keeps its references
-        if problems:
-            w.show_message(" ".join(problems))
+        panel.n_spin.setValue(params.api.n or 1)
+        panel.references_strip.set_references(_references(w, entry, params))  # kept for the A/B
     doc = w.document
     if mask is not None and mask.shape == (doc.height, doc.width):
         doc.replace(mask)  # a no-op when unchanged; else one undoable step

@@ -17,7 +17,7 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from editor.core.imageio import load_image
-from editor.pipeline import EditParams
+from editor.pipeline import ApiOptions, EditParams
 from editor.store import PROXY_SIDE, RoundState, SessionStore
 from editor.ui.gallery.tile import MISSING_TEXT, ThumbTile
 from editor.ui.session.restore import restore_session
@@ -134,7 +134,9 @@ def test_a_session_of_many_rounds_restores_without_decoding_its_variants(
     edit[100:200, 100:300] = 255
     written = {}
     for r in range(rounds):
-        record = session.start_round(EditParams(prompt=f"idea {r}", model="telea"), mask=edit)
+        record = session.start_round(
+            EditParams(ApiOptions(prompt=f"idea {r}", model="telea")), mask=edit
+        )
         for i in range(2):
             variant = pixels.copy()
             variant[edit > 0] = (r * 8, i * 100, 50)

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from editor.client import EditsClient, Endpoint
-from editor.pipeline import EditParams, embedded_client
+from editor.pipeline import ApiOptions, EditParams, embedded_client
 from editor.pipeline.jobs import ClientFactory, JobInput, JobQueue, JobState
 from editor.server import ServerThread
 from editor.ui.jobs.jobs_panel import JobsPanel, format_elapsed, job_title
@@ -26,7 +26,9 @@ def snapshot(make_client: ClientFactory, prompt: str = "remove the cup") -> JobI
     image = np.full((40, 60, 3), 120, np.uint8)
     mask = np.zeros((40, 60), np.uint8)
     mask[10:20, 10:30] = 255
-    return JobInput(image, mask, EditParams(prompt=prompt, model="telea"), make_client, "Test")
+    return JobInput(
+        image, mask, EditParams(ApiOptions(prompt=prompt, model="telea")), make_client, "Test"
+    )
 
 
 @pytest.fixture

@@ -33,7 +33,11 @@ def test_switching_service_applies_its_default_size_and_quality(
     assert panel.quality_combo.currentData() == "high"
     panel.set_prompt("a red scarf")
     params = panel.params()
-    assert (params.model, params.size, params.quality) == ("gpt-image-1", "1536x1024", "high")
+    assert (params.api.model, params.api.size, params.api.quality) == (
+        "gpt-image-1",
+        "1536x1024",
+        "high",
+    )
     # The local engine has no such choices: its own defaults come back.
     panel.set_profile("Local engine")
     assert panel.size_combo.currentText() == "auto" and panel.quality_combo.currentData() == ""

@@ -127,7 +127,7 @@ def test_kill_9_then_restore_brings_back_every_variant_mask_and_prompt(
 def test_a_round_in_flight_comes_back_interrupted_and_retry_sends_it_again(
     qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path
 ) -> None:
-    from editor.pipeline import EditParams
+    from editor.pipeline import ApiOptions, EditParams
     from editor.ui.session.restore import restore_session
     from tests.ui.session_helpers import make_window
 
@@ -136,7 +136,7 @@ def test_a_round_in_flight_comes_back_interrupted_and_retry_sends_it_again(
     edit = load_mask(mask_path, size=(W, H))
     # What a dead app leaves: a round started (running) and never finished.
     dead = SessionStore(tmp_path / "data" / "sessions").create(image)
-    dead.start_round(EditParams(prompt="in flight", model="telea", n=1), mask=edit)
+    dead.start_round(EditParams(ApiOptions(prompt="in flight", model="telea", n=1)), mask=edit)
 
     window = make_window(qtbot, tmp_path)
     task = asyncio.ensure_future(restore_session(window, dead.id))
@@ -156,7 +156,7 @@ def test_a_round_in_flight_comes_back_interrupted_and_retry_sends_it_again(
     job = window.jobs.jobs[-1]
     qtbot.waitUntil(lambda: job.id in window.binding.settled, timeout=20_000)
     qtbot.waitUntil(lambda: not window.sessions.busy, timeout=10_000)
-    assert job.params.prompt == "in flight"
+    assert job.params.api.prompt == "in flight"
     rounds = window.sessions.rounds()
     session = window.sessions.session
     assert session is not None

@@ -52,7 +52,7 @@ def test_a_round_is_written_to_disk_and_read_back_through_the_window(
     assert meta.prompt == "remove the line" and meta.mask is not None
     (record,) = rounds
     assert record.state is RoundState.SUCCEEDED and record.base == BaseRef()
-    assert record.prompt == "remove the line" and record.params["n"] == 2
+    assert record.prompt == "remove the line" and record.params.api.n == 2
     assert [v.index for v in record.variants] == [0, 1]
     assert record.timings and record.finished
     for v in w.variants(job_id):
@@ -177,3 +177,34 @@ def test_history_is_a_tree_and_a_click_restores_a_round_undoably(
     qtbot.keyClick(w.canvas, Qt.Key.Key_Z, CTRL)  # the image step
     np.testing.assert_array_equal(w.image, w.frame(job1, 0))
     assert w.image is not None and w.image.shape == (H, W, 3)
+
+
+def test_a_round_has_its_id_from_the_moment_generate_is_pressed(
+    qtbot: QtBot, local_window: MainWindow, image_path: Path
+) -> None:
+    w = local_window
+    open_image(qtbot, w, image_path)
+    paint(qtbot, w, [(60, 60), (140, 90)])
+    ids = []
+    for prompt in ("first idea", "second idea"):
+        w.prompt_panel.set_prompt(prompt)
+        w.prompt_panel.focus_prompt()
+        qtbot.keyClick(
+            w.prompt_panel.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
+        job = w.jobs.jobs[-1]
+        entry = w.results.round(job.id)
+        # Named before anything is written or sent, and never renamed afterwards.
+        assert entry is not None and entry.round_id is not None
+        ids.append((job.id, entry.round_id))
+    assert ids[0][1] != ids[1][1]
+    for job_id, _ in ids:
+        qtbot.waitUntil(lambda job_id=job_id: job_id in w.binding.settled, timeout=20_000)
+    qtbot.waitUntil(lambda: not w.sessions.busy, timeout=10_000)
+    session = w.sessions.session
+    assert session is not None
+    for job_id, round_id in ids:
+        entry = w.results.round(job_id)
+        assert entry is not None and entry.round_id == round_id
+        assert session.round(round_id).prompt == w.results.round(job_id).prompt
+        assert session.round(round_id).state is RoundState.SUCCEEDED

@@ -121,7 +121,7 @@ def test_settings_list_the_models_and_keep_aliases_for_the_model_box(
     assert panel.size_combo.isEditable()
     params = panel.params()
     assert params.aliases == (("team-image", "gpt-image-2"),)
-    assert params.response_format is None
+    assert params.api.response_format is None
 
 
 def test_the_model_box_refresh_asks_the_service(

@@ -12,7 +12,6 @@ import cv2
 import httpx
 import numpy as np
 import pytest
-from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QSpinBox
@@ -21,6 +20,8 @@ from pytestqt.qtbot import QtBot
 from editor.client import Endpoint
 from editor.core.composite import default_feather
 from editor.core.expand import Expansion, default_seam_band
+from editor.core.params import ApiOptions, EditParams
+from editor.core.references import Reference
 from editor.server import ServerThread
 from editor.store import RoundState, SessionStore
 from editor.ui.canvas.expand_dialog import ExpandCanvasDialog
@@ -145,7 +146,8 @@ def test_expand_by_the_menu_grows_the_canvas_and_ctrl_z_restores_it(
     session = w.sessions.session
     assert session is not None
     [expanded] = session.rounds
-    assert list(expanded.params["expand"]) == [LEFT_PX, 0, 0, BOTTOM_PX]
+    assert expanded.expansion is not None
+    assert expanded.expansion.sides == (LEFT_PX, 0, 0, BOTTOM_PX)
     w.show_history()
     history = w.history_panel
     item = history.item(expanded.id)
@@ -199,7 +201,8 @@ def test_generate_fills_the_new_area_keeps_the_original_and_the_session_keeps_it
     session = w.sessions.session
     assert session is not None
     expand_round, fill_round = session.rounds
-    assert list(expand_round.params["expand"]) == [LEFT_PX, 0, 0, BOTTOM_PX]
+    assert expand_round.expansion is not None
+    assert expand_round.expansion.sides == (LEFT_PX, 0, 0, BOTTOM_PX)
     assert fill_round.base.round_id == expand_round.id
     # History does not send an expansion again.
     assert w.history_panel.item(expand_round.id) is not None
@@ -271,11 +274,12 @@ def test_references_go_after_the_edited_image_and_ctrl_d_brings_them_back(
         assert (second["width"], second["height"]) == (300, 200)
         assert second["filename"] == "image-2.png"
         assert (third["width"], third["height"], third["filename"]) == (50, 40, "image-3.png")
-        # The pasted one has no file of its own: the session folder keeps it for the round.
-        session = w.sessions.session
-        assert session is not None
-        [kept] = (session.path / "references").iterdir()
-        np.testing.assert_array_equal(np.asarray(Image.open(kept).convert("RGB")), pasted)
+        # The round keeps both, the pasted one too (it has no file of its own).
+        session, entry = w.sessions.session, w.results.round(job_id)
+        assert session is not None and entry is not None and entry.round_id is not None
+        kept = session.load_references(entry.round_id)
+        assert [r.path for r in kept] == [str(ref), None]
+        np.testing.assert_array_equal(kept[1].pixels, pasted)
         assert w.jobs_panel.row(job_id).job.params.references[0].path == str(ref)
 
         # The strip is emptied; Ctrl+D duplicates the round with its reference.
@@ -300,7 +304,8 @@ def test_a_restored_session_puts_the_newest_rounds_references_back(
     pixels = write_reference(ref, 120, 90)
     store = SessionStore(tmp_path / "data" / "sessions")
     session = store.create(write_image(image_path), original_name="photo.png")
-    params = {"prompt": "use the texture of image 2", "references": [{"file": str(ref)}]}
+    texture = Reference(pixels, name="texture.png", path=str(ref))
+    params = EditParams(ApiOptions("use the texture of image 2"), references=(texture,))
     record = session.start_round(params)
     session.finish_round(record.id, RoundState.FAILED, error="offline")
     session_id = session.id

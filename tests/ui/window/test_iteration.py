@@ -104,7 +104,7 @@ def test_streamed_previews_show_first_and_the_final_replaces_them(
     job_id = _run(qtbot, w)
     job = job_of(w, job_id)
     assert job.state is JobState.SUCCEEDED
-    assert job.params.stream and job.params.partial_images == 2
+    assert job.params.api.stream and job.params.api.partial_images == 2
     assert seen and seen[0] == "preview 1/2", seen
     assert w.gallery.variant_count(job_id) == 1
     assert w.gallery.preview_label(job_id, 0) is None  # the final replaced it
@@ -159,6 +159,33 @@ def test_fan_out_sends_one_request_per_variant(
     assert not w.jobs_panel.row(job_id).warning.isVisible()
 
 
+def test_retry_from_history_fans_out_as_the_profile_says(
+    qtbot: QtBot, fan_window: MainWindow, server: ServerThread
+) -> None:
+    w = fan_window
+    w.prompt_panel.n_spin.setValue(3)
+    job_id = _run(qtbot, w)
+    qtbot.waitUntil(lambda: not w.sessions.busy, timeout=10_000)
+    before = len(logged_requests(server))
+    panel = w.history_panel
+    w.side_tabs.setCurrentWidget(panel)
+    round_id = w.sessions.rounds()[-1].id
+    item = panel.item(round_id)
+    assert item is not None
+    panel.tree.setCurrentItem(item)
+    qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)
+    assert panel.task is not None
+    qtbot.waitUntil(panel.task.done, timeout=10_000)
+    assert panel.task.result() is True
+    retry = w.jobs.jobs[-1]
+    assert retry.id != job_id
+    qtbot.waitUntil(lambda: retry.id in w.binding.settled, timeout=20_000)
+    assert w.gallery.variant_count(retry.id) == 3
+    sent = [r for r in logged_requests(server)[before:] if "edits" in str(r.get("path"))]
+    # One variant per request (the profile's max n per request), three requests.
+    assert [r["fields"].get("n", "1") for r in sent] == ["1", "1", "1"], sent
+
+
 def test_one_failed_request_keeps_the_others_and_says_why(
     qtbot: QtBot, fan_window: MainWindow, server: ServerThread
 ) -> None:
@@ -186,7 +213,7 @@ def test_ctrl_d_duplicates_the_round_for_an_ab(
     assert prompt.hasFocus() and prompt.textCursor().selectedText() == "a red ball"
     qtbot.keyClicks(prompt, "a blue cube")
     second = _run(qtbot, w)
-    assert job_of(w, second).params.prompt == "a blue cube"
+    assert job_of(w, second).params.api.prompt == "a blue cube"
     second_mask = round_mask(w, second)
     assert second_mask is not None and np.array_equal(second_mask, mask)
     qtbot.keyClick(w.canvas, Qt.Key.Key_R, CTRL | Qt.KeyboardModifier.ShiftModifier)
