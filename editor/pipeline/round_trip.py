@@ -162,8 +162,13 @@ def _spec_for(params: EditParams) -> ModelSpec:
     return spec
 
 
+# The offline engines fill from the surroundings and never read the prompt; the edits API still
+# wants one, so an empty prompt to them is sent as these words.
+LOCAL_PROMPT = "fill the masked area from its surroundings"
+
+
 def _check(params: EditParams, spec: ModelSpec) -> None:
-    if not params.prompt.strip():
+    if not params.prompt.strip() and not spec.local:
         raise InputError("Type a prompt: the service needs words describing the change.")
     if len(params.prompt) > spec.max_prompt:
         raise InputError(
@@ -244,7 +249,7 @@ def prepare_edit(
         response_format = "url"
     references = reference_inputs(params.references, spec)
     request = EditRequest(
-        prompt=params.prompt,
+        prompt=params.prompt if params.prompt.strip() else LOCAL_PROMPT,
         images=(ImageInput(data=image_png, filename="image.png"), *references),
         mask=mask,
         model=params.model,

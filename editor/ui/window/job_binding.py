@@ -123,7 +123,7 @@ class JobBinding:
             w.show_message(warning)
             return None
         params = panel.params()
-        if not params.prompt:
+        if not params.prompt and not model_spec(params.model).local:  # offline: no words needed
             w.show_message("Type a prompt first: the service needs words describing the change.")
             panel.focus_prompt()
             return None
