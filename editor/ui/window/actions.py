@@ -1,8 +1,8 @@
 """Menus, window shortcuts and their tooltips.
 
 Window shortcuts use modifiers or keys the canvas does not claim (Ctrl+…, Esc, C, F1). The
-canvas's own single keys appear in the menus as ``\\t`` labels only: a real shortcut would
-steal them from the canvas and, worse, fire while typing a prompt.
+canvas's own single keys appear in the menus as ``\\t`` labels only; they reach the canvas
+from anywhere but a text field through :mod:`editor.ui.canvas.canvas_keys`.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ clipboard live in :mod:`editor.ui.window.file_ops`, menus in :mod:`editor.ui.win
 ↔ gallery
 in :mod:`editor.ui.window.job_binding`.
 
-Keys the canvas owns (B E R [ ] F 1 + -) are *not* window shortcuts: the menus only show them
-(``\\t`` labels), so typing those letters in the prompt box never switches tools.
+Keys the canvas owns (B E R [ ] F 1 + -) are not menu shortcuts (the menus only show them as
+``\\t`` labels); :mod:`editor.ui.canvas.canvas_keys` hands them to the canvas from any focus but
+a text field, so typing those letters in the prompt box never switches tools.
 """
 
 from __future__ import annotations
