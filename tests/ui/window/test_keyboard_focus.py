@@ -172,3 +172,13 @@ def test_the_help_sheet_lists_the_moved_keys(window: MainWindow) -> None:
     assert ("Ctrl+J", "Duplicate Round for A/B") in rows
     assert ("Ctrl+Shift+D", "Reselect Cleared Mask") in rows
     assert any(keys.startswith("Ctrl+D") and what == "Clear Mask" for keys, what in rows)
+
+
+def test_compare_keeps_its_own_keys(qtbot: QtBot, window: MainWindow) -> None:
+    canvas = window.canvas
+    canvas.set_view_state(8.0, 100, 80)
+    _press(qtbot, K.Key_C)
+    assert window.stack.currentWidget() is window.compare
+    _press(qtbot, K.Key_1)  # Compare's own 100 %, not the hidden canvas's
+    assert canvas.zoom == pytest.approx(8.0)
+    assert window.compare.view_state()[0] == pytest.approx(1.0)
