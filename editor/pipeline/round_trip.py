@@ -127,8 +127,13 @@ def _spec_for(params: EditParams) -> ModelSpec:
     return spec
 
 
+# The offline engines fill from the surroundings and never read the prompt; the edits API still
+# wants one, so an empty prompt to them is sent as these words.
+LOCAL_PROMPT = "fill the masked area from its surroundings"
+
+
 def _check(params: EditParams, spec: ModelSpec) -> None:
-    if not params.api.prompt.strip():
+    if not params.api.prompt.strip() and not spec.local:
         raise InputError("Type a prompt: the service needs words describing the change.")
     if len(params.api.prompt) > spec.max_prompt:
         raise InputError(
@@ -211,7 +216,8 @@ def prepare_edit(
         # Only in-process: a link a service behind a gateway hands out may not be reachable.
         response_format = "url"
     references = reference_inputs(params.references, spec)
-    request = params.api.request(
+    api = params.api if params.api.prompt.strip() else replace(params.api, prompt=LOCAL_PROMPT)
+    request = api.request(
         (ImageInput(data=image_png, filename="image.png"), *references),
         mask_part,
         size=plan.size_field,

@@ -66,7 +66,8 @@ class MaskCanvas(ViewControls, QWidget):
     """Shows an image with a mask overlay and paints the mask with the pointer.
 
     Signals: ``brush_size_changed(int)``, ``hardness_changed(float)``, ``tool_changed(str)``,
-    ``zoom_changed(float)``, ``view_changed()`` (zoom or centre moved).
+    ``zoom_changed(float)``, ``view_changed()`` (zoom or centre moved), ``mask_edit_started()``
+    (a press of a mask tool, before it touches the mask: the window shows the mask first).
     """
 
     brush_size_changed = Signal(int)
@@ -74,6 +75,7 @@ class MaskCanvas(ViewControls, QWidget):
     tool_changed = Signal(str)
     zoom_changed = Signal(float)
     view_changed = Signal()
+    mask_edit_started = Signal()  # a mask tool is about to change the mask
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +101,7 @@ class MaskCanvas(ViewControls, QWidget):
         self._space = False
         self._alt = False
         self._stroking = False
+        self._stroke_waiting = False  # pressed on the margin; the stroke starts on the image
         self._pan_from: QPointF | None = None
         self._rect_from: tuple[float, float] | None = None
         self._rect_to: tuple[float, float] | None = None
@@ -161,8 +164,9 @@ class MaskCanvas(ViewControls, QWidget):
             self._document.changed.disconnect(self._on_document_changed)
         if self._stroking:
             self._stroking = False
-            if self._document is not None:
+            if self._document is not None and not self._stroke_waiting:
                 self._document.end_stroke()
+            self._stroke_waiting = False
         if doc is not None:
             if self._image is None or (doc.width, doc.height) != (
                 self._image.width,
@@ -419,11 +423,28 @@ class MaskCanvas(ViewControls, QWidget):
             return False
         x, y = self.map_to_image(pos)
         if self._tool == "rect":
+            self.mask_edit_started.emit()
             self._rect_from = self._rect_to = (x, y)
             return True
         if self._document is None:
             return False
         self._stroking = True
+        if self._on_image(x, y):
+            self._begin_stroke(x, y, pressure)
+        else:
+            # A press on the margin (often just to focus the canvas) leaves no dab; a drag
+            # from there paints from where it reaches the image.
+            self._stroke_waiting = True
+        return True
+
+    def _on_image(self, x: float, y: float) -> bool:
+        v = self._view
+        return 0 <= x < v.image_w and 0 <= y < v.image_h
+
+    def _begin_stroke(self, x: float, y: float, pressure: float) -> None:
+        assert self._document is not None
+        self._stroke_waiting = False
+        self.mask_edit_started.emit()
         self._document.begin_stroke(
             x,
             y,
@@ -432,7 +453,6 @@ class MaskCanvas(ViewControls, QWidget):
             erase=self._erasing(),
             pressure=pressure,
         )
-        return True
 
     def _move(self, pos: QPointF, mods: Qt.KeyboardModifier, pressure: float) -> None:
         alt = bool(mods & Qt.KeyboardModifier.AltModifier)
@@ -453,7 +473,10 @@ class MaskCanvas(ViewControls, QWidget):
                 self.update(old.united(new).adjusted(-2, -2, 2, 2))
         elif self._stroking and self._document is not None:
             x, y = self.map_to_image(pos)
-            self._document.stroke_to(x, y, pressure)
+            if not self._stroke_waiting:
+                self._document.stroke_to(x, y, pressure)
+            elif self._on_image(x, y):
+                self._begin_stroke(x, y, pressure)
 
     def _release(self, pos: QPointF, button: Qt.MouseButton) -> None:
         if self._pan_from is not None and button in (
@@ -474,7 +497,9 @@ class MaskCanvas(ViewControls, QWidget):
                 self._document.fill_rect(x0, y0, x1, y1, erase=self._erasing())
         elif self._stroking and button == Qt.MouseButton.LeftButton:
             self._stroking = False
-            if self._document is not None:
+            if self._stroke_waiting:
+                self._stroke_waiting = False  # it never reached the image
+            elif self._document is not None:
                 x, y = self.map_to_image(pos)
                 self._document.stroke_to(x, y)  # the release point may be past the last move
                 self._document.end_stroke()

@@ -1,4 +1,4 @@
-"""Rounds side by side (Ctrl+D, duplicating a round, lives in
+"""Rounds side by side (Ctrl+J, duplicating a round, lives in
 :mod:`editor.ui.window.round_copy`).
 
 The Rounds view (Ctrl+Shift+R) shows the 2–4 most recent rounds as columns: prompt on top,
@@ -117,7 +117,7 @@ class RoundsView(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         hint = QLabel(
             "Click a variant to show it · Ctrl+click a second one to compare the two here · "
-            "Ctrl+D duplicates the current round to try another prompt on the same mask"
+            "Ctrl+J duplicates the current round to try another prompt on the same mask"
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,9 +47,11 @@ _WATERMARK: dict[str, bool | Omittable] = {"Service default": OMIT, "On": True, 
 
 class PromptEdit(QPlainTextEdit):
     """Multi-line prompt: Ctrl+Enter submits; Up on the first line / Down on the last line walk
-    through earlier prompts (the text being typed is kept as the newest entry)."""
+    through earlier prompts (the text being typed is kept as the newest entry); Esc leaves the
+    box (``escaped``) rather than reaching the window's Esc."""
 
     submitted = Signal()
+    escaped = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,9 +70,18 @@ class PromptEdit(QPlainTextEdit):
             del self.history[:-_HISTORY_MAX]
         self._pos = len(self.history)
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and _plain_escape(event):
+            event.accept()  # the first Esc leaves the text box
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         mods = event.modifiers()
+        if _plain_escape(event):
+            self.escaped.emit()
+            return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
             mods & Qt.KeyboardModifier.ControlModifier
         ):
@@ -99,11 +110,21 @@ class PromptEdit(QPlainTextEdit):
         return True
 
 
+def _plain_escape(event: QEvent) -> bool:
+    return (
+        isinstance(event, QKeyEvent)
+        and event.key() == Qt.Key.Key_Escape
+        and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    )
+
+
 class PromptPanel(QWidget):
     """Prompt, parameters, profile picker and Generate. ``generate_requested`` on Ctrl+Enter
-    or the button; the window reads :meth:`params` and :meth:`profile`."""
+    or the button; ``done_typing`` on Esc in the prompt; the window reads :meth:`params` and
+    :meth:`profile`."""
 
     generate_requested = Signal()
+    done_typing = Signal()
 
     def __init__(self, profiles: Sequence[Profile], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +133,7 @@ class PromptPanel(QWidget):
         self.prompt.setMinimumHeight(70)
         self.prompt.setMaximumHeight(140)
         self.prompt.submitted.connect(self.generate_requested)
+        self.prompt.escaped.connect(self.done_typing)
         self.references_strip = ReferencesStrip()
 
         self.profile_combo = QComboBox()

@@ -1,8 +1,8 @@
 """Menus, window shortcuts and their tooltips.
 
 Window shortcuts use modifiers or keys the canvas does not claim (Ctrl+…, Esc, C, F1). The
-canvas's own single keys appear in the menus as ``\\t`` labels only: a real shortcut would
-steal them from the canvas and, worse, fire while typing a prompt.
+canvas's own single keys appear in the menus as ``\\t`` labels only; they reach the canvas
+from anywhere but a text field through :mod:`editor.ui.canvas.canvas_keys`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from editor.ui.canvas import mask_library as ml
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.canvas.mask_library import MaskHost
 from editor.ui.canvas.mask_toolbar import MaskToolbar
+from editor.ui.canvas.reselect import ClearedMask
 from editor.ui.common.icons import tool_icon
 from editor.ui.session.binding import SessionBinding
 from editor.ui.session.restore import RestoreHost
@@ -83,6 +84,10 @@ class WindowActions:
     generate: QAction
     escape: QAction
     compare: QAction
+    clear_mask: QAction
+    reselect_mask: QAction
+    invert_mask: QAction
+    duplicate_round: QAction
     export_mask: QAction
     overlay: QAction
     recent_menu: QMenu
@@ -157,9 +162,20 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     act(m, "Larger Brush", lambda: _brush_step(w, +1), shown="]", image=True)
     m.addSeparator()
     doc_op = _doc_op(w)
-    act(m, "Clear Mask", doc_op(lambda d: d.clear()), "Ctrl+Shift+Backspace", image=True)
+    # Photoshop's Deselect / Reselect: the mask is this app's selection.
+    cleared = ClearedMask()
+    clear_mask = act(
+        m, "Clear Mask", doc_op(cleared.clear), ["Ctrl+D", "Ctrl+Shift+Backspace"], image=True
+    )
+    reselect = act(
+        m,
+        "Reselect Cleared Mask",
+        lambda: _reselect(w, window, cleared),
+        "Ctrl+Shift+D",
+        image=True,
+    )
     act(m, "Fill All", doc_op(lambda d: d.fill_all()), image=True)
-    act(m, "Invert", doc_op(lambda d: d.invert()), "Ctrl+I", image=True)
+    invert = act(m, "Invert Mask", doc_op(lambda d: d.invert()), "Ctrl+I", image=True)
     m.addSeparator()
     act(m, "Grow 4 px", doc_op(lambda d: d.grow(4)), "Ctrl+Alt+=", image=True)
     act(m, "Shrink 4 px", doc_op(lambda d: d.grow(-4)), "Ctrl+Alt+-", image=True)
@@ -198,7 +214,8 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     generate.setIcon(tool_icon("generate"))
     escape = act(g, "Back to Original / Cancel Newest Job", w.escape, "Esc")
     g.addSeparator()
-    act(g, "Duplicate Round for A/B", lambda: duplicate_round(w), "Ctrl+D", image=True)
+    # Ctrl+J: Photoshop's and Krita's "duplicate layer"; Ctrl+D is Clear Mask (Deselect).
+    duplicate = act(g, "Duplicate Round for A/B", lambda: duplicate_round(w), "Ctrl+J", image=True)
     act(v, "Rounds Side by Side", w.show_rounds, "Ctrl+Shift+R")
 
     h = bar.addMenu("&Help")
@@ -224,6 +241,10 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
         generate=generate,
         escape=escape,
         compare=compare,
+        clear_mask=clear_mask,
+        reselect_mask=reselect,
+        invert_mask=invert,
+        duplicate_round=duplicate,
         export_mask=export_mask,
         overlay=overlay,
         recent_menu=recent,
@@ -241,6 +262,11 @@ def _doc_op(w: ActionsHost) -> Callable[[Callable[..., None]], Callable[[], None
         return run
 
     return wrap
+
+
+def _reselect(w: ActionsHost, window: QMainWindow, cleared: ClearedMask) -> None:
+    if w.document is not None and not cleared.reselect(w.document):
+        window.statusBar().showMessage("No cleared mask to bring back", 4000)
 
 
 def _brush_step(w: ActionsHost, direction: int) -> None:

@@ -122,7 +122,7 @@ class JobBinding:
             w.show_message(warning)
             return None
         params = panel.params()
-        if not params.api.prompt:
+        if not params.api.prompt and not model_spec(params.api.model).local:  # offline: no words
             w.show_message("Type a prompt first: the service needs words describing the change.")
             panel.focus_prompt()
             return None

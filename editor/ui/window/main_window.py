@@ -6,8 +6,9 @@ clipboard live in :mod:`editor.ui.window.file_ops`, menus in :mod:`editor.ui.win
 ↔ gallery
 in :mod:`editor.ui.window.job_binding`.
 
-Keys the canvas owns (B E R [ ] F 1 + -) are *not* window shortcuts: the menus only show them
-(``\\t`` labels), so typing those letters in the prompt box never switches tools.
+Keys the canvas owns (B E R [ ] F 1 + -) are not menu shortcuts (the menus only show them as
+``\\t`` labels); :mod:`editor.ui.canvas.canvas_keys` hands them to the canvas from any focus but
+a text field, so typing those letters in the prompt box never switches tools.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from editor.core.expand import drop_opaque_alpha
 from editor.core.mask_document import MaskDocument
@@ -37,6 +38,7 @@ from editor.store import (
     StoreError,
     default_cache_bytes,
 )
+from editor.ui.canvas.canvas_keys import forward_canvas_keys
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.canvas.mask_toolbar import MaskToolbar
 from editor.ui.common.files import image_source
@@ -59,6 +61,7 @@ from editor.ui.settings.capabilities import Capabilities
 from editor.ui.settings.prefs import UiPrefs
 from editor.ui.window.actions import WindowActions, build_actions
 from editor.ui.window.banners import DropTarget, MessageBanner, VariantBanner
+from editor.ui.window.canvas_menu import canvas_menu
 from editor.ui.window.expand_canvas import CanvasState, Expander
 from editor.ui.window.file_ops import FileOps
 from editor.ui.window.job_binding import JobBinding
@@ -114,9 +117,11 @@ class MainWindow(QMainWindow):
         self._frame_task: asyncio.Future[None] | None = None
         self.selected_variant: tuple[str, int] | None = None  # picked in the gallery
         self._peeking = False
+        self._activated = False  # the window has been the active window once
 
         self.canvas = MaskCanvas()
         self.canvas.installEventFilter(self)
+        forward_canvas_keys(self.canvas)
         self.compare = CompareView()
         self.drop_target = DropTarget()
         self.variant_banner = VariantBanner()
@@ -170,12 +175,17 @@ class MainWindow(QMainWindow):
         self.variant_banner.save_button.clicked.connect(self.files.save_as)
         self.drop_target.open_clicked.connect(self.files.open_dialog)
         self.prompt_panel.generate_requested.connect(self.generate)
+        self.prompt_panel.done_typing.connect(self._leave_prompt)
         self.history.on_change = self._update_enabled
         self.restore_offer: RestoreOffer | None = None  # set by run_app when it offers one
         self.prompt_panel.n_spin.setValue(self.app_settings.settings.default_variants)
         self.prompt_panel.bind_settings(self.settings)
         self.apply_prefs()
         self.canvas.brush_size_changed.connect(self._remember_brush)
+        self.canvas.mask_edit_started.connect(self.show_mask)
+        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.canvas.customContextMenuRequested.connect(self._show_canvas_menu)
+        self.canvas_menu: QMenu | None = None  # the right-click menu while it is open
         self._update_enabled()
         self.resize(1440, 900)
 
@@ -216,9 +226,29 @@ class MainWindow(QMainWindow):
         self.image_changed.emit()
         self._update_enabled()
 
+    def _show_canvas_menu(self, pos: QPoint) -> None:
+        if self.image is None:
+            return
+        self.canvas_menu = canvas_menu(self.actions, self.shown_variant is not None, self)
+        self.canvas_menu.popup(self.canvas.mapToGlobal(pos))
+
     def _on_mask_changed(self, _rect: object) -> None:
         self._coverage_timer.start()
         self.sessions.mask_changed()
+        self.show_mask()  # undo, a menu op or a stroke: whatever changed it, it shows
+
+    def show_mask(self) -> None:
+        """Back to the image under the mask overlay, so a mask edit is seen as it is made:
+        the canvas always shows the mask Generate will send. A shown variant stays in the
+        gallery (a stroke on it is a stroke on the next round's mask, as in a paint app
+        where strokes land on the layer being edited, in view)."""
+        if self.shown_variant is not None or self.previews.looking is not None:
+            self.show_original()
+            self.statusBar().showMessage(
+                "Back to the image to edit the mask — the variant stays in the gallery", 5000
+            )
+        if not self.actions.overlay.isChecked():
+            self.actions.overlay.setChecked(True)
 
     def swap_image(self, pixels: np.ndarray) -> None:
         """Swap the picture under the same mask and view (Use as base, restoring a round's
@@ -534,9 +564,27 @@ class MainWindow(QMainWindow):
     # -- jobs -----------------------------------------------------------------------------------
 
     def generate(self) -> Job | None:
-        """Snapshot image, mask and parameters and start a job; None (with a message) if not."""
+        """Snapshot image, mask and parameters and start a job; None (with a message) if not.
+        Once sent, the keyboard is back on the canvas (tool keys act, letters type nothing)."""
         self.expander.before_generate()
-        return self.binding.generate()
+        job = self.binding.generate()
+        if job is not None:
+            self._focus_view(Qt.FocusReason.OtherFocusReason)
+        return job
+
+    def _leave_prompt(self) -> None:
+        """Esc in the prompt: the keyboard goes back to the canvas; in Compare, Esc leaves it."""
+        if self.actions.compare.isChecked():
+            self.escape()
+        else:
+            self._focus_view(Qt.FocusReason.ShortcutFocusReason)
+
+    def _focus_view(self, reason: Qt.FocusReason) -> None:
+        """The keyboard to what the middle of the window shows: canvas, Compare or the drop
+        target."""
+        index = self.stack.currentIndex()
+        pages: dict[int, QWidget] = {_EDIT: self.canvas, _COMPARE: self.compare}
+        pages.get(index, self.drop_target).setFocus(reason)
 
     def cancel_newest(self) -> bool:
         job = self.jobs.newest_active()
@@ -616,6 +664,19 @@ class MainWindow(QMainWindow):
                     self.peek_original(event.type() == QEvent.Type.KeyPress)
                 return True
         return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The first activation gives the keyboard to the canvas, not to the first field in the
+        # tab order (the prompt), where the tool keys would type letters.
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and self.isActiveWindow()
+            and not self._activated
+        ):
+            self._activated = True
+            if self.canvas.isVisible():
+                self.canvas.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        super().changeEvent(event)
 
     def peek_original(self, on: bool) -> None:
         self._peeking = on

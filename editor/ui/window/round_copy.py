@@ -1,4 +1,4 @@
-"""Prompt A/B rounds: Ctrl+D duplicates a round to try another wording.
+"""Prompt A/B rounds: Ctrl+J duplicates a round to try another wording.
 
 :func:`duplicate_round` takes the current round — the round of the variant being looked at, else
 the newest — puts its prompt, model and count back in the prompt panel with the prompt selected
@@ -82,10 +82,10 @@ def _references(w: RoundCopyHost, entry: ResultRound, params: EditParams) -> tup
 
 
 def duplicate_round(w: RoundCopyHost) -> ResultRound | None:
-    """Ctrl+D: the current round's parameters back in the panel, prompt selected for editing."""
+    """Ctrl+J: the current round's parameters back in the panel, prompt selected for editing."""
     entry = current_round(w)
     if entry is None or w.document is None:
-        w.show_message("Run a round first (Ctrl+Enter); Ctrl+D then duplicates it for an A/B.")
+        w.show_message("Run a round first (Ctrl+Enter); Ctrl+J then duplicates it for an A/B.")
         return None
     params, mask = _asked(w, entry)
     panel = w.prompt_panel

@@ -242,7 +242,7 @@ def write_reference(path: Path, w: int = 300, h: int = 200) -> np.ndarray:
     return pixels
 
 
-def test_references_go_after_the_edited_image_and_ctrl_d_brings_them_back(
+def test_references_go_after_the_edited_image_and_ctrl_j_brings_them_back(
     qtbot: QtBot, aloop: object, tmp_path: Path, image_path: Path, local_server: ServerThread
 ) -> None:
     endpoint = Endpoint(base_url=local_server.base_url, max_retries=0, timeout=30)
@@ -282,12 +282,12 @@ def test_references_go_after_the_edited_image_and_ctrl_d_brings_them_back(
         np.testing.assert_array_equal(kept[1].pixels, pasted)
         assert w.jobs_panel.row(job_id).job.params.references[0].path == str(ref)
 
-        # The strip is emptied; Ctrl+D duplicates the round with its reference.
+        # The strip is emptied; Ctrl+J duplicates the round with its references.
         strip.remove_at(1)
         strip.remove_at(0)
         assert strip.references() == ()
         w.show_original()
-        qtbot.keyClick(w.canvas, Qt.Key.Key_D, CTRL)
+        qtbot.keyClick(w.canvas, Qt.Key.Key_J, CTRL)
         assert strip.labels() == ["image 2", "image 3"]
         assert strip.references()[0].path == str(ref)
         np.testing.assert_array_equal(strip.references()[1].pixels, pasted)

@@ -200,7 +200,7 @@ def test_one_failed_request_keeps_the_others_and_says_why(
     assert row.warning.isVisible() and "1 of 3" in row.warning.text(), row.warning.text()
 
 
-def test_ctrl_d_duplicates_the_round_for_an_ab(
+def test_ctrl_j_duplicates_the_round_for_an_ab(
     qtbot: QtBot, fan_window: MainWindow, server: ServerThread
 ) -> None:
     w = fan_window
@@ -208,7 +208,7 @@ def test_ctrl_d_duplicates_the_round_for_an_ab(
     mask = round_mask(w, first)
     assert w.document is not None and mask is not None
     w.document.clear()  # the duplicate brings the round's mask back
-    qtbot.keyClick(w.canvas, Qt.Key.Key_D, CTRL)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_J, CTRL)
     prompt = w.prompt_panel.prompt
     assert prompt.hasFocus() and prompt.textCursor().selectedText() == "a red ball"
     qtbot.keyClicks(prompt, "a blue cube")
