@@ -6,7 +6,7 @@ clipboard live in :mod:`editor.ui.window.file_ops`, menus in :mod:`editor.ui.win
 ↔ gallery
 in :mod:`editor.ui.window.job_binding`.
 
-Keys the canvas owns (B E R [ ] F 1 + -) are *not* window shortcuts: the menus only show them
+Keys the canvas owns (B E R L W O [ ] F 1 + -) are *not* window shortcuts: the menus only show them
 (``\\t`` labels), so typing those letters in the prompt box never switches tools.
 """
 

@@ -430,7 +430,7 @@ def test_document_of_wrong_size_is_refused(canvas: MaskCanvas) -> None:
     with pytest.raises(ValueError):
         canvas.set_document(MaskDocument(10, 10))
     with pytest.raises(ValueError):
-        canvas.set_tool("lasso")
+        canvas.set_tool("smudge")
 
 
 def test_zoomed_out_view_is_area_averaged_not_aliased(qtbot: QtBot) -> None:
