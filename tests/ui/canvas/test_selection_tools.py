@@ -88,7 +88,7 @@ def test_lasso_four_clicks_and_return_fill_a_square_as_one_undo_step(
     qtbot.keyClick(canvas, Qt.Key.Key_L)
     assert canvas.tool == "lasso"
     square_clicks(qtbot, canvas)
-    assert doc_of(canvas).is_empty  # nothing joins the mask before the shape is closed
+    assert doc_of(canvas).is_empty()  # nothing joins the mask before the shape is closed
     qtbot.keyClick(canvas, Qt.Key.Key_Return)
     settle(qtbot, canvas)
     edit = doc_of(canvas).edit
@@ -96,7 +96,7 @@ def test_lasso_four_clicks_and_return_fill_a_square_as_one_undo_step(
     expected[100:200, 100:200] = 255
     assert np.array_equal(edit, expected)
     doc_of(canvas).undo()
-    assert doc_of(canvas).is_empty and not doc_of(canvas).can_undo
+    assert doc_of(canvas).is_empty() and not doc_of(canvas).can_undo
 
 
 def test_lasso_click_on_start_point_closes(qtbot: QtBot, canvas: MaskCanvas) -> None:
@@ -125,7 +125,7 @@ def test_lasso_escape_forgets_the_shape(qtbot: QtBot, canvas: MaskCanvas) -> Non
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     qtbot.keyClick(canvas, Qt.Key.Key_Return)
     settle(qtbot, canvas)
-    assert doc_of(canvas).is_empty
+    assert doc_of(canvas).is_empty()
     # The next shape starts afresh: three new clicks make a triangle, not a hexagon.
     for x, y in ((20, 20), (80, 20), (20, 80)):
         click(qtbot, canvas, x, y)
@@ -287,7 +287,7 @@ def test_object_select_finds_the_object_and_not_this_removes_a_part(qtbot: QtBot
     doc.undo()
     assert iou(doc.edit > 127, body | handle) >= 0.8
     doc.undo()
-    assert doc.is_empty
+    assert doc.is_empty()
 
 
 def test_escape_abandons_a_running_selection(qtbot: QtBot) -> None:
@@ -300,4 +300,4 @@ def test_escape_abandons_a_running_selection(qtbot: QtBot) -> None:
     qtbot.keyClick(w, Qt.Key.Key_Escape)
     assert not w.selection.busy
     qtbot.wait(500)
-    assert doc_of(w).is_empty
+    assert doc_of(w).is_empty()
