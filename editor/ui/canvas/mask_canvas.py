@@ -44,6 +44,7 @@ from PySide6.QtWidgets import QWidget
 
 from editor.core.expand import Expansion
 from editor.core.mask_document import MaskDocument
+from editor.core.selection import PressureCurve, pressure_factors
 from editor.ui.canvas.tools import SELECTION_TOOLS, SelectionTools
 from editor.ui.common.decor import (
     checker_brush,
@@ -114,6 +115,8 @@ class MaskCanvas(ViewControls, QWidget):
         # The view before a preview took over, put back when it ends: (zoom, cx, cy, auto fit).
         self._view_before_preview: tuple[float, float, float, bool] | None = None
         self.selection = SelectionTools(self)
+        self.pressure_curve = PressureCurve()  # Preferences ▸ tablet pressure
+        self._pen_opacity = 1.0
         self.selection.busy_changed.connect(lambda _busy: self._update_cursor())
         self._update_cursor()
 
@@ -445,6 +448,7 @@ class MaskCanvas(ViewControls, QWidget):
             hardness=self._hardness,
             erase=self._erasing(),
             pressure=pressure,
+            opacity=self._pen_opacity,
         )
         return True
 
@@ -469,7 +473,7 @@ class MaskCanvas(ViewControls, QWidget):
                 self.update(old.united(new).adjusted(-2, -2, 2, 2))
         elif self._stroking and self._document is not None:
             x, y = self.map_to_image(pos)
-            self._document.stroke_to(x, y, pressure)
+            self._document.stroke_to(x, y, pressure, self._pen_opacity)
 
     def _release(self, pos: QPointF, button: Qt.MouseButton) -> None:
         if self._pan_from is not None and button in (
@@ -498,6 +502,7 @@ class MaskCanvas(ViewControls, QWidget):
                 self._document.end_stroke()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pen_opacity = 1.0
         if not self._press(event.position(), event.button(), event.modifiers(), 1.0):
             super().mousePressEvent(event)
 
@@ -519,7 +524,9 @@ class MaskCanvas(ViewControls, QWidget):
         has_pressure = device is not None and bool(
             device.capabilities() & QInputDevice.Capability.Pressure
         )
-        pressure = event.pressure() if has_pressure else 1.0
+        pressure, self._pen_opacity = (
+            pressure_factors(self.pressure_curve, event.pressure()) if has_pressure else (1.0, 1.0)
+        )
         kind = event.type()
         if kind == QEvent.Type.TabletPress:
             handled = self._press(event.position(), event.button(), event.modifiers(), pressure)

@@ -531,6 +531,7 @@ class MainWindow(QMainWindow):
     def apply_prefs(self) -> None:
         prefs = UiPrefs(self.settings)
         self.canvas.brush_size = prefs.brush_size
+        self.canvas.pressure_curve = prefs.pressure_curve
         self.canvas.set_overlay(prefs.overlay_color, self.canvas.overlay_opacity)
 
     def _remember_brush(self, size: int) -> None:
