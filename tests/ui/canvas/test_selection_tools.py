@@ -108,6 +108,20 @@ def test_lasso_click_on_start_point_closes(qtbot: QtBot, canvas: MaskCanvas) -> 
     assert doc_of(canvas).edit[250, 250] == 0
 
 
+def test_lasso_double_click_closes(qtbot: QtBot, canvas: MaskCanvas) -> None:
+    canvas.set_tool("lasso")
+    for x, y in ((100, 100), (200, 100), (200, 200)):
+        click(qtbot, canvas, x, y)
+    # A person's double-click: a press and release, then the double-click event.
+    click(qtbot, canvas, 100, 200)
+    qtbot.mouseDClick(canvas, LEFT, pos=at(100, 200))
+    settle(qtbot, canvas)
+    expected = np.zeros((IMG_H, IMG_W), np.uint8)
+    expected[100:200, 100:200] = 255
+    assert np.array_equal(doc_of(canvas).edit, expected)
+    assert doc_of(canvas).can_undo
+
+
 def test_lasso_backspace_drops_the_last_point(qtbot: QtBot, canvas: MaskCanvas) -> None:
     canvas.set_tool("lasso")
     square_clicks(qtbot, canvas)
