@@ -129,6 +129,7 @@ class MaskCanvas(ViewControls, QWidget):
         """
         self._image = ImageLayer(pixels)
         self._display = None
+        self.selection.reset()
         self._expansion = self._view_before_preview = None
         v = self._view
         v.image_w, v.image_h = self._image.width, self._image.height
@@ -565,7 +566,7 @@ class MaskCanvas(ViewControls, QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and self.selection.wants_key(
-            Qt.Key(cast(QKeyEvent, event).key())
+            cast(QKeyEvent, event)
         ):
             event.accept()  # Esc/Return/Backspace act on the shape in progress, not the window
             return True

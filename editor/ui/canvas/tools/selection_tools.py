@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QKeyEvent, QPainter
 
 from editor.core.mask_document import MaskDocument
 from editor.core.selection import (
@@ -131,7 +131,13 @@ class SelectionTools(QObject):
         self.cancel_running()
         self.canvas.update()
 
-    def wants_key(self, key: Qt.Key) -> bool:
+    def wants_key(self, event: QKeyEvent) -> bool:
+        """Whether the key is the tool's (it then wins over a window shortcut). Keys with Ctrl
+        or Alt stay the window's (Ctrl+Shift+Backspace clears the mask)."""
+        M = Qt.KeyboardModifier
+        if event.modifiers() & (M.ControlModifier | M.AltModifier | M.MetaModifier):
+            return False
+        key = Qt.Key(event.key())
         if key == Qt.Key.Key_Escape and self.busy:
             return True
         return self.active is not None and self.active.wants_key(key)
