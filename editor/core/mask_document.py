@@ -164,6 +164,7 @@ class _Stroke:
     erase: bool
     pos: tuple[float, float]
     pressure: float
+    opacity: float = 1.0  # scales every dab (tablet pressure driving opacity)
     saved: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
 
 
@@ -249,8 +250,11 @@ class MaskDocument:
         hardness: float = 1.0,
         erase: bool = False,
         pressure: float = 1.0,
+        opacity: float = 1.0,
     ) -> None:
-        """Start a stroke at image coordinates ``(x, y)`` and stamp the first dab there."""
+        """Start a stroke at image coordinates ``(x, y)`` and stamp the first dab there.
+
+        ``pressure`` scales the radius, ``opacity`` (0..1) how far each dab moves the mask."""
         if self._stroke is not None:
             self.end_stroke()
         if radius <= 0:
@@ -261,15 +265,21 @@ class MaskDocument:
             erase=erase,
             pos=(float(x), float(y)),
             pressure=self._pressure(pressure),
+            opacity=min(1.0, max(0.0, float(opacity))),
         )
         start, p = self._stroke.pos, self._stroke.pressure
         self._segment(start, start, p, p)
 
-    def stroke_to(self, x: float, y: float, pressure: float = 1.0) -> None:
-        """Continue the stroke to ``(x, y)``, painting the whole segment from the last position."""
+    def stroke_to(
+        self, x: float, y: float, pressure: float = 1.0, opacity: float | None = None
+    ) -> None:
+        """Continue the stroke to ``(x, y)``, painting the whole segment from the last position
+        (with ``opacity`` from here on, when given)."""
         stroke = self._stroke
         if stroke is None:
             raise RuntimeError("stroke_to() without begin_stroke()")
+        if opacity is not None:
+            stroke.opacity = min(1.0, max(0.0, float(opacity)))
         start, end = stroke.pos, (float(x), float(y))
         p0, p1 = stroke.pressure, self._pressure(pressure)
         r = stroke.radius * max(p0, p1)
@@ -317,6 +327,8 @@ class MaskDocument:
         if found is None:
             return
         rect, values = found
+        if stroke.opacity < 1.0:
+            values = (values * np.float32(stroke.opacity) + np.float32(0.5)).astype(np.uint8)
         x0, y0, x1, y1 = rect
         self._save_tiles(stroke.saved, rect)
         region = self._edit[y0:y1, x0:x1]

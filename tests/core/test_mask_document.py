@@ -358,3 +358,14 @@ def test_random_strokes_then_undo_all_restore_original(
     while doc.can_redo:
         doc.redo()
     np.testing.assert_array_equal(doc.edit, final)
+
+
+def test_stroke_opacity_scales_each_dab_and_can_change_along_the_stroke() -> None:
+    doc = MaskDocument(100, 60)
+    doc.begin_stroke(20, 30, radius=8, hardness=1.0, opacity=0.5)
+    doc.stroke_to(80, 30, opacity=0.25)  # the pen eased off: later dabs are lighter
+    doc.end_stroke()
+    assert doc.edit[30, 20] == 128
+    assert doc.edit[30, 80] == 64
+    doc.undo()
+    assert doc.is_empty()

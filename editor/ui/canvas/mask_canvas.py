@@ -11,7 +11,8 @@ The canvas only maps pointer events to image coordinates and feeds them to the Q
 :class:`~editor.core.mask_document.MaskDocument`; the document reports dirty rectangles, the
 overlay refreshes just those pixels and the widget repaints just their on-screen rectangle.
 
-Controls: B brush, E eraser, R rectangle; Alt swaps paint/erase while held; ``[`` / ``]`` brush
+Controls: B brush, E eraser, R rectangle, L lasso, W magic wand, O object select (see
+:mod:`editor.ui.canvas.tools`); Alt swaps paint/erase while held; ``[`` / ``]`` brush
 size −/+ ~10 %; wheel or Ctrl+wheel or pinch zooms about the cursor (trackpad two-finger scroll
 pans); ``+`` / ``-`` zoom, F fit, 1 100 %; space+drag or middle-drag pans.
 
@@ -43,6 +44,8 @@ from PySide6.QtWidgets import QWidget
 
 from editor.core.expand import Expansion
 from editor.core.mask_document import MaskDocument
+from editor.core.selection import PressureCurve, pressure_factors
+from editor.ui.canvas.tools import SELECTION_TOOLS, SelectionTools
 from editor.ui.common.decor import (
     checker_brush,
     paint_brush_outline,
@@ -55,11 +58,16 @@ from editor.ui.common.view_transform import ViewTransform
 
 __all__ = ["MaskCanvas", "Tool"]
 
-Tool = Literal["brush", "eraser", "rect"]
-_TOOLS: tuple[Tool, ...] = ("brush", "eraser", "rect")
+Tool = Literal["brush", "eraser", "rect", "lasso", "wand", "object"]
+_TOOLS: tuple[Tool, ...] = ("brush", "eraser", "rect", "lasso", "wand", "object")
 _BACKGROUND = QColor(38, 38, 41)
 _WHEEL_STEP = 1.25  # zoom factor per wheel notch / key press
 MAX_BRUSH = 5000
+_SELECTION_KEYS: dict[Qt.Key, Tool] = {
+    Qt.Key.Key_L: "lasso",
+    Qt.Key.Key_W: "wand",
+    Qt.Key.Key_O: "object",
+}
 
 
 class MaskCanvas(ViewControls, QWidget):
@@ -109,6 +117,10 @@ class MaskCanvas(ViewControls, QWidget):
         self._expansion: Expansion | None = None
         # The view before a preview took over, put back when it ends: (zoom, cx, cy, auto fit).
         self._view_before_preview: tuple[float, float, float, bool] | None = None
+        self.selection = SelectionTools(self)
+        self.pressure_curve = PressureCurve()  # Preferences ▸ tablet pressure
+        self._pen_opacity = 1.0
+        self.selection.busy_changed.connect(lambda _busy: self._update_cursor())
         self._update_cursor()
 
     # -- content --------------------------------------------------------------------------------
@@ -120,6 +132,7 @@ class MaskCanvas(ViewControls, QWidget):
         """
         self._image = ImageLayer(pixels)
         self._display = None
+        self.selection.reset()
         self._expansion = self._view_before_preview = None
         v = self._view
         v.image_w, v.image_h = self._image.width, self._image.height
@@ -167,6 +180,7 @@ class MaskCanvas(ViewControls, QWidget):
             if self._document is not None and not self._stroke_waiting:
                 self._document.end_stroke()
             self._stroke_waiting = False
+        self.selection.reset()
         if doc is not None:
             if self._image is None or (doc.width, doc.height) != (
                 self._image.width,
@@ -255,6 +269,7 @@ class MaskCanvas(ViewControls, QWidget):
             raise ValueError(f"unknown tool {tool!r}; expected one of {_TOOLS}")
         if tool != self._tool:
             self._tool = tool
+            self.selection.set_tool(tool)
             self._update_cursor()
             self._update_hover()
             self.tool_changed.emit(tool)
@@ -350,6 +365,7 @@ class MaskCanvas(ViewControls, QWidget):
         if frame is not None:
             paint_expansion_outline(p, frame)
         self._paint_rect_preview(p)
+        self.selection.paint(p)
         self._paint_brush_outline(p)
         p.end()
 
@@ -375,7 +391,7 @@ class MaskCanvas(ViewControls, QWidget):
             paint_brush_outline(p, c, radius, erase=self._erasing())
 
     def _outline_center(self) -> QPointF | None:
-        if self._hover is None or self._tool == "rect" or self._panning_mode():
+        if self._hover is None or self._tool in ("rect", "lasso", "wand") or self._panning_mode():
             return None
         return self._hover
 
@@ -419,6 +435,8 @@ class MaskCanvas(ViewControls, QWidget):
             self._pan_from = pos
             self._update_cursor()
             return True
+        if self.selection.active is not None:
+            return self.selection.active.press(*self.map_to_image(pos), button, mods)
         if button != Qt.MouseButton.LeftButton or self._image is None:
             return False
         x, y = self.map_to_image(pos)
@@ -452,6 +470,7 @@ class MaskCanvas(ViewControls, QWidget):
             hardness=self._hardness,
             erase=self._erasing(),
             pressure=pressure,
+            opacity=self._pen_opacity,
         )
 
     def _move(self, pos: QPointF, mods: Qt.KeyboardModifier, pressure: float) -> None:
@@ -465,6 +484,8 @@ class MaskCanvas(ViewControls, QWidget):
             d = pos - self._pan_from
             self._pan_from = pos
             self.pan_by(d.x(), d.y())
+        elif self.selection.active is not None:
+            self.selection.active.move(*self.map_to_image(pos), mods)
         elif self._rect_from is not None:
             old = self._rect_widget()
             self._rect_to = self.map_to_image(pos)
@@ -474,7 +495,7 @@ class MaskCanvas(ViewControls, QWidget):
         elif self._stroking and self._document is not None:
             x, y = self.map_to_image(pos)
             if not self._stroke_waiting:
-                self._document.stroke_to(x, y, pressure)
+                self._document.stroke_to(x, y, pressure, self._pen_opacity)
             elif self._on_image(x, y):
                 self._begin_stroke(x, y, pressure)
 
@@ -486,6 +507,8 @@ class MaskCanvas(ViewControls, QWidget):
             self._pan_from = None
             self._update_cursor()
             self.update()
+        elif self.selection.active is not None:
+            self.selection.active.release(*self.map_to_image(pos), button)
         elif self._rect_from is not None and button == Qt.MouseButton.LeftButton:
             self._rect_to = self.map_to_image(pos)
             old = self._rect_widget()
@@ -505,6 +528,7 @@ class MaskCanvas(ViewControls, QWidget):
                 self._document.end_stroke()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pen_opacity = 1.0
         if not self._press(event.position(), event.button(), event.modifiers(), 1.0):
             super().mousePressEvent(event)
 
@@ -514,12 +538,21 @@ class MaskCanvas(ViewControls, QWidget):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._release(event.position(), event.button())
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        tool = self.selection.active
+        if tool is None or not tool.double_click(
+            *self.map_to_image(event.position()), event.button()
+        ):
+            super().mouseDoubleClickEvent(event)
+
     def tabletEvent(self, event: QTabletEvent) -> None:
         device = event.pointingDevice()
         has_pressure = device is not None and bool(
             device.capabilities() & QInputDevice.Capability.Pressure
         )
-        pressure = event.pressure() if has_pressure else 1.0
+        pressure, self._pen_opacity = (
+            pressure_factors(self.pressure_curve, event.pressure()) if has_pressure else (1.0, 1.0)
+        )
         kind = event.type()
         if kind == QEvent.Type.TabletPress:
             handled = self._press(event.position(), event.button(), event.modifiers(), pressure)
@@ -557,6 +590,11 @@ class MaskCanvas(ViewControls, QWidget):
         event.accept()
 
     def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self.selection.wants_key(
+            cast(QKeyEvent, event)
+        ):
+            event.accept()  # Esc/Return/Backspace act on the shape in progress, not the window
+            return True
         if event.type() == QEvent.Type.NativeGesture:
             g = cast(QNativeGestureEvent, event)
             if g.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
@@ -575,6 +613,8 @@ class MaskCanvas(ViewControls, QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = Qt.Key(event.key())
         K = Qt.Key
+        if self.selection.key(key, event.modifiers()):
+            return
         if key == K.Key_Space:
             if not event.isAutoRepeat():
                 self._space = True
@@ -589,6 +629,8 @@ class MaskCanvas(ViewControls, QWidget):
             self.set_tool("eraser")
         elif key == K.Key_R:
             self.set_tool("rect")
+        elif key in _SELECTION_KEYS:
+            self.set_tool(_SELECTION_KEYS[key])
         elif key == K.Key_BracketRight:
             self.brush_size = max(self._brush_size + 1, round(self._brush_size * 1.1))
         elif key == K.Key_BracketLeft:
@@ -629,7 +671,20 @@ class MaskCanvas(ViewControls, QWidget):
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
         elif self._space:
             self.setCursor(Qt.CursorShape.OpenHandCursor)
-        elif self._tool == "rect":
+        elif self.selection.busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        elif self._tool == "rect" or self._tool in SELECTION_TOOLS:
             self.setCursor(Qt.CursorShape.CrossCursor)
         else:
             self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
+
+    # -- selection tools (editor.ui.canvas.tools) ----------------------------------------------
+
+    def image_pixels(self) -> np.ndarray | None:
+        """The image's pixels (not a shown variant's): what the selection tools look at."""
+        return None if self._image is None else self._image.pixels
+
+    def view_scale(self) -> float:
+        """Widget pixels per image pixel."""
+        self._sync_view_geometry()
+        return self._view.scale

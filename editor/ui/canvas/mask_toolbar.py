@@ -14,6 +14,7 @@ import math
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QColorDialog,
     QLabel,
     QSlider,
@@ -23,12 +24,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.core.selection import SelectionMode
 from editor.ui.canvas.mask_canvas import MAX_BRUSH, MaskCanvas
+from editor.ui.canvas.tools import SELECTION_TOOLS
 from editor.ui.common.icons import tool_icon
 from editor.ui.common.signals import signals_blocked
 
 __all__ = ["MaskToolbar"]
 
+_TOOL_TIPS = {
+    "lasso": "Lasso (L): drag freehand or click corners; Return, a double-click or the start "
+    "point closes, Backspace drops a point, Esc cancels, Shift snaps to 45°",
+    "wand": "Magic Wand (W): click a colour to select the area around it",
+    "object": "Object Select (O): drag a box around an object; then left strokes keep, "
+    'right strokes remove ("not this")',
+}
 _SIZE_STEPS = 1000  # the size slider is logarithmic: fine control for small brushes
 
 
@@ -65,16 +75,22 @@ class MaskToolbar(QToolBar):
             ("brush", "Brush", "B"),
             ("eraser", "Eraser", "E"),
             ("rect", "Rectangle", "R"),
+            ("lasso", "Lasso", "L"),
+            ("wand", "Magic Wand", "W"),
+            ("object", "Object Select", "O"),
         ):
             act = QAction(tool_icon(name), label, self)
             act.setCheckable(True)
-            act.setToolTip(f"{label} ({key}); hold Alt to swap paint and erase")
+            act.setToolTip(
+                _TOOL_TIPS.get(name, f"{label} ({key}); hold Alt to swap paint and erase")
+            )
             act.triggered.connect(lambda _=False, n=name: self._pick_tool(n))
             group.addAction(act)
             self.addAction(act)
             self.tool_actions[name] = act
         self.tool_actions[canvas.tool].setChecked(True)
         self.addSeparator()
+        self._add_selection_controls()
 
         self.size_slider = QSlider(Qt.Orientation.Horizontal)
         self.size_slider.setRange(0, _SIZE_STEPS)
@@ -128,6 +144,51 @@ class MaskToolbar(QToolBar):
         self._show_size(canvas.brush_size)
         self._show_hardness(canvas.hardness)
         canvas.set_overlay(self._color, self._opacity)
+
+    def _add_selection_controls(self) -> None:
+        """Add/Subtract for the selection tools (Shift adds, Alt or Ctrl subtracts meanwhile),
+        then the wand's tolerance and contiguity, shown while the wand is picked."""
+        tools = self.canvas.selection
+        self.mode_actions: dict[str, QAction] = {}
+        modes = QActionGroup(self)
+        for mode, label, tip in (
+            (SelectionMode.ADD, "Add", "Selections add to the mask (or hold Shift)"),
+            (SelectionMode.SUBTRACT, "Subtract", "Selections remove from the mask (or hold Alt)"),
+        ):
+            act = QAction(label, self)
+            act.setCheckable(True)
+            act.setToolTip(tip)
+            act.setChecked(tools.mode is mode)
+            act.triggered.connect(lambda _=False, m=mode: setattr(tools, "mode", m))
+            modes.addAction(act)
+            self.addAction(act)
+            self.mode_actions[mode.value] = act
+        self.tolerance_spin = QSpinBox()
+        self.tolerance_spin.setRange(0, 255)
+        self.tolerance_spin.setValue(tools.tolerance)
+        self.tolerance_spin.setToolTip("How far a colour may differ from the clicked one (0–255)")
+        self.tolerance_spin.valueChanged.connect(lambda v: setattr(tools, "tolerance", v))
+        self.contiguous_check = QCheckBox("Contiguous")
+        self.contiguous_check.setChecked(tools.contiguous)
+        self.contiguous_check.setToolTip("Off: every similar colour in the image")
+        self.contiguous_check.toggled.connect(lambda on: setattr(tools, "contiguous", on))
+        self._wand_widgets = [
+            self.addWidget(QLabel(" Tolerance ")),
+            self.addWidget(self.tolerance_spin),
+            self.addWidget(self.contiguous_check),
+        ]
+        for w in (self.tolerance_spin, self.contiguous_check):
+            w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.canvas.tool_changed.connect(self._show_tool_controls)
+        self._show_tool_controls(self.canvas.tool)
+        self.addSeparator()
+
+    def _show_tool_controls(self, tool: str) -> None:
+        selecting = tool in SELECTION_TOOLS
+        for act in self.mode_actions.values():
+            act.setVisible(selecting)
+        for act in self._wand_widgets:
+            act.setVisible(tool == "wand")
 
     def _pick_tool(self, name: str) -> None:
         self.canvas.set_tool(name)

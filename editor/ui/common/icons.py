@@ -110,6 +110,34 @@ def _rect(p: QPainter, pen: QPen) -> None:
     p.drawRect(QRectF(4.5, 6.5, 15, 11))
 
 
+def _lasso(p: QPainter, pen: QPen) -> None:
+    dashed = QPen(pen)
+    dashed.setDashPattern([2.0, 1.5])
+    p.setPen(dashed)
+    loop = QPainterPath(QPointF(6, 15))
+    loop.cubicTo(1, 8, 10, 2, 17, 5)
+    loop.cubicTo(23, 8, 20, 16, 12, 16)
+    p.drawPath(loop)
+    p.setPen(pen)
+    p.drawLine(QPointF(6, 15), QPointF(8, 21))
+
+
+def _wand(p: QPainter, pen: QPen) -> None:
+    p.setPen(pen)
+    p.drawLine(QPointF(4, 20), QPointF(14, 10))
+    _sparkle(p, QPointF(17, 7), 4.5, pen.color())
+
+
+def _object(p: QPainter, pen: QPen) -> None:
+    dashed = QPen(pen)
+    dashed.setDashPattern([2.0, 1.5])
+    p.setPen(dashed)
+    p.drawRect(QRectF(3.5, 3.5, 17, 17))
+    p.setBrush(pen.color())
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawEllipse(QPointF(12, 12.5), 4.5, 5.5)
+
+
 def _compare(p: QPainter, pen: QPen) -> None:
     p.setPen(pen)
     p.drawRoundedRect(QRectF(3.5, 5.5, 17, 13), 2, 2)
@@ -128,6 +156,9 @@ _GLYPHS: dict[str, Callable[[QPainter, QPen], None]] = {
     "brush": _brush,
     "eraser": _eraser,
     "rect": _rect,
+    "lasso": _lasso,
+    "wand": _wand,
+    "object": _object,
     "compare": _compare,
     "generate": _generate,
 }

@@ -1,12 +1,16 @@
-"""UI preferences kept in QSettings: brush size, mask overlay colour, theme.
+"""UI preferences kept in QSettings: brush size, mask overlay colour, theme, pressure curve.
 
 Endpoint profiles and keys are not UI prefs: they live in :class:`editor.store.SettingsStore`.
 """
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
+
+from editor.core.selection import PressureCurve
 
 __all__ = ["THEMES", "UiPrefs"]
 
@@ -48,6 +52,19 @@ class UiPrefs:
     @theme.setter
     def theme(self, value: str) -> None:
         self._s.setValue("ui/theme", value if value in THEMES else "system")
+
+    @property
+    def pressure_curve(self) -> PressureCurve:
+        """How tablet pressure drives the brush; an unreadable entry falls back to the default."""
+        try:
+            data = json.loads(str(self._s.value("ui/pressure_curve", "{}")))
+            return PressureCurve.from_dict(data if isinstance(data, dict) else {})
+        except ValueError:
+            return PressureCurve()
+
+    @pressure_curve.setter
+    def pressure_curve(self, curve: PressureCurve) -> None:
+        self._s.setValue("ui/pressure_curve", json.dumps(curve.to_dict()))
 
     def sync(self) -> None:
         self._s.sync()

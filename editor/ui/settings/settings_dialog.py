@@ -54,6 +54,7 @@ from editor.store import (
 )
 from editor.ui.settings.capabilities import Capabilities, learned_text
 from editor.ui.settings.prefs import THEMES, UiPrefs
+from editor.ui.settings.pressure_fields import PressureFields
 from editor.ui.settings.profile_form import ProfileForm, fixed_message
 
 __all__ = ["SettingsDialog", "SettingsHost"]
@@ -201,6 +202,8 @@ class SettingsDialog(QDialog):
         form.addRow("Mask overlay colour", self.overlay_button)
         form.addRow("Theme", self.theme_combo)
         form.addRow("Storage for sessions", self.budget_spin)
+        self.pressure_fields = PressureFields(prefs.pressure_curve)
+        form.addRow("Tablet pressure", self.pressure_fields)
         return page
 
     def _paint_swatch(self) -> None:
@@ -374,6 +377,7 @@ class SettingsDialog(QDialog):
         prefs.brush_size = self.brush_spin.value()
         prefs.overlay_color = self.overlay_color
         prefs.theme = THEMES[self.theme_combo.currentIndex()]
+        prefs.pressure_curve = self.pressure_fields.curve()
         prefs.sync()
         self.window_.apply_prefs()
         self.window_.reload_profiles()

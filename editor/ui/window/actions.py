@@ -14,6 +14,12 @@ from typing import Protocol
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
+from editor.core.selection import (
+    NoTransparencyError,
+    SelectionMode,
+    apply_selection,
+    mask_from_transparency,
+)
 from editor.ui.canvas import mask_library as ml
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.canvas.mask_library import MaskHost
@@ -155,9 +161,13 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
 
     m = bar.addMenu("&Mask")
     c = w.canvas
+    c.selection.message.connect(w.show_message)  # e.g. a box too small for object select
     act(m, "Brush", lambda: c.set_tool("brush"), shown="B", image=True)
     act(m, "Eraser", lambda: c.set_tool("eraser"), shown="E", image=True)
     act(m, "Rectangle", lambda: c.set_tool("rect"), shown="R", image=True)
+    act(m, "Lasso", lambda: c.set_tool("lasso"), shown="L", image=True)
+    act(m, "Magic Wand", lambda: c.set_tool("wand"), shown="W", image=True)
+    act(m, "Object Select", lambda: c.set_tool("object"), shown="O", image=True)
     act(m, "Smaller Brush", lambda: _brush_step(w, -1), shown="[", image=True)
     act(m, "Larger Brush", lambda: _brush_step(w, +1), shown="]", image=True)
     m.addSeparator()
@@ -176,6 +186,7 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     )
     act(m, "Fill All", doc_op(lambda d: d.fill_all()), image=True)
     invert = act(m, "Invert Mask", doc_op(lambda d: d.invert()), "Ctrl+I", image=True)
+    act(m, "Mask from Transparency", lambda: _mask_from_transparency(w), image=True)
     m.addSeparator()
     act(m, "Grow 4 px", doc_op(lambda d: d.grow(4)), "Ctrl+Alt+=", image=True)
     act(m, "Shrink 4 px", doc_op(lambda d: d.grow(-4)), "Ctrl+Alt+-", image=True)
@@ -267,6 +278,18 @@ def _doc_op(w: ActionsHost) -> Callable[[Callable[..., None]], Callable[[], None
 def _reselect(w: ActionsHost, window: QMainWindow, cleared: ClearedMask) -> None:
     if w.document is not None and not cleared.reselect(w.document):
         window.statusBar().showMessage("No cleared mask to bring back", 4000)
+
+
+def _mask_from_transparency(w: ActionsHost) -> None:
+    """The image's transparent pixels become the mask, as one undo step."""
+    if w.image is None or w.document is None:
+        return
+    try:
+        selection = mask_from_transparency(w.image)
+    except NoTransparencyError as e:
+        w.show_message(f"{e}: nothing to turn into a mask.")
+        return
+    apply_selection(w.document, selection, SelectionMode.REPLACE)
 
 
 def _brush_step(w: ActionsHost, direction: int) -> None:

@@ -6,7 +6,7 @@ clipboard live in :mod:`editor.ui.window.file_ops`, menus in :mod:`editor.ui.win
 ↔ gallery
 in :mod:`editor.ui.window.job_binding`.
 
-Keys the canvas owns (B E R [ ] F 1 + -) are not menu shortcuts (the menus only show them as
+Keys the canvas owns (B E R L W O [ ] F 1 + -) are not menu shortcuts (the menus only show them as
 ``\\t`` labels); :mod:`editor.ui.canvas.canvas_keys` hands them to the canvas from any focus but
 a text field, so typing those letters in the prompt box never switches tools.
 """
@@ -227,7 +227,8 @@ class MainWindow(QMainWindow):
         self._update_enabled()
 
     def _show_canvas_menu(self, pos: QPoint) -> None:
-        if self.image is None:
+        # Object select takes the right button for its "not this" strokes.
+        if self.image is None or self.canvas.tool == "object":
             return
         self.canvas_menu = canvas_menu(self.actions, self.shown_variant is not None, self)
         self.canvas_menu.popup(self.canvas.mapToGlobal(pos))
@@ -616,6 +617,7 @@ class MainWindow(QMainWindow):
     def apply_prefs(self) -> None:
         prefs = UiPrefs(self.settings)
         self.canvas.brush_size = prefs.brush_size
+        self.canvas.pressure_curve = prefs.pressure_curve
         self.canvas.set_overlay(prefs.overlay_color, self.canvas.overlay_opacity)
 
     def _remember_brush(self, size: int) -> None:
