@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
@@ -45,7 +46,7 @@ class ActionsHost(MaskHost, RoundCopyHost, RestoreHost, SettingsHost, Protocol):
     def generate(self) -> object: ...
     def escape(self) -> None: ...
     def set_compare(self, on: bool) -> None: ...
-    def show_rounds(self) -> None: ...
+    def toggle_rounds(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -189,12 +190,15 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     overlay.toggled.connect(c.set_overlay_visible)
 
     g = bar.addMenu("&Generate")
-    generate = act(g, "Generate", w.generate, ["Ctrl+Return", "Ctrl+Enter"], image=True)
+    # Enabled without an image too: Generate then says what to do first.
+    generate = act(g, "Generate", w.generate, ["Ctrl+Return", "Ctrl+Enter"])
     generate.setIcon(tool_icon("generate"))
     escape = act(g, "Back to Original / Cancel Newest Job", w.escape, "Esc")
     g.addSeparator()
     act(g, "Duplicate Round for A/B", lambda: duplicate_round(w), "Ctrl+D", image=True)
-    act(v, "Rounds Side by Side", w.show_rounds, "Ctrl+Shift+R")
+    rounds = act(v, "Rounds Side by Side", w.toggle_rounds, "Ctrl+Shift+R")
+    # Also from the rounds window itself, so the same key closes it.
+    rounds.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
     h = bar.addMenu("&Help")
     act(

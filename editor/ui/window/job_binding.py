@@ -27,7 +27,7 @@ from editor.ui.jobs.stats_panel import SessionStats, StatsPanel, cost_text, cost
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.session.binding import SessionBinding
 from editor.ui.settings.capabilities import Capabilities
-from editor.ui.window.banners import MessageBanner
+from editor.ui.window.banners import NO_IMAGE, MessageBanner
 from editor.ui.window.previews import PreviewBinding
 
 __all__ = ["JobBinding", "JobHost", "describe_params"]
@@ -68,7 +68,7 @@ class JobHost(Protocol):
     def show_variant(self, job_id: str, index: int) -> None: ...
     def set_compare(self, on: bool) -> None: ...
     def refresh_rounds(self) -> None: ...
-    def show_message(self, text: str) -> None: ...
+    def show_message(self, text: str, cause: str | None = None) -> None: ...
     def statusBar(self) -> QStatusBar: ...
 
 
@@ -108,7 +108,8 @@ class JobBinding:
         w = self.window
         if w.image is None or w.document is None:
             w.show_message(
-                "Open an image first (Ctrl+O), paint where it should change, then generate."
+                "Open an image first (Ctrl+O), paint where it should change, then generate.",
+                NO_IMAGE,
             )
             return None
         panel = w.prompt_panel
@@ -154,7 +155,9 @@ class JobBinding:
 
     def _on_added(self, job: Job) -> None:
         tooltip = f"{job.params.prompt}\n{describe_params(job)}"
-        self.window.gallery.add_job(job.id, job_title(job), tooltip)
+        title = job_title(job, self.window.results.number(job.id))
+        self.window.gallery.add_job(job.id, title, tooltip)
+        self.window.jobs_panel.row(job.id).title.setText(title)
         self.window.gallery.set_job_status(job.id, job.status)
 
     def _on_changed(self, job: Job) -> None:

@@ -42,7 +42,7 @@ class StatusLabels:
 def build_layout(
     window: QMainWindow,
     *,
-    banners: tuple[QWidget, QWidget],
+    banners: tuple[QWidget, QWidget],  # the message banner, the variant banner
     canvas: QWidget,
     drop_target: QWidget,
     compare: QWidget,
@@ -53,16 +53,23 @@ def build_layout(
 ) -> WindowLayout:
     """Lay the widgets out in ``window``: the canvas stack in the middle, ``prompt``, the side
     ``tabs`` (widget, title) and ``gallery`` on the right, ``toolbar`` on top."""
+    message, variant = banners
     editor = QWidget()
     column = QVBoxLayout(editor)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(0)
-    for banner in banners:
-        column.addWidget(banner)
+    column.addWidget(variant)
     column.addWidget(canvas, 1)
     stack = QStackedWidget()
     for page in (drop_target, editor, compare):
         stack.addWidget(page)
+    # Messages sit above every page, so one said before an image is open shows at once.
+    centre = QWidget()
+    column = QVBoxLayout(centre)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(message)
+    column.addWidget(stack, 1)
 
     side_tabs = QTabWidget()
     side_tabs.setDocumentMode(True)
@@ -78,7 +85,7 @@ def build_layout(
     side.setSizes([340, 220, 400])
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)
-    main.addWidget(stack)
+    main.addWidget(centre)
     main.addWidget(side)
     main.setStretchFactor(0, 1)
     main.setStretchFactor(1, 0)
