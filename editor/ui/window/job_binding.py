@@ -95,6 +95,8 @@ class JobBinding:
         self.window = window
         self.settled: set[str] = set()  # jobs whose outcome is saved (or failed to) and shown
         self._warned: set[str] = set()  # profiles whose send warning was shown once
+        # What the canvas showed when each job was sent: its result replaces only that.
+        self._shown_at_submit: dict[str, tuple[str, int] | None] = {}
         queue = window.jobs
         queue.added.connect(self._on_added)
         queue.changed.connect(self._on_changed)
@@ -148,7 +150,9 @@ class JobBinding:
         )
         w.message_banner.hide()
         panel.remember_prompt()
-        return w.jobs.submit(snapshot)
+        job = w.jobs.submit(snapshot)
+        self._shown_at_submit[job.id] = w.shown_variant
+        return job
 
     def retry(self, job_id: str) -> Job:
         return self.window.jobs.retry(job_id)
@@ -208,9 +212,11 @@ class JobBinding:
         first = job.variants[0].index if job.variants else None
         w.jobs.prune(job.id)
         newest = max((int(j) for j in w.gallery.job_ids() if j.isdigit()), default=0)
-        if w.shown_variant is None and first is not None and int(job.id) >= newest:
-            # Show the first result at once, as a designer expects after Generate; Esc or
-            # Original goes back, and a variant already being looked at is never replaced.
+        untouched = w.shown_variant == self._shown_at_submit.pop(job.id, None)
+        if (w.shown_variant is None or untouched) and first is not None and int(job.id) >= newest:
+            # Show the first result at once, as a designer expects after Generate — also over
+            # the variant that was on screen when Generate was pressed; Esc or Original goes
+            # back. A variant picked since then is being studied and is never replaced.
             w.show_variant(job.id, first)
         w.refresh_rounds()
 

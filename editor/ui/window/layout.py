@@ -78,11 +78,16 @@ def build_layout(
     side = QSplitter(Qt.Orientation.Vertical)
     side.addWidget(prompt)
     side.addWidget(side_tabs)
-    side.addWidget(titled("Variants", gallery))
+    side.addWidget(gallery)  # its round headers (and empty state) say what it holds
     side.setStretchFactor(0, 0)
     side.setStretchFactor(1, 0)
     side.setStretchFactor(2, 1)
     side.setSizes([340, 220, 400])
+    # On a short screen the tabs give way first (dragging the handle brings them back): the
+    # prompt with Generate and a row of variants are what a round needs.
+    side.setCollapsible(0, False)
+    side.setCollapsible(2, False)
+    side_tabs.setMinimumHeight(side_tabs.tabBar().sizeHint().height())
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)
     main.addWidget(centre)

@@ -154,3 +154,37 @@ def test_the_banner_names_the_round_and_variant_and_the_peek(
     assert window.jobs_panel.row(second).title.text().startswith("Round 2 ·")
     window.gallery.variant_selected.emit(first, 0)
     assert banner.text().startswith("Round 1 · variant 1")
+
+
+def _generate(qtbot: QtBot, window: MainWindow) -> str:
+    window.prompt_panel.focus_prompt()
+    qtbot.keyClick(window.prompt_panel.prompt, Qt.Key.Key_Return, CTRL)
+    return window.jobs.jobs[-1].id
+
+
+def test_a_new_result_replaces_the_variant_shown_when_generate_was_pressed(
+    qtbot: QtBot, window: MainWindow, image_path: Path
+) -> None:
+    first = _one_round(qtbot, window, image_path)
+    assert window.shown_variant == (first, 0)  # the first result showed itself
+    second = _generate(qtbot, window)
+    qtbot.waitUntil(lambda: second in window.binding.settled, timeout=20_000)
+    assert window.shown_variant == (second, 0)
+    assert window.variant_banner.text().startswith("Round 2 · variant 1")
+
+
+def test_a_variant_picked_after_generate_stays_when_the_result_lands(
+    qtbot: QtBot, window: MainWindow, image_path: Path
+) -> None:
+    window.prompt_panel.n_spin.setValue(2)
+    first = _one_round(qtbot, window, image_path)
+    second = _generate(qtbot, window)
+    # Picked while the job runs (its result reaches the window only through the event loop).
+    tile = next(
+        t for t in window.gallery.findChildren(ThumbTile) if (t.job_id, t.index) == (first, 1)
+    )
+    qtbot.mouseClick(tile, LEFT)
+    assert window.shown_variant == (first, 1)
+    qtbot.waitUntil(lambda: second in window.binding.settled, timeout=20_000)
+    assert window.shown_variant == (first, 1)
+    assert window.variant_banner.text().startswith("Round 1 · variant 2 of 2")
