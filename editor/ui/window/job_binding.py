@@ -186,7 +186,8 @@ class JobBinding:
         w.sessions.finish(job)
         self.settled.add(job.id)
         if job.state is JobState.FAILED:
-            w.statusBar().showMessage(f"Job {job.id} failed — see the Jobs list", 6000)
+            name = f"Round {w.results.number(job.id)}" if job.id in w.results else "The job"
+            w.statusBar().showMessage(f"{name} failed — see the Jobs list", 6000)
 
     def _show(self, job: Job, unsaved: set[int]) -> None:
         """The variants are on disk (and in the results): tiles from the frames in hand, then
@@ -206,7 +207,8 @@ class JobBinding:
         if unsaved:
             status += f" · ⚠ {len(unsaved)} not saved"
         w.gallery.set_job_status(job.id, status)
-        w.statusBar().showMessage(f"Job {job.id} finished: {job.status} in {took}", 6000)
+        name = f"Round {w.results.number(job.id)}"
+        w.statusBar().showMessage(f"{name} finished: {job.status} in {took}", 6000)
         w.previews.finished(job)
         self.settled.add(job.id)
         first = job.variants[0].index if job.variants else None

@@ -404,11 +404,10 @@ class MainWindow(QMainWindow):
         before = self.image_ref(self.image)
         self.sessions.remember_base(after, base)
         after_ref = ImageRef(variant.path, None if variant.saved else after, base)
-        self.history.push_image(before, after_ref, f"Use variant {index + 1} of job {job_id}")
+        what = f"Round {self.round_number(job_id)} · variant {index + 1}"
+        self.history.push_image(before, after_ref, f"Use {what}")
         self.swap_image(after)
-        self.statusBar().showMessage(
-            f"Variant {index + 1} of job {job_id} is now the image — Ctrl+Z to undo", 8000
-        )
+        self.statusBar().showMessage(f"{what} is now the image — Ctrl+Z to undo", 8000)
 
     def image_ref(self, pixels: np.ndarray) -> ImageRef:
         """How an undo step names an image: its file in the session folder when it has one."""
