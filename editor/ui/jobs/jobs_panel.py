@@ -56,6 +56,8 @@ class JobRow(QFrame):
         self.title.setToolTip(job.params.prompt)
         self.status = QLabel()
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        for label in (self.title, self.status):  # a narrow panel wraps them, never clips
+            label.setWordWrap(True)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # a service's words are never markup
