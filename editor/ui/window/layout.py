@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from editor import __version__
 from editor.ui.canvas.mask_canvas import MaskCanvas
 
-__all__ = ["StatusLabels", "WindowLayout", "build_layout", "build_status_bar", "titled"]
+__all__ = ["StatusLabels", "WindowLayout", "build_layout", "build_status_bar"]
 
 
 @dataclass(frozen=True)
@@ -109,15 +109,3 @@ def build_status_bar(bar: QStatusBar, canvas: MaskCanvas) -> StatusLabels:
     canvas.zoom_changed.connect(lambda z: labels.zoom.setText(f"Zoom {z * 100:.0f} %"))
     bar.showMessage(f"Inpaint Editor {__version__}", 4000)
     return labels
-
-
-def titled(title: str, body: QWidget) -> QWidget:
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 4, 0, 0)
-    column.setSpacing(2)
-    label = QLabel(f"<b>{title}</b>")
-    label.setContentsMargins(8, 0, 0, 0)
-    column.addWidget(label)
-    column.addWidget(body, 1)
-    return box
