@@ -79,6 +79,7 @@ class _Column(QFrame):
         self.status = QLabel(f"Round {number} · {job.status}")
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.buttons: list[QToolButton] = []
+        self._pixmaps: list[QPixmap | None] = []
         self.column = column = QVBoxLayout(self)
         column.setContentsMargins(8, 8, 8, 8)
         column.addWidget(self.prompt)
@@ -88,6 +89,7 @@ class _Column(QFrame):
             button = QToolButton()
             button.setAutoRaise(True)
             button.setIconSize(QSize(_THUMB, _THUMB))
+            self._pixmaps.append(pixmap)
             if pixmap is not None:
                 button.setIcon(QIcon(pixmap))
             label = view.window_.gallery.preview_label(job.key, index)
@@ -109,8 +111,19 @@ class _Column(QFrame):
         return prompt + self.status.sizeHint().height() + 2 * spacing
 
     def set_side(self, side: int) -> None:
-        for button in self.buttons:
+        for button, pixmap in zip(self.buttons, self._pixmaps, strict=True):
             button.setIconSize(QSize(side, side))
+            if pixmap is not None and max(pixmap.width(), pixmap.height()) < side:
+                # An icon never grows past its pixmap: hand it one of the size shown.
+                dpr = pixmap.devicePixelRatio()
+                big = pixmap.scaled(
+                    round(side * dpr),
+                    round(side * dpr),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                big.setDevicePixelRatio(dpr)
+                button.setIcon(QIcon(big))
 
 
 class RoundsView(QDialog):

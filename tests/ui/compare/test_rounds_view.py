@@ -75,6 +75,9 @@ def test_thumbnails_fill_the_columns_and_grow_with_the_window(
     qtbot.waitUntil(
         lambda: all(b.visibleRegion().boundingRect() == b.rect() for b in buttons), timeout=2000
     )
+    for b in buttons:  # the picture itself fills the thumbnail, not a small icon inside it
+        drawn = b.icon().actualSize(b.iconSize())
+        assert max(drawn.width(), drawn.height()) >= big - 1, (drawn, big)
     column = view.columns[0]
     last = column.buttons[-1]
     bottom = last.mapTo(column, last.rect().bottomLeft()).y()
