@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from editor.core.mask_document import MaskDocument
 from editor.pipeline.fanout import CapabilityMemory
 from editor.pipeline.jobs import Job, JobQueue, job_input
-from editor.store import RoundRecord, RoundState, StoreError
+from editor.store import RoundRecord, RoundState, StoreError, round_seq
 from editor.ui.common.undo_timeline import EditHistory, ImageRef
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.session.binding import SessionBinding
@@ -77,6 +77,7 @@ class HistoryHost(Protocol):
     def capabilities(self) -> LearnedLimits: ...
     def image_ref(self, pixels: np.ndarray) -> ImageRef: ...
     def swap_image(self, pixels: np.ndarray) -> None: ...
+    def show_original(self) -> None: ...
     def show_jobs(self) -> None: ...
     def show_message(self, text: str) -> None: ...
     def statusBar(self) -> QStatusBar: ...
@@ -229,20 +230,21 @@ class HistoryPanel(QWidget):
         if loaded is None or w.image is None or w.document is None:
             return False
         base, mask = loaded
+        w.show_original()  # the canvas shows the round's image, as the message says
         if base.shape != w.image.shape:
             w.show_message("That round was made on an image of another size; it can't be shown.")
             return False
         if not np.array_equal(base, w.image):
             before = w.image_ref(w.image)
             w.sessions.remember_base(base, record.base)
-            w.history.push_image(before, w.image_ref(base), f"Back to round {record.id}")
+            w.history.push_image(before, w.image_ref(base), f"Back to {round_name(record.id)}")
             w.swap_image(base)
         edit = mask if mask is not None else np.zeros_like(w.document.edit)
         if not np.array_equal(edit, w.document.edit):
             w.document.replace(edit)
         w.prompt_panel.set_prompt(record.prompt)
         w.statusBar().showMessage(
-            f"Back at round {record.id}: its image, mask and prompt — Ctrl+Z to undo", 8000
+            f"Back at {round_name(record.id)}: its image, mask and prompt — Ctrl+Z to undo", 8000
         )
         return True
 
@@ -258,7 +260,7 @@ class HistoryPanel(QWidget):
         try:
             return await asyncio.to_thread(read)
         except (StoreError, KeyError) as e:
-            self.window_.show_message(f"Round {record.id} could not be read: {e}")
+            self.window_.show_message(f"{round_name(record.id)} could not be read: {e}")
             return None
 
     def _retry_selected(self) -> None:
@@ -298,7 +300,7 @@ class HistoryPanel(QWidget):
         w.sessions.retry_base(record.base)
         job: Job = w.jobs.submit(job_input(base, mask, params, profile, w.capabilities.memory))
         w.show_jobs()
-        w.statusBar().showMessage(f"Round {record.id} sent again as job {job.id}", 6000)
+        w.statusBar().showMessage(f"{round_name(record.id)} sent again as job {job.id}", 6000)
         return True
 
 
@@ -306,7 +308,13 @@ def _title(record: RoundRecord) -> str:
     prompt = " ".join(record.prompt.split()) or "(no prompt)"
     prompt = prompt if len(prompt) <= 44 else prompt[:43] + "…"
     n = len(record.variants)
-    return f"{prompt}\n{record.id} · {n} variant{'s' * (n != 1)}"
+    return f"{prompt}\n{round_name(record.id)} · {n} variant{'s' * (n != 1)}"
+
+
+def round_name(round_id: str) -> str:
+    """ "Round 3" for the session's ``r0003``: the numbering the whole window uses."""
+    seq = round_seq(round_id)
+    return f"Round {seq if seq is not None else round_id}"
 
 
 def _time(iso: str) -> str:
@@ -317,11 +325,10 @@ def _time(iso: str) -> str:
 
 
 def _tooltip(record: RoundRecord) -> str:
-    lines = [record.prompt, f"Round {record.id} · {_STATE_TEXT[record.state]}"]
+    lines = [record.prompt, f"{round_name(record.id)} · {_STATE_TEXT[record.state]}"]
     if not record.base.is_original:
-        lines.append(
-            f"Made from variant {(record.base.variant or 0) + 1} of {record.base.round_id}"
-        )
+        base = round_name(record.base.round_id or "")
+        lines.append(f"Made from variant {(record.base.variant or 0) + 1} of {base}")
     if record.error:
         lines.append(record.error)
     return "\n".join(lines)
