@@ -40,7 +40,7 @@ from .profiles import (
     needs_insecure_warning,
     new_profile_id,
 )
-from .results import PROXY_SIDE, ResultRound, Results, ResultVariant
+from .results import PROXY_SIDE, ResultRound, Results, ResultVariant, round_seq
 from .rounds import (
     ORIGINAL,
     BaseRef,
@@ -103,4 +103,5 @@ __all__ = [
     "is_loopback",
     "needs_insecure_warning",
     "new_profile_id",
+    "round_seq",
 ]

@@ -23,7 +23,7 @@ from ._errors import StoreReadError
 from .frame_cache import FrameCache, FrameMissing, read_frame
 from .rounds import ORIGINAL, BaseRef
 
-__all__ = ["PROXY_SIDE", "ResultRound", "ResultVariant", "Results"]
+__all__ = ["PROXY_SIDE", "ResultRound", "ResultVariant", "Results", "round_seq"]
 
 PROXY_SIDE = 1600  # long side of the proxy shown while the full frame decodes (a screen's worth)
 
@@ -112,6 +112,19 @@ class Results:
             return round_id
         return next((r.key for r in self._rounds.values() if r.round_id == round_id), None)
 
+    def number(self, key: str) -> int:
+        """The round's number as the session counts them (``r0003`` is 3), used by every view.
+
+        A round the session has not recorded yet gets the number it will be given: one past
+        the round started before it (rounds are recorded in the order they start)."""
+        n = 0
+        for entry in self._rounds.values():
+            recorded = round_seq(entry.round_id)
+            n = recorded if recorded is not None else n + 1
+            if entry.key == key:
+                return n
+        raise KeyError(f"no round {key}")
+
     def clear(self) -> None:
         self._rounds.clear()
         self.frames.clear()
@@ -175,3 +188,10 @@ class Results:
     def missing(self, variant: ResultVariant) -> bool:
         """True when the variant's file vanished from the session folder."""
         return variant.pixels is None and (variant.path is None or not variant.path.is_file())
+
+
+def round_seq(round_id: str | None) -> int | None:
+    """3 for the session's ``r0003``; None when not recorded (or not such an id)."""
+    if round_id is None or not round_id[1:].isdigit():
+        return None
+    return int(round_id[1:])

@@ -233,6 +233,10 @@ class CompareView(QWidget):
     def fit(self) -> None:
         self._primary().fit()
 
+    def fitted(self) -> bool:
+        """True while the pictures fit the view (not zoomed or panned since)."""
+        return self._primary().auto_fit
+
     def wipe_position(self) -> float:
         """The divider as an image x."""
         return self.wipe_view.wipe_x

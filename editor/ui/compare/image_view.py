@@ -41,6 +41,10 @@ _GRAB = 8.0  # widget px either side of the divider that grab it
 _KEY_STEP = 0.02  # of the image width per Left/Right press
 
 
+_PILL_MARGIN = 10.0  # from the view's edge
+_PILL_PAD = 20.0  # text to the pill's ends
+
+
 class ImageView(ViewControls, QWidget):
     """Draws ``first`` (and, in wipe mode, ``second`` right of the divider) with zoom and pan.
 
@@ -213,6 +217,17 @@ class ImageView(ViewControls, QWidget):
             p.drawLine(tip, back + QPointF(0, 4))
         p.restore()
 
+    def pill_text(self, text: str, align: Qt.AlignmentFlag) -> str:
+        """``text`` as its pill shows it: elided to the room it has (the labels share the top
+        edge, half each; the hint has the bottom or centre to itself)."""
+        top = bool(align & Qt.AlignmentFlag.AlignTop)
+        room = (self.width() / 2 if top else self.width()) - 2 * _PILL_MARGIN - _PILL_PAD
+        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(room)))
+
+    def hint_text(self) -> str:
+        """The bottom note as drawn now (e.g. the leak line, elided in a narrow view)."""
+        return self.pill_text(self._hint, Qt.AlignmentFlag.AlignBottom)
+
     def _paint_pill(self, p: QPainter, text: str, align: Qt.AlignmentFlag) -> None:
         """``text`` in a translucent dark pill at an edge of the view (readable on any image)."""
         if not text:
@@ -222,9 +237,9 @@ class ImageView(ViewControls, QWidget):
         font = QFont(self.font())
         p.setFont(font)
         fm = p.fontMetrics()
-        margin = 10.0
-        text = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(self.width() / 2 - 3 * margin))
-        w, h = fm.horizontalAdvance(text) + 20.0, fm.height() + 8.0
+        margin = _PILL_MARGIN
+        text = self.pill_text(text, align)
+        w, h = fm.horizontalAdvance(text) + _PILL_PAD, fm.height() + 8.0
         if align & Qt.AlignmentFlag.AlignLeft:
             x = margin
         elif align & Qt.AlignmentFlag.AlignRight:

@@ -1,8 +1,9 @@
 """Rounds side by side (Ctrl+J, duplicating a round, lives in
 :mod:`editor.ui.window.round_copy`).
 
-The Rounds view (Ctrl+Shift+R) shows the 2–4 most recent rounds as columns: prompt on top,
-variant thumbnails below; clicking one shows it on the canvas. Ctrl+click a second one (from
+The Rounds view (Ctrl+Shift+R opens and closes it, as does Esc) shows the 2–4 most recent rounds
+as columns: prompt on top, variant thumbnails below, as large as the window lets them be;
+clicking one shows it on the canvas. Ctrl+click a second one (from
 another round) to put the two side by side below the columns, zoom and pan synced.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Coroutine
 from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QPalette, QPixmap, QShowEvent
+from PySide6.QtGui import QIcon, QPalette, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -35,7 +36,10 @@ T = TypeVar("T")
 __all__ = ["RoundsHost", "RoundsView", "VariantPictures"]
 
 MAX_COLUMNS = 4
-_THUMB = 150
+_THUMB = 150  # until the window is laid out
+_MIN_THUMB = 64
+_MAX_THUMB = 1024
+_BUTTON_FRAME = 8  # a tool button's frame around its icon
 
 
 class VariantPictures(Protocol):
@@ -71,10 +75,12 @@ class _Column(QFrame):
         self.prompt.setWordWrap(True)
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.prompt.setMinimumHeight(40)
-        self.status = QLabel(f"Round {job.key} · {job.status}")
+        number = view.window_.results.number(job.key)
+        self.status = QLabel(f"Round {number} · {job.status}")
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.buttons: list[QToolButton] = []
-        column = QVBoxLayout(self)
+        self._pixmaps: list[QPixmap | None] = []
+        self.column = column = QVBoxLayout(self)
         column.setContentsMargins(8, 8, 8, 8)
         column.addWidget(self.prompt)
         column.addWidget(self.status)
@@ -83,11 +89,12 @@ class _Column(QFrame):
             button = QToolButton()
             button.setAutoRaise(True)
             button.setIconSize(QSize(_THUMB, _THUMB))
+            self._pixmaps.append(pixmap)
             if pixmap is not None:
                 button.setIcon(QIcon(pixmap))
             label = view.window_.gallery.preview_label(job.key, index)
             button.setToolTip(f"Variant {index + 1}" + (f" ({label})" if label else ""))
-            button.setAccessibleName(f"Round {job.key} variant {index + 1}")
+            button.setAccessibleName(f"Round {number} variant {index + 1}")
             button.clicked.connect(lambda _=False, j=job.key, i=index: view.picked(j, i))
             self.buttons.append(button)
             column.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -96,6 +103,27 @@ class _Column(QFrame):
             none.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             column.addWidget(none)
         column.addStretch(1)
+
+    def header_height(self, width: int) -> int:
+        """Height of the prompt and status above the thumbnails at this column width."""
+        spacing = self.column.spacing()
+        prompt = max(self.prompt.minimumHeight(), self.prompt.heightForWidth(width))
+        return prompt + self.status.sizeHint().height() + 2 * spacing
+
+    def set_side(self, side: int) -> None:
+        for button, pixmap in zip(self.buttons, self._pixmaps, strict=True):
+            button.setIconSize(QSize(side, side))
+            if pixmap is not None and max(pixmap.width(), pixmap.height()) < side:
+                # An icon never grows past its pixmap: hand it one of the size shown.
+                dpr = pixmap.devicePixelRatio()
+                big = pixmap.scaled(
+                    round(side * dpr),
+                    round(side * dpr),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                big.setDevicePixelRatio(dpr)
+                button.setIcon(QIcon(big))
 
 
 class RoundsView(QDialog):
@@ -111,13 +139,14 @@ class RoundsView(QDialog):
         self._row.setSpacing(8)
         content = QWidget()
         content.setLayout(self._row)
-        scroll = QScrollArea()
+        self._scroll = scroll = QScrollArea()
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         hint = QLabel(
             "Click a variant to show it · Ctrl+click a second one to compare the two here · "
-            "Ctrl+J duplicates the current round to try another prompt on the same mask"
+            "Ctrl+J duplicates the current round to try another prompt on the same mask · "
+            "Esc or Ctrl+Shift+R closes"
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -169,7 +198,7 @@ class RoundsView(QDialog):
         entry = self.window_.results.round(job_id)
         prompt = entry.prompt if entry is not None else ""
         short = prompt if len(prompt) <= 32 else prompt[:31] + "…"
-        return f"Round {job_id} · v{index + 1}: {short}"
+        return f"Round {self.window_.results.number(job_id)} · variant {index + 1}: {short}"
 
     def rounds(self) -> list[ResultRound]:
         """Up to four recent rounds that were not cancelled, oldest on the left."""
@@ -184,6 +213,34 @@ class RoundsView(QDialog):
         self.columns = [_Column(self, job) for job in self.rounds()]
         for column in self.columns:
             self._row.addWidget(column, 1)
+        self._fit_thumbnails()
+
+    def thumbnail_side(self) -> int:
+        """The side of the thumbnails now (0 without any)."""
+        buttons = [b for c in self.columns for b in c.buttons]
+        return buttons[0].iconSize().width() if buttons else 0
+
+    def _fit_thumbnails(self) -> None:
+        """The largest square thumbnails with which every column fits the view unscrolled."""
+        if not self.columns:
+            return
+        area = self._scroll.viewport().size()
+        n = len(self.columns)
+        margins = self.columns[0].column.contentsMargins()
+        inner = margins.left() + margins.right() + 2 * self.columns[0].frameWidth()
+        width = (area.width() - self._row.spacing() * (n - 1)) // n - inner
+        rows = max(max(len(c.buttons) for c in self.columns), 1)
+        header = max(c.header_height(width) for c in self.columns)
+        spacing = self.columns[0].column.spacing()
+        free = area.height() - header - margins.top() - margins.bottom() - 2 * inner
+        height = (free - rows * spacing) // rows
+        side = min(width, height) - _BUTTON_FRAME
+        for column in self.columns:
+            column.set_side(max(_MIN_THUMB, min(_MAX_THUMB, side)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_thumbnails()
 
     def _on_job(self, _job: Job) -> None:
         if self.isVisible():

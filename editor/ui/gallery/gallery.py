@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from editor.ui.common.qimage import thumbnail_image
-from editor.ui.gallery.tile import THUMB, JobSection, ThumbTile
+from editor.ui.gallery.tile import (
+    MIN_THUMB,
+    THUMB,
+    JobSection,
+    ThumbTile,
+    side_for_row,
+    tile_height,
+)
 
 __all__ = ["THUMB", "Gallery"]
 
@@ -44,6 +51,7 @@ class Gallery(QWidget):
         self._sections: dict[str, JobSection] = {}
         self._order: list[str] = []  # newest first, as shown
         self._selected: ThumbTile | None = None
+        self._side = THUMB  # tiles shrink in a short gallery so a whole row stays in view
 
         self._content = QWidget()
         self._column = QVBoxLayout(self._content)
@@ -68,6 +76,7 @@ class Gallery(QWidget):
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self._empty)
         self._stack.addWidget(self._scroll)
+        self.setMinimumHeight(self._chrome() + tile_height(MIN_THUMB))  # one row, always
 
     # -- jobs -----------------------------------------------------------------------------------
 
@@ -127,6 +136,7 @@ class Gallery(QWidget):
         tile = section.tile(index)
         if tile is None:
             tile = ThumbTile(job_id, index, pixmap, tooltip)
+            tile.set_side(self._side)
             tile.clicked.connect(lambda t=tile: self._on_click(t))
             tile.double_clicked.connect(lambda t=tile: self._on_double_click(t))
             section.insert_tile(tile)
@@ -142,6 +152,7 @@ class Gallery(QWidget):
         if section.tile(index) is not None:
             return
         tile = ThumbTile(job_id, index, QPixmap(), tooltip)
+        tile.set_side(self._side)
         tile.clicked.connect(lambda t=tile: self._on_click(t))
         tile.double_clicked.connect(lambda t=tile: self._on_double_click(t))
         section.insert_tile(tile)
@@ -195,6 +206,21 @@ class Gallery(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._want_timer.start()
         super().resizeEvent(event)
+        side = side_for_row(event.size().height() - self._chrome())
+        if side != self._side:
+            self._side = side
+            for tile in self._tiles():
+                tile.set_side(side)
+
+    def _chrome(self) -> int:
+        """Height around a row of tiles: the margins and a job's two-line header."""
+        margins = self._column.contentsMargins()
+        header = 2 * self.fontMetrics().height() + 1 + 6  # title, status, spacings
+        return margins.top() + margins.bottom() + header
+
+    def tile_side(self) -> int:
+        """The thumbnails' side now (smaller in a short gallery)."""
+        return self._side
 
     def preview_label(self, job_id: str, index: int) -> str | None:
         """The provisional mark of a tile ("preview 1/2"), None for a final (or no) tile."""

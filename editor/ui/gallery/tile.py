@@ -20,12 +20,32 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from editor.ui.gallery.flow import FlowLayout
 
-__all__ = ["MISSING_TEXT", "THUMB", "ElidedLabel", "JobSection", "ThumbTile"]
+__all__ = [
+    "MIN_THUMB",
+    "MISSING_TEXT",
+    "THUMB",
+    "ElidedLabel",
+    "JobSection",
+    "ThumbTile",
+    "side_for_row",
+    "tile_height",
+]
 
 MISSING_TEXT = "this result's file is missing"
 THUMB = 144  # logical px: the long side of a thumbnail
+MIN_THUMB = 88  # a short window shrinks the tiles down to this, to keep a whole row in view
 _PAD = 6  # room around the thumbnail for the selection ring
 _RADIUS = 8.0
+
+
+def tile_height(side: int) -> int:
+    """A tile's height for a thumbnail side (the selection ring needs room around it)."""
+    return side + 2 * _PAD
+
+
+def side_for_row(height: int) -> int:
+    """The thumbnail side that lets a row of tiles fit in ``height`` px (within limits)."""
+    return max(MIN_THUMB, min(THUMB, height - 2 * _PAD))
 
 
 class ThumbTile(QWidget):
@@ -43,6 +63,7 @@ class ThumbTile(QWidget):
         self.preview: str | None = None  # "preview 1/2" while provisional, None once final
         self.pending = pixmap.isNull()  # its thumbnail is read when it scrolls into view
         self.missing: str | None = None  # why there is no picture (its file is gone)
+        self._side = THUMB
         self.setFixedSize(QSize(THUMB + 2 * _PAD, THUMB + 2 * _PAD))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the gallery owns focus and keys
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -51,6 +72,13 @@ class ThumbTile(QWidget):
 
     def pixmap(self) -> QPixmap:
         return self._pixmap
+
+    def set_side(self, side: int) -> None:
+        """Show the thumbnail in a ``side`` px square (the pixmap is drawn scaled down)."""
+        if side != self._side:
+            self._side = side
+            self.setFixedSize(QSize(side + 2 * _PAD, side + 2 * _PAD))
+            self.update()
 
     def set_pixmap(self, pixmap: QPixmap) -> None:
         self._pixmap = pixmap
@@ -91,12 +119,16 @@ class ThumbTile(QWidget):
         # The thumbnail, centred in its square and clipped to rounded corners.
         dpr = self._pixmap.devicePixelRatio()
         w, h = self._pixmap.width() / dpr, self._pixmap.height() / dpr
-        target = QRectF(_PAD + (THUMB - w) / 2, _PAD + (THUMB - h) / 2, w, h)
+        side = self._side
+        scale = min(1.0, side / max(w, h, 1.0))
+        w, h = w * scale, h * scale
+        target = QRectF(_PAD + (side - w) / 2, _PAD + (side - h) / 2, w, h)
         clip = QPainterPath()
         clip.addRoundedRect(target, _RADIUS - 3, _RADIUS - 3)
         p.save()
         p.setClipPath(clip)
-        p.drawPixmap(target.topLeft(), self._pixmap)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, scale < 1.0)
+        p.drawPixmap(target, self._pixmap, QRectF(self._pixmap.rect()))
         p.restore()
         if self.missing:
             p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))

@@ -35,10 +35,13 @@ def format_elapsed(seconds: float) -> str:
     return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
 
 
-def job_title(job: Job) -> str:
+def job_title(job: Job, round_number: int | None = None) -> str:
+    """ "Round 3 · “prompt…”" — named by the round the job makes, as everywhere in the window
+    (by the job id until its round is known)."""
     prompt = " ".join(job.params.api.prompt.split())
     excerpt = prompt if len(prompt) <= 48 else prompt[:47] + "…"
-    return f"Job {job.id} · “{excerpt}”"
+    name = f"Round {round_number}" if round_number is not None else f"Job {job.id}"
+    return f"{name} · “{excerpt}”"
 
 
 class JobRow(QFrame):
@@ -53,6 +56,8 @@ class JobRow(QFrame):
         self.title.setToolTip(job.params.api.prompt)
         self.status = QLabel()
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        for label in (self.title, self.status):  # a narrow panel wraps them, never clips
+            label.setWordWrap(True)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # a service's words are never markup

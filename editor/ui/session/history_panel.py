@@ -31,7 +31,7 @@ from editor.core.mask_document import MaskDocument
 from editor.core.references import Reference
 from editor.pipeline.fanout import CapabilityMemory
 from editor.pipeline.jobs import Job, JobQueue, job_input
-from editor.store import BaseRef, RoundRecord, RoundState, StoreError
+from editor.store import BaseRef, RoundRecord, RoundState, StoreError, round_seq
 from editor.ui.common.undo_timeline import EditHistory, ImageRef
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.session.binding import SessionBinding
@@ -81,6 +81,7 @@ class HistoryHost(Protocol):
     def restore_canvas(
         self, pixels: np.ndarray, mask: np.ndarray | None, base: BaseRef, label: str
     ) -> None: ...
+    def show_original(self) -> None: ...
     def show_jobs(self) -> None: ...
     def show_message(self, text: str) -> None: ...
     def statusBar(self) -> QStatusBar: ...
@@ -234,7 +235,8 @@ class HistoryPanel(QWidget):
         if loaded is None or w.image is None or w.document is None:
             return False
         base, mask = loaded
-        label = f"Back to round {record.id}"
+        w.show_original()  # the canvas shows the round's image, as the message says
+        label = f"Back to {round_name(record.id)}"
         if base.shape[:2] != w.image.shape[:2]:  # a canvas of another size: image and mask
             w.restore_canvas(base, mask, BaseRef(record.id, 0) if grew else record.base, label)
         elif not np.array_equal(base, w.image):
@@ -247,7 +249,7 @@ class HistoryPanel(QWidget):
             w.document.replace(edit)
         if grew:
             w.statusBar().showMessage(
-                f"Back at the canvas round {record.id} expanded — Ctrl+Z to undo", 8000
+                f"{round_name(record.id)}: back at the expanded canvas — Ctrl+Z to undo", 8000
             )
             return True
         w.prompt_panel.set_prompt(record.prompt)
@@ -257,10 +259,10 @@ class HistoryPanel(QWidget):
             try:
                 refs = await asyncio.to_thread(session.load_references, record.id)
             except (StoreError, KeyError) as e:
-                w.show_message(f"The references of round {record.id} could not be read: {e}")
+                w.show_message(f"The references of {round_name(record.id)} could not be read: {e}")
         w.prompt_panel.references_strip.set_references(refs)
         w.statusBar().showMessage(
-            f"Back at round {record.id}: its image, mask and prompt — Ctrl+Z to undo", 8000
+            f"Back at {round_name(record.id)}: its image, mask and prompt — Ctrl+Z to undo", 8000
         )
         return True
 
@@ -281,7 +283,7 @@ class HistoryPanel(QWidget):
         try:
             return await asyncio.to_thread(read)
         except (StoreError, KeyError) as e:
-            self.window_.show_message(f"Round {record.id} could not be read: {e}")
+            self.window_.show_message(f"{round_name(record.id)} could not be read: {e}")
             return None
 
     def _retry_selected(self) -> None:
@@ -299,7 +301,10 @@ class HistoryPanel(QWidget):
     async def _retry(self, record: RoundRecord) -> bool:
         w = self.window_
         if record.expansion is not None:
-            w.show_message(f"Round {record.id} expanded the canvas; there is nothing to send.")
+            name = round_name(record.id)
+            w.show_message(
+                f"{name[:1].upper()}{name[1:]} expanded the canvas; there is nothing to send."
+            )
             return False
         loaded = await self._load(record)
         if loaded is None:
@@ -324,7 +329,7 @@ class HistoryPanel(QWidget):
         w.sessions.retry_base(record.base)
         job: Job = w.jobs.submit(job_input(base, mask, params, profile, w.capabilities.memory))
         w.show_jobs()
-        w.statusBar().showMessage(f"Round {record.id} sent again as job {job.id}", 6000)
+        w.statusBar().showMessage(f"{round_name(record.id)} sent again as job {job.id}", 6000)
         return True
 
 
@@ -332,7 +337,13 @@ def _title(record: RoundRecord) -> str:
     prompt = " ".join(record.prompt.split()) or "(no prompt)"
     prompt = prompt if len(prompt) <= 44 else prompt[:43] + "…"
     n = len(record.variants)
-    return f"{prompt}\n{record.id} · {n} variant{'s' * (n != 1)}"
+    return f"{prompt}\n{round_name(record.id)} · {n} variant{'s' * (n != 1)}"
+
+
+def round_name(round_id: str) -> str:
+    """ "Round 3" for the session's ``r0003``: the numbering the whole window uses."""
+    seq = round_seq(round_id)
+    return f"Round {seq if seq is not None else round_id}"
 
 
 def _time(iso: str) -> str:
@@ -343,11 +354,10 @@ def _time(iso: str) -> str:
 
 
 def _tooltip(record: RoundRecord) -> str:
-    lines = [record.prompt, f"Round {record.id} · {_STATE_TEXT[record.state]}"]
+    lines = [record.prompt, f"{round_name(record.id)} · {_STATE_TEXT[record.state]}"]
     if not record.base.is_original:
-        lines.append(
-            f"Made from variant {(record.base.variant or 0) + 1} of {record.base.round_id}"
-        )
+        base = round_name(record.base.round_id or "")
+        lines.append(f"Made from variant {(record.base.variant or 0) + 1} of {base}")
     if record.error:
         lines.append(record.error)
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
@@ -55,7 +56,7 @@ class ActionsHost(MaskHost, RoundCopyHost, RestoreHost, SettingsHost, Protocol):
     def generate(self) -> object: ...
     def escape(self) -> None: ...
     def set_compare(self, on: bool) -> None: ...
-    def show_rounds(self) -> None: ...
+    def toggle_rounds(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -221,13 +222,16 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     overlay.toggled.connect(c.set_overlay_visible)
 
     g = bar.addMenu("&Generate")
-    generate = act(g, "Generate", w.generate, ["Ctrl+Return", "Ctrl+Enter"], image=True)
+    # Enabled without an image too: Generate then says what to do first.
+    generate = act(g, "Generate", w.generate, ["Ctrl+Return", "Ctrl+Enter"])
     generate.setIcon(tool_icon("generate"))
     escape = act(g, "Back to Original / Cancel Newest Job", w.escape, "Esc")
     g.addSeparator()
     # Ctrl+J: Photoshop's and Krita's "duplicate layer"; Ctrl+D is Clear Mask (Deselect).
     duplicate = act(g, "Duplicate Round for A/B", lambda: duplicate_round(w), "Ctrl+J", image=True)
-    act(v, "Rounds Side by Side", w.show_rounds, "Ctrl+Shift+R")
+    rounds = act(v, "Rounds Side by Side", w.toggle_rounds, "Ctrl+Shift+R")
+    # Also from the rounds window itself, so the same key closes it.
+    rounds.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
     h = bar.addMenu("&Help")
     act(

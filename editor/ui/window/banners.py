@@ -6,12 +6,22 @@ Also the empty-window drop target.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QTextDocumentFragment,
+)
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from editor.ui.common.icons import app_icon
 
-__all__ = ["DropTarget", "MessageBanner", "VariantBanner"]
+__all__ = ["NO_IMAGE", "DropTarget", "MessageBanner", "VariantBanner"]
+
+NO_IMAGE = "no image"  # the cause of messages that opening an image answers
 
 
 class _Strip(QFrame):
@@ -38,10 +48,12 @@ class _Strip(QFrame):
 
 
 class VariantBanner(_Strip):
-    """ "Showing variant 2 of job 3" with Original / Use as base / Save buttons."""
+    """What the canvas shows instead of the image — "Round 3 · variant 2", or "Original (peek)"
+    while \\ is held — with Original / Use as base / Save buttons."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(QColor(46, 104, 190), parent)
+        self._what = ""
         self.original_button = self.add_button("Original", "Back to the original (Esc)")
         self.base_button = self.add_button(
             "Use as base", "Make this variant the image; the mask stays (Ctrl+Z undoes)"
@@ -49,16 +61,32 @@ class VariantBanner(_Strip):
         self.save_button = self.add_button("Save…", "Save this variant (Ctrl+S)")
         self.hide()
 
-    def show_variant(self, job_id: str, index: int, count: int) -> None:
-        self.label.setText(
-            f"<b>Showing variant {index + 1} of {count} from job {job_id}</b> — "
-            "Esc or Original to return, hold \\ to peek at the original"
-        )
+    def show_variant(self, round_number: int, index: int, count: int) -> None:
+        self._what = f"Round {round_number} · variant {index + 1}"
+        if count > 1:
+            self._what += f" of {count}"
+        self.set_peeking(False)
         self.show()
+
+    def set_peeking(self, on: bool) -> None:
+        """While \\ is held the canvas shows the original, and the banner says so."""
+        if on:
+            self.label.setText(f"<b>Original (peek)</b> — release \\ to see {self._what}")
+        else:
+            self.label.setText(
+                f"<b>{self._what}</b> — Esc or Original to return, hold \\ to peek at the original"
+            )
+
+    def text(self) -> str:
+        """The banner's words as a person reads them (no markup)."""
+        return QTextDocumentFragment.fromHtml(self.label.text()).toPlainText()
 
 
 class MessageBanner(_Strip):
-    """A non-modal message (e.g. why Generate did nothing) with a close button."""
+    """A non-modal message (e.g. why Generate did nothing) with a close button.
+
+    A message may name its ``cause`` (e.g. ``"no image"``); :meth:`resolve` hides it once the
+    cause is gone, so no stale message greets the next step."""
 
     closed = Signal()
 
@@ -66,16 +94,24 @@ class MessageBanner(_Strip):
         super().__init__(QColor(176, 58, 46), parent)
         self.close_button = self.add_button("Dismiss", "Hide this message")
         self.close_button.clicked.connect(self._dismiss)
+        self.cause: str | None = None
         self.hide()
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, cause: str | None = None) -> None:
         self.label.setText(text)
+        self.cause = cause
         self.show()
+
+    def resolve(self, cause: str) -> None:
+        """``cause`` is gone: hide its message (another message stays)."""
+        if self.cause == cause and self.isVisible():
+            self._dismiss()
 
     def text(self) -> str:
         return self.label.text()
 
     def _dismiss(self) -> None:
+        self.cause = None
         self.hide()
         self.closed.emit()
 

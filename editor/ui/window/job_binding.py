@@ -26,7 +26,7 @@ from editor.ui.jobs.stats_panel import SessionStats, StatsPanel, cost_text, cost
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.session.binding import SessionBinding
 from editor.ui.settings.capabilities import Capabilities
-from editor.ui.window.banners import MessageBanner
+from editor.ui.window.banners import NO_IMAGE, MessageBanner
 from editor.ui.window.previews import PreviewBinding
 
 __all__ = ["JobBinding", "JobHost", "describe_params"]
@@ -67,7 +67,7 @@ class JobHost(Protocol):
     def show_variant(self, job_id: str, index: int) -> None: ...
     def set_compare(self, on: bool) -> None: ...
     def refresh_rounds(self) -> None: ...
-    def show_message(self, text: str) -> None: ...
+    def show_message(self, text: str, cause: str | None = None) -> None: ...
     def statusBar(self) -> QStatusBar: ...
 
 
@@ -94,6 +94,8 @@ class JobBinding:
         self.window = window
         self.settled: set[str] = set()  # jobs whose outcome is saved (or failed to) and shown
         self._warned: set[str] = set()  # profiles whose send warning was shown once
+        # What the canvas showed when each job was sent: its result replaces only that.
+        self._shown_at_submit: dict[str, tuple[str, int] | None] = {}
         queue = window.jobs
         queue.added.connect(self._on_added)
         queue.changed.connect(self._on_changed)
@@ -107,7 +109,8 @@ class JobBinding:
         w = self.window
         if w.image is None or w.document is None:
             w.show_message(
-                "Open an image first (Ctrl+O), paint where it should change, then generate."
+                "Open an image first (Ctrl+O), paint where it should change, then generate.",
+                NO_IMAGE,
             )
             return None
         panel = w.prompt_panel
@@ -135,14 +138,18 @@ class JobBinding:
         snapshot = job_input(w.image, mask, params, profile, w.capabilities.memory)
         w.message_banner.hide()
         panel.remember_prompt()
-        return w.jobs.submit(snapshot)
+        job = w.jobs.submit(snapshot)
+        self._shown_at_submit[job.id] = w.shown_variant
+        return job
 
     def retry(self, job_id: str) -> Job:
         return self.window.jobs.retry(job_id)
 
     def _on_added(self, job: Job) -> None:
         tooltip = f"{job.params.api.prompt}\n{describe_params(job)}"
-        self.window.gallery.add_job(job.id, job_title(job), tooltip)
+        title = job_title(job, self.window.results.number(job.id))
+        self.window.gallery.add_job(job.id, title, tooltip)
+        self.window.jobs_panel.row(job.id).title.setText(title)
         self.window.gallery.set_job_status(job.id, job.status)
 
     def _on_changed(self, job: Job) -> None:
@@ -167,7 +174,8 @@ class JobBinding:
         w.sessions.finish(job)
         self.settled.add(job.id)
         if job.state is JobState.FAILED:
-            w.statusBar().showMessage(f"Job {job.id} failed — see the Jobs list", 6000)
+            name = f"Round {w.results.number(job.id)}" if job.id in w.results else "The job"
+            w.statusBar().showMessage(f"{name} failed — see the Jobs list", 6000)
 
     def _show(self, job: Job, unsaved: set[int]) -> None:
         """The variants are on disk (and in the results): tiles from the frames in hand, then
@@ -187,15 +195,18 @@ class JobBinding:
         if unsaved:
             status += f" · ⚠ {len(unsaved)} not saved"
         w.gallery.set_job_status(job.id, status)
-        w.statusBar().showMessage(f"Job {job.id} finished: {job.status} in {took}", 6000)
+        name = f"Round {w.results.number(job.id)}"
+        w.statusBar().showMessage(f"{name} finished: {job.status} in {took}", 6000)
         w.previews.finished(job)
         self.settled.add(job.id)
         first = job.variants[0].index if job.variants else None
         w.jobs.prune(job.id)
         newest = max((int(j) for j in w.gallery.job_ids() if j.isdigit()), default=0)
-        if w.shown_variant is None and first is not None and int(job.id) >= newest:
-            # Show the first result at once, as a designer expects after Generate; Esc or
-            # Original goes back, and a variant already being looked at is never replaced.
+        untouched = w.shown_variant == self._shown_at_submit.pop(job.id, None)
+        if (w.shown_variant is None or untouched) and first is not None and int(job.id) >= newest:
+            # Show the first result at once, as a designer expects after Generate — also over
+            # the variant that was on screen when Generate was pressed; Esc or Original goes
+            # back. A variant picked since then is being studied and is never replaced.
             w.show_variant(job.id, first)
         w.refresh_rounds()
 

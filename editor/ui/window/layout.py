@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from editor import __version__
 from editor.ui.canvas.mask_canvas import MaskCanvas
 
-__all__ = ["StatusLabels", "WindowLayout", "build_layout", "build_status_bar", "titled"]
+__all__ = ["StatusLabels", "WindowLayout", "build_layout", "build_status_bar"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class StatusLabels:
 def build_layout(
     window: QMainWindow,
     *,
-    banners: tuple[QWidget, QWidget],
+    banners: tuple[QWidget, QWidget],  # the message banner, the variant banner
     canvas: QWidget,
     drop_target: QWidget,
     compare: QWidget,
@@ -53,16 +53,23 @@ def build_layout(
 ) -> WindowLayout:
     """Lay the widgets out in ``window``: the canvas stack in the middle, ``prompt``, the side
     ``tabs`` (widget, title) and ``gallery`` on the right, ``toolbar`` on top."""
+    message, variant = banners
     editor = QWidget()
     column = QVBoxLayout(editor)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(0)
-    for banner in banners:
-        column.addWidget(banner)
+    column.addWidget(variant)
     column.addWidget(canvas, 1)
     stack = QStackedWidget()
     for page in (drop_target, editor, compare):
         stack.addWidget(page)
+    # Messages sit above every page, so one said before an image is open shows at once.
+    centre = QWidget()
+    column = QVBoxLayout(centre)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(message)
+    column.addWidget(stack, 1)
 
     side_tabs = QTabWidget()
     side_tabs.setDocumentMode(True)
@@ -71,14 +78,19 @@ def build_layout(
     side = QSplitter(Qt.Orientation.Vertical)
     side.addWidget(prompt)
     side.addWidget(side_tabs)
-    side.addWidget(titled("Variants", gallery))
+    side.addWidget(gallery)  # its round headers (and empty state) say what it holds
     side.setStretchFactor(0, 0)
     side.setStretchFactor(1, 0)
     side.setStretchFactor(2, 1)
     side.setSizes([340, 220, 400])
+    # On a short screen the tabs give way first (dragging the handle brings them back): the
+    # prompt with Generate and a row of variants are what a round needs.
+    side.setCollapsible(0, False)
+    side.setCollapsible(2, False)
+    side_tabs.setMinimumHeight(side_tabs.tabBar().sizeHint().height())
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)
-    main.addWidget(stack)
+    main.addWidget(centre)
     main.addWidget(side)
     main.setStretchFactor(0, 1)
     main.setStretchFactor(1, 0)
@@ -97,15 +109,3 @@ def build_status_bar(bar: QStatusBar, canvas: MaskCanvas) -> StatusLabels:
     canvas.zoom_changed.connect(lambda z: labels.zoom.setText(f"Zoom {z * 100:.0f} %"))
     bar.showMessage(f"Inpaint Editor {__version__}", 4000)
     return labels
-
-
-def titled(title: str, body: QWidget) -> QWidget:
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 4, 0, 0)
-    column.setSpacing(2)
-    label = QLabel(f"<b>{title}</b>")
-    label.setContentsMargins(8, 0, 0, 0)
-    column.addWidget(label)
-    column.addWidget(body, 1)
-    return box

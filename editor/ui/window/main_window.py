@@ -60,10 +60,11 @@ from editor.ui.session.restore import RestoreOffer
 from editor.ui.settings.capabilities import Capabilities
 from editor.ui.settings.prefs import UiPrefs
 from editor.ui.window.actions import WindowActions, build_actions
-from editor.ui.window.banners import DropTarget, MessageBanner, VariantBanner
+from editor.ui.window.banners import NO_IMAGE, DropTarget, MessageBanner, VariantBanner
 from editor.ui.window.canvas_menu import canvas_menu
 from editor.ui.window.expand_canvas import CanvasState, Expander
 from editor.ui.window.file_ops import FileOps
+from editor.ui.window.geometry import remember_geometry, restore_geometry
 from editor.ui.window.job_binding import JobBinding
 from editor.ui.window.layout import build_layout, build_status_bar
 from editor.ui.window.previews import PreviewBinding, full_size
@@ -187,7 +188,7 @@ class MainWindow(QMainWindow):
         self.canvas.customContextMenuRequested.connect(self._show_canvas_menu)
         self.canvas_menu: QMenu | None = None  # the right-click menu while it is open
         self._update_enabled()
-        self.resize(1440, 900)
+        restore_geometry(self, self.settings)
 
     # -- image and mask -------------------------------------------------------------------------
 
@@ -200,6 +201,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Start on a new image with an empty (or the given) mask; forgets the undo timeline."""
         self.show_original()
+        self.message_banner.resolve(NO_IMAGE)  # its cause is gone
         self.image = pixels
         self.image_name = name
         self.results.frames.max_bytes = default_cache_bytes(
@@ -364,7 +366,8 @@ class MainWindow(QMainWindow):
         self._display(frame if frame is not None else self.results.load_proxy(variant))
         self.canvas.set_overlay_visible(False)  # the tint would hide exactly what changed
         count = len(self.variants(job_id))
-        self.variant_banner.show_variant(job_id, index, count)
+        self.variant_banner.show_variant(self.round_number(job_id), index, count)
+        self.variant_banner.set_peeking(self._peeking)
         if self.actions.compare.isChecked():
             self._refresh_compare()
         self._update_enabled()
@@ -372,6 +375,10 @@ class MainWindow(QMainWindow):
             self._frame_task = self._start(self._load_shown(variant), "read the shown variant")
         else:
             self._prefetch_around(variant)
+
+    def round_number(self, key: str) -> int:
+        """The round a result key belongs to, as every view numbers it (1, 2, …)."""
+        return self.results.number(key)
 
     def _display(self, pixels: np.ndarray | None) -> None:
         self._shown_pixels = pixels
@@ -458,11 +465,10 @@ class MainWindow(QMainWindow):
         before = self.image_ref(self.image)
         self.sessions.remember_base(after, base)
         after_ref = ImageRef(variant.path, None if variant.saved else after, base)
-        self.history.push_image(before, after_ref, f"Use variant {index + 1} of job {job_id}")
+        what = f"Round {self.round_number(job_id)} · variant {index + 1}"
+        self.history.push_image(before, after_ref, f"Use {what}")
         self.swap_image(after)
-        self.statusBar().showMessage(
-            f"Variant {index + 1} of job {job_id} is now the image — Ctrl+Z to undo", 8000
-        )
+        self.statusBar().showMessage(f"{what} is now the image — Ctrl+Z to undo", 8000)
 
     def image_ref(self, pixels: np.ndarray) -> ImageRef:
         """How an undo step names an image: its file in the session folder when it has one."""
@@ -519,11 +525,13 @@ class MainWindow(QMainWindow):
         if on:
             self._refresh_compare()
             self.stack.setCurrentIndex(_COMPARE)
-            self.compare.set_view_state(*self.canvas.view_state())
+            # Each half is half the canvas: the canvas's zoom would crop both, so fit them.
+            self.compare.fit()
             self.compare.setFocus()
         else:
             self.stack.setCurrentIndex(_EDIT)
-            self.canvas.set_view_state(*self.compare.view_state())
+            if not self.compare.fitted():  # zoomed in compare: keep that place on the canvas
+                self.canvas.set_view_state(*self.compare.view_state())
             self.canvas.setFocus()
 
     def _refresh_compare(self) -> None:
@@ -537,8 +545,9 @@ class MainWindow(QMainWindow):
                 frame = self._shown_pixels  # its proxy until the full frame is decoded
             before = self._before(pick[0])
             if frame is not None and variant.size == (before.shape[1], before.shape[0]):
-                what = "job" if pick[0].isdigit() else "round"
-                self.compare.set_labels("Original", f"Variant {pick[1] + 1} · {what} {pick[0]}")
+                self.compare.set_labels(
+                    "Original", f"Round {self.round_number(pick[0])} · variant {pick[1] + 1}"
+                )
                 if frame.shape[:2] != before.shape[:2]:
                     frame = full_size(frame, before.shape)
                 leak = dict(variant.leak) if variant.leak is not None else None
@@ -592,11 +601,15 @@ class MainWindow(QMainWindow):
         return job is not None and self.jobs.cancel(job.id)
 
     def escape(self) -> None:
-        """Esc: back to the original if a variant shows, else leave compare, else cancel."""
-        if self.shown_variant is not None:
-            self.show_original()
+        """Esc, one step back: close the rounds view, else leave compare (what was on the
+        canvas stays, e.g. the variant being compared), else back to the original, else
+        cancel the newest job."""
+        if self.rounds_view is not None and self.rounds_view.isVisible():
+            self.rounds_view.close()
         elif self.actions.compare.isChecked():
             self.set_compare(False)
+        elif self.shown_variant is not None:
+            self.show_original()
         elif self.cancel_newest():
             self.statusBar().showMessage("Cancelled the newest job", 4000)
 
@@ -611,8 +624,10 @@ class MainWindow(QMainWindow):
         asyncio.run(coro)
         return None
 
-    def show_message(self, text: str) -> None:
-        self.message_banner.show_message(text)
+    def show_message(self, text: str, cause: str | None = None) -> None:
+        """A message over the canvas (or the empty window); one with a ``cause`` vanishes
+        when that cause is gone (see :meth:`MessageBanner.resolve`)."""
+        self.message_banner.show_message(text, cause)
 
     def apply_prefs(self) -> None:
         prefs = UiPrefs(self.settings)
@@ -628,8 +643,15 @@ class MainWindow(QMainWindow):
         found = next((p for p in self.profile_list if p.name == profile_name), None)
         return found.prices if found is not None else PriceTable()
 
+    def toggle_rounds(self) -> None:
+        """Ctrl+Shift+R: open the rounds side by side, or close them when open."""
+        if self.rounds_view is not None and self.rounds_view.isVisible():
+            self.rounds_view.close()
+        else:
+            self.show_rounds()
+
     def show_rounds(self) -> None:
-        """Ctrl+Shift+R: the recent rounds side by side (a non-modal window)."""
+        """The recent rounds side by side (a non-modal window)."""
         if self.rounds_view is None:
             self.rounds_view = RoundsView(self, self)
         self.rounds_view.show()
@@ -684,6 +706,7 @@ class MainWindow(QMainWindow):
         self._peeking = on
         if self.shown_variant is not None:
             self.canvas.set_display(None if on else self._shown_pixels)
+            self.variant_banner.set_peeking(on)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if image_source(event.mimeData()) is not None:
@@ -701,6 +724,7 @@ class MainWindow(QMainWindow):
             self.files.open_source(source)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        remember_geometry(self, self.settings)
         self.jobs.cancel_all()
         self.sessions.close()
         super().closeEvent(event)

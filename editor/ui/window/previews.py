@@ -45,6 +45,7 @@ class PreviewHost(Protocol):
     def show_original(self) -> None: ...
     def show_variant(self, job_id: str, index: int) -> None: ...
     def refresh_rounds(self) -> None: ...
+    def round_number(self, key: str) -> int: ...
     def statusBar(self) -> QStatusBar: ...
 
 
@@ -93,9 +94,8 @@ class PreviewBinding:
         self._display(job.previews[index])
         w.canvas.set_overlay_visible(False)
         label = w.gallery.preview_label(job_id, index) or "preview"
-        w.statusBar().showMessage(
-            f"Variant {index + 1} of job {job_id}: {label} — the final replaces it", 6000
-        )
+        what = f"Round {w.round_number(job_id)} · variant {index + 1}"
+        w.statusBar().showMessage(f"{what}: {label} — the final replaces it", 6000)
 
     def stop(self) -> None:
         """Back to the image (Esc, another variant, Show Original)."""

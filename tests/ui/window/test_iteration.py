@@ -228,8 +228,8 @@ def test_ctrl_j_duplicates_the_round_for_an_ab(
     qtbot.waitUntil(view.compare.isVisible, timeout=10_000)  # frames read off the loop
     assert view.compare.mode() == "side"
     left, right = view.compare.labels()
-    assert left.startswith(f"Round {first} · v1: a red ball")
-    assert right.startswith(f"Round {second} · v1: a blue cube")
+    assert left.startswith(f"Round {w.results.number(first)} · variant 1: a red ball")
+    assert right.startswith(f"Round {w.results.number(second)} · variant 1: a blue cube")
     view.compare.left_view.set_view_state(2.0, 10.0, 12.0)
     assert view.compare.right_view.view_state() == view.compare.left_view.view_state()
     view.close()

@@ -87,8 +87,9 @@ def generate_and_wait(qtbot: QtBot, window: MainWindow) -> str:
 
 def test_empty_window_shows_the_drop_target(window: MainWindow) -> None:
     assert window.stack.currentWidget() is window.drop_target
-    assert not window.actions.generate.isEnabled()
-    assert window.generate() is None
+    assert not window.actions.save_as.isEnabled()
+    assert window.generate() is None  # Generate stays enabled and says what comes first
+    assert window.message_banner.isVisible()
     assert "Open an image first" in window.message_banner.text()
 
 
@@ -265,7 +266,7 @@ def test_selecting_a_variant_shows_it_with_the_banner_and_esc_returns(
     window.gallery.variant_selected.emit(job_id, 0)  # what a click on the thumbnail sends
     assert window.shown_variant == (job_id, 0)
     assert window.variant_banner.isVisible()
-    assert f"Showing variant 1 of 1 from job {job_id}" in window.variant_banner.label.text()
+    assert window.variant_banner.text().startswith("Round 1 · variant 1 —")
     # The canvas really shows the variant: grab it and compare a pixel in the mask.
     canvas = window.canvas
     canvas.set_view_state(1.0, 100, 80)
@@ -396,7 +397,7 @@ def test_compare_mode_toggles_with_c_and_shows_the_selected_variant(
     qtbot.keyClick(window.canvas, Qt.Key.Key_C)
     assert window.actions.compare.isChecked()
     assert window.stack.currentWidget() is window.compare
-    assert window.compare.labels()[1] == f"Variant 1 · job {job_id}"
+    assert window.compare.labels()[1] == "Round 1 · variant 1"
     qtbot.keyClick(window.compare, Qt.Key.Key_C)
     assert window.stack.currentWidget() is not window.compare
 

@@ -1,0 +1,103 @@
+"""Rounds side by side: thumbnails as large as the window lets them be; one key opens and
+closes it, Esc closes it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from editor.pipeline import embedded_client
+from editor.ui.common.services import Profile
+from editor.ui.window.main_window import MainWindow
+from tests.ui import async_helpers
+from tests.ui.window_helpers import (
+    finish_jobs,
+    generate_and_wait,
+    open_image,
+    paint,
+    show_window,
+    write_image,
+)
+
+aloop = async_helpers.aloop
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
+    w = show_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
+    w.activateWindow()
+    path = tmp_path / "photo.png"
+    write_image(path)
+    open_image(qtbot, w, path)
+    paint(qtbot, w, [(30, 30), (200, 130)])
+    for prompt, n in (("a red ball", 2), ("a blue cube", 1)):
+        w.prompt_panel.set_prompt(prompt)
+        w.prompt_panel.n_spin.setValue(n)
+        generate_and_wait(qtbot, w)
+    yield w
+    if w.rounds_view is not None:
+        w.rounds_view.close()
+    finish_jobs(qtbot, w)
+
+
+def _open(qtbot: QtBot, window: MainWindow) -> None:
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_R, CTRL_SHIFT)
+    view = window.rounds_view
+    assert view is not None
+    qtbot.waitExposed(view)
+
+
+def test_thumbnails_fill_the_columns_and_grow_with_the_window(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    _open(qtbot, window)
+    view = window.rounds_view
+    assert view is not None
+    assert [c.status.text().split(" ·")[0] for c in view.columns] == ["Round 1", "Round 2"]
+    view.resize(700, 500)
+    qtbot.waitUntil(lambda: view.size().width() == 700)
+    small = view.thumbnail_side()
+    view.resize(1400, 1000)
+    qtbot.waitUntil(lambda: view.thumbnail_side() > small)
+    big = view.thumbnail_side()
+    # As large as fits: the tallest column (two variants) is whole in the view, unscrolled,
+    # and the thumbnails use most of a column's width or of its height.
+    buttons = [b for c in view.columns for b in c.buttons]
+    assert len(buttons) == 3
+    qtbot.waitUntil(
+        lambda: all(b.visibleRegion().boundingRect() == b.rect() for b in buttons), timeout=2000
+    )
+    for b in buttons:  # the picture itself fills the thumbnail, not a small icon inside it
+        drawn = b.icon().actualSize(b.iconSize())
+        assert max(drawn.width(), drawn.height()) >= big - 1, (drawn, big)
+    column = view.columns[0]
+    last = column.buttons[-1]
+    bottom = last.mapTo(column, last.rect().bottomLeft()).y()
+    assert big >= 0.8 * (column.width() - 30) or bottom >= 0.8 * column.height()
+
+
+def test_the_shortcut_toggles_and_esc_closes(qtbot: QtBot, window: MainWindow) -> None:
+    _open(qtbot, window)
+    view = window.rounds_view
+    assert view is not None and view.isVisible()
+    view.activateWindow()
+    button = view.columns[0].buttons[0]
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_R, CTRL_SHIFT)  # pressed again, from the rounds window
+    qtbot.waitUntil(lambda: not view.isVisible())
+    _open(qtbot, window)
+    assert view.isVisible()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_R, CTRL_SHIFT)  # or from the main window
+    qtbot.waitUntil(lambda: not view.isVisible())
+    _open(qtbot, window)
+    window.gallery.setFocus()
+    qtbot.keyClick(window.gallery, Qt.Key.Key_Escape)  # Esc from anywhere in the window
+    assert not view.isVisible()
