@@ -80,6 +80,22 @@ def expand_by_menu(qtbot: QtBot, w: MainWindow) -> ExpandCanvasDialog:
     return dialog
 
 
+def click_round(qtbot: QtBot, w: MainWindow, round_id: str) -> None:
+    """Open the History tab and click the round's row once it is laid out."""
+    w.show_history()
+    tree = w.history_panel.tree
+
+    def row_shown() -> bool:
+        item = w.history_panel.item(round_id)
+        return item is not None and tree.visualItemRect(item).height() > 0
+
+    qtbot.waitUntil(row_shown, timeout=10_000)
+    item = w.history_panel.item(round_id)
+    assert item is not None
+    rect = tree.visualItemRect(item)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
 def required_area() -> np.ndarray:
     """New area (left strip, bottom strip) and the seam band reaching into the original."""
     need = np.zeros((H + BOTTOM_PX, W + LEFT_PX), bool)
@@ -148,12 +164,8 @@ def test_expand_by_the_menu_grows_the_canvas_and_ctrl_z_restores_it(
     [expanded] = session.rounds
     assert expanded.expansion is not None
     assert expanded.expansion.sides == (LEFT_PX, 0, 0, BOTTOM_PX)
-    w.show_history()
+    click_round(qtbot, w, expanded.id)
     history = w.history_panel
-    item = history.item(expanded.id)
-    assert item is not None
-    rect = history.tree.visualItemRect(item)
-    qtbot.mouseClick(history.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert history.task is not None
     qtbot.waitUntil(history.task.done, timeout=10_000)
     assert history.task.result() is True
@@ -312,6 +324,8 @@ def test_a_restored_session_puts_the_newest_rounds_references_back(
     session.close()
 
     w = make_window(qtbot, tmp_path)
+    # Tall enough that History keeps room for its rows under a References strip with a tile.
+    w.resize(1280, 1000)
     task = w.spawn(restore_session(w, session_id), "restore")
     qtbot.waitUntil(task.done, timeout=10_000)
     assert task.result() is True
@@ -320,12 +334,8 @@ def test_a_restored_session_puts_the_newest_rounds_references_back(
     np.testing.assert_array_equal(strip.references()[0].pixels, pixels)
     # Clicking the round in History brings them back too (after the strip was emptied).
     strip.remove_at(0)
+    click_round(qtbot, w, record.id)
     history = w.history_panel
-    item = history.item(record.id)
-    assert item is not None
-    w.show_history()
-    rect = history.tree.visualItemRect(item)
-    qtbot.mouseClick(history.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert history.task is not None
     qtbot.waitUntil(history.task.done, timeout=10_000)
     assert strip.labels() == ["image 2"]
