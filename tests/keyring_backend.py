@@ -1,4 +1,4 @@
-"""An in-memory keyring, shared by the store and settings-dialog tests."""
+"""An in-memory keyring and a failing one, shared by the store and settings-dialog tests."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from keyring.backends import fail
 from keyring.errors import PasswordDeleteError
 
 
@@ -40,5 +41,16 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     try:
         yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """No usable keyring, as on a computer without one; the previous backend comes back after."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
     finally:
         keyring.set_keyring(previous)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import numpy as np
 import pytest
-from keyring.backends import fail
 
 from editor.store import SessionStore
 from tests import keyring_backend
 
-memory_keyring = keyring_backend.memory_keyring  # the fixture, shared with the window tests
+# the fixtures, shared with the window tests
+memory_keyring = keyring_backend.memory_keyring
+no_keyring = keyring_backend.no_keyring
 
 
 @pytest.fixture(autouse=True)
@@ -22,16 +21,6 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INPAINT_EDITOR_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("INPAINT_EDITOR_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture

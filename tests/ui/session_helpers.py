@@ -9,12 +9,11 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline import embedded_client
 from editor.store import SessionStore, SettingsStore
 from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
 from tests.ui import window_helpers
-from tests.ui.window_helpers import finish_jobs
+from tests.ui.window_helpers import finish_jobs, local_profiles
 
 
 def make_window(qtbot: QtBot, tmp_path: Path, profiles: list[Profile] | None = None) -> MainWindow:
@@ -33,7 +32,7 @@ def make_window(qtbot: QtBot, tmp_path: Path, profiles: list[Profile] | None = N
 
 @pytest.fixture
 def local_window(qtbot: QtBot, aloop: object, tmp_path: Path) -> Iterator[MainWindow]:
-    w = make_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
+    w = make_window(qtbot, tmp_path, local_profiles())
     yield w
     finish_jobs(qtbot, w)
     qtbot.waitUntil(lambda: not w.sessions.busy, timeout=10_000)

@@ -16,6 +16,7 @@ from PIL import Image
 from PySide6.QtCore import QSettings, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
+from editor.pipeline import embedded_client
 from editor.pipeline.jobs import Job, JobState
 from editor.server import ServerThread
 from editor.ui.common.services import Profile
@@ -30,6 +31,11 @@ def write_image(path: Path) -> np.ndarray:
     pixels = np.dstack([x % 256, y % 256, np.full_like(x, 90)]).astype(np.uint8)
     Image.fromarray(pixels).save(path)
     return pixels
+
+
+def local_profiles() -> list[Profile]:
+    """The embedded engine alone: a window that needs no server and no key."""
+    return [Profile("Local engine", embedded_client, "telea")]
 
 
 def show_window(
@@ -66,6 +72,14 @@ def open_image(qtbot: QtBot, window: MainWindow, path: Path) -> None:
     task = window.files.open_path(path)
     qtbot.waitUntil(task.done, timeout=10_000)
     assert task.result() is True
+
+
+def open_photo(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> Path:
+    """Write the test photo to ``tmp_path/photo.png`` and open it in the window."""
+    path = tmp_path / "photo.png"
+    write_image(path)
+    open_image(qtbot, window, path)
+    return path
 
 
 def paint(qtbot: QtBot, window: MainWindow, points: list[tuple[float, float]]) -> None:

@@ -12,24 +12,25 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline import embedded_client
 from editor.ui.canvas.mask_library import ImportMaskDialog, MaskLibrary
-from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
-from tests.ui.window_helpers import LEFT, close_window, open_image, paint, show_window, write_image
+from tests.ui.window_helpers import (
+    LEFT,
+    close_window,
+    local_profiles,
+    open_photo,
+    paint,
+    show_window,
+)
 
-aloop = async_helpers.aloop
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
 def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
+    w = show_window(qtbot, tmp_path, local_profiles())
     w.activateWindow()
-    image = tmp_path / "photo.png"
-    write_image(image)
-    open_image(qtbot, w, image)
+    open_photo(qtbot, w, tmp_path)
     qtbot.waitUntil(lambda: w.sessions.session is not None, timeout=10_000)
     paint(qtbot, w, [(60, 60), (120, 90), (160, 100)])
     yield w

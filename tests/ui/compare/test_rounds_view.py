@@ -11,31 +11,24 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline import embedded_client
-from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
 from tests.ui.window_helpers import (
     finish_jobs,
     generate_and_wait,
-    open_image,
+    local_profiles,
+    open_photo,
     paint,
     show_window,
-    write_image,
 )
-
-aloop = async_helpers.aloop
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
 def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
+    w = show_window(qtbot, tmp_path, local_profiles())
     w.activateWindow()
-    path = tmp_path / "photo.png"
-    write_image(path)
-    open_image(qtbot, w, path)
+    open_photo(qtbot, w, tmp_path)
     paint(qtbot, w, [(30, 30), (200, 130)])
     for prompt, n in (("a red ball", 2), ("a blue cube", 1)):
         w.prompt_panel.set_prompt(prompt)

@@ -22,11 +22,10 @@ from editor.store import PROXY_SIDE, RoundState, SessionStore
 from editor.ui.gallery.tile import MISSING_TEXT, ThumbTile
 from editor.ui.session.restore import restore_session
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers, session_helpers
+from tests.ui import session_helpers
 from tests.ui.session_helpers import generate, make_window, open_image
 from tests.ui.window_helpers import paint
 
-aloop = async_helpers.aloop
 local_window = session_helpers.local_window
 BIG_W, BIG_H = 2400, 1600  # larger than a proxy, so the proxy really is smaller
 

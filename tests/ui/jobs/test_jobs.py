@@ -15,9 +15,6 @@ from editor.pipeline import ApiOptions, EditParams, embedded_client
 from editor.pipeline.jobs import ClientFactory, JobInput, JobQueue, JobState
 from editor.server import ServerThread
 from editor.ui.jobs.jobs_panel import JobsPanel, format_elapsed, job_title
-from tests.ui import async_helpers
-
-aloop = async_helpers.aloop  # the fixture, shared by the window and jobs tests
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -21,9 +21,6 @@ from editor.core.imageio import load_mask, mask_to_api_png
 from editor.store import RoundState, SessionStore, SettingsStore
 from editor.ui.session.restore import offer_restore
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
-
-aloop = async_helpers.aloop
 
 W, H = 240, 160
 PROMPT = "remove the cable, keep the wall"

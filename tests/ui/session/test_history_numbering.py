@@ -11,11 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from editor.ui.gallery.tile import ElidedLabel
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers, session_helpers
+from tests.ui import session_helpers
 from tests.ui.session_helpers import generate, open_image
-from tests.ui.window_helpers import paint, write_image
+from tests.ui.window_helpers import paint
 
-aloop = async_helpers.aloop
 local_window = session_helpers.local_window
 
 
@@ -32,12 +31,13 @@ def _items(window: MainWindow) -> list[QTreeWidgetItem]:
 
 
 def test_a_click_on_a_round_in_history_and_the_banner_agree(
-    qtbot: QtBot, local_window: MainWindow, tmp_path: Path
+    qtbot: QtBot,
+    local_window: MainWindow,
+    tmp_path: Path,
+    image_path: Path,
 ) -> None:
     w = local_window
-    path = tmp_path / "photo.png"
-    write_image(path)
-    open_image(qtbot, w, path)
+    open_image(qtbot, w, image_path)
     paint(qtbot, w, [(60, 60), (140, 90)])
     for prompt in ("first idea", "second idea"):
         w.prompt_panel.set_prompt(prompt)

@@ -16,11 +16,10 @@ from pytestqt.qtbot import QtBot
 from editor.store import BaseRef, RoundState, SessionStore
 from editor.ui.session.sessions_dialog import SessionsDialog, rename_session
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers, session_helpers
+from tests.ui import session_helpers
 from tests.ui.session_helpers import generate, make_window, open_image
-from tests.ui.window_helpers import H, W, paint, write_image
+from tests.ui.window_helpers import H, W, paint
 
-aloop = async_helpers.aloop
 local_window = session_helpers.local_window
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -28,13 +27,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def top_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
     return [i for i in items if i is not None]
-
-
-@pytest.fixture
-def image_path(tmp_path: Path) -> Path:
-    path = tmp_path / "photo.png"
-    write_image(path)
-    return path
 
 
 def test_a_round_is_written_to_disk_and_read_back_through_the_window(

@@ -20,25 +20,18 @@ from editor.store import SettingsStore
 from editor.ui.common.services import Profile
 from editor.ui.settings.settings_dialog import SettingsDialog
 from editor.ui.window.main_window import MainWindow
-from tests import keyring_backend
 from tests.keyring_backend import MemoryKeyring
-from tests.ui import async_helpers
-from tests.ui.session_helpers import make_window
 from tests.ui.window_helpers import (
     add_fault,
     close_window,
-    finish_jobs,
     generate_and_wait,
     job_of,
     logged_requests,
-    open_image,
+    open_photo,
     paint,
     show_window,
-    write_image,
 )
 
-aloop = async_helpers.aloop
-memory_keyring = keyring_backend.memory_keyring
 LOCAL_MODELS = ["patchmatch", "telea", "navier-stokes"]
 
 
@@ -48,14 +41,6 @@ def click(qtbot: QtBot, widget: object) -> None:
 
 def combo_items(combo: object) -> list[str]:
     return [combo.itemText(i) for i in range(combo.count())]  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = make_window(qtbot, tmp_path)  # the stored profiles
-    yield w
-    finish_jobs(qtbot, w)
-    qtbot.waitUntil(lambda: not w.sessions.busy, timeout=10_000)
 
 
 @pytest.fixture
@@ -155,9 +140,7 @@ def test_a_service_that_cannot_stream_is_resent_plain_remembered_and_forgettable
     endpoint = Endpoint(base_url=server.base_url, api_key=None, max_retries=2, timeout=20)
     profile = Profile("Team", lambda: EditsClient(endpoint), "telea", stream=True, partial_images=2)
     window = windows(profile)
-    image = tmp_path / "photo.png"
-    write_image(image)
-    open_image(qtbot, window, image)
+    open_photo(qtbot, window, tmp_path)
     paint(qtbot, window, [(60, 60), (120, 90), (160, 100)])
     window.prompt_panel.set_prompt("a red ball")
 

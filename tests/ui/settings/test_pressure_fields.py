@@ -8,11 +8,9 @@ from editor.core.selection import PressureCurve, PressureTarget
 from editor.ui.settings.prefs import UiPrefs
 from editor.ui.settings.pressure_fields import PressureFields
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
 from tests.ui.settings import test_settings_dialog
 
-aloop = async_helpers.aloop
-window, dialog_for = test_settings_dialog.window, test_settings_dialog.dialog_for
+dialog_for = test_settings_dialog.dialog_for
 
 
 def test_the_preview_follows_the_fields(qtbot: QtBot) -> None:

@@ -3,11 +3,8 @@ write, nor the logs), Test Connection makes a real request without blocking."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import socket
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -21,23 +18,11 @@ from editor.server import ServerThread
 from editor.store import SettingsStore
 from editor.ui.settings.settings_dialog import SettingsDialog
 from editor.ui.window.main_window import MainWindow
-from tests import keyring_backend
 from tests.keyring_backend import MemoryKeyring
-from tests.ui import async_helpers
-from tests.ui.session_helpers import generate, make_window, open_image
-from tests.ui.window_helpers import finish_jobs, paint, write_image
+from tests.ui.session_helpers import generate, open_image
+from tests.ui.window_helpers import paint
 
-aloop = async_helpers.aloop
-memory_keyring = keyring_backend.memory_keyring
 KEY = "sk-test-UILEAK-77"
-
-
-@pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = make_window(qtbot, tmp_path)  # the service picker lists the stored profiles
-    yield w
-    finish_jobs(qtbot, w)
-    qtbot.waitUntil(lambda: not w.sessions.busy, timeout=10_000)
 
 
 def dialog_for(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
@@ -70,6 +55,7 @@ def test_a_key_saved_in_the_dialog_is_in_the_keyring_and_nowhere_else(
     memory_keyring: MemoryKeyring,
     tmp_path: Path,
     server: ServerThread,
+    image_path: Path,
 ) -> None:
     log_file = setup_logging(logging.DEBUG, directory=tmp_path / "logs")
     assert log_file is not None
@@ -92,9 +78,7 @@ def test_a_key_saved_in_the_dialog_is_in_the_keyring_and_nowhere_else(
     assert task.result().startswith("✓ Connected") and "model" in task.result()
 
     # A whole round with the local engine, so the session folder has everything in it.
-    image = tmp_path / "photo.png"
-    write_image(image)
-    open_image(qtbot, window, image)
+    open_image(qtbot, window, image_path)
     paint(qtbot, window, [(40, 40), (120, 90)])
     window.prompt_panel.set_profile("Local engine")
     window.prompt_panel.set_prompt("fill")
@@ -178,13 +162,10 @@ def test_profiles_round_trip_through_the_dialog_and_reach_the_picker(
 
 
 def test_test_connection_reports_a_closed_port_plainly(
-    qtbot: QtBot, window: MainWindow, memory_keyring: MemoryKeyring
+    qtbot: QtBot, window: MainWindow, memory_keyring: MemoryKeyring, closed_port: int
 ) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed once the with ends
     dialog = dialog_for(qtbot, window)
-    add_server_profile(qtbot, dialog, "Nobody home", f"http://127.0.0.1:{port}/v1")
+    add_server_profile(qtbot, dialog, "Nobody home", f"http://127.0.0.1:{closed_port}/v1")
     assert not dialog.form.insecure.isVisible()  # loopback: no warning
     task = dialog.test_connection()
     assert task is not None

@@ -4,14 +4,10 @@ nothing moves under the pointer while typing."""
 
 from __future__ import annotations
 
-import asyncio
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -21,34 +17,12 @@ from editor.server import ServerThread
 from editor.store import SettingsStore
 from editor.ui.settings.settings_dialog import SettingsDialog
 from editor.ui.window.main_window import MainWindow
-from tests import keyring_backend
 from tests.keyring_backend import MemoryKeyring
-from tests.ui import async_helpers
-from tests.ui.session_helpers import generate, make_window, open_image
-from tests.ui.window_helpers import finish_jobs, job_of, paint, write_image
+from tests.ui.session_helpers import generate, open_image
+from tests.ui.window_helpers import job_of, paint
 
-aloop = async_helpers.aloop
-memory_keyring = keyring_backend.memory_keyring
 KEY = "sk-test-ATOMIC-4242"
 TEAM_KEY = "sk-test-TEAMVAR-5151"
-
-
-@pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = make_window(qtbot, tmp_path)
-    yield w
-    finish_jobs(qtbot, w)
-    qtbot.waitUntil(lambda: not w.sessions.busy, timeout=10_000)
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
 
 
 def open_settings(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
@@ -187,6 +161,7 @@ def test_a_service_on_this_computer_runs_without_a_key(
     memory_keyring: MemoryKeyring,
     tmp_path: Path,
     server: ServerThread,
+    image_path: Path,
 ) -> None:
     dialog = open_settings(qtbot, window)
     add_profile(qtbot, dialog, "This computer", server.base_url)
@@ -195,9 +170,7 @@ def test_a_service_on_this_computer_runs_without_a_key(
     press(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
     assert not dialog.isVisible(), dialog.error.text()
 
-    image = tmp_path / "photo.png"
-    write_image(image)
-    open_image(qtbot, window, image)
+    open_image(qtbot, window, image_path)
     paint(qtbot, window, [(40, 40), (120, 90)])
     window.prompt_panel.set_profile("This computer")
     assert window.prompt_panel.hint.text() == ""
@@ -207,14 +180,11 @@ def test_a_service_on_this_computer_runs_without_a_key(
 
 
 def test_test_connection_without_a_key_says_the_key_is_missing(
-    qtbot: QtBot, window: MainWindow, memory_keyring: MemoryKeyring
+    qtbot: QtBot, window: MainWindow, memory_keyring: MemoryKeyring, closed_port: int
 ) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed once the with ends
     dialog = open_settings(qtbot, window)
     # 0.0.0.0 reaches this computer without being a loopback address, so a key is expected.
-    add_profile(qtbot, dialog, "Team gateway", f"http://0.0.0.0:{port}/v1")
+    add_profile(qtbot, dialog, "Team gateway", f"http://0.0.0.0:{closed_port}/v1")
     click(qtbot, dialog.test_button)
     assert dialog.test_task is not None
     qtbot.waitUntil(dialog.test_task.done, timeout=15_000)

@@ -14,31 +14,25 @@ from PySide6.QtGui import QAction, QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline import embedded_client
-from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
 from tests.ui.window_helpers import (
     LEFT,
     finish_jobs,
-    open_image,
+    local_profiles,
+    open_photo,
     paint,
     settle,
     show_window,
-    write_image,
 )
 
-aloop = async_helpers.aloop
 RIGHT = Qt.MouseButton.RightButton
 
 
 @pytest.fixture
 def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
+    w = show_window(qtbot, tmp_path, local_profiles())
     w.activateWindow()
-    path = tmp_path / "photo.png"
-    write_image(path)
-    open_image(qtbot, w, path)
+    open_photo(qtbot, w, tmp_path)
     yield w
     finish_jobs(qtbot, w)
 
@@ -106,7 +100,7 @@ def test_right_click_generates_and_offers_use_as_base_on_a_shown_variant(
 
 
 def test_right_click_on_an_empty_window_opens_no_menu(qtbot: QtBot, tmp_path: Path) -> None:
-    w = show_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
+    w = show_window(qtbot, tmp_path, local_profiles())
     at = QPoint(10, 10)
     event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, w.canvas.mapToGlobal(at))
     QApplication.sendEvent(w.canvas, event)

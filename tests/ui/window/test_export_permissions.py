@@ -11,23 +11,23 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline import embedded_client
-from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
-from tests.ui.window_helpers import close_window, open_image, paint, show_window, write_image
+from tests.ui.window_helpers import (
+    close_window,
+    local_profiles,
+    open_photo,
+    paint,
+    show_window,
+)
 
-aloop = async_helpers.aloop
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 
 
 @pytest.fixture
 def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
     old = os.umask(0o022)
-    w = show_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
-    image = tmp_path / "photo.png"
-    write_image(image)
-    open_image(qtbot, w, image)
+    w = show_window(qtbot, tmp_path, local_profiles())
+    open_photo(qtbot, w, tmp_path)
     qtbot.waitUntil(lambda: w.sessions.session is not None, timeout=10_000)
     paint(qtbot, w, [(60, 60), (120, 90)])
     yield w

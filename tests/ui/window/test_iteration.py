@@ -25,7 +25,6 @@ from editor.ui.common.services import Profile
 from editor.ui.jobs.stats_panel import cost_text
 from editor.ui.window.main_window import MainWindow
 from editor.ui.window.previews import CUT_LABEL
-from tests.ui import async_helpers
 from tests.ui.window_helpers import (
     H,
     W,
@@ -35,16 +34,14 @@ from tests.ui.window_helpers import (
     generate_and_wait,
     job_of,
     logged_requests,
-    open_image,
+    open_photo,
     paint,
     retry_and_wait,
     round_mask,
     settle,
     show_window,
-    write_image,
 )
 
-aloop = async_helpers.aloop
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -54,9 +51,7 @@ def _window(
     endpoint = Endpoint(base_url=server.base_url, api_key=None, max_retries=0, timeout=20)
     profiles = [Profile("Test server", lambda: EditsClient(endpoint), "telea", **profile)]  # type: ignore[arg-type]
     window = show_window(qtbot, tmp_path, profiles)
-    image = tmp_path / "photo.png"
-    write_image(image)
-    open_image(qtbot, window, image)
+    open_photo(qtbot, window, tmp_path)
     paint(qtbot, window, [(60, 60), (120, 90), (160, 100)])
     window.prompt_panel.set_prompt("a red ball")
     yield window

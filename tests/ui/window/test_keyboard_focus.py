@@ -14,35 +14,27 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline import embedded_client
-from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
-from tests.ui.window_helpers import finish_jobs, open_image, paint, settle, show_window, write_image
+from tests.ui.window_helpers import (
+    finish_jobs,
+    local_profiles,
+    open_image,
+    paint,
+    settle,
+    show_window,
+)
 
-aloop = async_helpers.aloop
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 K = Qt.Key
 NO_MODS = Qt.KeyboardModifier.NoModifier
 
 
-def _profiles() -> list[Profile]:
-    return [Profile("Local engine", embedded_client, "telea")]
-
-
-@pytest.fixture
-def image_path(tmp_path: Path) -> Path:
-    path = tmp_path / "photo.png"
-    write_image(path)
-    return path
-
-
 @pytest.fixture
 def window(
     qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path, image_path: Path
 ) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, _profiles())
+    w = show_window(qtbot, tmp_path, local_profiles())
     w.activateWindow()
     open_image(qtbot, w, image_path)
     yield w
@@ -67,7 +59,7 @@ def test_the_window_starts_with_the_keyboard_on_the_canvas(
     # window is first activated. (Offscreen activation is immediate; under X the first
     # activation used to land in the prompt, the first field of the tab order.)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(profiles=_profiles(), settings=settings)
+    w = MainWindow(profiles=local_profiles(), settings=settings)
     qtbot.addWidget(w)
     w.resize(1200, 800)
     w.show()

@@ -21,7 +21,6 @@ from editor.pipeline.jobs import JobState
 from editor.server import ServerThread
 from editor.ui.common.services import Profile, endpoint_profile
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
 from tests.ui.window_helpers import (
     LEFT,
     H,
@@ -32,19 +31,9 @@ from tests.ui.window_helpers import (
     open_image,
     paint,
     show_window,
-    write_image,
 )
 
-aloop = async_helpers.aloop  # the fixture, shared by the window and jobs tests
-
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-@pytest.fixture
-def image_path(tmp_path: Path) -> Path:
-    path = tmp_path / "photo.png"
-    write_image(path)
-    return path
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ from editor.server import ServerThread
 from editor.ui.common.services import Profile, endpoint_profile
 from editor.ui.gallery.tile import ThumbTile
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
 from tests.ui.window_helpers import (
     add_fault,
     close_window,
@@ -41,7 +40,6 @@ from tests.ui.window_helpers import (
     show_window,
 )
 
-aloop = async_helpers.aloop
 LEFT = Qt.MouseButton.LeftButton
 CAST = {"kind": "echo_cast", "offset": [20, 0, -10], "gain": [1.0, 0.9, 1.0]}
 

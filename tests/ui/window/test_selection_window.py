@@ -13,20 +13,24 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline import embedded_client
-from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
-from tests.ui.window_helpers import LEFT, H, W, open_image, show_window, write_image
-
-aloop = async_helpers.aloop
+from tests.ui.window_helpers import (
+    LEFT,
+    H,
+    W,
+    local_profiles,
+    open_image,
+    open_photo,
+    show_window,
+    write_image,
+)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
 def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
+    w = show_window(qtbot, tmp_path, local_profiles())
     w.activateWindow()
     yield w
 
@@ -49,9 +53,7 @@ def lasso_square(qtbot: QtBot, window: MainWindow) -> None:
 def test_a_lasso_is_one_ctrl_z_and_esc_cancels_the_shape_not_the_view(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    path = tmp_path / "photo.png"
-    write_image(path)
-    open_image(qtbot, window, path)
+    open_photo(qtbot, window, tmp_path)
     doc = window.document
     assert doc is not None
     assert "L" in [keys for _, keys, _ in window.actions.shortcuts.rows()]

@@ -11,19 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline import embedded_client
-from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
 from editor.ui.window.shortcuts_dialog import ShortcutsDialog
-from tests.ui import async_helpers
-from tests.ui.window_helpers import close_window, show_window
-
-aloop = async_helpers.aloop
+from tests.ui.window_helpers import close_window, local_profiles, show_window
 
 
 @pytest.fixture
 def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
+    w = show_window(qtbot, tmp_path, local_profiles())
     w.activateWindow()
     yield w
     close_window(qtbot, w)

@@ -12,19 +12,20 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline import embedded_client
-from editor.ui.common.services import Profile
 from editor.ui.common.tasks import running, spawn
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
-from tests.ui.window_helpers import close_window, open_image, show_window, write_image
-
-aloop = async_helpers.aloop
+from tests.ui.window_helpers import (
+    close_window,
+    local_profiles,
+    open_image,
+    show_window,
+    write_image,
+)
 
 
 @pytest.fixture
 def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
+    w = show_window(qtbot, tmp_path, local_profiles())
     yield w
     close_window(qtbot, w)
 

@@ -12,36 +12,24 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from editor.pipeline import embedded_client
-from editor.ui.common.services import Profile
 from editor.ui.gallery.tile import ElidedLabel, ThumbTile
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
 from tests.ui.window_helpers import (
     LEFT,
     finish_jobs,
     generate_and_wait,
+    local_profiles,
     open_image,
     paint,
     show_window,
-    write_image,
 )
-
-aloop = async_helpers.aloop
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def image_path(tmp_path: Path) -> Path:
-    path = tmp_path / "photo.png"
-    write_image(path)
-    return path
-
-
-@pytest.fixture
 def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, [Profile("Local engine", embedded_client, "telea")])
+    w = show_window(qtbot, tmp_path, local_profiles())
     w.activateWindow()
     yield w
     finish_jobs(qtbot, w)

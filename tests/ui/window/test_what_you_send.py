@@ -19,20 +19,17 @@ from editor.pipeline.jobs import JobState
 from editor.server import ServerThread
 from editor.ui.common.services import Profile, endpoint_profile
 from editor.ui.window.main_window import MainWindow
-from tests.ui import async_helpers
 from tests.ui.window_helpers import (
     LEFT,
     finish_jobs,
     job_of,
-    open_image,
+    open_photo,
     paint,
     round_mask,
     settle,
     show_window,
-    write_image,
 )
 
-aloop = async_helpers.aloop
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -47,9 +44,7 @@ def window(
     ]
     w = show_window(qtbot, tmp_path, profiles)
     w.activateWindow()
-    path = tmp_path / "photo.png"
-    write_image(path)
-    open_image(qtbot, w, path)
+    open_photo(qtbot, w, tmp_path)
     yield w
     finish_jobs(qtbot, w)
 
