@@ -1,21 +1,26 @@
 """Widget tests run on Qt's offscreen platform; set it before anything imports Qt.
 
 Sessions, settings and logs of window tests go to tmp folders, never the user's. The asyncio
-loop and the test photo are fixtures every room shares.
+loop, the test photo and a shown window on the local engine are fixtures every room shares; a
+test file that needs more from its window overrides ``window`` and asks for this one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# Imported once the platform is set: both load Qt.
+# Imported once the platform is set: they load Qt.
+from editor.ui.window.main_window import MainWindow
 from tests.ui import async_helpers
-from tests.ui.window_helpers import write_image
+from tests.ui.window_helpers import close_window, local_profiles, show_window, write_image
 
 aloop = async_helpers.aloop
 
@@ -34,3 +39,12 @@ def image_path(tmp_path: Path) -> Path:
     path = tmp_path / "photo.png"
     write_image(path)
     return path
+
+
+@pytest.fixture
+def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
+    """A shown, active window on the local engine, closed (jobs ended first) after the test."""
+    w = show_window(qtbot, tmp_path, local_profiles())
+    w.activateWindow()
+    yield w
+    close_window(qtbot, w)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,25 +14,19 @@ from editor.ui.canvas.mask_library import ImportMaskDialog, MaskLibrary
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     LEFT,
-    close_window,
-    local_profiles,
     open_photo,
     paint,
-    show_window,
 )
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, local_profiles())
-    w.activateWindow()
-    open_photo(qtbot, w, tmp_path)
-    qtbot.waitUntil(lambda: w.sessions.session is not None, timeout=10_000)
-    paint(qtbot, w, [(60, 60), (120, 90), (160, 100)])
-    yield w
-    close_window(qtbot, w)
+def window(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> MainWindow:
+    open_photo(qtbot, window, tmp_path)
+    qtbot.waitUntil(lambda: window.sessions.session is not None, timeout=10_000)
+    paint(qtbot, window, [(60, 60), (120, 90), (160, 100)])
+    return window
 
 
 def mask_menu(window: MainWindow) -> QMenu:

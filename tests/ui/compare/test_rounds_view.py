@@ -3,7 +3,6 @@ closes it, Esc closes it."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,31 +12,25 @@ from pytestqt.qtbot import QtBot
 
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
-    finish_jobs,
     generate_and_wait,
-    local_profiles,
     open_photo,
     paint,
-    show_window,
 )
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, local_profiles())
-    w.activateWindow()
-    open_photo(qtbot, w, tmp_path)
-    paint(qtbot, w, [(30, 30), (200, 130)])
+def window(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> Iterator[MainWindow]:
+    open_photo(qtbot, window, tmp_path)
+    paint(qtbot, window, [(30, 30), (200, 130)])
     for prompt, n in (("a red ball", 2), ("a blue cube", 1)):
-        w.prompt_panel.set_prompt(prompt)
-        w.prompt_panel.n_spin.setValue(n)
-        generate_and_wait(qtbot, w)
-    yield w
-    if w.rounds_view is not None:
-        w.rounds_view.close()
-    finish_jobs(qtbot, w)
+        window.prompt_panel.set_prompt(prompt)
+        window.prompt_panel.n_spin.setValue(n)
+        generate_and_wait(qtbot, window)
+    yield window
+    if window.rounds_view is not None:
+        window.rounds_view.close()
 
 
 def _open(qtbot: QtBot, window: MainWindow) -> None:

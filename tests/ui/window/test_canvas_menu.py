@@ -3,8 +3,6 @@ and Copy, each chosen with a real click in the menu."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     LEFT,
-    finish_jobs,
     local_profiles,
     open_photo,
     paint,
@@ -29,12 +26,9 @@ RIGHT = Qt.MouseButton.RightButton
 
 
 @pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, local_profiles())
-    w.activateWindow()
-    open_photo(qtbot, w, tmp_path)
-    yield w
-    finish_jobs(qtbot, w)
+def window(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> MainWindow:
+    open_photo(qtbot, window, tmp_path)
+    return window
 
 
 def _open_menu(qtbot: QtBot, window: MainWindow) -> QMenu:

@@ -5,7 +5,6 @@ clear and bring back the mask. Real key events, always sent to the widget that h
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +15,10 @@ from pytestqt.qtbot import QtBot
 
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
-    finish_jobs,
     local_profiles,
     open_image,
     paint,
     settle,
-    show_window,
 )
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -31,14 +28,9 @@ NO_MODS = Qt.KeyboardModifier.NoModifier
 
 
 @pytest.fixture
-def window(
-    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path, image_path: Path
-) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, local_profiles())
-    w.activateWindow()
-    open_image(qtbot, w, image_path)
-    yield w
-    finish_jobs(qtbot, w)
+def window(qtbot: QtBot, window: MainWindow, image_path: Path) -> MainWindow:
+    open_image(qtbot, window, image_path)
+    return window
 
 
 def _focused() -> QWidget:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -18,21 +15,12 @@ from tests.ui.window_helpers import (
     LEFT,
     H,
     W,
-    local_profiles,
     open_image,
     open_photo,
-    show_window,
     write_image,
 )
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-@pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, local_profiles())
-    w.activateWindow()
-    yield w
 
 
 def menu_action(window: MainWindow, text: str) -> QAction:

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from editor.ui.window.main_window import MainWindow
 from editor.ui.window.shortcuts_dialog import ShortcutsDialog
-from tests.ui.window_helpers import close_window, local_profiles, show_window
-
-
-@pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, local_profiles())
-    w.activateWindow()
-    yield w
-    close_window(qtbot, w)
 
 
 def open_sheet(qtbot: QtBot, window: MainWindow) -> ShortcutsDialog:

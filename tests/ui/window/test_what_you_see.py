@@ -3,8 +3,6 @@ messages come at once and go with their cause, the banner names what the canvas 
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,23 +14,12 @@ from editor.ui.gallery.tile import ElidedLabel, ThumbTile
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     LEFT,
-    finish_jobs,
     generate_and_wait,
-    local_profiles,
     open_image,
     paint,
-    show_window,
 )
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-@pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, local_profiles())
-    w.activateWindow()
-    yield w
-    finish_jobs(qtbot, w)
 
 
 def _one_round(qtbot: QtBot, window: MainWindow, image_path: Path) -> str:
