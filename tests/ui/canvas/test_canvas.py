@@ -37,20 +37,27 @@ def make_pixels() -> np.ndarray:
     return np.dstack([x % 256, y % 256, np.full_like(x, 128)]).astype(np.uint8)
 
 
-@pytest.fixture
-def canvas(qtbot: QtBot) -> Iterator[MaskCanvas]:
+def show_canvas(qtbot: QtBot, pixels: np.ndarray, *, focus: bool = True) -> MaskCanvas:
+    """A shown canvas on these pixels (IMG_W x IMG_H) and an empty mask, at zoom 1 centred on
+    the image: image (0, 0) sits at widget (50, 50). With ``focus`` it is active and has the
+    keyboard."""
     w = MaskCanvas()
     qtbot.addWidget(w)
-    w.set_image(make_pixels())
+    w.set_image(pixels)
     w.set_document(MaskDocument(IMG_W, IMG_H))
     w.resize(WIDGET_W, WIDGET_H)
     w.show()
     qtbot.waitExposed(w)
-    w.activateWindow()
-    w.setFocus()
-    # Zoom 1 centred on the image: image (0, 0) sits at widget (50, 50).
+    if focus:
+        w.activateWindow()
+        w.setFocus()
     w.set_view_state(1.0, IMG_W / 2, IMG_H / 2)
-    yield w
+    return w
+
+
+@pytest.fixture
+def canvas(qtbot: QtBot) -> Iterator[MaskCanvas]:
+    yield show_canvas(qtbot, make_pixels())
 
 
 @pytest.fixture

@@ -11,19 +11,12 @@ from pytestqt.qtbot import QtBot
 
 from editor.core.mask_document import MaskDocument
 from editor.ui.canvas.mask_canvas import MaskCanvas
-from tests.ui.canvas.test_canvas import IMG_H, IMG_W, LEFT, WIDGET_H, WIDGET_W, make_pixels
+from tests.ui.canvas.test_canvas import LEFT, make_pixels, show_canvas
 
 
 @pytest.fixture
 def canvas(qtbot: QtBot) -> Iterator[MaskCanvas]:
-    w = MaskCanvas()
-    qtbot.addWidget(w)
-    w.set_image(make_pixels())
-    w.set_document(MaskDocument(IMG_W, IMG_H))
-    w.resize(WIDGET_W, WIDGET_H)
-    w.show()
-    qtbot.waitExposed(w)
-    w.set_view_state(1.0, IMG_W / 2, IMG_H / 2)  # image (0, 0) at widget (50, 50)
+    w = show_canvas(qtbot, make_pixels(), focus=False)  # image (0, 0) at widget (50, 50)
     w.brush_size = 60
     yield w
 

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from editor.core.mask_document import MaskDocument
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.canvas.mask_toolbar import MaskToolbar
-from tests.ui.canvas.test_canvas import drag
+from tests.ui.canvas.test_canvas import drag, show_canvas
 
 IMG_W, IMG_H = 400, 300
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
@@ -26,23 +26,9 @@ def noise(seed: int = 1) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, (IMG_H, IMG_W, 3), dtype=np.uint8)
 
 
-def show(qtbot: QtBot, pixels: np.ndarray) -> MaskCanvas:
-    w = MaskCanvas()
-    qtbot.addWidget(w)
-    w.set_image(pixels)
-    w.set_document(MaskDocument(IMG_W, IMG_H))
-    w.resize(500, 400)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    w.setFocus()
-    w.set_view_state(1.0, IMG_W / 2, IMG_H / 2)
-    return w
-
-
 @pytest.fixture
 def canvas(qtbot: QtBot) -> Iterator[MaskCanvas]:
-    yield show(qtbot, noise())
+    yield show_canvas(qtbot, noise())
 
 
 def doc_of(w: MaskCanvas) -> MaskDocument:
@@ -193,7 +179,7 @@ def wand_scene() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def test_wand_selects_the_flat_disk_and_follows_the_toolbar(qtbot: QtBot) -> None:
     pixels, first, twin = wand_scene()
-    w = show(qtbot, pixels)
+    w = show_canvas(qtbot, pixels)
     bar = MaskToolbar(w)
     qtbot.addWidget(bar)
     qtbot.keyClick(w, Qt.Key.Key_W)
@@ -232,7 +218,7 @@ def test_wand_selects_the_flat_disk_and_follows_the_toolbar(qtbot: QtBot) -> Non
 
 def test_wand_alt_click_subtracts_as_one_undo_step(qtbot: QtBot) -> None:
     pixels, first, _ = wand_scene()
-    w = show(qtbot, pixels)
+    w = show_canvas(qtbot, pixels)
     doc = doc_of(w)
     doc.fill_all()
     w.set_tool("wand")
@@ -246,7 +232,7 @@ def test_wand_alt_click_subtracts_as_one_undo_step(qtbot: QtBot) -> None:
 
 def test_toolbar_subtract_switch_subtracts(qtbot: QtBot) -> None:
     pixels, first, _ = wand_scene()
-    w = show(qtbot, pixels)
+    w = show_canvas(qtbot, pixels)
     bar = MaskToolbar(w)
     qtbot.addWidget(bar)
     doc_of(w).fill_all()
@@ -280,7 +266,7 @@ def object_scene() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def test_object_select_finds_the_object_and_not_this_removes_a_part(qtbot: QtBot) -> None:
     pixels, body, handle = object_scene()
-    w = show(qtbot, pixels)
+    w = show_canvas(qtbot, pixels)
     w.brush_size = 10
     qtbot.keyClick(w, Qt.Key.Key_O)
     assert w.tool == "object"
@@ -306,7 +292,7 @@ def test_object_select_finds_the_object_and_not_this_removes_a_part(qtbot: QtBot
 
 def test_escape_abandons_a_running_selection(qtbot: QtBot) -> None:
     pixels, _, _ = object_scene()
-    w = show(qtbot, pixels)
+    w = show_canvas(qtbot, pixels)
     w.set_tool("object")
     drag(w, [(90 + OFFSET, 80 + OFFSET), (320 + OFFSET, 215 + OFFSET)])
     # The result arrives through the event loop, which has not run since the release.
