@@ -16,10 +16,11 @@ from PIL import Image
 from PySide6.QtCore import QSettings, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
+from editor.client import Endpoint
 from editor.pipeline import embedded_client
 from editor.pipeline.jobs import Job, JobState
 from editor.server import ServerThread
-from editor.ui.common.services import Profile
+from editor.ui.common.services import Profile, endpoint_profile
 from editor.ui.window.main_window import MainWindow
 
 W, H = 240, 160
@@ -36,6 +37,12 @@ def write_image(path: Path) -> np.ndarray:
 def local_profiles() -> list[Profile]:
     """The embedded engine alone: a window that needs no server and no key."""
     return [Profile("Local engine", embedded_client, "telea")]
+
+
+def server_profile(server: ServerThread, name: str, model: str) -> Profile:
+    """A profile on the local test server that never retries, so a fault shows at once."""
+    endpoint = Endpoint(base_url=server.base_url, max_retries=0, timeout=30)
+    return endpoint_profile(name, endpoint, model)
 
 
 def show_window(

@@ -14,12 +14,11 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from editor.client import Endpoint
 from editor.core.imageio import load_image
 from editor.pipeline import embedded_client
 from editor.pipeline.jobs import JobState
 from editor.server import ServerThread
-from editor.ui.common.services import Profile, endpoint_profile
+from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     LEFT,
@@ -28,8 +27,10 @@ from tests.ui.window_helpers import (
     add_fault,
     finish_jobs,
     job_of,
+    local_profiles,
     open_image,
     paint,
+    server_profile,
     show_window,
 )
 
@@ -40,10 +41,9 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def window(
     qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path, local_server: ServerThread
 ) -> Iterator[MainWindow]:
-    endpoint = Endpoint(base_url=local_server.base_url, max_retries=0, timeout=30)
     profiles = [
-        Profile("Local engine", embedded_client, "telea"),
-        endpoint_profile("Test server", endpoint, "telea"),
+        *local_profiles(),
+        server_profile(local_server, "Test server", "telea"),
         Profile("Keyless", embedded_client, "gpt-image-1", problem=lambda: "Needs a key."),
     ]
     w = show_window(qtbot, tmp_path, profiles)

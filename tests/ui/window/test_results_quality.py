@@ -21,11 +21,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from editor.client import Endpoint
 from editor.core.imageio import load_image
-from editor.pipeline import embedded_client
 from editor.server import ServerThread
-from editor.ui.common.services import Profile, endpoint_profile
 from editor.ui.gallery.tile import ThumbTile
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
@@ -33,10 +30,12 @@ from tests.ui.window_helpers import (
     close_window,
     generate_and_wait,
     job_of,
+    local_profiles,
     logged_requests,
     open_image,
     paint,
     round_mask,
+    server_profile,
     show_window,
 )
 
@@ -56,10 +55,8 @@ def textured(w: int, h: int) -> np.ndarray:
 def window(
     qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path, server: ServerThread
 ) -> Iterator[MainWindow]:
-    endpoint = Endpoint(base_url=server.base_url, max_retries=0, timeout=30)
-    remote = replace(endpoint_profile("Test server", endpoint, "telea"), color_match=True)
-    profiles = [Profile("Local engine", embedded_client, "telea"), remote]
-    w = show_window(qtbot, tmp_path, profiles)
+    remote = replace(server_profile(server, "Test server", "telea"), color_match=True)
+    w = show_window(qtbot, tmp_path, [*local_profiles(), remote])
     yield w
     close_window(qtbot, w)
 

@@ -13,19 +13,18 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
-from editor.client import Endpoint
-from editor.pipeline import embedded_client
 from editor.pipeline.jobs import JobState
 from editor.server import ServerThread
-from editor.ui.common.services import Profile, endpoint_profile
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     LEFT,
     finish_jobs,
     job_of,
+    local_profiles,
     open_photo,
     paint,
     round_mask,
+    server_profile,
     settle,
     show_window,
 )
@@ -37,11 +36,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def window(
     qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path, local_server: ServerThread
 ) -> Iterator[MainWindow]:
-    endpoint = Endpoint(base_url=local_server.base_url, max_retries=0, timeout=30)
-    profiles = [
-        Profile("Local engine", embedded_client, "telea"),
-        endpoint_profile("Cloud", endpoint, "gpt-image-1"),
-    ]
+    profiles = [*local_profiles(), server_profile(local_server, "Cloud", "gpt-image-1")]
     w = show_window(qtbot, tmp_path, profiles)
     w.activateWindow()
     open_photo(qtbot, w, tmp_path)
