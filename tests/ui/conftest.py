@@ -1,8 +1,9 @@
 """Widget tests run on Qt's offscreen platform; set it before anything imports Qt.
 
 Sessions, settings and logs of window tests go to tmp folders, never the user's. The asyncio
-loop, the test photo and a shown window on the local engine are fixtures every room shares; a
-test file that needs more from its window overrides ``window`` and asks for this one.
+loop, the test photo and a shown window (on ``profiles``, the local engine) are fixtures every
+room shares; a test file overrides ``profiles``, or ``window`` asking for this one, to add what
+its window needs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pytestqt.qtbot import QtBot
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # Imported once the platform is set: they load Qt.
+from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
 from tests.ui import async_helpers
 from tests.ui.window_helpers import close_window, local_profiles, show_window, write_image
@@ -42,9 +44,17 @@ def image_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    """A shown, active window on the local engine, closed (jobs ended first) after the test."""
-    w = show_window(qtbot, tmp_path, local_profiles())
+def profiles() -> list[Profile]:
+    """The services ``window`` offers: the local engine unless a test file says otherwise."""
+    return local_profiles()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path, profiles: list[Profile]
+) -> Iterator[MainWindow]:
+    """A shown, active window on ``profiles``, closed (jobs ended first) after the test."""
+    w = show_window(qtbot, tmp_path, profiles)
     w.activateWindow()
     yield w
     close_window(qtbot, w)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,31 +23,23 @@ from tests.ui.window_helpers import (
     H,
     W,
     add_fault,
-    finish_jobs,
     job_of,
     local_profiles,
     open_image,
     paint,
     server_profile,
-    show_window,
 )
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def window(
-    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path, local_server: ServerThread
-) -> Iterator[MainWindow]:
-    profiles = [
+def profiles(local_server: ServerThread) -> list[Profile]:
+    return [
         *local_profiles(),
         server_profile(local_server, "Test server", "telea"),
         Profile("Keyless", embedded_client, "gpt-image-1", problem=lambda: "Needs a key."),
     ]
-    w = show_window(qtbot, tmp_path, profiles)
-    w.activateWindow()
-    yield w
-    finish_jobs(qtbot, w)
 
 
 def api_mask_alpha(qtbot: QtBot, window: MainWindow, path: Path) -> np.ndarray:

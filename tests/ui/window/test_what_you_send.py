@@ -4,8 +4,6 @@ All through real mouse and key events on a shown window with the embedded engine
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from editor.pipeline.jobs import JobState
 from editor.server import ServerThread
+from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     LEFT,
-    finish_jobs,
     job_of,
     local_profiles,
     open_photo,
@@ -26,22 +24,20 @@ from tests.ui.window_helpers import (
     round_mask,
     server_profile,
     settle,
-    show_window,
 )
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def window(
-    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path, local_server: ServerThread
-) -> Iterator[MainWindow]:
-    profiles = [*local_profiles(), server_profile(local_server, "Cloud", "gpt-image-1")]
-    w = show_window(qtbot, tmp_path, profiles)
-    w.activateWindow()
-    open_photo(qtbot, w, tmp_path)
-    yield w
-    finish_jobs(qtbot, w)
+def profiles(local_server: ServerThread) -> list[Profile]:
+    return [*local_profiles(), server_profile(local_server, "Cloud", "gpt-image-1")]
+
+
+@pytest.fixture
+def window(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> MainWindow:
+    open_photo(qtbot, window, tmp_path)
+    return window
 
 
 def _generate(qtbot: QtBot, window: MainWindow, prompt: str = "fill") -> str:
