@@ -6,9 +6,7 @@ the sent image under a colour cast, ``flat`` a flat grey frame.
 
 from __future__ import annotations
 
-import asyncio
 import io
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,11 +21,11 @@ from pytestqt.qtbot import QtBot
 
 from editor.core.imageio import load_image
 from editor.server import ServerThread
+from editor.ui.common.services import Profile
 from editor.ui.gallery.tile import ThumbTile
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     add_fault,
-    close_window,
     generate_and_wait,
     job_of,
     local_profiles,
@@ -36,7 +34,6 @@ from tests.ui.window_helpers import (
     paint,
     round_mask,
     server_profile,
-    show_window,
 )
 
 LEFT = Qt.MouseButton.LeftButton
@@ -52,13 +49,9 @@ def textured(w: int, h: int) -> np.ndarray:
 
 
 @pytest.fixture
-def window(
-    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path, server: ServerThread
-) -> Iterator[MainWindow]:
+def profiles(server: ServerThread) -> list[Profile]:
     remote = replace(server_profile(server, "Test server", "telea"), color_match=True)
-    w = show_window(qtbot, tmp_path, [*local_profiles(), remote])
-    yield w
-    close_window(qtbot, w)
+    return [*local_profiles(), remote]
 
 
 def start(qtbot: QtBot, window: MainWindow, path: Path, pixels: np.ndarray, **save: Any) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,19 +14,9 @@ from pytestqt.qtbot import QtBot
 from editor.ui.common.tasks import running, spawn
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
-    close_window,
-    local_profiles,
     open_image,
-    show_window,
     write_image,
 )
-
-
-@pytest.fixture
-def window(qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[MainWindow]:
-    w = show_window(qtbot, tmp_path, local_profiles())
-    yield w
-    close_window(qtbot, w)
 
 
 def write_image_at(path: Path) -> Path:
