@@ -111,6 +111,19 @@ def generate_and_wait(qtbot: QtBot, window: MainWindow, timeout_ms: int = 20_000
     return job.id
 
 
+def one_round(
+    qtbot: QtBot,
+    window: MainWindow,
+    image_path: Path,
+    stroke: list[tuple[float, float]] | None = None,
+) -> str:
+    """Open the image, paint one stroke, prompt "fill" and generate: the round's job id."""
+    open_image(qtbot, window, image_path)
+    paint(qtbot, window, stroke or [(30, 30), (200, 130)])
+    window.prompt_panel.set_prompt("fill")
+    return generate_and_wait(qtbot, window)
+
+
 def settle(qtbot: QtBot, window: MainWindow, job_id: str, timeout_ms: int = 20_000) -> None:
     """Wait for the job to end and, if it succeeded, for its variants to reach the gallery
     (the window may save them to the session first)."""

@@ -25,6 +25,7 @@ from tests.ui.window_helpers import (
     add_fault,
     job_of,
     local_profiles,
+    one_round,
     open_image,
     paint,
     server_profile,
@@ -237,10 +238,7 @@ def test_ctrl_enter_runs_the_embedded_engine_and_fills_the_gallery(
 def test_selecting_a_variant_shows_it_with_the_banner_and_esc_returns(
     qtbot: QtBot, window: MainWindow, image_path: Path
 ) -> None:
-    open_image(qtbot, window, image_path)
-    paint(qtbot, window, [(20, 20), (200, 140)])
-    window.prompt_panel.set_prompt("fill")
-    job_id = generate_and_wait(qtbot, window)
+    job_id = one_round(qtbot, window, image_path, [(20, 20), (200, 140)])
     variant = window.frame(job_id, 0)
     window.gallery.variant_selected.emit(job_id, 0)  # what a click on the thumbnail sends
     assert window.shown_variant == (job_id, 0)
@@ -338,10 +336,7 @@ def test_save_writes_the_shown_variant_and_use_as_base_is_undoable(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    open_image(qtbot, window, image_path)
-    paint(qtbot, window, [(30, 30), (200, 130)])
-    window.prompt_panel.set_prompt("fill")
-    job_id = generate_and_wait(qtbot, window)
+    job_id = one_round(qtbot, window, image_path)
     window.show_variant(job_id, 0)
     variant = window.frame(job_id, 0)
     target = tmp_path / "out.png"
@@ -367,10 +362,7 @@ def test_save_writes_the_shown_variant_and_use_as_base_is_undoable(
 def test_compare_mode_toggles_with_c_and_shows_the_selected_variant(
     qtbot: QtBot, window: MainWindow, image_path: Path
 ) -> None:
-    open_image(qtbot, window, image_path)
-    paint(qtbot, window, [(30, 30), (200, 130)])
-    window.prompt_panel.set_prompt("fill")
-    job_id = generate_and_wait(qtbot, window)
+    job_id = one_round(qtbot, window, image_path)
     window.show_variant(job_id, 0)
     window.canvas.setFocus()
     qtbot.keyClick(window.canvas, Qt.Key.Key_C)

@@ -15,18 +15,11 @@ from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     LEFT,
     generate_and_wait,
+    one_round,
     open_image,
-    paint,
 )
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def _one_round(qtbot: QtBot, window: MainWindow, image_path: Path) -> str:
-    open_image(qtbot, window, image_path)
-    paint(qtbot, window, [(30, 30), (200, 130)])
-    window.prompt_panel.set_prompt("fill")
-    return generate_and_wait(qtbot, window)
 
 
 def _focused(qtbot: QtBot, widget: object) -> None:
@@ -38,7 +31,7 @@ def _focused(qtbot: QtBot, widget: object) -> None:
 def test_one_esc_leaves_compare_to_the_variant_from_any_focus(
     qtbot: QtBot, window: MainWindow, image_path: Path, where: str
 ) -> None:
-    job_id = _one_round(qtbot, window, image_path)
+    job_id = one_round(qtbot, window, image_path)
     gallery = window.gallery
     tile = next(t for t in gallery.findChildren(ThumbTile) if t.job_id == job_id)
     qtbot.mouseDClick(tile, LEFT)  # double-click: the variant, compared
@@ -63,7 +56,7 @@ def test_one_esc_leaves_compare_to_the_variant_from_any_focus(
 def test_compare_opens_with_both_halves_fitted(
     qtbot: QtBot, window: MainWindow, image_path: Path
 ) -> None:
-    job_id = _one_round(qtbot, window, image_path)
+    job_id = one_round(qtbot, window, image_path)
     window.show_variant(job_id, 0)
     window.canvas.set_zoom(2.0)  # zoomed in on the canvas
     _focused(qtbot, window.canvas)
@@ -110,7 +103,7 @@ def test_a_message_with_another_cause_stays_after_opening(
 def test_the_banner_names_the_round_and_variant_and_the_peek(
     qtbot: QtBot, window: MainWindow, image_path: Path
 ) -> None:
-    first = _one_round(qtbot, window, image_path)
+    first = one_round(qtbot, window, image_path)
     window.prompt_panel.n_spin.setValue(2)
     second = generate_and_wait(qtbot, window)
     assert window.results.number(first) == 1 and window.results.number(second) == 2
@@ -140,7 +133,7 @@ def _generate(qtbot: QtBot, window: MainWindow) -> str:
 def test_a_new_result_replaces_the_variant_shown_when_generate_was_pressed(
     qtbot: QtBot, window: MainWindow, image_path: Path
 ) -> None:
-    first = _one_round(qtbot, window, image_path)
+    first = one_round(qtbot, window, image_path)
     assert window.shown_variant == (first, 0)  # the first result showed itself
     second = _generate(qtbot, window)
     qtbot.waitUntil(lambda: second in window.binding.settled, timeout=20_000)
@@ -152,7 +145,7 @@ def test_a_variant_picked_after_generate_stays_when_the_result_lands(
     qtbot: QtBot, window: MainWindow, image_path: Path
 ) -> None:
     window.prompt_panel.n_spin.setValue(2)
-    first = _one_round(qtbot, window, image_path)
+    first = one_round(qtbot, window, image_path)
     second = _generate(qtbot, window)
     # Picked while the job runs (its result reaches the window only through the event loop).
     tile = next(
