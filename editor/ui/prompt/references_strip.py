@@ -48,7 +48,7 @@ from editor.ui.common.overlay import to_qimage
 
 __all__ = ["ReferenceTile", "ReferencesStrip"]
 
-THUMB = 64  # thumbnail side, logical pixels
+THUMB = 48  # thumbnail side, logical pixels: a compact row under the prompt
 _PASTED = "pasted.png"
 
 
@@ -75,19 +75,23 @@ class ReferenceTile(QFrame):
         self.image.setFixedSize(QSize(THUMB, THUMB))
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label = QLabel(label)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        small = self.label.font()
+        small.setPointSizeF(small.pointSizeF() * 0.85)
+        self.label.setFont(small)
         self.remove_button = QToolButton()
         self.remove_button.setText("×")
         self.remove_button.setToolTip(f"Remove {label}")
         self.remove_button.setAutoRaise(True)
+        self.remove_button.setFixedSize(QSize(16, 16))
         self.remove_button.clicked.connect(self.remove_requested)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(0)
         top.addWidget(self.label, 1)
         top.addWidget(self.remove_button)
         box = QVBoxLayout(self)
-        box.setContentsMargins(3, 3, 3, 3)
-        box.setSpacing(2)
+        box.setContentsMargins(2, 1, 2, 2)
+        box.setSpacing(0)
         box.addLayout(top)
         box.addWidget(self.image)
 
@@ -111,10 +115,10 @@ class ReferencesStrip(QWidget):
         self._spec: ModelSpec | None = None
         self.tiles: list[ReferenceTile] = []
 
+        # Empty, the strip is one line ("+ Add reference image"); with tiles, a "+" after them.
         self.add_button = QToolButton()
-        self.add_button.setText("+")
+        self.add_button.setAutoRaise(True)
         self.add_button.setToolTip("Add reference images…")
-        self.add_button.setFixedSize(QSize(THUMB // 2 + 8, THUMB // 2 + 8))
         self.add_button.clicked.connect(self.choose_files)
         self._row = QHBoxLayout()
         self._row.setContentsMargins(0, 0, 0, 0)
@@ -129,6 +133,10 @@ class ReferencesStrip(QWidget):
         self.row_area.setFrameShape(QFrame.Shape.NoFrame)
         self.row_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.row_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Many tiles scroll sideways; the row grows by the scroll bar only while it shows.
+        self.row_area.horizontalScrollBar().rangeChanged.connect(
+            lambda _lo, _hi: self._refresh_height()
+        )
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -297,6 +305,18 @@ class ReferencesStrip(QWidget):
         self._refresh_height()
 
     def _refresh_height(self) -> None:
-        # Room for a tile row (and a scroll bar) once there are tiles; just "+" before.
-        tall = THUMB + 48 if self.tiles else THUMB // 2 + 12
+        if self.tiles:
+            self.add_button.setText("+")
+            self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.add_button.setFixedSize(QSize(28, THUMB))
+            tall = self.tiles[0].sizeHint().height()
+            bar = self.row_area.horizontalScrollBar()
+            if bar.maximum() > 0:
+                tall += bar.sizeHint().height()
+        else:
+            self.add_button.setText("+  Add reference image")
+            self.add_button.setMinimumSize(QSize(0, 0))
+            self.add_button.setMaximumSize(QSize(16777215, 16777215))
+            self.add_button.adjustSize()
+            tall = self.add_button.sizeHint().height()
         self.row_area.setFixedHeight(tall)
