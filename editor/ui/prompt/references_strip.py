@@ -62,7 +62,8 @@ def thumbnail(pixels: np.ndarray, side: int = THUMB) -> QPixmap:
 
 
 class ReferenceTile(QFrame):
-    """One reference: thumbnail, its label and a remove button."""
+    """One reference: its thumbnail with the label ("image 2") along the bottom and a remove
+    button in the corner, so a row of them stays one thumbnail tall."""
 
     remove_requested = Signal()
 
@@ -70,30 +71,29 @@ class ReferenceTile(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setToolTip(f"{label}: {name}")
-        self.image = QLabel()
+        self.setFixedSize(QSize(THUMB + 4, THUMB + 4))
+        self.image = QLabel(self)
         self.image.setPixmap(thumb)
-        self.image.setFixedSize(QSize(THUMB, THUMB))
+        self.image.setGeometry(2, 2, THUMB, THUMB)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label = QLabel(label)
+        self.label = QLabel(label, self)
         small = self.label.font()
-        small.setPointSizeF(small.pointSizeF() * 0.85)
+        small.setPointSizeF(small.pointSizeF() * 0.8)
         self.label.setFont(small)
-        self.remove_button = QToolButton()
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Readable over any picture: light text on a dark band.
+        self.label.setStyleSheet("color: white; background: rgba(0, 0, 0, 150);")
+        tall = self.label.sizeHint().height()
+        self.label.setGeometry(2, 2 + THUMB - tall, THUMB, tall)
+        self.remove_button = QToolButton(self)
         self.remove_button.setText("×")
         self.remove_button.setToolTip(f"Remove {label}")
-        self.remove_button.setAutoRaise(True)
-        self.remove_button.setFixedSize(QSize(16, 16))
+        self.remove_button.setStyleSheet(
+            "QToolButton { color: white; background: rgba(0, 0, 0, 150); border: none;"
+            " border-radius: 8px; } QToolButton:hover { background: rgba(200, 40, 40, 220); }"
+        )
+        self.remove_button.setGeometry(THUMB + 2 - 16, 2, 16, 16)
         self.remove_button.clicked.connect(self.remove_requested)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.setSpacing(0)
-        top.addWidget(self.label, 1)
-        top.addWidget(self.remove_button)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(2, 1, 2, 2)
-        box.setSpacing(0)
-        box.addLayout(top)
-        box.addWidget(self.image)
 
 
 class ReferencesStrip(QWidget):
@@ -309,7 +309,7 @@ class ReferencesStrip(QWidget):
             self.add_button.setText("+")
             self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             self.add_button.setFixedSize(QSize(28, THUMB))
-            tall = self.tiles[0].sizeHint().height()
+            tall = self.tiles[0].height()
             bar = self.row_area.horizontalScrollBar()
             if bar.maximum() > 0:
                 tall += bar.sizeHint().height()

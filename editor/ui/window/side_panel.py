@@ -29,7 +29,8 @@ class SidePanel(QSplitter):
         all of its natural height."""
         super().__init__(Qt.Orientation.Vertical)
         self._comfort = tabs_comfort
-        for widget in (prompt, tabs, gallery):
+        self._panes = (prompt, tabs, gallery)
+        for widget in self._panes:
             self.addWidget(widget)
         self.setChildrenCollapsible(False)
         self._prompt_height: int | None = None  # set by dragging the first handle
@@ -41,17 +42,18 @@ class SidePanel(QSplitter):
         prompt, tabs, gallery = self.sizes()
         if index == 1:
             self._prompt_height = prompt
-        extra = tabs + gallery - _min_height(self.widget(1)) - _min_height(self.widget(2))
+        low_tabs, low_gallery = (_min_height(w) for w in self._panes[1:])
+        extra = tabs + gallery - low_tabs - low_gallery
         if index == 2 and extra > 0:
-            self._gallery_share = (gallery - _min_height(self.widget(2))) / extra
+            self._gallery_share = (gallery - low_gallery) / extra
 
     def fit(self) -> None:
         """Share the height out as the module doc says."""
-        if self._fitting or self.count() != 3:
+        if self._fitting:
             return
         total = self.height() - 2 * self.handleWidth()
-        prompt, tabs, gallery = (self.widget(i) for i in range(3))
-        lows = [_min_height(w) for w in (prompt, tabs, gallery)]
+        prompt = self._panes[0]
+        lows = [_min_height(w) for w in self._panes]
         wanted = self._prompt_height or prompt.sizeHint().height()
         top = max(lows[0], min(wanted, total - lows[1] - self._comfort - lows[2]))
         extra = max(0, total - top - lows[1] - lows[2])
