@@ -214,11 +214,13 @@ class PromptPanel(QWidget):
         ):
             combo.currentTextChanged.connect(self._summarise)
         self.options.color_check.toggled.connect(self._summarise)
-        # The parameters scroll when the side panel is short; prompt, references and
-        # Generate stay in view.
+        # On a short side panel everything above Generate scrolls (the prompt first in view),
+        # so references or a long message never push the window past the screen.
         parameters = QWidget()
         column = QVBoxLayout(parameters)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.prompt)
+        column.addWidget(self.references_strip)
         column.addLayout(form)
         column.addWidget(self.advanced)
         column.addStretch(1)
@@ -227,7 +229,7 @@ class PromptPanel(QWidget):
         self.parameters.setWidgetResizable(True)
         self.parameters.setFrameShape(QFrame.Shape.NoFrame)
         self.parameters.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.parameters.setMinimumHeight(self.profile_combo.sizeHint().height())
+        self.parameters.setMinimumHeight(self.prompt.minimumHeight() + 8)
         self.parameters.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         go = QHBoxLayout()
         go.setContentsMargins(0, 0, 0, 0)
@@ -237,8 +239,6 @@ class PromptPanel(QWidget):
         box.setContentsMargins(8, 6, 8, 6)
         title = QLabel("<b>Prompt</b>")
         box.addWidget(title)
-        box.addWidget(self.prompt)
-        box.addWidget(self.references_strip)
         box.addWidget(self.parameters, 1)
         box.addWidget(self.hint)
         box.addLayout(go)

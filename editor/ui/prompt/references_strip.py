@@ -307,6 +307,7 @@ class ReferencesStrip(QWidget):
     def _refresh_height(self) -> None:
         if self.tiles:
             self.add_button.setText("+")
+            self.add_button.setAutoRaise(False)
             self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             self.add_button.setFixedSize(QSize(28, THUMB))
             tall = self.tiles[0].height()
@@ -315,6 +316,7 @@ class ReferencesStrip(QWidget):
                 tall += bar.sizeHint().height()
         else:
             self.add_button.setText("+  Add reference image")
+            self.add_button.setAutoRaise(True)
             self.add_button.setMinimumSize(QSize(0, 0))
             self.add_button.setMaximumSize(QSize(16777215, 16777215))
             self.add_button.adjustSize()

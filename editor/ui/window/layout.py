@@ -80,7 +80,7 @@ def build_layout(
     # the prompt takes all it wants; the gallery keeps a row of variants (its own minimum).
     row = 48 + 6
     side_tabs.setMinimumHeight(side_tabs.tabBar().sizeHint().height() + 36 + 3 * row)
-    side = SidePanel(prompt, side_tabs, gallery, tabs_comfort=2 * row)
+    side = SidePanel(prompt, side_tabs, gallery, prompt_first=130, tabs_comfort=2 * row)
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)
     main.addWidget(centre)

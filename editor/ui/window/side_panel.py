@@ -1,8 +1,9 @@
 """The right-hand column: prompt on top, Jobs/History/Stats in the middle, the gallery below.
 
-The prompt takes its natural height as far as the others allow (its parameters scroll beyond
-that): Jobs/History keep room for a few rows (a row more before the prompt gets all it wants)
-and the gallery a full row of variants. What is left is shared between those two. Dragging a
+Height goes out in this order: each part its minimum (the gallery a full row of variants,
+Jobs/History a few rows, the prompt its text box and Generate); the prompt a little more, so
+the service shows; Jobs/History a couple more rows; the prompt up to its natural height (it
+scrolls below that); what is left is shared between Jobs/History and the gallery. Dragging a
 handle sets a height or share the column keeps from then on.
 """
 
@@ -23,11 +24,18 @@ def _min_height(widget: QWidget) -> int:
 
 class SidePanel(QSplitter):
     def __init__(
-        self, prompt: QWidget, tabs: QWidget, gallery: QWidget, *, tabs_comfort: int = 0
+        self,
+        prompt: QWidget,
+        tabs: QWidget,
+        gallery: QWidget,
+        *,
+        prompt_first: int = 0,
+        tabs_comfort: int = 0,
     ) -> None:
-        """``tabs_comfort``: height the tabs get beyond their minimum before the prompt takes
-        all of its natural height."""
+        """``prompt_first``: height the prompt gets beyond its minimum before the tabs get
+        ``tabs_comfort`` beyond theirs."""
         super().__init__(Qt.Orientation.Vertical)
+        self._first = prompt_first
         self._comfort = tabs_comfort
         self._panes = (prompt, tabs, gallery)
         for widget in self._panes:
@@ -54,13 +62,19 @@ class SidePanel(QSplitter):
         total = self.height() - 2 * self.handleWidth()
         prompt = self._panes[0]
         lows = [_min_height(w) for w in self._panes]
-        wanted = self._prompt_height or prompt.sizeHint().height()
-        top = max(lows[0], min(wanted, total - lows[1] - self._comfort - lows[2]))
-        extra = max(0, total - top - lows[1] - lows[2])
-        more = round(extra * self._gallery_share)
+        natural = prompt.heightForWidth(prompt.width())
+        wanted = self._prompt_height or (natural if natural > 0 else prompt.sizeHint().height())
+        left = max(0, total - sum(lows))
+        first = min(left, max(0, min(wanted - lows[0], self._first)))
+        left -= first
+        comfort = min(left, self._comfort)
+        left -= comfort
+        rest = min(left, max(0, wanted - lows[0] - first))
+        left -= rest
+        more = round(left * self._gallery_share)
         self._fitting = True
         try:
-            self.setSizes([top, lows[1] + extra - more, lows[2] + more])
+            self.setSizes([lows[0] + first + rest, lows[1] + comfort + left - more, lows[2] + more])
         finally:
             self._fitting = False
 
