@@ -76,11 +76,11 @@ def build_layout(
     side_tabs.setDocumentMode(True)
     for widget, title in tabs:
         side_tabs.addTab(widget, title)
-    # Jobs/History keep room for three rows (History's are 48 px thumbnails), two more before
+    # Jobs/History keep room for three rows (History's are 48 px thumbnails), one more before
     # the prompt takes all it wants; the gallery keeps a row of variants (its own minimum).
     row = 48 + 6
     side_tabs.setMinimumHeight(side_tabs.tabBar().sizeHint().height() + 36 + 3 * row)
-    side = SidePanel(prompt, side_tabs, gallery, prompt_first=130, tabs_comfort=2 * row)
+    side = SidePanel(prompt, side_tabs, gallery, prompt_first=130, tabs_comfort=row)
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)
     main.addWidget(centre)

@@ -2,7 +2,7 @@
 
 Height goes out in this order: each part its minimum (the gallery a full row of variants,
 Jobs/History a few rows, the prompt its text box and Generate); the prompt a little more, so
-the service shows; Jobs/History a couple more rows; the prompt up to its natural height (it
+the service shows; Jobs/History a row more; the prompt up to its natural height (it
 scrolls below that); what is left is shared between Jobs/History and the gallery. Dragging a
 handle sets a height or share the column keeps from then on.
 """
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QSplitter, QWidget
 
 __all__ = ["SidePanel"]
 
-_GALLERY_SHARE = 0.55  # of the height beyond the minimums, until the user drags
+_GALLERY_SHARE = 0.7  # of the height beyond the minimums, until the user drags
 
 
 def _min_height(widget: QWidget) -> int:
