@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -118,5 +118,37 @@ def test_a_short_window_keeps_generate_history_rows_and_a_gallery_row(
             assert _fully_shown(tile.image)
         if not refs:  # an empty strip is one line
             assert strip.height() <= 2 * strip.fontMetrics().height() + 8
+    finally:
+        w.close()
+
+
+def test_advanced_names_what_differs_and_a_dragged_handle_is_kept(
+    qtbot: QtBot, aloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    w, _ids = _session_window(qtbot, tmp_path)
+    try:
+        panel = w.prompt_panel
+        assert not panel.options.context_combo.isVisible()  # folded away
+        assert panel.advanced.summary.text() == ""
+        panel.options.set_context("crop")
+        panel.options.color_check.setChecked(True)
+        summary = panel.advanced.summary.toolTip()
+        assert "crop around mask" in summary and "colour match" in summary
+        assert panel.advanced.summary.text()  # shown (elided if narrow) beside the header
+        # The user drags the handle under the prompt down; a resize keeps that height.
+        side = w.side_tabs.parentWidget()
+        assert side is not None
+        handle = side.handle(1)
+        before = panel.height()
+        centre = handle.rect().center()
+        qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=centre)
+        qtbot.mouseMove(handle, centre + QPoint(0, 40))
+        qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=centre + QPoint(0, 40))
+        qtbot.waitUntil(lambda: panel.height() > before + 20)
+        dragged = panel.height()
+        w.resize(w.width(), w.height() + 60)
+        qtbot.waitUntil(lambda: side.height() > 0 and w.height() > 800)
+        qtbot.wait(50)
+        assert panel.height() == dragged
     finally:
         w.close()
