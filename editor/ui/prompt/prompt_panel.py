@@ -11,15 +11,18 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -60,6 +63,12 @@ class PromptEdit(QPlainTextEdit):
         self.history: list[str] = []
         self._pos = 0  # index into history; len(history) = the draft
         self._draft = ""
+
+    def sizeHint(self) -> QSize:
+        # Four lines: room to write without crowding the side panel (it grows to 140 px).
+        margins = self.contentsMargins()
+        lines = 4 * self.fontMetrics().lineSpacing() + 2 * int(self.document().documentMargin())
+        return QSize(super().sizeHint().width(), lines + margins.top() + margins.bottom())
 
     def remember(self, text: str) -> None:
         text = text.strip()
@@ -130,7 +139,7 @@ class PromptPanel(QWidget):
         super().__init__(parent)
         self._profiles = list(profiles)
         self.prompt = PromptEdit()
-        self.prompt.setMinimumHeight(70)
+        self.prompt.setMinimumHeight(56)
         self.prompt.setMaximumHeight(140)
         self.prompt.submitted.connect(self.generate_requested)
         self.prompt.escaped.connect(self.done_typing)
@@ -154,6 +163,10 @@ class PromptPanel(QWidget):
         self.n_spin = QSpinBox()
         self.n_spin.setRange(1, 10)
         self.n_spin.setToolTip("How many variants to ask for")
+        self.n_spin.setSuffix(" variant")
+        self.n_spin.valueChanged.connect(
+            lambda n: self.n_spin.setSuffix(" variant" if n == 1 else " variants")
+        )
         self.watermark_combo = QComboBox()
         self.watermark_combo.addItems(list(_WATERMARK))
         self.watermark_combo.setToolTip("Ask the service to add (or leave out) a watermark")
@@ -177,35 +190,63 @@ class PromptPanel(QWidget):
         model_row.addWidget(self.model_combo, 1)
         model_row.addWidget(self.models_button)
         form.addRow("Model", model_row)
-        form.addRow("Size", self.size_combo)
-        form.addRow("Quality", self.quality_combo)
-        form.addRow("Variants", self.n_spin)
         self.options = ResultOptions()
-        form.addRow("Context", self.options.context_combo)
-        form.addRow("", self.options.color_check)
+        # What a designer changes now and then folds away; the header says what is set.
         advanced = QWidget()
         more = QFormLayout(advanced)
         more.setContentsMargins(12, 0, 0, 0)
         more.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        more.addRow("Size", self.size_combo)
+        more.addRow("Quality", self.quality_combo)
+        more.addRow("Context", self.options.context_combo)
+        more.addRow("", self.options.color_check)
         more.addRow("Crop margin", self.options.margin_spin)
         more.addRow("Match strength", self.options.strength_row)
         more.addRow("Watermark", self.watermark_combo)
         more.addRow("Response", self.format_combo)
         self.advanced = Collapsible("Advanced", advanced)
+        for combo in (
+            self.size_combo,
+            self.quality_combo,
+            self.options.context_combo,
+            self.watermark_combo,
+            self.format_combo,
+        ):
+            combo.currentTextChanged.connect(self._summarise)
+        self.options.color_check.toggled.connect(self._summarise)
+        # On a short side panel everything above Generate scrolls (the prompt first in view),
+        # so references or a long message never push the window past the screen.
+        parameters = QWidget()
+        column = QVBoxLayout(parameters)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.prompt)
+        column.addWidget(self.references_strip)
+        column.addLayout(form)
+        column.addWidget(self.advanced)
+        column.addStretch(1)
+        self.parameters = QScrollArea()
+        self.parameters.setWidget(parameters)
+        self.parameters.setWidgetResizable(True)
+        self.parameters.setFrameShape(QFrame.Shape.NoFrame)
+        self.parameters.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.parameters.setMinimumHeight(self.prompt.minimumHeight() + 8)
+        self.parameters.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        go = QHBoxLayout()
+        go.setContentsMargins(0, 0, 0, 0)
+        go.addWidget(self.n_spin)
+        go.addWidget(self.generate_button, 1)
         box = QVBoxLayout(self)
-        box.setContentsMargins(8, 8, 8, 8)
+        box.setContentsMargins(8, 6, 8, 6)
         title = QLabel("<b>Prompt</b>")
         box.addWidget(title)
-        box.addWidget(self.prompt)
-        box.addWidget(self.references_strip)
-        box.addLayout(form)
-        box.addWidget(self.advanced)
+        box.addWidget(self.parameters, 1)
         box.addWidget(self.hint)
-        box.addWidget(self.generate_button)
+        box.addLayout(go)
 
         self.profile_combo.currentIndexChanged.connect(self._on_profile)
         self.model_combo.currentTextChanged.connect(self._on_model)
         self._on_profile(0)
+        self._summarise()
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -341,6 +382,25 @@ class PromptPanel(QWidget):
                 self._on_profile(index)
         self._say(f"{profile.name} offers {len(found)} model{'s' * (len(found) != 1)}.")
         return models
+
+    def _summarise(self) -> None:
+        """The Advanced header names the choices that differ from the defaults."""
+        parts = []
+        size = self.size_combo.currentText().strip()
+        if size and size != "auto":
+            parts.append(size)
+        if self.quality_combo.currentData():
+            parts.append(f"{self.quality_combo.currentText()} quality")
+        context = self.options.context()
+        if context != "auto":
+            parts.append(self.options.context_combo.currentText().lower())
+        if self.options.color_match():
+            parts.append("colour match")
+        if _WATERMARK[self.watermark_combo.currentText()] is not OMIT:
+            parts.append(f"watermark {self.watermark_combo.currentText().lower()}")
+        if self.format_combo.currentData():
+            parts.append(self.format_combo.currentText())
+        self.advanced.set_summary(" · ".join(parts))
 
     def _say(self, text: str) -> None:
         self.hint.setText(text)

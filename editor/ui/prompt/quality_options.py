@@ -13,12 +13,14 @@ form of rarely changed options.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSlider,
     QToolButton,
     QVBoxLayout,
@@ -68,12 +70,36 @@ class Collapsible(QWidget):
         self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.header.setArrowType(Qt.ArrowType.RightArrow)
         self.header.toggled.connect(self.set_expanded)
+        self.summary = QLabel()
+        self.summary.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # A long summary is cut with "…" (whole in the tooltip), never widening the panel.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._summary = ""
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.header)
+        top.addWidget(self.summary, 1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
-        box.addWidget(self.header)
+        box.addLayout(top)
         box.addWidget(body)
         body.setVisible(False)
+
+    def set_summary(self, text: str) -> None:
+        """What the folded body holds that matters, shown beside the header."""
+        self._summary = text
+        self.summary.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(0, self.summary.width())
+        metrics = self.summary.fontMetrics()
+        self.summary.setText(metrics.elidedText(self._summary, Qt.TextElideMode.ElideRight, width))
 
     def expanded(self) -> bool:
         return self.header.isChecked()

@@ -48,7 +48,7 @@ from editor.ui.common.overlay import to_qimage
 
 __all__ = ["ReferenceTile", "ReferencesStrip"]
 
-THUMB = 64  # thumbnail side, logical pixels
+THUMB = 48  # thumbnail side, logical pixels: a compact row under the prompt
 _PASTED = "pasted.png"
 
 
@@ -62,7 +62,8 @@ def thumbnail(pixels: np.ndarray, side: int = THUMB) -> QPixmap:
 
 
 class ReferenceTile(QFrame):
-    """One reference: thumbnail, its label and a remove button."""
+    """One reference: its thumbnail with the label ("image 2") along the bottom and a remove
+    button in the corner, so a row of them stays one thumbnail tall."""
 
     remove_requested = Signal()
 
@@ -70,26 +71,29 @@ class ReferenceTile(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setToolTip(f"{label}: {name}")
-        self.image = QLabel()
+        self.setFixedSize(QSize(THUMB + 4, THUMB + 4))
+        self.image = QLabel(self)
         self.image.setPixmap(thumb)
-        self.image.setFixedSize(QSize(THUMB, THUMB))
+        self.image.setGeometry(2, 2, THUMB, THUMB)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label = QLabel(label)
+        self.label = QLabel(label, self)
+        small = self.label.font()
+        small.setPointSizeF(small.pointSizeF() * 0.8)
+        self.label.setFont(small)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.remove_button = QToolButton()
+        # Readable over any picture: light text on a dark band.
+        self.label.setStyleSheet("color: white; background: rgba(0, 0, 0, 150);")
+        tall = self.label.sizeHint().height()
+        self.label.setGeometry(2, 2 + THUMB - tall, THUMB, tall)
+        self.remove_button = QToolButton(self)
         self.remove_button.setText("×")
         self.remove_button.setToolTip(f"Remove {label}")
-        self.remove_button.setAutoRaise(True)
+        self.remove_button.setStyleSheet(
+            "QToolButton { color: white; background: rgba(0, 0, 0, 150); border: none;"
+            " border-radius: 8px; } QToolButton:hover { background: rgba(200, 40, 40, 220); }"
+        )
+        self.remove_button.setGeometry(THUMB + 2 - 16, 2, 16, 16)
         self.remove_button.clicked.connect(self.remove_requested)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.label, 1)
-        top.addWidget(self.remove_button)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(3, 3, 3, 3)
-        box.setSpacing(2)
-        box.addLayout(top)
-        box.addWidget(self.image)
 
 
 class ReferencesStrip(QWidget):
@@ -111,10 +115,10 @@ class ReferencesStrip(QWidget):
         self._spec: ModelSpec | None = None
         self.tiles: list[ReferenceTile] = []
 
+        # Empty, the strip is one line ("+ Add reference image"); with tiles, a "+" after them.
         self.add_button = QToolButton()
-        self.add_button.setText("+")
+        self.add_button.setAutoRaise(True)
         self.add_button.setToolTip("Add reference images…")
-        self.add_button.setFixedSize(QSize(THUMB // 2 + 8, THUMB // 2 + 8))
         self.add_button.clicked.connect(self.choose_files)
         self._row = QHBoxLayout()
         self._row.setContentsMargins(0, 0, 0, 0)
@@ -129,6 +133,10 @@ class ReferencesStrip(QWidget):
         self.row_area.setFrameShape(QFrame.Shape.NoFrame)
         self.row_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.row_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Many tiles scroll sideways; the row grows by the scroll bar only while it shows.
+        self.row_area.horizontalScrollBar().rangeChanged.connect(
+            lambda _lo, _hi: self._refresh_height()
+        )
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -297,6 +305,20 @@ class ReferencesStrip(QWidget):
         self._refresh_height()
 
     def _refresh_height(self) -> None:
-        # Room for a tile row (and a scroll bar) once there are tiles; just "+" before.
-        tall = THUMB + 48 if self.tiles else THUMB // 2 + 12
+        if self.tiles:
+            self.add_button.setText("+")
+            self.add_button.setAutoRaise(False)
+            self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.add_button.setFixedSize(QSize(28, THUMB))
+            tall = self.tiles[0].height()
+            bar = self.row_area.horizontalScrollBar()
+            if bar.maximum() > 0:
+                tall += bar.sizeHint().height()
+        else:
+            self.add_button.setText("+  Add reference image")
+            self.add_button.setAutoRaise(True)
+            self.add_button.setMinimumSize(QSize(0, 0))
+            self.add_button.setMaximumSize(QSize(16777215, 16777215))
+            self.add_button.adjustSize()
+            tall = self.add_button.sizeHint().height()
         self.row_area.setFixedHeight(tall)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from editor import __version__
 from editor.ui.canvas.mask_canvas import MaskCanvas
+from editor.ui.window.side_panel import SidePanel
 
 __all__ = ["StatusLabels", "WindowLayout", "build_layout", "build_status_bar"]
 
@@ -75,19 +76,11 @@ def build_layout(
     side_tabs.setDocumentMode(True)
     for widget, title in tabs:
         side_tabs.addTab(widget, title)
-    side = QSplitter(Qt.Orientation.Vertical)
-    side.addWidget(prompt)
-    side.addWidget(side_tabs)
-    side.addWidget(gallery)  # its round headers (and empty state) say what it holds
-    side.setStretchFactor(0, 0)
-    side.setStretchFactor(1, 0)
-    side.setStretchFactor(2, 1)
-    side.setSizes([340, 220, 400])
-    # On a short screen the tabs give way first (dragging the handle brings them back): the
-    # prompt with Generate and a row of variants are what a round needs.
-    side.setCollapsible(0, False)
-    side.setCollapsible(2, False)
-    side_tabs.setMinimumHeight(side_tabs.tabBar().sizeHint().height())
+    # Jobs/History keep room for three rows (History's are 48 px thumbnails), one more before
+    # the prompt takes all it wants; the gallery keeps a row of variants (its own minimum).
+    row = 48 + 6
+    side_tabs.setMinimumHeight(side_tabs.tabBar().sizeHint().height() + 36 + 3 * row)
+    side = SidePanel(prompt, side_tabs, gallery, prompt_first=130, tabs_comfort=row)
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)
     main.addWidget(centre)

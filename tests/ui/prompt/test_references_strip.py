@@ -171,3 +171,27 @@ def test_switching_to_dall_e_2_says_the_references_cannot_go(
     assert len(panel.params().references) == 1
     panel.set_model("gpt-image-1")
     assert not panel.references_strip.message.isVisible()
+
+
+def test_an_empty_strip_is_one_line_and_many_references_scroll_in_one_row(
+    qtbot: QtBot,
+) -> None:
+    strip = _strip(qtbot)
+    strip.resize(300, 140)
+    line = strip.row_area.height()
+    assert line <= 2 * strip.fontMetrics().height() + 8
+    assert strip.add_button.text().endswith("Add reference image")
+    refs = [Reference(np.full((60, 80, 3), 20 * i, np.uint8), name=f"r{i}.png") for i in range(8)]
+    strip.set_references(refs)
+    tiles = strip.tiles
+    assert {t.y() for t in tiles} == {tiles[0].y()}  # one row
+    assert all(t.height() <= THUMB + 8 for t in tiles)
+    bar = strip.row_area.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    # Room for the tiles and the scroll bar under them: the last tile scrolls into view whole.
+    qtbot.waitUntil(lambda: strip.row_area.viewport().height() >= tiles[0].height())
+    strip.row_area.ensureWidgetVisible(tiles[-1], 0, 0)
+    qtbot.waitUntil(lambda: tiles[-1].visibleRegion().boundingRect() == tiles[-1].rect())
+    # Its remove button takes a click there.
+    qtbot.mouseClick(tiles[-1].remove_button, LEFT)
+    assert strip.labels() == [f"image {i + 2}" for i in range(7)]

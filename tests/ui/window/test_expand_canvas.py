@@ -324,8 +324,6 @@ def test_a_restored_session_puts_the_newest_rounds_references_back(
     session.close()
 
     w = make_window(qtbot, tmp_path)
-    # Tall enough that History keeps room for its rows under a References strip with a tile.
-    w.resize(1280, 1000)
     task = w.spawn(restore_session(w, session_id), "restore")
     qtbot.waitUntil(task.done, timeout=10_000)
     assert task.result() is True

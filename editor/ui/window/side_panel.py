@@ -1,0 +1,89 @@
+"""The right-hand column: prompt on top, Jobs/History/Stats in the middle, the gallery below.
+
+Height goes out in this order: each part its minimum (the gallery a full row of variants,
+Jobs/History a few rows, the prompt its text box and Generate); the prompt a little more, so
+the service shows; Jobs/History a row more; the prompt up to its natural height (it
+scrolls below that); what is left is shared between Jobs/History and the gallery. Dragging a
+handle sets a height or share the column keeps from then on.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QSplitter, QWidget
+
+__all__ = ["SidePanel"]
+
+_GALLERY_SHARE = 0.7  # of the height beyond the minimums, until the user drags
+
+
+def _min_height(widget: QWidget) -> int:
+    return widget.minimumHeight() or max(0, widget.minimumSizeHint().height())
+
+
+class SidePanel(QSplitter):
+    def __init__(
+        self,
+        prompt: QWidget,
+        tabs: QWidget,
+        gallery: QWidget,
+        *,
+        prompt_first: int = 0,
+        tabs_comfort: int = 0,
+    ) -> None:
+        """``prompt_first``: height the prompt gets beyond its minimum before the tabs get
+        ``tabs_comfort`` beyond theirs."""
+        super().__init__(Qt.Orientation.Vertical)
+        self._first = prompt_first
+        self._comfort = tabs_comfort
+        self._panes = (prompt, tabs, gallery)
+        for widget in self._panes:
+            self.addWidget(widget)
+        self.setChildrenCollapsible(False)
+        self._prompt_height: int | None = None  # set by dragging the first handle
+        self._gallery_share = _GALLERY_SHARE
+        self._fitting = False
+        self.splitterMoved.connect(self._on_moved)
+
+    def _on_moved(self, _pos: int, index: int) -> None:
+        prompt, tabs, gallery = self.sizes()
+        if index == 1:
+            self._prompt_height = prompt
+        low_tabs, low_gallery = (_min_height(w) for w in self._panes[1:])
+        extra = tabs + gallery - low_tabs - low_gallery
+        if index == 2 and extra > 0:
+            self._gallery_share = (gallery - low_gallery) / extra
+
+    def fit(self) -> None:
+        """Share the height out as the module doc says."""
+        if self._fitting:
+            return
+        total = self.height() - 2 * self.handleWidth()
+        prompt = self._panes[0]
+        lows = [_min_height(w) for w in self._panes]
+        natural = prompt.heightForWidth(prompt.width())
+        wanted = self._prompt_height or (natural if natural > 0 else prompt.sizeHint().height())
+        left = max(0, total - sum(lows))
+        first = min(left, max(0, min(wanted - lows[0], self._first)))
+        left -= first
+        comfort = min(left, self._comfort)
+        left -= comfort
+        rest = min(left, max(0, wanted - lows[0] - first))
+        left -= rest
+        more = round(left * self._gallery_share)
+        self._fitting = True
+        try:
+            self.setSizes([lows[0] + first + rest, lows[1] + comfort + left - more, lows[2] + more])
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.fit()  # the prompt grew or shrank (references, Advanced)
+        return handled
