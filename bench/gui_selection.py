@@ -5,8 +5,8 @@
 A shown MainWindow (offscreen) holds the 6000×4000 scene of :mod:`bench.selection`. Real mouse
 events on the canvas make a magic-wand click, an object-select box around the quarter-frame
 object, and a 200-point lasso closed by Return. Each figure is the click (or release, or key)
-→ mask updated, through the window's qasync loop; a 5 ms QTimer probe (as in
-:mod:`bench.gui_job`) records the longest gap while each runs.
+→ mask updated and its overlay fully re-tinted, through the window's qasync loop; a 5 ms QTimer
+probe (as in :mod:`bench.gui_job`) records the longest gap while each runs.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ async def _timed(
     prepare: Callable[[], None] | None = None,
 ) -> float:
     """Run ``prepare`` (unmeasured), then ``act`` (events on the canvas), and wait until the
-    tool has joined its result."""
+    tool has joined its result and the overlay shows all of it."""
     doc = window.document
     assert doc is not None
     doc.clear()
@@ -57,7 +57,8 @@ async def _timed(
     probe.phase = name
     t = time.perf_counter()
     act()
-    while window.canvas.selection.busy or not doc.can_undo:
+    canvas = window.canvas
+    while canvas.selection.busy or not doc.can_undo or canvas.overlay_pending:
         await asyncio.sleep(0.002)
     took = (time.perf_counter() - t) * 1000
     probe.phase = "idle"

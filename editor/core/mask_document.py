@@ -24,6 +24,7 @@ steps first.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,13 +32,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from psygnal import Signal
 
-__all__ = ["DEFAULT_HISTORY_BYTES", "MaskDocument", "Rect"]
+__all__ = ["DEFAULT_HISTORY_BYTES", "MaskDocument", "PreparedStep", "Rect"]
 
 Rect = tuple[int, int, int, int]
 """``(x0, y0, x1, y1)`` in image pixels, ``x1``/``y1`` exclusive."""
 
 DEFAULT_HISTORY_BYTES = 512 * 1024 * 1024
 _TILE = 64
+# One counter for every document, so a step prepared on one mask never matches another.
+_REVISIONS = itertools.count(1)
 
 
 def _union(a: Rect | None, b: Rect) -> Rect:
@@ -157,6 +160,16 @@ class _Step:
         return self.rect
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedStep:
+    """A change worked out by :meth:`MaskDocument.prepare`, made by :meth:`MaskDocument.commit`.
+
+    ``patch`` is ``None`` when the change leaves the mask as it is."""
+
+    revision: int
+    patch: _Patch | None
+
+
 @dataclass(slots=True)
 class _Stroke:
     radius: float
@@ -201,6 +214,7 @@ class MaskDocument:
         self._history_bytes = history_bytes
         self._stored = 0
         self._stroke: _Stroke | None = None
+        self._revision = next(_REVISIONS)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -336,7 +350,7 @@ class MaskDocument:
             np.minimum(region, np.subtract(255, values, out=values), out=region)
         else:
             np.maximum(region, values, out=region)
-        self.changed.emit(rect)
+        self._changed(rect)
 
     def _save_tiles(self, saved: dict[tuple[int, int], np.ndarray], rect: Rect) -> None:
         x0, y0, x1, y1 = rect
@@ -374,7 +388,7 @@ class MaskDocument:
         region[...] = value
         rect = (xa, ya, xb, yb)
         self._push(_Step([_Patch.of(rect, before, region)], rect))
-        self.changed.emit(rect)
+        self._changed(rect)
 
     def invert(self) -> None:
         """Swap edit and keep (``255 - edit``); stored in the history without any array."""
@@ -382,7 +396,7 @@ class MaskDocument:
         np.subtract(255, self._edit, out=self._edit)
         rect = (0, 0, self.width, self.height)
         self._push(_Step([], rect, invert=True))
-        self.changed.emit(rect)
+        self._changed(rect)
 
     def grow(self, px: int) -> None:
         """Grow the editable area by ``px`` pixels (negative shrinks); see ``masks.grow``."""
@@ -396,36 +410,73 @@ class MaskDocument:
 
         self.apply(lambda edit: masks.feather(edit, radius))
 
+    def _changed(self, rect: Rect) -> None:
+        self._revision = next(_REVISIONS)  # after the write: a step prepared before it is stale
+        self.changed.emit(rect)
+
     def replace(self, edit: np.ndarray) -> None:
         """Replace the whole mask (e.g. loaded from a file) as one undoable step."""
         new = self._checked(edit)
         self.apply(lambda _: new)
 
-    def apply(self, op: Callable[[np.ndarray], np.ndarray]) -> None:
+    def apply(self, op: Callable[[np.ndarray], np.ndarray], within: Rect | None = None) -> None:
         """Replace the mask by ``op(edit)`` (a new ``H×W`` array) as one undoable step.
 
         ``op`` gets a read-only view and must return a new array; only the bounding box of the
-        pixels that differ is stored and reported.
+        pixels that differ is stored and reported. With ``within``, ``op`` sees and returns only
+        that rectangle and the rest of the mask stays as it is.
         """
         self._finish_stroke()
-        new = self._checked(op(self.edit))
-        rect = _diff_bbox(self._edit, new)
-        if rect is None:
-            return
-        x0, y0, x1, y1 = rect
-        before = self._edit[y0:y1, x0:x1].copy()
-        self._edit[y0:y1, x0:x1] = new[y0:y1, x0:x1]
-        self._push(_Step([_Patch.of(rect, before, self._edit[y0:y1, x0:x1].copy())], rect))
-        self.changed.emit(rect)
+        committed = self.commit(self.prepare(op, within))
+        assert committed  # nothing can change the mask between the two on this thread
 
-    def _checked(self, edit: np.ndarray) -> np.ndarray:
+    def prepare(
+        self, op: Callable[[np.ndarray], np.ndarray], within: Rect | None = None
+    ) -> PreparedStep:
+        """Work out what :meth:`apply` would do, changing nothing; safe on a worker thread.
+
+        The slow part (``op``, finding what differs, copying the undo record) happens here, so
+        the thread that owns the document only writes the result in :meth:`commit`.
+        """
+        revision = self._revision
+        x0, y0, x1, y1 = (0, 0, self.width, self.height) if within is None else within
+        if not (0 <= x0 <= x1 <= self.width and 0 <= y0 <= y1 <= self.height):
+            raise ValueError(f"rectangle {within} lies outside the {self.width}×{self.height} mask")
+        current = self._edit[y0:y1, x0:x1].view()
+        current.flags.writeable = False
+        new = self._checked(op(current), current.shape)
+        found = _diff_bbox(current, new)
+        if found is None:
+            return PreparedStep(revision, None)
+        cx0, cy0, cx1, cy1 = found
+        rect = (x0 + cx0, y0 + cy0, x0 + cx1, y0 + cy1)
+        before = current[cy0:cy1, cx0:cx1].copy()
+        after = np.array(new[cy0:cy1, cx0:cx1], np.uint8, copy=True)
+        return PreparedStep(revision, _Patch.of(rect, before, after))
+
+    def commit(self, prepared: PreparedStep) -> bool:
+        """Make a prepared change one undo step, if the mask is still as it was when it was
+        prepared (and no stroke runs); otherwise change nothing and return False."""
+        if self._stroke is not None or prepared.revision != self._revision:
+            return False
+        patch = prepared.patch
+        if patch is None:
+            return True
+        patch.write(self._edit, undo=False)
+        self._push(_Step([patch], patch.rect))
+        self._changed(patch.rect)
+        return True
+
+    def _checked(self, edit: np.ndarray, shape: tuple[int, ...] | None = None) -> np.ndarray:
         a = np.asarray(edit)
         if a.dtype == np.bool_:
             a = a.astype(np.uint8) * 255
         if a.dtype != np.uint8 or a.ndim != 2:
             raise ValueError(f"an edit mask is a 2-D uint8 array, got {a.dtype} {a.shape}")
-        if hasattr(self, "_edit") and a.shape != self._edit.shape:
-            got, want = f"{a.shape[1]}×{a.shape[0]}", f"{self.width}×{self.height}"
+        if shape is None and hasattr(self, "_edit"):
+            shape = self._edit.shape
+        if shape is not None and a.shape != shape:
+            got, want = f"{a.shape[1]}×{a.shape[0]}", f"{shape[1]}×{shape[0]}"
             raise ValueError(f"mask is {got}, expected {want}")
         return a
 
@@ -437,7 +488,7 @@ class MaskDocument:
             return
         step = self._undo.pop()
         self._redo.append(step)
-        self.changed.emit(step.apply(self._edit, undo=True))
+        self._changed(step.apply(self._edit, undo=True))
         self.undo_state_changed.emit()
 
     def redo(self) -> None:
@@ -446,7 +497,7 @@ class MaskDocument:
             return
         step = self._redo.pop()
         self._undo.append(step)
-        self.changed.emit(step.apply(self._edit, undo=False))
+        self._changed(step.apply(self._edit, undo=False))
         self.undo_state_changed.emit()
 
     def clear_history(self) -> None:

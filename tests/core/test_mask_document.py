@@ -369,3 +369,65 @@ def test_stroke_opacity_scales_each_dab_and_can_change_along_the_stroke() -> Non
     assert doc.edit[30, 80] == 64
     doc.undo()
     assert doc.is_empty()
+
+
+def _ring(doc: MaskDocument) -> None:
+    """Some paint already in the mask, partly inside the boxes the tests below change."""
+    doc.begin_stroke(20, 20, radius=6)
+    doc.stroke_to(70, 45)
+    doc.end_stroke()
+
+
+def test_step_prepared_on_another_thread_equals_apply() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    box = (10, 15, 60, 50)
+
+    def op(region: np.ndarray) -> np.ndarray:
+        return np.maximum(region, np.uint8(200))
+
+    direct, threaded = MaskDocument(90, 70), MaskDocument(90, 70)
+    for doc in (direct, threaded):
+        _ring(doc)
+    before = direct.edit.copy()
+    direct.apply(op, within=box)
+    rects: list[Rect] = []
+    threaded.changed.connect(rects.append)
+    with ThreadPoolExecutor(1) as pool:
+        prepared = pool.submit(threaded.prepare, op, box).result()
+    assert np.array_equal(threaded.edit, before)  # preparing changes nothing
+    assert threaded.commit(prepared)
+    assert np.array_equal(threaded.edit, direct.edit)
+    assert rects == [(10, 15, 60, 50)]
+    threaded.undo()
+    assert np.array_equal(threaded.edit, before)  # one undo step
+    threaded.undo()
+    assert threaded.is_empty()
+    threaded.redo()
+    threaded.redo()
+    assert np.array_equal(threaded.edit, direct.edit)
+
+
+def test_stale_prepared_step_is_refused() -> None:
+    doc = MaskDocument(90, 70)
+    prepared = doc.prepare(lambda region: np.full_like(region, 255), (0, 0, 30, 30))
+    _ring(doc)  # the mask changes after the step was worked out
+    painted = doc.edit.copy()
+    assert not doc.commit(prepared)
+    assert np.array_equal(doc.edit, painted)
+    doc.undo()
+    assert doc.is_empty() and not doc.can_undo  # only the stroke was recorded
+    # A step worked out on one document never lands on another.
+    other = MaskDocument(90, 70)
+    assert not other.commit(doc.prepare(lambda region: np.full_like(region, 255)))
+    assert other.is_empty() and not other.can_undo
+
+
+def test_prepare_within_checks_the_rectangle_and_shape() -> None:
+    doc = MaskDocument(40, 30)
+    with pytest.raises(ValueError, match="outside"):
+        doc.prepare(lambda region: region.copy(), (0, 0, 41, 30))
+    with pytest.raises(ValueError, match="mask is"):
+        doc.prepare(lambda region: np.zeros((3, 3), np.uint8), (0, 0, 10, 10))
+    nothing = doc.prepare(lambda region: region.copy(), (5, 5, 10, 10))
+    assert doc.commit(nothing) and not doc.can_undo  # no change, no step

@@ -18,6 +18,7 @@ from editor.core.selection import (
     combine,
     mask_from_transparency,
     mode_for_modifiers,
+    prepare_selection,
 )
 
 masks = arrays(np.uint8, (6, 7))
@@ -120,3 +121,18 @@ def test_an_opaque_image_has_no_transparency_to_take() -> None:
     rgba = np.full((8, 8, 4), 255, np.uint8)
     with pytest.raises(NoTransparencyError, match="no transparent pixels"):
         mask_from_transparency(rgba)
+
+
+@given(masks, arrays(np.uint8, (3, 4)), st.sampled_from(list(SelectionMode)))
+def test_prepared_selection_joins_as_the_whole_frame_combine_does(
+    edit: np.ndarray, values: np.ndarray, mode: SelectionMode
+) -> None:
+    sel = Selection((7, 6), (2, 1, 6, 4), values)
+    doc = MaskDocument(7, 6, edit)
+    prepared = prepare_selection(doc, sel, mode)
+    np.testing.assert_array_equal(doc.edit, edit)  # nothing changes until it is committed
+    assert doc.commit(prepared)
+    np.testing.assert_array_equal(doc.edit, combine(edit, sel, mode))
+    doc.undo()
+    np.testing.assert_array_equal(doc.edit, edit)
+    assert not doc.can_undo

@@ -2,19 +2,29 @@
 
 Tools return their coverage only inside the rectangle they touched, so combining a small
 selection into a 24 MP mask costs that rectangle, not the frame. :func:`apply_selection` goes
-through :meth:`MaskDocument.apply`, so every finished selection is one undo step.
+through :meth:`MaskDocument.apply`, so every finished selection is one undo step;
+:func:`prepare_selection` works the same step out on a worker thread, for
+:meth:`MaskDocument.commit` to make on the document's own.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from editor.core.mask_document import MaskDocument, Rect
+from editor.core.mask_document import MaskDocument, PreparedStep, Rect
 
-__all__ = ["Selection", "SelectionMode", "apply_selection", "combine", "mode_for_modifiers"]
+__all__ = [
+    "Selection",
+    "SelectionMode",
+    "apply_selection",
+    "combine",
+    "mode_for_modifiers",
+    "prepare_selection",
+]
 
 
 class SelectionMode(enum.Enum):
@@ -84,22 +94,46 @@ class Selection:
 def combine(edit: np.ndarray, selection: Selection, mode: SelectionMode) -> np.ndarray:
     """A new mask: ``edit`` with ``selection`` added (max), subtracted (min with its complement)
     or replacing it. ``edit`` is left as it was."""
-    h, w = edit.shape
+    op, within = _join(edit.shape, selection, mode)
+    if within is None:
+        return op(edit)
+    x0, y0, x1, y1 = within
+    out = edit.copy()
+    out[y0:y1, x0:x1] = op(edit[y0:y1, x0:x1])
+    return out
+
+
+def _join(
+    shape: tuple[int, ...], selection: Selection, mode: SelectionMode
+) -> tuple[Callable[[np.ndarray], np.ndarray], Rect | None]:
+    """How ``selection`` changes a mask of ``shape``: a function of the mask inside the
+    rectangle it returns (``None``: the whole mask) giving that rectangle's new content."""
+    h, w = shape
     if selection.size != (w, h):
         sw, sh = selection.size
         raise ValueError(f"the selection is for a {sw}×{sh} image, the mask is {w}×{h}")
-    x0, y0, x1, y1 = selection.box
     if mode is SelectionMode.REPLACE:
-        return selection.to_full()
-    out = edit.copy()
-    region = out[y0:y1, x0:x1]
-    if mode is SelectionMode.ADD:
-        np.maximum(region, selection.values, out=region)
-    else:
-        np.minimum(region, 255 - selection.values, out=region)
-    return out
+        return (lambda _edit: selection.to_full()), None
+
+    def op(region: np.ndarray) -> np.ndarray:
+        out: np.ndarray = region.copy()
+        if mode is SelectionMode.ADD:
+            np.maximum(out, selection.values, out=out)
+        else:
+            np.minimum(out, 255 - selection.values, out=out)
+        return out
+
+    return op, selection.box
 
 
 def apply_selection(document: MaskDocument, selection: Selection, mode: SelectionMode) -> None:
     """Combine ``selection`` into the document's mask as one undo step (none if nothing changes)."""
-    document.apply(lambda edit: combine(edit, selection, mode))
+    document.apply(*_join(document.edit.shape, selection, mode))
+
+
+def prepare_selection(
+    document: MaskDocument, selection: Selection, mode: SelectionMode
+) -> PreparedStep:
+    """What :func:`apply_selection` would do, worked out without changing the document (on a
+    worker thread: only the selection's box is read, and the undo record is copied there)."""
+    return document.prepare(*_join(document.edit.shape, selection, mode))

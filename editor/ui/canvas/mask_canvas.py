@@ -9,7 +9,9 @@ pixels in :mod:`editor.ui.common.overlay`.
 
 The canvas only maps pointer events to image coordinates and feeds them to the Qt-free
 :class:`~editor.core.mask_document.MaskDocument`; the document reports dirty rectangles, the
-overlay refreshes just those pixels and the widget repaints just their on-screen rectangle.
+overlay refreshes just those pixels and the widget repaints just their on-screen rectangle. A
+large changed area (a lasso over most of a 24 MP frame, its undo) is re-tinted a band per loop
+turn, so painting it never holds the window for more than a few milliseconds.
 
 Controls: B brush, E eraser, R rectangle, L lasso, W magic wand, O object select (see
 :mod:`editor.ui.canvas.tools`); Alt swaps paint/erase while held; ``[`` / ``]`` brush
@@ -24,7 +26,7 @@ from __future__ import annotations
 from typing import Literal, cast
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -62,6 +64,9 @@ Tool = Literal["brush", "eraser", "rect", "lasso", "wand", "object"]
 _TOOLS: tuple[Tool, ...] = ("brush", "eraser", "rect", "lasso", "wand", "object")
 _BACKGROUND = QColor(38, 38, 41)
 _WHEEL_STEP = 1.25  # zoom factor per wheel notch / key press
+# Changed areas larger than this are re-tinted in bands of this many pixels, one per loop turn
+# (a band is a few milliseconds; a 14 MP lasso in one go held the loop 85–170 ms).
+TINT_BAND_PIXELS = 1 << 21
 MAX_BRUSH = 5000
 _SELECTION_KEYS: dict[Qt.Key, Tool] = {
     Qt.Key.Key_L: "lasso",
@@ -102,6 +107,8 @@ class MaskCanvas(ViewControls, QWidget):
         self._overlay_color = QColor(255, 45, 110)
         self._overlay_opacity = 0.45
         self._overlay_visible = True
+        self._tint_timer = QTimer(self, interval=0)
+        self._tint_timer.timeout.connect(self._tint_next_band)
         self._tool: Tool = "brush"
         self._brush_size = 60
         self._hardness = 0.85
@@ -255,8 +262,26 @@ class MaskCanvas(ViewControls, QWidget):
     def _on_document_changed(self, rect: tuple[int, int, int, int]) -> None:
         if self._overlay is None:
             return
+        x0, y0, x1, y1 = rect
+        if (x1 - x0) * (y1 - y0) > TINT_BAND_PIXELS:
+            self._overlay.refresh_later(rect)
+            self._tint_timer.start()
+            return
         self._overlay.refresh(rect)
         self.update(QRect(*self._view.rect_to_widget(*rect)))
+
+    @property
+    def overlay_pending(self) -> bool:
+        """Whether part of a large mask change still shows its old tint (for a loop turn or a
+        few more)."""
+        return self._overlay is not None and self._overlay.pending
+
+    def _tint_next_band(self) -> None:
+        band = None if self._overlay is None else self._overlay.refresh_next(TINT_BAND_PIXELS)
+        if band is None:
+            self._tint_timer.stop()
+            return
+        self.update(QRect(*self._view.rect_to_widget(*band)))
 
     # -- tools ----------------------------------------------------------------------------------
 

@@ -301,3 +301,45 @@ def test_escape_abandons_a_running_selection(qtbot: QtBot) -> None:
     assert not w.selection.busy
     qtbot.wait(500)
     assert doc_of(w).is_empty()
+
+
+def test_a_large_lasso_joins_as_before_and_its_tint_arrives_in_bands(qtbot: QtBot) -> None:
+    from editor.core.selection import SelectionMode, combine, fill_polygon
+    from editor.ui.canvas.mask_canvas import TINT_BAND_PIXELS
+
+    big_w, big_h = 2400, 1600  # the shape's box is larger than one band of tint
+    w = MaskCanvas()
+    qtbot.addWidget(w)
+    w.set_image(np.full((big_h, big_w, 3), 128, np.uint8))  # flat grey: the tint stands out
+    doc = MaskDocument(big_w, big_h)
+    w.set_document(doc)
+    w.resize(700, 500)
+    w.show()
+    qtbot.waitExposed(w)
+    w.setFocus()
+    w.set_view_state(0.25, big_w / 2, big_h / 2)
+    doc.begin_stroke(1200, 800, radius=150)  # paint the shape crosses, so the join is a max
+    doc.end_stroke()
+    before = doc.edit.copy()
+    w.set_tool("lasso")
+    for x, y in ((150, 120), (2250, 200), (2100, 1500), (300, 1400)):
+        qtbot.mouseClick(w, LEFT, Qt.KeyboardModifier.NoModifier, w.map_from_image(x, y).toPoint())
+    # Where the clicks landed in image pixels, filled by the engine alone.
+    selection = fill_polygon(w.selection.tools["lasso"].path.points, (big_w, big_h))
+    x0, y0, x1, y1 = selection.box
+    assert (x1 - x0) * (y1 - y0) > TINT_BAND_PIXELS
+    qtbot.keyClick(w, Qt.Key.Key_Return)
+    settle(qtbot, w)
+    # The same mask as joining the whole frame on the spot, as one undo step.
+    assert np.array_equal(doc.edit, combine(before, selection, SelectionMode.ADD))
+    # The tint follows over a few loop turns and then covers the whole shape.
+    qtbot.waitUntil(lambda: not w.overlay_pending, timeout=5_000)
+    shot = w.grab().toImage()
+    for x, y in ((400, 400), (2000, 400), (1900, 1300), (500, 1250)):
+        inside = shot.pixelColor(w.map_from_image(x, y).toPoint())
+        outside = shot.pixelColor(w.map_from_image(x, 60 if y < 800 else 1560).toPoint())
+        assert inside.red() - inside.green() > outside.red() - outside.green() + 40
+    doc.undo()
+    assert np.array_equal(doc.edit, before)
+    doc.undo()
+    assert doc.is_empty() and not doc.can_undo

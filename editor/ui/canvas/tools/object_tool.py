@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 
-from editor.core.mask_document import MaskDocument, Rect
+from editor.core.mask_document import MaskDocument, PreparedStep, Rect
 from editor.core.selection import HintStroke, Selection, SelectionMode, combine, object_select
 from editor.ui.canvas.tools.base import SelectionTool, outline_pens
 
@@ -94,11 +94,12 @@ class ObjectTool(SelectionTool):
             return
         hints, mode = tuple(self.hints), self._mode
 
-        def apply(doc: MaskDocument, selection: Selection) -> None:
-            if doc.edit.shape == base.shape:
-                doc.apply(lambda _edit: combine(base, selection, mode))
+        def join(doc: MaskDocument, selection: Selection) -> PreparedStep | None:
+            if doc.edit.shape != base.shape:
+                return None
+            return doc.prepare(lambda _edit: combine(base, selection, mode))
 
-        self.host.run(lambda cancel: object_select(pixels, box, hints, cancel=cancel), apply)
+        self.host.run(lambda cancel: object_select(pixels, box, hints, cancel=cancel), join)
 
     def wants_key(self, key: Qt.Key) -> bool:
         K = Qt.Key

@@ -1,9 +1,12 @@
 """Routes the canvas's pointer and keys to the active selection tool and runs the engines.
 
 The engines (editor.core.selection) are plain NumPy/OpenCV functions that release the GIL, so a
-single worker thread keeps the window's loop free while a 24 MP wand or GrabCut runs. The result
-comes back through a queued Qt signal and joins the mask on the GUI thread as one undo step;
-Esc sets the engine's cancel event and the result, if any, is dropped.
+single worker thread keeps the window's loop free while a 24 MP wand or GrabCut runs. The same
+thread then works out how the result joins the mask (the new content of the changed box and its
+undo record, :meth:`MaskDocument.prepare`), so the GUI thread, reached through a queued Qt
+signal, only writes that box in as one undo step. Should the mask have changed meanwhile, the
+join is worked out again there. Esc sets the engine's cancel event and the result, if any, is
+dropped.
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter
 
-from editor.core.mask_document import MaskDocument
+from editor.core.mask_document import MaskDocument, PreparedStep
 from editor.core.selection import (
     DEFAULT_TOLERANCE,
     Cancelled,
     Selection,
     SelectionMode,
-    apply_selection,
     mode_for_modifiers,
+    prepare_selection,
 )
 from editor.ui.canvas.tools.base import CanvasView, SelectionTool
 
@@ -33,7 +36,9 @@ __all__ = ["SELECTION_TOOLS", "SelectionTools"]
 SELECTION_TOOLS = ("lasso", "wand", "object")
 
 Compute = Callable[[threading.Event], Selection]
-Apply = Callable[[MaskDocument, Selection], None]
+# How a selection joins the mask, changing nothing yet (None: it does not join); runs on the
+# worker thread, and again on the GUI thread if the mask changed in between.
+Join = Callable[[MaskDocument, Selection], PreparedStep | None]
 
 
 class SelectionTools(QObject):
@@ -46,7 +51,8 @@ class SelectionTools(QObject):
     busy_changed = Signal(bool)
     message = Signal(str)
     settings_changed = Signal()
-    _finished = Signal(object)  # (token, Selection | Exception), emitted on the worker thread
+    # (token, Selection | Exception, PreparedStep | None), emitted on the worker thread
+    _finished = Signal(object)
 
     def __init__(self, canvas: CanvasView) -> None:
         super().__init__()
@@ -66,7 +72,7 @@ class SelectionTools(QObject):
         self._contiguous = True
         self._executor: ThreadPoolExecutor | None = None
         self._tokens = itertools.count(1)
-        self._running: tuple[int, threading.Event, MaskDocument, Apply] | None = None
+        self._running: tuple[int, threading.Event, MaskDocument, Join] | None = None
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
 
     # -- settings (the toolbar writes these) ---------------------------------------------------
@@ -161,30 +167,35 @@ class SelectionTools(QObject):
     def busy(self) -> bool:
         return self._running is not None
 
-    def run(self, compute: Compute, apply: Apply | SelectionMode) -> bool:
-        """Run ``compute`` on the worker thread, then ``apply`` its selection on this thread
-        (a mode means: join it to the mask that way). Returns False when one already runs."""
+    def run(self, compute: Compute, join: Join | SelectionMode) -> bool:
+        """Run ``compute`` and then ``join`` on the worker thread; the GUI thread commits the
+        prepared step (a mode means: join the selection to the mask that way). Returns False
+        when one already runs."""
         doc = self.canvas.document
         if self.busy or doc is None:
             return False
-        if isinstance(apply, SelectionMode):
-            mode = apply
+        if isinstance(join, SelectionMode):
+            mode = join
 
-            def apply(d: MaskDocument, s: Selection) -> None:
-                apply_selection(d, s, mode)
+            def join(d: MaskDocument, s: Selection) -> PreparedStep | None:
+                return prepare_selection(d, s, mode)
 
         cancel = threading.Event()
         token = next(self._tokens)
-        self._running = (token, cancel, doc, apply)
+        self._running = (token, cancel, doc, join)
         if self._executor is None:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="selection")
 
         def work() -> None:
+            prepared = None
+            result: Selection | Exception
             try:
-                result: Selection | Exception = compute(cancel)
+                result = selection = compute(cancel)
+                if not cancel.is_set():
+                    prepared = join(doc, selection)
             except Exception as e:  # delivered to the GUI thread, shown there
                 result = e
-            self._finished.emit((token, result))
+            self._finished.emit((token, result, prepared))
 
         self._executor.submit(work)
         self.busy_changed.emit(True)
@@ -196,14 +207,14 @@ class SelectionTools(QObject):
             self._running = None
             self.busy_changed.emit(False)
 
-    def _on_finished(self, outcome: tuple[int, Selection | Exception]) -> None:
-        token, result = outcome
+    def _on_finished(self, outcome: tuple[int, Selection | Exception, PreparedStep | None]) -> None:
+        token, result, prepared = outcome
         running = self._running
         if running is None or running[0] != token:
             return  # cancelled meanwhile
         self._running = None
         self.busy_changed.emit(False)
-        _, _, doc, apply = running
+        _, _, doc, join = running
         if isinstance(result, Cancelled):
             return
         if isinstance(result, ValueError):
@@ -211,8 +222,14 @@ class SelectionTools(QObject):
             return
         if isinstance(result, Exception):
             raise result
-        if doc is self.canvas.document:
-            apply(doc, result)
+        if doc is not self.canvas.document or prepared is None:
+            return
+        if not doc.commit(prepared):
+            # The mask changed while the worker prepared the step: join onto it as it is now.
+            doc.end_stroke()
+            again = join(doc, result)
+            if again is not None:
+                doc.commit(again)
 
     def image(self) -> np.ndarray | None:
         return self.canvas.image_pixels()
