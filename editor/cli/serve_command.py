@@ -32,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="enable the /_test routes that inject faults (for testing clients)",
     )
+    parser.add_argument(
+        "--stand-in",
+        choices=("openai",),
+        help="answer as a strict stand-in for today's OpenAI image models (for testing clients): "
+        "shut-down models, size, quality, complexity, input_fidelity and markup rules",
+    )
     return parser
 
 
@@ -54,6 +60,7 @@ def run_serve_command(argv: Sequence[str]) -> int:
             options.port,
             token=token,
             enable_faults=options.enable_faults,
+            stand_in=options.stand_in,
             allow_remote=options.allow_remote,
         )
     except ValueError:

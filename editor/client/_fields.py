@@ -25,6 +25,7 @@ def text_fields(request: EditRequest) -> list[tuple[str, str | int | bool]]:
         "output_format",
         "output_compression",
         "input_fidelity",
+        "complexity",
         "user",
     ):
         value = getattr(request, name)

@@ -42,6 +42,9 @@ def json_payload(request: EditRequest, *, image_key: ImageKey = "images") -> dic
     if request.mask is not None:
         mask_url = image_url_of(request.mask)
         payload["mask"] = {"image_url": mask_url} if image_key == "images" else mask_url
+    if request.markup is not None:
+        markup_url = image_url_of(request.markup)
+        payload["markup"] = {"image_url": markup_url} if image_key == "images" else markup_url
     for name, value in text_fields(request):
         payload[name] = value  # ints and bools keep their JSON types; extra may add keys
     return payload

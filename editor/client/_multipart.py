@@ -72,6 +72,14 @@ def build_multipart(request: EditRequest, *, boundary: str | None = None) -> Bod
         add(
             "mask", data, request.mask.filename or "mask.png", request.mask.mime_type or "image/png"
         )
+    if request.markup is not None:
+        data = _file_bytes(request.markup, "The markup")
+        add(
+            "markup",
+            data,
+            request.markup.filename or "markup.png",
+            request.markup.mime_type or "image/png",
+        )
     for name, value in text_fields(request):
         add(name, _field_text(value).encode("utf-8"))
     chunks.append(f"--{boundary}--\r\n".encode())

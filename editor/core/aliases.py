@@ -1,9 +1,10 @@
 """Gateway model names: which known model a team's own name stands for.
 
-A gateway exposes models under names its team chose (``team-image``, ``openai/gpt-image-1``,
-``azure-gpt-image-1``), so the model table can't size them. A profile may say "treat X like
-gpt-image-1"; without that, a name that contains a known model's name is taken for it.
-``other`` means "none of these": the profile's sizes (or the image's own size) apply.
+A gateway exposes models under names its team chose (``team-image``, ``openai/gpt-image-2.6-flare``,
+``azure-gpt-image-2``), so the model table can't size them. A profile may say "treat X like
+gpt-image-2.6-flare"; without that, a name that contains a known model's name is taken for it.
+``other`` means "none of these": the profile's sizes (or the image's own size) apply. The list
+of models a name can stand for is the model table's (editor.core.models.alias_families).
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = ["ALIAS_FAMILIES", "OTHER", "alias_family", "guess_family"]
+__all__ = ["OTHER", "alias_family", "guess_family"]
 
 OTHER = "other"
-# What the settings offer to treat a gateway's model like.
-ALIAS_FAMILIES = ("gpt-image-1", "gpt-image-1.5", "gpt-image-2", "dall-e-2", OTHER)
 
 
 def guess_family(name: str | None, known: Iterable[str]) -> str | None:

@@ -38,6 +38,7 @@ class ApiOptions:
     output_format: str | None = None
     output_compression: int | None = None
     input_fidelity: str | None = None
+    complexity: str | None = None
     stream: bool = False
     partial_images: int | None = None
 
@@ -48,6 +49,7 @@ class ApiOptions:
         *,
         size: str | None,
         response_format: ResponseFormat | None,
+        markup: ImageInput | None = None,
     ) -> EditRequest:
         """The request these options make with the prepared images; ``size`` and
         ``response_format`` are what the model table and the engine settled on."""
@@ -59,7 +61,7 @@ class ApiOptions:
         chosen.update(size=size, response_format=response_format)
         if not self.stream:
             chosen["partial_images"] = None
-        return EditRequest(images=images, mask=mask, **chosen)
+        return EditRequest(images=images, mask=mask, markup=markup, **chosen)
 
 
 @dataclass(frozen=True, slots=True)

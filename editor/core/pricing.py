@@ -4,10 +4,9 @@
 tokens of the prompt and the uploaded images) and output tokens (the image made). Prices are per
 1 million tokens, in US dollars, in three rates: text input, image input, image output.
 
-The default prices are ESTIMATES, not a quote: neither the API's spec nor the service's page
-in /work/shared/api lists prices, so they are placeholders recalled from OpenAI's public price
-list (as of PRICES_AS_OF) and must be checked against the provider's current page. Every cost
-computed here carries ``estimate=True`` unless the profile's user entered the prices themselves.
+The default prices come from the model table (resources/models/models.json): each names its
+source and date, and those without an authoritative figure are marked as estimates. A cost is an
+estimate when a price or the token split it rests on is one.
 """
 
 from __future__ import annotations
@@ -17,9 +16,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .aliases import alias_family
+from .models import MODELS, stands_for
 
 __all__ = [
-    "DEFAULT_PRICES",
     "PRICES_AS_OF",
     "Cost",
     "PriceTable",
@@ -27,6 +26,7 @@ __all__ = [
     "Usage",
     "add_usage",
     "cost_of",
+    "default_prices",
     "parse_usage",
 ]
 
@@ -107,18 +107,33 @@ class Prices:
     note: str = ""
 
 
-# Placeholder estimates (see the module docstring): check before relying on them.
-DEFAULT_PRICES: dict[str, Prices] = {
-    "gpt-image-1": Prices(5.0, 10.0, 40.0, note="OpenAI list price, recalled; verify"),
-    "gpt-image-1-mini": Prices(2.0, 2.5, 8.0, note="OpenAI list price, recalled; verify"),
-    "gpt-image-1.5": Prices(5.0, 8.0, 32.0, note="placeholder estimate; verify"),
-    "chatgpt-image-latest": Prices(5.0, 8.0, 32.0, note="placeholder estimate; verify"),
-    "gpt-image-2": Prices(5.0, 8.0, 32.0, note="placeholder estimate; verify"),
-    # The offline engines use no tokens and cost nothing.
-    "patchmatch": Prices(0.0, 0.0, 0.0, estimate=False, as_of=None, note="local engine"),
-    "telea": Prices(0.0, 0.0, 0.0, estimate=False, as_of=None, note="local engine"),
-    "navier-stokes": Prices(0.0, 0.0, 0.0, estimate=False, as_of=None, note="local engine"),
-}
+_LOCAL_PRICE = Prices(0.0, 0.0, 0.0, estimate=False, as_of=None, note="local engine")
+
+
+def _from_table(raw: Mapping[str, Any]) -> Prices | None:
+    try:
+        rates = [float(raw[k]) for k in ("text_input", "image_input", "image_output")]
+    except (KeyError, TypeError, ValueError):
+        return None
+    as_of = raw.get("as_of")
+    return Prices(
+        *rates,
+        estimate=raw.get("estimate") is not False,
+        as_of=as_of if isinstance(as_of, str) else None,
+        note=str(raw.get("source") or ""),
+    )
+
+
+def default_prices() -> dict[str, Prices]:
+    """Every model's price from the model table (each with its source, or marked as an
+    estimate); the offline engines cost nothing."""
+    out: dict[str, Prices] = {}
+    for name, spec in MODELS.items():
+        if spec.local:
+            out[name] = _LOCAL_PRICE
+        elif spec.prices is not None and (found := _from_table(spec.prices)) is not None:
+            out[name] = found
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,18 +202,15 @@ class PriceTable:
         key = (model or "").strip()
         if key in self.prices:
             return self.prices[key]
-        family = alias_family(key, self.aliases, (*self.prices, *DEFAULT_PRICES))
+        family = alias_family(key, self.aliases, self.prices)
         if family is not None and family in self.prices:
             return self.prices[family]
         if not self.use_defaults:
             return None
-        found = DEFAULT_PRICES.get(key) or DEFAULT_PRICES.get(key.lower())
-        if found is None:  # dated snapshots: gpt-image-1-2025-04-15 → gpt-image-1
-            base = key.lower().rsplit("-", 3)[0] if key.count("-") >= 3 else ""
-            found = DEFAULT_PRICES.get(base)
-        if found is None and family is not None:  # a gateway's name for a known model
-            found = DEFAULT_PRICES.get(family)
-        return found
+        defaults = default_prices()
+        # The table's name for a snapshot, a gateway spelling or an aliased team name.
+        base = stands_for(key, self.aliases)
+        return defaults.get(key) or (defaults.get(base) if base is not None else None)
 
     def set(self, model: str, text_input: float, image_input: float, image_output: float) -> Prices:
         """The user's own prices for ``model`` (not an estimate)."""

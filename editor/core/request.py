@@ -59,6 +59,9 @@ class EditRequest:
     prompt: str
     images: tuple[ImageInput, ...]
     mask: ImageInput | None = None
+    # A transparent overlay of marks (arrows, circles) showing where to edit; the API refuses
+    # it together with ``mask``.
+    markup: ImageInput | None = None
     model: str | None = None
     n: int | None = None
     size: str | None = None
@@ -69,6 +72,7 @@ class EditRequest:
     output_format: str | None = None
     output_compression: int | None = None
     input_fidelity: str | None = None
+    complexity: str | None = None
     user: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     # Server-sent events instead of one JSON answer; partial_images (0–3) previews per image.

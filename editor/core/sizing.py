@@ -21,6 +21,7 @@ __all__ = [
     "SendPlan",
     "apply_plan",
     "apply_plan_to_mask",
+    "apply_plan_to_overlay",
     "plan_for",
     "resize",
     "returned_canvas",
@@ -85,19 +86,27 @@ def _ceil_to(v: float, m: int) -> int:
 
 
 def _plan_free(size: Size, spec: ModelSpec) -> SendPlan:
+    """Any WxH within the model's rules: sides multiples of ``size_multiple``, aspect within
+    bounds (extreme strips are padded), the long edge and the pixel count within limits.
+    Images above the default budget shrink to it; images below the minimum are enlarged."""
     w, h = size
     m = spec.size_multiple
-    long_max, short_max = spec.max_free_size
-    budget = spec.pixel_budget or long_max * short_max
+    budget = min(spec.pixel_budget or spec.max_pixels, spec.max_pixels)
     # The canvas's aspect must stay within bounds: pad the short side of extreme strips.
     cw = max(w, math.ceil(h * spec.min_aspect))
     ch = max(h, math.ceil(w / spec.max_aspect))
-    s = min(1.0, math.sqrt(budget / (cw * ch)), long_max / max(cw, ch), short_max / min(cw, ch))
-    while True:
+    s = min(1.0, math.sqrt(budget / (cw * ch)), spec.max_long_edge / max(cw, ch))
+    if spec.min_pixels:
+        s = max(s, math.sqrt(spec.min_pixels / (cw * ch)))
+    for _ in range(2000):
         sw, sh = max(1, round(w * s)), max(1, round(h * s))
         tw = _ceil_to(max(sw, sh * spec.min_aspect), m)
         th = _ceil_to(max(sh, sw / spec.max_aspect), m)
-        fits = tw * th <= budget and max(tw, th) <= long_max and min(tw, th) <= short_max
+        area = tw * th
+        if area < spec.min_pixels:
+            s *= 1.005  # rounding fell short of the minimum: grow a hair and retry
+            continue
+        fits = area <= spec.max_pixels and max(tw, th) <= spec.max_long_edge
         if fits and spec.min_aspect <= tw / th <= spec.max_aspect:
             break
         s *= 0.995  # rounding up to the multiple overshot a limit: shrink a hair and retry
@@ -195,3 +204,11 @@ def returned_canvas(returned: np.ndarray, plan: SendPlan) -> np.ndarray:
     frame = resize(returned, plan.target_size)
     (ox, oy), (sw, sh) = plan.offset, plan.scaled_size
     return frame[oy : oy + sh, ox : ox + sw]
+
+
+def apply_plan_to_overlay(overlay: np.ndarray, plan: SendPlan) -> np.ndarray:
+    """A transparent overlay (H×W×4, e.g. markup) on the sent canvas: cropped and scaled exactly
+    like the image, padded with transparent pixels."""
+    if overlay.ndim != 3 or overlay.shape[2] != 4:
+        raise ValueError("an overlay is H×W×4 (RGBA)")
+    return _pad(resize(_source(overlay, plan), plan.scaled_size), plan, cv2.BORDER_CONSTANT, 0)

@@ -21,6 +21,7 @@ def create_app(
     public_base_url: str | None = None,
     max_upload_bytes: int = 50 * 1024 * 1024,
     max_pixels: int = 100_000_000,
+    stand_in: str | None = None,
 ) -> FastAPI:
     """Build the app. ``public_base_url`` is the origin result URLs start with, e.g.
     ``http://192.168.1.5:8000`` (default: the request's own base URL)."""
@@ -30,6 +31,7 @@ def create_app(
         public_base_url=public_base_url,
         max_upload_bytes=max_upload_bytes,
         max_pixels=max_pixels,
+        stand_in=stand_in,
     )
     app = FastAPI(
         title="Inpaint Editor local engine",

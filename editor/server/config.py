@@ -18,6 +18,8 @@ class ServerConfig:
     public_base_url: str | None = None
     max_upload_bytes: int = 50 * 1024 * 1024
     max_pixels: int = 100_000_000
+    # "openai": answer as today's OpenAI would (editor.server.openai_today), for client tests.
+    stand_in: str | None = None
     store: ResultStore = field(default_factory=ResultStore)
     log: RequestLog = field(default_factory=RequestLog)
     file_log: RequestLog = field(default_factory=RequestLog)  # result-file GETs (test mode)

@@ -11,6 +11,7 @@ from typing import Protocol
 import numpy as np
 from PIL import Image
 
+from editor.core.markup import markup_region
 from editor.server.engines import Variant, inpaint, plan_variants
 from editor.server.errors import bad_request, invalid_image
 from editor.server.imaging import (
@@ -31,7 +32,8 @@ from editor.server.previews import preview_stages
 _POOL = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="engine")
 
 NOTHING_TO_FILL = (
-    "The local engine fills masked areas only: send a mask, or an image with transparent areas"
+    "The local engine fills masked areas only: send a mask, markup, or an image with transparent "
+    "areas"
 )
 
 
@@ -90,7 +92,10 @@ def run_edit(
         # Reference images are not used by the local engine, but must be valid like upstream.
         open_image(extra, "image", f"image {index}", max_pixels)
     pixels = to_pixels(image)
-    region = _region(mask_job.result() if mask_job else None, pixels, image.size)
+    marks = None
+    if params.markup is not None and params.mask is None:
+        marks = open_image(params.markup, "markup", "markup", max_pixels)
+    region = _region(mask_job.result() if mask_job else None, pixels, image.size, marks)
 
     notes = ""
     if len(params.images) > 1:
@@ -145,8 +150,22 @@ def run_edit(
     return EditResult(images, f"{out_size[0]}x{out_size[1]}", background)
 
 
-def _region(mask: Image.Image | None, pixels: Pixels, image_size: tuple[int, int]) -> Pixels:
-    if mask is not None:
+def _region(
+    mask: Image.Image | None,
+    pixels: Pixels,
+    image_size: tuple[int, int],
+    marks: Image.Image | None = None,
+) -> Pixels:
+    if mask is None and marks is not None:
+        if marks.size != image_size:
+            raise invalid_image(
+                "Invalid markup: the markup must be the same size as the image "
+                f"(image {image_size[0]}x{image_size[1]}, markup {marks.width}x{marks.height}).",
+                "markup",
+            )
+        # The engines can't read arrows: they fill what the marks enclose (editor.core.markup).
+        region = markup_region(np.asarray(marks.convert("RGBA")))
+    elif mask is not None:
         if not has_alpha(mask):
             raise invalid_image("Invalid mask image: mask must have an alpha channel.", "mask")
         if mask.size != image_size:

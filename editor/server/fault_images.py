@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
@@ -19,25 +18,12 @@ import numpy as np
 
 from editor.server.errors import ApiError, bad_request
 from editor.server.imaging import encode, open_image, resize, to_pixels
-from editor.server.parsing import EditParams, RawFile, read_body, validate
+from editor.server.parsing import AnyModel, EditParams, RawFile, read_body, validate
 
 if TYPE_CHECKING:
     from editor.server.faults import Fault
 
 _MAX_PIXELS = 100_000_000
-
-
-class _AnyModel:
-    """A model list that holds every name: a stand-in answers for any model."""
-
-    def __contains__(self, item: object) -> bool:
-        return True
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 def _no_urls(url: str, param: str) -> RawFile:
@@ -66,7 +52,7 @@ async def stand_in_response(fault: Fault, content_type: str, body: bytes) -> tup
     """(status, JSON body) for an ``echo_cast`` or ``flat`` fault."""
     try:
         raw = await read_body(content_type, body, max_part_size=len(body) + 1)
-        params = validate(raw, models=_AnyModel(), default_model="stand-in", resolve=_no_urls)
+        params = validate(raw, models=AnyModel(), default_model="stand-in", resolve=_no_urls)
         # Decoding and encoding are CPU work: keep the event loop free, as the real route does.
         frame = await anyio.to_thread.run_sync(_frames, params, fault)
     except ApiError as exc:

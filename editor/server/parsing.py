@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import AsyncGenerator, Callable, Collection
+from collections.abc import AsyncGenerator, Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
@@ -76,6 +76,20 @@ class EditParams:
     watermark: bool | None  # None = omitted (the service's policy)
     stream: bool
     extra: dict[str, Any]
+    markup: RawFile | None = None  # marks showing where to edit (2.6's field)
+
+
+class AnyModel:
+    """A model list that holds every name: a stand-in answers for any model."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 UrlResolver = Callable[[str, str], RawFile]
@@ -138,9 +152,9 @@ def validate(
     raw: RawBody, *, models: Collection[str], default_model: str, resolve: UrlResolver
 ) -> EditParams:
     if raw.kind == "multipart":
-        scalars, images, mask = _multipart_fields(raw, resolve)
+        scalars, images, mask, markup = _multipart_fields(raw, resolve)
     else:
-        scalars, images, mask = _json_fields(raw.json, resolve)
+        scalars, images, mask, markup = _json_fields(raw.json, resolve)
 
     prompt = scalars.pop("prompt", None)
     if not isinstance(prompt, str) or not prompt.strip():
@@ -209,16 +223,18 @@ def validate(
         background=background,
         watermark=watermark,
         stream=stream,
+        markup=markup,
         extra=scalars,  # user, input_fidelity, partial_images, … : accepted, recorded, unused
     )
 
 
 def _multipart_fields(
     raw: RawBody, resolve: UrlResolver
-) -> tuple[dict[str, Any], list[RawFile], RawFile | None]:
+) -> tuple[dict[str, Any], list[RawFile], RawFile | None, RawFile | None]:
     scalars: dict[str, Any] = {}
     images: list[RawFile] = []
     mask: RawFile | None = None
+    markup: RawFile | None = None
     seen: set[str] = set()
     for name, value in raw.items:
         # Only the array syntax may repeat, exactly like api.openai.com.
@@ -237,12 +253,12 @@ def _multipart_fields(
         elif name == "mask":
             mask = _multipart_image(value, "mask", resolve)
         elif name == "markup":
-            continue  # newer SDK field; the local engine has no use for it
+            markup = _multipart_image(value, "markup", resolve)
         elif isinstance(value, RawFile):
             raise bad_request(f"Unexpected file part {name!r}.", param=name)
         else:
             scalars[name] = value
-    return scalars, images, mask
+    return scalars, images, mask, markup
 
 
 def _multipart_image(value: FieldValue, param: str, resolve: UrlResolver) -> RawFile:
@@ -263,7 +279,7 @@ def _multipart_image(value: FieldValue, param: str, resolve: UrlResolver) -> Raw
 
 def _json_fields(
     doc: dict[str, Any], resolve: UrlResolver
-) -> tuple[dict[str, Any], list[RawFile], RawFile | None]:
+) -> tuple[dict[str, Any], list[RawFile], RawFile | None, RawFile | None]:
     scalars = {k: v for k, v in doc.items() if k not in _IMAGE_KEYS}
     images: list[RawFile] = []
     if "images" in doc and "image" in doc:
@@ -274,8 +290,13 @@ def _json_fields(
             continue
         entries = value if isinstance(value, list) else [value]
         images.extend(_image_from_json(e, key, resolve) for e in entries)
-    mask = doc.get("mask")
-    return scalars, images, None if mask is None else _image_from_json(mask, "mask", resolve)
+    mask, markup = doc.get("mask"), doc.get("markup")
+    return (
+        scalars,
+        images,
+        None if mask is None else _image_from_json(mask, "mask", resolve),
+        None if markup is None else _image_from_json(markup, "markup", resolve),
+    )
 
 
 def _image_from_json(value: object, param: str, resolve: UrlResolver) -> RawFile:

@@ -18,12 +18,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
+from editor.server import openai_today
 from editor.server.config import ServerConfig, get_config
 from editor.server.editing import Cancelled, EditResult, run_edit
 from editor.server.engines import DEFAULT_MODEL, ENGINES
 from editor.server.errors import ApiError, bad_request, too_large
 from editor.server.imaging import mime_for
-from editor.server.parsing import RawFile, UrlResolver, read_body, validate
+from editor.server.parsing import AnyModel, RawBody, RawFile, UrlResolver, read_body, validate
 from editor.server.streaming import stream_edit
 
 _FILE_PATH = re.compile(r"/v1/files/([A-Za-z0-9_]+\.[a-z]+)$")
@@ -54,7 +55,9 @@ async def health() -> dict[str, str]:
 
 
 @authed.get("/v1/models")
-async def list_models() -> dict[str, Any]:
+async def list_models(request: Request) -> dict[str, Any]:
+    if get_config(request).stand_in == "openai":
+        return openai_today.models_listing()
     data = [{"id": name, "object": "model", "created": 0, "owned_by": "local"} for name in ENGINES]
     return {"object": "list", "data": data}
 
@@ -86,6 +89,8 @@ async def create_edit(request: Request) -> Response:
             fault=getattr(request.state, "fault", None),
         )
     raw = await read_body(content_type, body, max_part_size=config.max_upload_bytes)
+    if config.stand_in == "openai":
+        return await _stand_in_edit(raw, request, config)
     params = validate(
         raw, models=ENGINES, default_model=DEFAULT_MODEL, resolve=_resolver(request, config)
     )
@@ -133,6 +138,14 @@ async def create_edit(request: Request) -> Response:
             "background": result.background,
         }
     )
+
+
+async def _stand_in_edit(raw: RawBody, request: Request, config: ServerConfig) -> Response:
+    params = validate(
+        raw, models=AnyModel(), default_model="gpt-image-2", resolve=_resolver(request, config)
+    )
+    openai_today.check(params)
+    return JSONResponse(await anyio.to_thread.run_sync(openai_today.edit_answer, params))
 
 
 async def _in_worker(

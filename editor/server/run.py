@@ -32,6 +32,7 @@ def serve(
     log_level: str = "info",
     allow_remote: bool = False,
     public_base_url: str | None = None,
+    stand_in: str | None = None,
 ) -> None:
     """Serve until interrupted. Non-loopback hosts need ``allow_remote=True`` (and a token is
     strongly advised): the engine is meant for this machine only."""
@@ -40,7 +41,12 @@ def serve(
             f"Refusing to listen on {host!r}: the local engine only binds loopback addresses "
             "(127.0.0.1, ::1, localhost) unless allow_remote=True."
         )
-    app = create_app(token=token, enable_faults=enable_faults, public_base_url=public_base_url)
+    app = create_app(
+        token=token,
+        enable_faults=enable_faults,
+        public_base_url=public_base_url,
+        stand_in=stand_in,
+    )
     uvicorn.run(app, host=host, port=port, log_level=log_level)
 
 

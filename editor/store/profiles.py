@@ -18,8 +18,7 @@ from urllib.parse import urlsplit
 from psygnal import Signal
 
 from editor.client import ApiKey, BodyKind, Endpoint, Route
-from editor.core.aliases import ALIAS_FAMILIES
-from editor.core.models import parse_size
+from editor.core.models import alias_families, parse_size
 
 from ._errors import ProfileError
 
@@ -297,9 +296,9 @@ def _validate_gateway(p: Profile) -> None:
     for name, family in p.aliases.items():
         if not isinstance(name, str) or not name.strip():
             raise ProfileError("A model alias needs a model name")
-        if family not in ALIAS_FAMILIES:
+        if family not in alias_families():
             raise ProfileError(
-                f"“{name}” can be treated like {', '.join(ALIAS_FAMILIES)}, not “{family}”"
+                f"“{name}” can be treated like {', '.join(alias_families())}, not “{family}”"
             )
     if any(not isinstance(m, str) or not m.strip() for m in p.service_models):
         raise ProfileError("The service's model names must be text")

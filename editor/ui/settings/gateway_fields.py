@@ -1,7 +1,7 @@
 """The gateway fields of a profile form: the service's models, aliases, the response format.
 
-A team gateway names models its own way (``team-image``, ``openai/gpt-image-1``); an alias
-line ``team-image = gpt-image-1`` says which known model a name stands for (sizes, limits,
+A team gateway names models its own way (``team-image``, ``openai/gpt-image-2.6-flare``); an alias
+line ``team-image = gpt-image-2.6-flare`` says which known model a name stands for (sizes, limits,
 prices). Names that contain a known model's name are guessed and shown as such.
 """
 
@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.aliases import ALIAS_FAMILIES, alias_family
-from editor.core.models import MODELS
+from editor.core.models import MODELS, alias_families, stands_for
 from editor.store import Profile, ProfileError
 
 __all__ = ["GatewayFields", "format_aliases", "parse_aliases"]
@@ -41,9 +40,9 @@ def parse_aliases(text: str) -> dict[str, str]:
         name, family = name.strip(), family.strip().lower()
         if not sep or not name:
             raise ProfileError(f"The alias line “{line.strip()}” is not “name = model”")
-        if family not in ALIAS_FAMILIES:
+        if family not in alias_families():
             raise ProfileError(
-                f"“{name}” can be treated like {', '.join(ALIAS_FAMILIES)}, not “{family}”"
+                f"“{name}” can be treated like {', '.join(alias_families())}, not “{family}”"
             )
         aliases[name] = family
     return aliases
@@ -58,9 +57,7 @@ def guessed_text(models: tuple[str, ...], aliases: Mapping[str, str]) -> str:
     guesses = [
         f"{name} → {family}"
         for name in models
-        if name not in MODELS
-        and name not in aliases
-        and (family := alias_family(name, None, MODELS)) is not None
+        if name not in MODELS and name not in aliases and (family := stands_for(name)) is not None
     ]
     return f"guessed: {', '.join(guesses)}" if guesses else ""
 
@@ -81,8 +78,8 @@ class GatewayFields(QWidget):
         self.refresh.clicked.connect(self.refresh_requested)
         self.aliases = QPlainTextEdit()
         self.aliases.setPlaceholderText(
-            "team-image = gpt-image-1   (one per line: gpt-image-1, gpt-image-1.5, gpt-image-2, "
-            "dall-e-2 or other)"
+            "team-image = gpt-image-2.6-flare   (one per line: a model of the model table, "
+            "or other)"
         )
         self.aliases.setMaximumHeight(56)
         self.guessed = QLabel()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.pricing import DEFAULT_PRICES, PriceTable
+from editor.core.pricing import PriceTable, default_prices
 from editor.store import Profile
 
 __all__ = ["IterationFields"]
@@ -93,7 +93,7 @@ class IterationFields(QWidget):
         self.concurrency.setValue(profile.concurrency)
         self.show_learned(profile.name)
         table = PriceTable.from_json(profile.prices)
-        models = sorted({*DEFAULT_PRICES, *table.prices})
+        models = sorted({*default_prices(), *table.prices})
         self.prices.setRowCount(len(models))
         for row, model in enumerate(models):
             prices = table.for_model(model)
@@ -132,7 +132,7 @@ class IterationFields(QWidget):
             model, *rates, mark = (c.text().strip() for c in cells if c is not None)
             if mark == "estimate":
                 continue
-            default = DEFAULT_PRICES.get(model)
+            default = default_prices().get(model)
             try:
                 numbers = [float(r) for r in rates]
             except ValueError:
