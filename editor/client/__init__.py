@@ -14,6 +14,7 @@ from ._exceptions import (
     BadRequestError,
     BadResponseError,
     EditError,
+    ModelRetiredError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
@@ -25,6 +26,7 @@ from ._exceptions import (
     ServiceTimeoutError,
 )
 from ._jsonbody import ImageKey, build_json
+from ._models import ListedModel, ModelListing
 from ._multipart import Body, build_multipart
 from ._progress import Phase, Progress, ProgressCallback
 from ._response import EditedImage, EditResult, Timings
@@ -48,6 +50,9 @@ __all__ = [
     "EditsClient",
     "Endpoint",
     "ImageKey",
+    "ListedModel",
+    "ModelListing",
+    "ModelRetiredError",
     "NotFoundError",
     "PartialCallback",
     "PartialImage",

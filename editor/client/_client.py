@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from .. import __version__
+from ..core.models import model_spec
 from ..core.request import EditRequest
 from ._endpoint import Endpoint
 from ._errorbody import ErrorContext, read_error_body, redact, status_error
@@ -24,12 +25,14 @@ from ._exceptions import (
     APIStatusError,
     BadResponseError,
     EditError,
+    ModelRetiredError,
     RequestBuildError,
     ServerError,
     ServiceConnectionError,
     ServiceTimeoutError,
 )
 from ._jsonbody import build_json
+from ._models import ModelListing, parse_listing
 from ._multipart import Body, build_multipart
 from ._progress import Phase, Progress, ProgressCallback
 from ._response import (
@@ -193,7 +196,7 @@ class EditsClient:
                 answer, attempts, parsed = await self._send_and_parse(plain, on_progress, None)
                 fallback = True
         except APIStatusError as err:
-            if err.details.get("not_found") == "model":
+            if err.details.get("not_found") == "model" and not isinstance(err, ModelRetiredError):
                 await self._explain_unknown_model(err)
             raise
         request_id = answer.request_id
@@ -269,11 +272,13 @@ class EditsClient:
         return answer, attempts, parsed
 
     async def _explain_unknown_model(self, err: APIStatusError) -> None:
-        """Add the service's models to an "unknown model" error (one GET, best effort)."""
+        """Add the service's models to an "unknown model" error (one GET, best effort): image
+        models in service only, never a shut-down one."""
         try:
-            models = await self.list_models()
+            listing = await self.list_model_info()
         except EditError:
             return
+        models = listing.usable() or [m for m in listing.ids if not model_spec(m).retired()]
         if not models:
             return
         shown = ", ".join(models[:MODELS_SHOWN]) + (", …" if len(models) > MODELS_SHOWN else "")
@@ -282,12 +287,15 @@ class EditsClient:
 
     async def list_models(self) -> list[str]:
         """``GET {base}/models``: a cheap check that the address and key work."""
+        return (await self.list_model_info()).ids
+
+    async def list_model_info(self) -> ModelListing:
+        """``GET {base}/models`` with each model's shutdown date (the service's, else the model
+        table's) and the gateway the answer came through, if it says so."""
         url = self._endpoint.models_url
         answer, _ = await self._send_with_retries("GET", url, self._headers(url), None, None)
         try:
-            doc = json.loads(answer.body)
-            items = doc["data"]
-            return [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
+            return parse_listing(json.loads(answer.body), answer.headers)
         except (ValueError, KeyError, TypeError, RecursionError):
             raise BadResponseError(
                 "The service's list of models could not be read.",

@@ -14,10 +14,12 @@ from typing import Any
 
 import httpx
 
+from ..core.models import MODELS, model_spec, retirement_words, usable_replacements
 from ._exceptions import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    ModelRetiredError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
@@ -265,6 +267,30 @@ def _unknown_model(info: ErrorInfo) -> bool:
     return "invalid model name" in text or "model not found" in text or "unknown model" in text
 
 
+_RETIRED_WORDS = ("deprecated", "shut down", "shutdown", "retired", "no longer available")
+
+
+def _retired(info: ErrorInfo) -> bool:
+    """OpenAI's answer for a shut-down model: 404 model_not_found "… has been deprecated"."""
+    text = (info.message or "").lower()
+    return _mentions_model(info) and any(word in text for word in _RETIRED_WORDS)
+
+
+def _retired_message(status: int, model: str | None) -> tuple[str, dict[str, Any]]:
+    spec = model_spec(model)
+    replacements = usable_replacements(spec)
+    if spec.shutdown_date is not None:
+        said = retirement_words(spec)
+    else:  # a name our table does not date: the service's word is all we have
+        name = f'"{model}"' if model else "this model"
+        options = " or ".join(
+            f"{r} ({MODELS[r].role})" if MODELS[r].role else r for r in replacements
+        )
+        said = f"The service says {name} has been shut down ({status}); use {options}"
+    facts: dict[str, Any] = {"retired_model": model, "replacements": list(replacements)}
+    return f"{said}.", facts
+
+
 def _mentions_model(info: ErrorInfo) -> bool:
     if info.code in ("model_not_found", "unknown_model") or info.param == "model":
         return True
@@ -320,6 +346,10 @@ def status_error(
             f"The service redirected the request ({status}{where}). "
             "Update the base URL to the new address."
         )
+    elif status in (400, 404, 410) and _retired(info):
+        cls = ModelRetiredError
+        msg, facts = _retired_message(status, ctx.model)
+        extra.update(facts, not_found="model")
     elif status in (400, 422):
         cls = BadRequestError
         param = (info.param or "").lower()

@@ -32,6 +32,7 @@ __all__ = [
     "BadRequestError",
     "BadResponseError",
     "EditError",
+    "ModelRetiredError",
     "NotFoundError",
     "PayloadTooLargeError",
     "PermissionDeniedError",
@@ -148,6 +149,19 @@ class NotFoundError(APIStatusError):
     @property
     def what(self) -> str:
         return str(self._details.get("not_found", "route"))
+
+
+class ModelRetiredError(NotFoundError):
+    """The model was shut down by its vendor (OpenAI answers 404 "… has been deprecated").
+    The message names when, and current models to use instead; never a shut-down one."""
+
+    @property
+    def retired_model(self) -> str:
+        return str(self._details.get("retired_model", ""))
+
+    @property
+    def replacements(self) -> tuple[str, ...]:
+        return tuple(self._details.get("replacements", ()))
 
 
 class PayloadTooLargeError(APIStatusError):

@@ -1,0 +1,72 @@
+"""``GET /models``: the service's models, their shutdown dates and what kind of service it is."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.models import model_spec
+
+__all__ = ["ListedModel", "ModelListing", "gateway_of", "parse_listing"]
+
+
+@dataclass(frozen=True, slots=True)
+class ListedModel:
+    id: str
+    shutdown_date: str | None = None  # YYYY-MM-DD as the service gives it, else the table's
+    dated_by: str | None = None  # "service" or "table": where the date comes from
+
+    @property
+    def image_model(self) -> bool:
+        """An image model (the model table knows it, or its name says so)."""
+        spec = model_spec(self.id)
+        return spec.known or "image" in self.id.lower() or "dall-e" in self.id.lower()
+
+    def retired(self, today: _dt.date | None = None) -> bool:
+        if self.shutdown_date is None:
+            return False
+        try:
+            return _dt.date.fromisoformat(self.shutdown_date) <= (today or _dt.date.today())
+        except ValueError:
+            return False
+
+
+@dataclass(frozen=True, slots=True)
+class ModelListing:
+    models: tuple[ListedModel, ...]
+    gateway: str | None = None  # e.g. "LiteLLM 1.106.12" when the answer says it came through one
+
+    @property
+    def ids(self) -> list[str]:
+        return [m.id for m in self.models]
+
+    def usable(self) -> list[str]:
+        """Image models in service today: what a message may offer as a fix."""
+        return [m.id for m in self.models if m.image_model and not m.retired()]
+
+
+def gateway_of(headers: Mapping[str, str]) -> str | None:
+    """The gateway an answer came through, from its headers (LiteLLM marks every response)."""
+    version = headers.get("x-litellm-version")
+    if version:
+        return f"LiteLLM {version}"
+    return None
+
+
+def parse_listing(doc: Any, headers: Mapping[str, str]) -> ModelListing:
+    """The models of a ``{"data": [{"id": …, "shutdown_date"?: …}]}`` answer; raises
+    KeyError/TypeError when it is not one."""
+    models = []
+    for item in doc["data"]:
+        if not isinstance(item, dict) or "id" not in item:
+            continue
+        name = str(item["id"])
+        given = item.get("shutdown_date")
+        if isinstance(given, str) and given:
+            models.append(ListedModel(name, given, "service"))
+            continue
+        table = model_spec(name).shutdown_date if "shutdown_date" not in item else None
+        models.append(ListedModel(name, table, "table" if table else None))
+    return ModelListing(tuple(models), gateway_of(headers))
