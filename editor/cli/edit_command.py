@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from editor.cli.output import write_outcome
 from editor.cli.progress import ProgressLine
 from editor.client import EditError, EditsClient, Endpoint
@@ -25,6 +27,8 @@ from editor.core.expand import (
     parse_expand,
 )
 from editor.core.imageio import ImageLoadError, load_image, load_mask
+from editor.core.markup import has_marks
+from editor.core.models import DEFAULT_REMOTE_MODEL
 from editor.core.references import Reference, load_reference
 from editor.core.request import OMIT
 from editor.pipeline import STREAM_FALLBACK_NOTE, ApiOptions, EditParams, embedded_client, run_edit
@@ -32,7 +36,7 @@ from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
 from editor.pipeline.round_trip import InputError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_SERVICE, EXIT_CANCELLED = 0, 1, 2, 3, 130
-REMOTE_DEFAULT_MODEL = "gpt-image-1"
+REMOTE_DEFAULT_MODEL = DEFAULT_REMOTE_MODEL
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,9 +52,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--prompt", required=True, help="what to change")
     p.add_argument("-n", type=int, default=1, help="number of variants (0 is sent as 1)")
     p.add_argument("--out", default="results", help="folder for the results (default: results)")
-    p.add_argument("--model", help="model name (default: patchmatch locally, gpt-image-1 remotely)")
+    p.add_argument(
+        "--model",
+        help=f"model name (default: patchmatch locally, {DEFAULT_REMOTE_MODEL} remotely)",
+    )
     p.add_argument("--size", help="WIDTHxHEIGHT or auto (default: chosen from the model table)")
-    p.add_argument("--quality", help="low / medium / high / auto / standard")
+    p.add_argument(
+        "--quality", help="low / medium / high / auto; xhigh and max on the 2.5 and 2.6 models"
+    )
+    p.add_argument(
+        "--complexity",
+        choices=["low", "medium", "high"],
+        help="how much the model plans before rendering (2.6 models; left out for others)",
+    )
+    p.add_argument(
+        "--markup",
+        metavar="PATH",
+        help="a transparent PNG of marks (arrows, circles) the size of the image, showing the "
+        "2.6 models where to edit; with --mask only the markup is sent and the result is "
+        "blended through the mask",
+    )
+    p.add_argument(
+        "--markup-as-mask",
+        action="store_true",
+        help="send the marks as a mask (closed shapes filled, strokes widened), for a service "
+        "that can't pass markup on",
+    )
     wm = p.add_mutually_exclusive_group()
     wm.add_argument("--watermark", dest="watermark", action="store_true", default=None)
     wm.add_argument("--no-watermark", dest="watermark", action="store_false")
@@ -200,6 +227,7 @@ def _params(
             output_format=options.output_format,
             output_compression=options.output_compression,
             input_fidelity=options.input_fidelity,
+            complexity=options.complexity,
             stream=options.stream,
             partial_images=options.partial_images,
         ),
@@ -250,6 +278,35 @@ def _expand_record(options: argparse.Namespace, canvas: ExpandedCanvas) -> dict[
     }
 
 
+def _markup(
+    options: argparse.Namespace, size: tuple[int, int], canvas: ExpandedCanvas | None
+) -> tuple[np.ndarray | None, dict[str, object] | None]:
+    """The --markup layer as RGBA at the edited canvas's size (placed over the original on an
+    expanded canvas), and its sidecar record."""
+    if not options.markup:
+        return None, None
+    loaded = load_image(options.markup, name="The markup")
+    if not loaded.has_alpha:
+        raise InputError(
+            "The markup must be a transparent PNG: marks on a clear layer, not a picture."
+        )
+    if loaded.size != size:
+        raise InputError(
+            f"The markup is {loaded.size[0]} × {loaded.size[1]} but the image is "
+            f"{size[0]} × {size[1]}."
+        )
+    marks = loaded.pixels
+    if canvas is not None:
+        w, h = canvas.size
+        x0, y0, x1, y1 = canvas.original_box
+        grown = np.zeros((h, w, 4), np.uint8)
+        grown[y0:y1, x0:x1] = marks
+        marks = grown
+    if not has_marks(marks):
+        raise InputError("The markup has no marks: every pixel is transparent.")
+    return marks, {"file": str(options.markup), "size": list(size)}
+
+
 async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
     image = load_image(options.image)
     for note in image.notes:
@@ -259,6 +316,7 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
         edit = load_mask(options.mask, size=image.size, invert=options.invert_mask)
     pixels = image.pixels
     expand_record = None
+    canvas: ExpandedCanvas | None = None
     expansion = _expansion(options, image.size)
     if expansion is not None:
         try:
@@ -268,6 +326,7 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
         # Without --mask the new area (and its seam band) is the mask.
         pixels, edit = canvas.pixels, canvas.mask
         expand_record = _expand_record(options, canvas)
+    markup, markup_record = _markup(options, image.size, canvas)
     references = tuple(load_reference(path) for path in options.ref)
     client, default_model = _client_for(options)
     params = _params(options, default_model, references)
@@ -290,6 +349,8 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
             max_n_per_request=options.max_n_per_request,
             concurrency=options.concurrency,
             preview_max_side=256,  # only counted in the progress line
+            markup=markup,
+            markup_carried=False if options.markup_as_mask else None,
         )
     progress.finish()
     if expansion is not None and not image.has_alpha:
@@ -300,6 +361,17 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
         print(f"warning: {outcome.failure_message}", file=sys.stderr)
     if outcome.stream_fallback:
         print(f"note: {STREAM_FALLBACK_NOTE}", file=sys.stderr)
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for name, said in outcome.service_did.items():
+        print(
+            f"note: the service says it used {name} {said['got']} (asked {said['asked']}).",
+            file=sys.stderr,
+        )
+    if markup_record is not None:
+        markup_record["sent_as"] = (
+            "mask" if any("as a mask" in n for n in outcome.notes) else ("markup")
+        )
     paths = write_outcome(
         Path(options.out),
         Path(options.image),
@@ -309,6 +381,7 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
         total_s=time.perf_counter() - started,
         strip_metadata=options.strip_metadata,
         expand=expand_record,
+        markup=markup_record,
     )
     for path in paths:
         print(path)

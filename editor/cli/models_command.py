@@ -1,4 +1,7 @@
-"""`inpaint-editor models`: what a service offers (``GET /v1/models``), one name a line."""
+"""`inpaint-editor models`: what a service offers (``GET /v1/models``), one name a line.
+
+Image models in service come first; shut-down ones follow under a ``#`` heading with the date
+(the service's ``shutdown_date``, else the model table's), then models that make no images."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from editor.client import EditError, EditsClient, Endpoint
+from editor.client import EditError, EditsClient, Endpoint, ModelListing
 
 EXIT_OK, EXIT_SERVICE = 0, 3
 
@@ -23,7 +26,11 @@ def _parser() -> argparse.ArgumentParser:
         help="base URL ending in /v1, or 'env' for $OPENAI_BASE_URL; the key is $OPENAI_API_KEY",
     )
     p.add_argument("--timeout", type=float, default=30.0, help="seconds (default 30)")
-    p.add_argument("--json", action="store_true", help='print {"endpoint": …, "models": […]}')
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"endpoint": …, "models": […], "image_models": […], "retired": […], …}',
+    )
     return p
 
 
@@ -38,16 +45,31 @@ def _client_for(options: argparse.Namespace) -> EditsClient:
     return EditsClient(Endpoint.from_env(**overrides))
 
 
-async def _list(client: EditsClient) -> list[str]:
+async def _list(client: EditsClient) -> ModelListing:
     async with client:
-        return await client.list_models()
+        return await client.list_model_info()
+
+
+def _lines(listing: ModelListing) -> list[str]:
+    usable = listing.usable()
+    retired = [m for m in listing.models if m.image_model and m.retired()]
+    other = [m.id for m in listing.models if not m.image_model]
+    lines = list(usable)
+    if retired:
+        width = max(len(m.id) for m in retired)
+        lines.append("# shut down (a gateway may still serve them):")
+        lines += [f"{m.id:<{width}}  shut down {m.shutdown_date}" for m in retired]
+    if other:
+        lines.append("# not image models:")
+        lines += other
+    return lines
 
 
 def run_models_command(argv: Sequence[str]) -> int:
     options = _parser().parse_args(list(argv))
     try:
         client = _client_for(options)
-        models = asyncio.run(_list(client))
+        listing = asyncio.run(_list(client))
     except EditError as exc:
         print(f"inpaint-editor models: {exc.user_message}", file=sys.stderr)
         return EXIT_SERVICE
@@ -56,8 +78,20 @@ def run_models_command(argv: Sequence[str]) -> int:
         return EXIT_SERVICE
     if options.json:
         where = client.endpoint.base_url if options.endpoint else "local engine (in-process)"
-        print(json.dumps({"endpoint": where, "models": models}, indent=2))
+        doc = {
+            "endpoint": where,
+            "models": listing.ids,
+            "image_models": listing.usable(),
+            "retired": [
+                {"id": m.id, "shutdown_date": m.shutdown_date, "dated_by": m.dated_by}
+                for m in listing.models
+                if m.image_model and m.retired()
+            ],
+            "other_models": [m.id for m in listing.models if not m.image_model],
+            "gateway": listing.gateway,
+        }
+        print(json.dumps(doc, indent=2))
     else:
-        for name in models:
-            print(name)
+        for line in _lines(listing):
+            print(line)
     return EXIT_OK

@@ -38,6 +38,7 @@ def write_outcome(
     strip_metadata: bool = False,
     prices: PriceTable | None = None,
     expand: dict[str, object] | None = None,
+    markup: dict[str, object] | None = None,
 ) -> list[Path]:
     """Write every variant (PNG, full resolution) and one sidecar; return the written paths.
 
@@ -126,6 +127,12 @@ def write_outcome(
     }
     if outcome.stream_fallback:  # asked for previews, but the service could not stream
         sidecar["stream_fallback"] = True
+    if outcome.notes:  # options left out, markup sent as a mask: said once, here and on stderr
+        sidecar["notes"] = list(outcome.notes)
+    if outcome.service_did:  # the service's own word where it differs from what was asked
+        sidecar["service_did"] = outcome.service_did
+    if markup is not None:
+        sidecar["markup"] = markup
     if expand is not None:
         sidecar["expand"] = expand
     if outcome.failures:

@@ -112,12 +112,16 @@ _LOCAL_PRICE = Prices(0.0, 0.0, 0.0, estimate=False, as_of=None, note="local eng
 
 def _from_table(raw: Mapping[str, Any]) -> Prices | None:
     try:
-        rates = [float(raw[k]) for k in ("text_input", "image_input", "image_output")]
+        text, image_in, image_out = (
+            float(raw[k]) for k in ("text_input", "image_input", "image_output")
+        )
     except (KeyError, TypeError, ValueError):
         return None
     as_of = raw.get("as_of")
     return Prices(
-        *rates,
+        text,
+        image_in,
+        image_out,
         estimate=raw.get("estimate") is not False,
         as_of=as_of if isinstance(as_of, str) else None,
         note=str(raw.get("source") or ""),

@@ -66,16 +66,31 @@ def is_n_rejection(error: EditError) -> bool:
 
 class CapabilityMemory:
     """Learned "most images per request", and "no streamed previews" (a gateway that could not
-    relay server-sent events), per (profile, model). Qt-free; the caller persists it with
+    relay server-sent events), per (profile, model); and per profile whether the service carries
+    markup to the model (a gateway may forward it as text). Qt-free; the caller persists it with
     :meth:`to_json` / :meth:`from_json`."""
 
     def __init__(
         self,
         limits: Mapping[tuple[str, str], int] | None = None,
         no_stream: Iterable[tuple[str, str]] = (),
+        markup: Mapping[str, tuple[bool, str]] | None = None,
     ) -> None:
         self._limits: dict[tuple[str, str], int] = dict(limits or {})
         self._no_stream: set[tuple[str, str]] = set(no_stream)
+        self._markup: dict[str, tuple[bool, str]] = dict(markup or {})
+
+    def carries_markup(self, profile: str) -> bool | None:
+        """Whether this profile's service passes markup on as a file; None = not yet known."""
+        found = self._markup.get(profile)
+        return None if found is None else found[0]
+
+    def markup_reason(self, profile: str) -> str:
+        found = self._markup.get(profile)
+        return found[1] if found is not None else ""
+
+    def learn_markup(self, profile: str, carries: bool, reason: str = "") -> None:
+        self._markup[profile] = (carries, reason)
 
     def streams(self, profile: str, model: str | None) -> bool:
         """False once a streamed request for this profile and model had to be resent plain."""
@@ -101,6 +116,8 @@ class CapabilityMemory:
         for key in list(self._no_stream):
             if key[0] == profile and (model is None or key[1] == (model or "")):
                 self._no_stream.discard(key)
+        if model is None:
+            self._markup.pop(profile, None)
 
     def items(self) -> list[tuple[str, str, int]]:
         return [(p, m, n) for (p, m), n in sorted(self._limits.items())]
@@ -110,6 +127,10 @@ class CapabilityMemory:
             "version": 1,
             "limits": [{"profile": p, "model": m, "max_n": n} for p, m, n in self.items()],
             "no_stream": [{"profile": p, "model": m} for p, m in self.no_stream_items()],
+            "markup": [
+                {"profile": p, "carries": c, "reason": r}
+                for p, (c, r) in sorted(self._markup.items())
+            ],
         }
 
     @classmethod
@@ -135,10 +156,19 @@ class CapabilityMemory:
                 profile, model = entry.get("profile"), entry.get("model")
                 if isinstance(profile, str) and isinstance(model, str):
                     memory.learn_no_stream(profile, model)
+        marks = doc.get("markup") if isinstance(doc, dict) else None
+        for entry in marks if isinstance(marks, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("profile"), str):
+                reason = entry.get("reason")
+                memory.learn_markup(
+                    entry["profile"],
+                    entry.get("carries") is True,
+                    reason if isinstance(reason, str) else "",
+                )
         return memory
 
     def __len__(self) -> int:
-        return len(self._limits) + len(self._no_stream)
+        return len(self._limits) + len(self._no_stream) + len(self._markup)
 
     def __repr__(self) -> str:
         return f"CapabilityMemory({self._limits!r}, no_stream={sorted(self._no_stream)!r})"

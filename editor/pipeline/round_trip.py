@@ -18,12 +18,13 @@ from editor.core.composite import default_feather, take_variant
 from editor.core.context import CONTEXT_MODES, plan_with_context
 from editor.core.imageio import encode_png, load_image, mask_to_api_png
 from editor.core.leak import leak_map, leak_stats
-from editor.core.models import ModelSpec, is_known, model_spec, parse_size
+from editor.core.markup import has_marks, markup_region
+from editor.core.models import MODELS, ModelSpec, current_models, is_known, model_spec, parse_size
 from editor.core.params import EditParams
 from editor.core.references import reference_inputs, references_refusal
 from editor.core.request import EditRequest, ImageInput
 from editor.core.sent_view import sent_view
-from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask
+from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask, apply_plan_to_overlay
 from editor.pipeline.embedded import EMBEDDED_BASE_URL
 from editor.pipeline.fanout import (
     DEFAULT_CONCURRENCY,
@@ -42,6 +43,13 @@ STREAM_FALLBACK_NOTE = (
     "without streaming (no previews)."
 )
 INPUT_FIDELITIES = ("low", "high")
+COMPLEXITIES = ("low", "medium", "high")
+MARKUP_AS_MASK_NOTE = (
+    "this service can't pass markup on to the model, so the marks were sent as a mask instead "
+    "(shapes filled, strokes widened)."
+)
+# The response fields that say what the service did; a gateway may drop what was asked.
+REPORTED_FIELDS = ("size", "quality", "output_format", "background")
 
 
 class InputError(ValueError):
@@ -54,6 +62,11 @@ class PreparedEdit:
     plan: SendPlan
     spec: ModelSpec
     prepare_s: float
+    # Said once in the job's row and the sidecar: options left out, markup sent as a mask.
+    notes: tuple[str, ...] = ()
+    # The mask the result is blended through (the marks' region when they went as a mask);
+    # None: the result is taken whole.
+    blend_mask: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +114,10 @@ class EditOutcome:
     asked: int = 0  # variants asked for
     learned_limit: int | None = None  # most images per request, learned from a rejection
     stream_fallback: bool = False  # the service could not stream: sent without, no previews
+    notes: tuple[str, ...] = ()  # what was changed from what was asked, in plain words
+    # What the service says it did where that differs from what was asked:
+    # {"quality": {"asked": "max", "got": "high"}, …} (gateways drop parameters silently).
+    service_did: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def failed_variants(self) -> int:
@@ -155,11 +172,40 @@ def _check(params: EditParams, spec: ModelSpec) -> None:
     refusal = references_refusal(spec, len(params.references))
     if refusal is not None:
         raise InputError(refusal)
-    if params.api.input_fidelity is not None:
-        if params.api.input_fidelity not in INPUT_FIDELITIES:
-            raise InputError(f"Input fidelity is low or high ({params.api.input_fidelity!r}).")
-        if not spec.input_fidelity and is_known(params.api.model):
-            raise InputError(f"{spec.name} has no input fidelity setting; leave it unset.")
+    if params.api.input_fidelity is not None and params.api.input_fidelity not in INPUT_FIDELITIES:
+        raise InputError(f"Input fidelity is low or high ({params.api.input_fidelity!r}).")
+    if params.api.complexity is not None and params.api.complexity not in COMPLEXITIES:
+        raise InputError(f"Complexity is low, medium or high ({params.api.complexity!r}).")
+    known = is_known(params.api.model) or spec.known
+    quality = params.api.quality
+    if known and quality and quality != "auto" and spec.qualities and quality not in spec.qualities:
+        raise InputError(f"{spec.name} takes quality {', '.join(spec.qualities)}; not {quality!r}.")
+    if known and params.api.background == "transparent" and "transparent" not in spec.backgrounds:
+        takes = [n for n in current_models() if "transparent" in MODELS[n].backgrounds]
+        raise InputError(
+            f"{spec.name} can't return a transparent background; "
+            f"{' or '.join(takes) or 'another model'} can."
+        )
+
+
+def _left_out(params: EditParams, spec: ModelSpec) -> tuple[EditParams, list[str]]:
+    """Options the model is known to refuse, dropped before sending, each with a note."""
+    if not spec.known:
+        return params, []  # a gateway's own name: it may take what we can't check
+    notes: list[str] = []
+    api = params.api
+    if api.input_fidelity is not None and not spec.input_fidelity:
+        api = replace(api, input_fidelity=None)
+        notes.append(f"input_fidelity was left out: {spec.name} does not take it.")
+    if api.complexity is not None and not spec.complexities:
+        api = replace(api, complexity=None)
+        notes.append(f"complexity was left out: {spec.name} does not take it.")
+    return (replace(params, api=api) if api is not params.api else params), notes
+
+
+def markup_models() -> list[str]:
+    """The current models that take markup."""
+    return [n for n in current_models() if MODELS[n].markup]
 
 
 def _reach(params: EditParams, size: tuple[int, int]) -> int:
@@ -188,23 +234,52 @@ def prepare_edit(
     params: EditParams,
     *,
     in_process: bool = False,
+    markup: np.ndarray | None = None,
+    markup_carried: bool = True,
 ) -> PreparedEdit:
     """Scale and pad image and mask for the model, encode both, build the request (CPU work).
-    ``in_process``: the embedded engine answers, so result links are fetched from it too."""
+    ``in_process``: the embedded engine answers, so result links are fetched from it too.
+
+    ``markup`` (RGBA at the image's size) goes as the request's ``markup``, cropped and scaled
+    like the image; with a mask the request carries the markup only (the API refuses both) and
+    the result is blended through the mask. ``markup_carried`` False (a service that loses
+    markup): the marks become the mask instead."""
     started = time.perf_counter()
     spec = _spec_for(params)
     _check(params, spec)
+    params, notes = _left_out(params, spec)
     height, width = original.shape[:2]
     if mask is not None and mask.shape != (height, width):
         raise InputError(
             f"The mask is {mask.shape[1]} × {mask.shape[0]} but the image is {width} × {height}."
         )
+    marks = markup if has_marks(markup) else None
+    send_mask = mask
+    if marks is not None:
+        if marks.shape[:2] != (height, width):
+            raise InputError("The markup layer is not the size of the image.")
+        if not spec.markup and spec.known:
+            raise InputError(
+                f"{spec.name} takes no markup. Markup needs {' or '.join(markup_models())}; "
+                "or paint a mask instead."
+            )
+        if markup_carried:
+            send_mask = None  # the API refuses mask and markup together; the mask still blends
+        else:
+            region = markup_region(marks)
+            mask = region if mask is None else np.maximum(mask, region)
+            send_mask, marks = mask, None
+            notes.append(MARKUP_AS_MASK_NOTE)
     plan = _plan(original, mask, params, spec)
     image_png = encode_png(apply_plan(original, plan))
-    mask_part = None
-    if mask is not None:
+    mask_part = markup_part = None
+    if send_mask is not None:
         mask_part = ImageInput(
-            data=mask_to_api_png(apply_plan_to_mask(mask, plan)), filename="mask.png"
+            data=mask_to_api_png(apply_plan_to_mask(send_mask, plan)), filename="mask.png"
+        )
+    if marks is not None:
+        markup_part = ImageInput(
+            data=encode_png(apply_plan_to_overlay(marks, plan)), filename="markup.png"
         )
     # Sent where the model takes one, or where nothing is known of the model (a profile's
     # explicit choice is then the best guess); never to a model that answers base64 only.
@@ -223,8 +298,24 @@ def prepare_edit(
         size=plan.size_field,
         # A profile's own word passes through unchecked: a gateway may know formats we don't.
         response_format=response_format,  # type: ignore[arg-type]
+        markup=markup_part,
     )
-    return PreparedEdit(request, plan, spec, time.perf_counter() - started)
+    return PreparedEdit(
+        request, plan, spec, time.perf_counter() - started, tuple(notes), blend_mask=mask
+    )
+
+
+def service_did(request: EditRequest, meta: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The response's own word on size, quality, format and background, where it differs from
+    what was asked ("auto" and unasked fields leave the service free to choose)."""
+    out: dict[str, dict[str, str]] = {}
+    for name in REPORTED_FIELDS:
+        asked, got = getattr(request, name), meta.get(name)
+        if asked is None or asked == "auto" or got is None or got == "auto":
+            continue
+        if str(got).lower() != str(asked).lower():
+            out[name] = {"asked": str(asked), "got": str(got)}
+    return out
 
 
 def finish_variants(
@@ -234,15 +325,23 @@ def finish_variants(
     plan: SendPlan,
     params: EditParams,
     indices: list[int] | None = None,
+    *,
+    whole_leak: bool = False,
 ) -> list[Variant]:
     """Bring every returned frame back to the original's resolution, blended through the mask,
     colour-matched when asked, with its leak numbers. ``indices`` numbers the variants (their
-    slots; default 0, 1, …)."""
+    slots; default 0, 1, …). ``whole_leak``: without a mask, still measure the leak (every
+    changed pixel counts), so the Leak view shows what a markup edit changed."""
     height, width = original.shape[:2]
     reach = _reach(params, (width, height))
     do_composite = params.composite and mask is not None
     editable = mask if mask is not None else np.zeros((height, width), np.uint8)
-    view = sent_view(original, mask, plan, reach) if mask is not None else None
+    view = None
+    if mask is not None or whole_leak:
+        view = sent_view(original, editable, plan, reach)
+    if params.api.background == "transparent" and original.shape[2] == 3:
+        # The alpha the service returns must survive the blend (and the save) inside the mask.
+        original = np.dstack([original, np.full((height, width), 255, np.uint8)])
     variants = []
     numbers = indices if indices is not None else list(range(len(result.images)))
     for index, image in zip(numbers, result.images, strict=True):
@@ -371,6 +470,8 @@ async def run_edit(
     memory: CapabilityMemory | None = None,
     profile: str = "",
     preview_max_side: int | None = None,
+    markup: np.ndarray | None = None,
+    markup_carried: bool | None = None,
 ) -> EditOutcome:
     """One round trip; pixel work runs in a worker thread so the event loop stays free.
 
@@ -379,14 +480,34 @@ async def run_edit(
     requests, at most ``concurrency`` at once (editor.pipeline.fanout). With ``params.api.stream``
     each preview reaches ``on_partial`` as it arrives, in the original's frame. When some
     requests fail the others' variants are kept and the outcome's ``failures`` say why; when
-    all fail, the first error is raised."""
+    all fail, the first error is raised.
+
+    ``markup``: see :func:`prepare_edit`. Whether the service passes markup on is
+    ``markup_carried`` when given, else what ``memory`` learned for the profile, else asked once
+    (:func:`probe_markup`)."""
     if params.api.stream and memory is not None and not memory.streams(profile, params.api.model):
         # Learned: it can't stream.
         params = replace(params, api=replace(params.api, stream=False, partial_images=None))
     in_process = client.endpoint.base_url == EMBEDDED_BASE_URL
+    carried = True
+    if has_marks(markup):
+        carried = (
+            markup_carried
+            if markup_carried is not None
+            else await probe_markup(client, memory, profile)
+        )
     prepared = await asyncio.to_thread(
-        functools.partial(prepare_edit, original, mask, params, in_process=in_process)
+        functools.partial(
+            prepare_edit,
+            original,
+            mask,
+            params,
+            in_process=in_process,
+            markup=markup,
+            markup_carried=carried,
+        )
     )
+    mask = prepared.blend_mask
     per_request = (
         max_n_per_request
         or (memory.limit(profile, params.api.model) if memory is not None else None)
@@ -434,7 +555,16 @@ async def run_edit(
     result = merge_results(fan.results, received - sent)
     indices = [offset + i for offset, part in fan.results for i in range(len(part.images))]
     variants = await asyncio.to_thread(
-        finish_variants, original, mask, result, prepared.plan, params, indices
+        functools.partial(
+            finish_variants,
+            original,
+            mask,
+            result,
+            prepared.plan,
+            params,
+            indices,
+            whole_leak=prepared.request.markup is not None,
+        )
     )
     timings = {
         "prepare_s": prepared.prepare_s,
@@ -451,4 +581,27 @@ async def run_edit(
         asked=prepared.request.n_to_send,
         learned_limit=fan.learned_limit,
         stream_fallback=fan.stream_fallback,
+        notes=prepared.notes,
+        service_did=service_did(prepared.request, result.meta),
     )
+
+
+async def probe_markup(client: EditsClient, memory: CapabilityMemory | None, profile: str) -> bool:
+    """Whether the service passes markup on to the model. Learned per profile: our own engine
+    does; a service whose answers name a gateway that forwards file fields it doesn't know as
+    text (LiteLLM) does not. Unknown kinds are asked once with a free ``GET /models``."""
+    known = memory.carries_markup(profile) if memory is not None else None
+    if known is not None:
+        return known
+    if client.endpoint.base_url == EMBEDDED_BASE_URL:
+        return True
+    try:
+        listing = await client.list_model_info()
+    except EditError as exc:
+        log.info("markup probe: the model list could not be read (%s); sending markup", exc)
+        return True  # unknown: the request itself will tell
+    carries = listing.gateway is None
+    reason = f"{listing.gateway} forwards markup as text" if listing.gateway else ""
+    if memory is not None:
+        memory.learn_markup(profile, carries, reason)
+    return carries

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -77,8 +78,9 @@ def _colour_model(samples: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     k = min(_COMPONENTS, len(data))
     criteria = (cv2.TERM_CRITERIA_MAX_ITER + cv2.TERM_CRITERIA_EPS, 10, 0.0)
     cv2.setRNGSeed(0)
-    # OpenCV takes None for the output labels; its stubs only list arrays.
-    _, assigned, _ = cv2.kmeans(data, k, None, criteria, 1, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload]
+    # OpenCV takes None for the output labels; some versions' stubs only list arrays.
+    kmeans: Any = cv2.kmeans
+    _, assigned, _ = kmeans(data, k, None, criteria, 1, cv2.KMEANS_PP_CENTERS)
     assigned = assigned.reshape(-1)
     model = np.zeros(13 * _COMPONENTS, np.float64)
     weights = model[:_COMPONENTS]
