@@ -33,8 +33,20 @@ def _gui_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _use_user_models() -> None:
+    """The user's own model table (``models.json`` in the config folder) over the shipped one."""
+    from editor.core.models import load_user_models
+    from editor.store._paths import default_config_dir
+
+    problem = load_user_models(default_config_dir())
+    if problem is not None:
+        print(f"note: {problem}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] != "serve":  # the server's own engines need no table
+        _use_user_models()
     if args and args[0] == "edit":
         from editor.cli.edit_command import run_edit_command
 

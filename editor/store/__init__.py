@@ -32,6 +32,7 @@ from .keys import KEY_ENV, KeySource, KeyStore
 from .profiles import (
     LOCAL_PROFILE_ID,
     OPENAI_PROFILE_ID,
+    ModelMove,
     Profile,
     ProfileKind,
     ProfileSet,
@@ -71,6 +72,7 @@ __all__ = [
     "KeySource",
     "KeyStore",
     "KeyringUnavailable",
+    "ModelMove",
     "Profile",
     "ProfileError",
     "ProfileKind",

@@ -18,7 +18,13 @@ from urllib.parse import urlsplit
 from psygnal import Signal
 
 from editor.client import ApiKey, BodyKind, Endpoint, Route
-from editor.core.models import alias_families, parse_size
+from editor.core.models import (
+    DEFAULT_REMOTE_MODEL,
+    alias_families,
+    model_spec,
+    parse_size,
+    usable_replacements,
+)
 
 from ._errors import ProfileError
 
@@ -343,6 +349,47 @@ def needs_insecure_warning(profile: Profile) -> bool:
     return not is_loopback(profile.base_url)
 
 
+def is_openai(profile: Profile) -> bool:
+    """A profile whose endpoint is OpenAI's own (where shut-down models answer 404)."""
+    return profile.kind == "openai" or _host(profile.base_url) == _host(OPENAI_BASE_URL)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelMove:
+    """A profile moved off a model its vendor shut down, as it was loaded."""
+
+    profile_id: str
+    profile_name: str
+    old: str
+    new: str
+    shutdown_date: str | None
+
+    @property
+    def message(self) -> str:
+        when = f" on {self.shutdown_date}" if self.shutdown_date else ""
+        return (
+            f"{self.old} was shut down by OpenAI{when}, so “{self.profile_name}” now uses "
+            f"{self.new}."
+        )
+
+
+def move_off_retired(profile: Profile) -> tuple[Profile, ModelMove | None]:
+    """An OpenAI profile saved with a shut-down model, moved to its first current replacement.
+    Gateway profiles keep their names: a gateway may still serve them."""
+    model = profile.default_model
+    if not model or not is_openai(profile):
+        return profile, None
+    spec = model_spec(model)
+    if not spec.retired():
+        return profile, None
+    replacements = usable_replacements(spec)
+    if not replacements:
+        return profile, None
+    new = replacements[0]
+    move = ModelMove(profile.id, profile.name, model, new, spec.shutdown_date)
+    return profile.with_(default_model=new), move
+
+
 def new_profile_id(name: str, taken: Container[str]) -> str:
     """An id derived from a display name that is not in ``taken`` ("my-server", "my-server-2")."""
     base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50] or "profile"
@@ -369,7 +416,7 @@ def builtin_profiles() -> tuple[Profile, ...]:
             name="OpenAI",
             base_url=OPENAI_BASE_URL,
             kind="openai",
-            default_model="gpt-image-1",
+            default_model=DEFAULT_REMOTE_MODEL,
             color_match=True,  # remote services drift in colour; the local fill does not
         ),
     )

@@ -23,7 +23,14 @@ from ._errors import ProfileError, StoreReadError
 from ._fsio import make_dir, read_json, write_json
 from ._paths import default_config_dir
 from .keys import KeyStore, header_secret_name
-from .profiles import LOCAL_PROFILE_ID, Profile, ProfileSet, builtin_profiles
+from .profiles import (
+    LOCAL_PROFILE_ID,
+    ModelMove,
+    Profile,
+    ProfileSet,
+    builtin_profiles,
+    move_off_retired,
+)
 
 __all__ = ["DEFAULT_STORAGE_BUDGET", "SETTINGS_FILE", "Settings", "SettingsStore"]
 
@@ -50,6 +57,8 @@ class Settings:
     # Decoded full-resolution results kept in memory, in bytes; 0 = about three frames of the
     # open image or 600 MB, whichever is smaller (editor.store.frame_cache).
     frame_cache_bytes: int = 0
+    # "profile-id:model" moves off a shut-down model the user undid: never made again.
+    kept_models: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -108,6 +117,8 @@ class SettingsStore:
         self.settings = Settings()
         self.profiles = ProfileSet()
         self.load_problem: str | None = None
+        # Profiles moved off a shut-down model as they were loaded; the window says so once.
+        self.model_moves: list[ModelMove] = []
         self._load()
         self.settings.events.all.connect(self._emit_changed)
         self.profiles.changed.connect(self._emit_changed)
@@ -180,8 +191,8 @@ class SettingsStore:
                 Profile.from_json(p, self._secret_lookup(str(p.get("id", ""))))
                 for p in raw.get("profiles") or ()
             ]
-            self.profiles = ProfileSet(profiles or builtin_profiles())
             self.settings.update_from_json(raw.get("settings") or {})
+            self.profiles = ProfileSet(self._moved(profiles) or builtin_profiles())
         except (StoreReadError, ProfileError, TypeError, ValueError, AttributeError) as e:
             self.load_problem = (
                 f"Your settings could not be read ({e}); defaults are used and the old file "
@@ -192,6 +203,31 @@ class SettingsStore:
                 self.path.replace(self.path.with_name(SETTINGS_FILE + ".bad"))
             self.settings = Settings()
             self.profiles = ProfileSet()
+
+    def _moved(self, profiles: list[Profile]) -> list[Profile]:
+        out = []
+        for profile in profiles:
+            moved, move = move_off_retired(profile)
+            if (
+                move is not None
+                and f"{move.profile_id}:{move.old}" not in self.settings.kept_models
+            ):
+                log.info("%s", move.message)
+                self.model_moves.append(move)
+                profile = moved
+            out.append(profile)
+        return out
+
+    def undo_model_move(self, move: ModelMove) -> None:
+        """Put the profile back on its old model and never move it again (then save)."""
+        profile = self.profiles.get(move.profile_id)
+        if profile.default_model == move.new:
+            self.profiles.update(profile.with_(default_model=move.old))
+        key = f"{move.profile_id}:{move.old}"
+        if key not in self.settings.kept_models:
+            self.settings.kept_models = (*self.settings.kept_models, key)
+        if move in self.model_moves:
+            self.model_moves.remove(move)
 
     def _secret_lookup(self, profile_id: str) -> Callable[[str], str | None]:
         def lookup(header: str) -> str | None:
