@@ -24,6 +24,7 @@ import numpy as np
 from psygnal import Signal
 
 from editor.client import EditError, EditsClient, Progress
+from editor.core.markup_layer import Shape, render_shapes
 from editor.core.params import EditParams
 from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
 from editor.pipeline.round_trip import (
@@ -78,6 +79,10 @@ class JobInput:
     concurrency: int = DEFAULT_CONCURRENCY
     memory: CapabilityMemory | None = None  # shared, learns "n=1 only" from rejections
     preview_max_side: int | None = 1024  # streamed previews are downscaled to fit this
+    # The markup layer's shapes (drawn to pixels off the loop when the job runs), and whether
+    # the service passes markup on (None: learned per profile).
+    markup: tuple[Shape, ...] = ()
+    markup_carried: bool | None = None
 
 
 class SendingProfile(Protocol):
@@ -95,6 +100,8 @@ class SendingProfile(Protocol):
     def max_n_per_request(self) -> int | None: ...
     @property
     def concurrency(self) -> int: ...
+    @property
+    def markup_carried(self) -> bool | None: ...
 
 
 def job_input(
@@ -103,6 +110,7 @@ def job_input(
     params: EditParams,
     profile: SendingProfile,
     memory: CapabilityMemory | None,
+    markup: tuple[Shape, ...] = (),
 ) -> JobInput:
     """The one way a round becomes a job: the profile's streaming and fan-out settings, and the
     shared memory of learned limits, apply whether it is a new Generate or a Retry of a saved
@@ -119,6 +127,8 @@ def job_input(
         max_n_per_request=profile.max_n_per_request,
         concurrency=profile.concurrency,
         memory=memory,
+        markup=markup,
+        markup_carried=profile.markup_carried,
     )
 
 
@@ -341,6 +351,10 @@ class JobQueue:
                 self.changed.emit(job)
 
         asked = job.input
+        height, width = asked.image.shape[:2]
+        markup = None
+        if asked.markup:
+            markup = await asyncio.to_thread(render_shapes, (width, height), asked.markup)
         async with asked.make_client() as client:
             return await run_edit(
                 client,
@@ -354,6 +368,8 @@ class JobQueue:
                 memory=asked.memory,
                 profile=asked.profile,
                 preview_max_side=asked.preview_max_side,
+                markup=markup,
+                markup_carried=asked.markup_carried,
             )
 
     def _finish(self, job: Job, state: JobState, status: str, error: str | None = None) -> None:

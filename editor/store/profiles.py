@@ -109,6 +109,9 @@ class Profile:
     # An environment variable holding this profile's key (e.g. TEAM_GATEWAY_KEY), read when a
     # request is made; only its name is saved.
     key_env: str | None = None
+    # Whether the service passes markup on to the model: None = learn it (a gateway that
+    # forwards it as text, e.g. LiteLLM, does not); False = always send the marks as a mask.
+    markup_carried: bool | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", str(self.name).strip())

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from editor.core.markup_layer import MarkupLayer, Shape
 from editor.core.params import ApiOptions, EditParams
 from editor.core.request import OMIT
 
@@ -164,6 +165,7 @@ class RoundRecord:
     profile: str | None = None  # id of the endpoint profile it was sent to
     references: tuple[ReferenceRecord, ...] = ()  # in the order sent, "image 2" first
     expansion: ExpansionRecord | None = None  # Expand Canvas: nothing was sent
+    markup: tuple[Shape, ...] = ()  # the markup layer's shapes sent with it
 
     @property
     def parent(self) -> str | None:
@@ -195,6 +197,7 @@ class RoundRecord:
             "profile": self.profile,
             "references": [r.to_json() for r in self.references],
             "expansion": None if self.expansion is None else self.expansion.to_json(),
+            "markup": [s.to_json() for s in self.markup],
         }
 
     @classmethod
@@ -227,7 +230,18 @@ class RoundRecord:
             profile=value.get("profile"),
             references=tuple(ReferenceRecord.from_json(r) for r in value.get("references") or ()),
             expansion=ExpansionRecord.from_json(value.get("expansion")),
+            markup=_markup(value.get("markup")),
         )
+
+
+def _markup(value: Any) -> tuple[Shape, ...]:
+    """Saved shapes; a record hand-edited into something else loses its markup, not the round."""
+    if not value:
+        return ()
+    try:
+        return MarkupLayer.shapes_from_json(value)
+    except ValueError:
+        return ()
 
 
 # --- parameters ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from editor.core.imageio import ImageLoadError, encode_png, load_image
+from editor.core.markup_layer import Shape
 from editor.core.params import EditParams
 from editor.core.references import Reference
 
@@ -249,11 +250,13 @@ class Session:
         profile: str | None = None,
         round_id: str | None = None,
         expansion: ExpansionRecord | None = None,
+        markup: tuple[Shape, ...] = (),
     ) -> RoundRecord:
         """Record a round about to be sent (state running) and return it.
 
         ``round_id`` is one :meth:`reserve_round` handed out (None: the next free one).
         ``expansion``: the round grew the canvas (Expand Canvas); its mask has the grown size.
+        ``markup``: the markup layer's shapes sent with the round (kept in round.json).
 
         ``prompt`` defaults to ``params.api.prompt``. The mask sent becomes a snapshot, and
         prompt and mask become the session's current ones. The reference images are written
@@ -283,6 +286,7 @@ class Session:
                 started=now_iso(),
                 profile=profile,
                 expansion=expansion,
+                markup=markup,
                 references=tuple(
                     ReferenceRecord(f"reference-{i + 2}.png", ref.name, ref.path)
                     for i, ref in enumerate(references)
@@ -404,6 +408,7 @@ class Session:
         profile: str | None = None,
         round_id: str | None = None,
         expansion: ExpansionRecord | None = None,
+        markup: tuple[Shape, ...] = (),
     ) -> RoundRecord:
         snapshot = None if mask is None else mask.copy()
         return await asyncio.to_thread(
@@ -415,6 +420,7 @@ class Session:
                 profile=profile,
                 round_id=round_id,
                 expansion=expansion,
+                markup=markup,
             )
         )
 

@@ -1,4 +1,4 @@
-"""The canvas's single keys (B, E, R, [, ], F, 1, +, -) from anywhere in its window.
+"""The canvas's single keys (B, E, R, L, W, O, M, [, ], F, 1, +, -) from anywhere in its window.
 
 A window shortcut per key, parented to the canvas, hands the key press to the canvas itself, so
 the canvas's own handling (and any event filter on it) decides what it does. Qt offers every
@@ -23,6 +23,7 @@ CANVAS_KEYS: dict[Qt.Key, str] = {
     Qt.Key.Key_L: "l",
     Qt.Key.Key_W: "w",
     Qt.Key.Key_O: "o",
+    Qt.Key.Key_M: "m",
     Qt.Key.Key_BracketLeft: "[",
     Qt.Key.Key_BracketRight: "]",
     Qt.Key.Key_F: "f",

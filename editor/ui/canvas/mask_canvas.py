@@ -13,7 +13,7 @@ overlay refreshes just those pixels and the widget repaints just their on-screen
 large changed area (a lasso over most of a 24 MP frame, its undo) is re-tinted a band per loop
 turn, so painting it never holds the window for more than a few milliseconds.
 
-Controls: B brush, E eraser, R rectangle, L lasso, W magic wand, O object select (see
+Controls: B brush, E eraser, R rectangle, L lasso, W magic wand, O object select, M markup (see
 :mod:`editor.ui.canvas.tools`); Alt swaps paint/erase while held; ``[`` / ``]`` brush
 size −/+ ~10 %; wheel or Ctrl+wheel or pinch zooms about the cursor (trackpad two-finger scroll
 pans); ``+`` / ``-`` zoom, F fit, 1 100 %; space+drag or middle-drag pans.
@@ -45,9 +45,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from editor.core.expand import Expansion
+from editor.core.markup_layer import MarkupLayer
 from editor.core.mask_document import MaskDocument
 from editor.core.selection import PressureCurve, pressure_factors
 from editor.ui.canvas.tools import SELECTION_TOOLS, SelectionTools
+from editor.ui.canvas.tools.markup_tool import paint_shapes
 from editor.ui.common.decor import (
     checker_brush,
     paint_brush_outline,
@@ -60,8 +62,8 @@ from editor.ui.common.view_transform import ViewTransform
 
 __all__ = ["MaskCanvas", "Tool"]
 
-Tool = Literal["brush", "eraser", "rect", "lasso", "wand", "object"]
-_TOOLS: tuple[Tool, ...] = ("brush", "eraser", "rect", "lasso", "wand", "object")
+Tool = Literal["brush", "eraser", "rect", "lasso", "wand", "object", "markup"]
+_TOOLS: tuple[Tool, ...] = ("brush", "eraser", "rect", "lasso", "wand", "object", "markup")
 _BACKGROUND = QColor(38, 38, 41)
 _WHEEL_STEP = 1.25  # zoom factor per wheel notch / key press
 # Changed areas larger than this are re-tinted in bands of this many pixels, one per loop turn
@@ -72,6 +74,7 @@ _SELECTION_KEYS: dict[Qt.Key, Tool] = {
     Qt.Key.Key_L: "lasso",
     Qt.Key.Key_W: "wand",
     Qt.Key.Key_O: "object",
+    Qt.Key.Key_M: "markup",
 }
 
 
@@ -103,6 +106,7 @@ class MaskCanvas(ViewControls, QWidget):
         self._image: ImageLayer | None = None
         self._display: ImageLayer | None = None
         self._document: MaskDocument | None = None
+        self._markup: MarkupLayer | None = None
         self._overlay: MaskOverlay | None = None
         self._overlay_color = QColor(255, 45, 110)
         self._overlay_opacity = 0.45
@@ -200,6 +204,23 @@ class MaskCanvas(ViewControls, QWidget):
             self._overlay = None
         self._document = doc
         self.update()
+
+    @property
+    def markup(self) -> MarkupLayer | None:
+        """The markup layer drawn over the image (M draws on it)."""
+        return self._markup
+
+    def set_markup(self, layer: MarkupLayer | None) -> None:
+        if self._markup is not None:
+            self._markup.changed.disconnect(self.update)
+        self._markup = layer
+        if layer is not None:
+            layer.changed.connect(self.update)
+        self.update()
+
+    def begin_edit(self) -> None:
+        """A tool is about to change what Generate sends: the window shows the image first."""
+        self.mask_edit_started.emit()
 
     def set_overlay(self, color: QColor, opacity: float) -> None:
         """Tint of the editable area: ``color`` at ``opacity`` (0..1) where the mask is 255."""
@@ -386,6 +407,8 @@ class MaskCanvas(ViewControls, QWidget):
             layer.draw(p, src, v.zoom)
             if self._overlay is not None and self._overlay_visible:
                 self._overlay.draw(p, src)
+            if self._markup is not None and self._markup.visible and self._display is None:
+                paint_shapes(p, self._markup.shapes)
             p.resetTransform()
         if frame is not None:
             paint_expansion_outline(p, frame)
@@ -416,7 +439,11 @@ class MaskCanvas(ViewControls, QWidget):
             paint_brush_outline(p, c, radius, erase=self._erasing())
 
     def _outline_center(self) -> QPointF | None:
-        if self._hover is None or self._tool in ("rect", "lasso", "wand") or self._panning_mode():
+        if (
+            self._hover is None
+            or self._tool in ("rect", "lasso", "wand", "markup")
+            or self._panning_mode()
+        ):
             return None
         return self._hover
 
@@ -698,7 +725,7 @@ class MaskCanvas(ViewControls, QWidget):
             self.setCursor(Qt.CursorShape.OpenHandCursor)
         elif self.selection.busy:
             self.setCursor(Qt.CursorShape.BusyCursor)
-        elif self._tool == "rect" or self._tool in SELECTION_TOOLS:
+        elif self._tool in ("rect", "markup") or self._tool in SELECTION_TOOLS:
             self.setCursor(Qt.CursorShape.CrossCursor)
         else:
             self.setCursor(QCursor(Qt.CursorShape.BlankCursor))

@@ -38,7 +38,10 @@ _TOOL_TIPS = {
     "wand": "Magic Wand (W): click a colour to select the area around it",
     "object": "Object Select (O): drag a box around an object; then left strokes keep, "
     'right strokes remove ("not this")',
+    "markup": "Markup (M): draw arrows, circles and scribbles that show the 2.6 models where to "
+    "edit, on a layer of their own (Shift: arrow, Ctrl: ellipse)",
 }
+_SHAPES = (("pen", "Pen"), ("arrow", "Arrow"), ("ellipse", "Ellipse"))
 _SIZE_STEPS = 1000  # the size slider is logarithmic: fine control for small brushes
 
 
@@ -78,6 +81,7 @@ class MaskToolbar(QToolBar):
             ("lasso", "Lasso", "L"),
             ("wand", "Magic Wand", "W"),
             ("object", "Object Select", "O"),
+            ("markup", "Markup", "M"),
         ):
             act = QAction(tool_icon(name), label, self)
             act.setCheckable(True)
@@ -179,6 +183,17 @@ class MaskToolbar(QToolBar):
         ]
         for w in (self.tolerance_spin, self.contiguous_check):
             w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.shape_actions: dict[str, QAction] = {}
+        shapes = QActionGroup(self)
+        for kind, label in _SHAPES:
+            act = QAction(label, self)
+            act.setCheckable(True)
+            act.setToolTip(f"Markup draws: {label.lower()}")
+            act.setChecked(tools.markup_shape == kind)
+            act.triggered.connect(lambda _=False, k=kind: setattr(tools, "markup_shape", k))
+            shapes.addAction(act)
+            self.addAction(act)
+            self.shape_actions[kind] = act
         self.canvas.tool_changed.connect(self._show_tool_controls)
         self._show_tool_controls(self.canvas.tool)
         self.addSeparator()
@@ -189,6 +204,8 @@ class MaskToolbar(QToolBar):
             act.setVisible(selecting)
         for act in self._wand_widgets:
             act.setVisible(tool == "wand")
+        for act in self.shape_actions.values():
+            act.setVisible(tool == "markup")
 
     def _pick_tool(self, name: str) -> None:
         self.canvas.set_tool(name)

@@ -138,6 +138,15 @@ def _object(p: QPainter, pen: QPen) -> None:
     p.drawEllipse(QPointF(12, 12.5), 4.5, 5.5)
 
 
+def _markup(p: QPainter, pen: QPen) -> None:
+    # An arrow pointing at a circled spot, as a designer marks a print.
+    p.setPen(pen)
+    p.drawEllipse(QPointF(15, 9), 5.5, 4.5)
+    p.drawLine(QPointF(3.5, 20.5), QPointF(10.5, 13.5))
+    p.drawLine(QPointF(10.5, 13.5), QPointF(6, 14))
+    p.drawLine(QPointF(10.5, 13.5), QPointF(10, 18))
+
+
 def _compare(p: QPainter, pen: QPen) -> None:
     p.setPen(pen)
     p.drawRoundedRect(QRectF(3.5, 5.5, 17, 13), 2, 2)
@@ -159,6 +168,7 @@ _GLYPHS: dict[str, Callable[[QPainter, QPen], None]] = {
     "lasso": _lasso,
     "wand": _wand,
     "object": _object,
+    "markup": _markup,
     "compare": _compare,
     "generate": _generate,
 }

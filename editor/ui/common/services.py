@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from editor.client import EditsClient, Endpoint
-from editor.core.models import LOCAL_ENGINES
+from editor.core.models import DEFAULT_REMOTE_MODEL, LOCAL_ENGINES, image_model_names
 from editor.core.pricing import PriceTable
 from editor.pipeline import embedded_client
 from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
@@ -27,7 +27,9 @@ __all__ = [
     "profiles_from_store",
 ]
 
-REMOTE_MODELS = ("gpt-image-1", "gpt-image-1.5", "gpt-image-1-mini", "gpt-image-2", "dall-e-2")
+# The model table's remote models: those in service first, then the shut-down ones (a gateway
+# may still serve them; the Model box marks them).
+REMOTE_MODELS = image_model_names()
 ALL_MODELS = (*LOCAL_ENGINES, *REMOTE_MODELS)
 
 
@@ -64,6 +66,10 @@ class Profile:
     aliases: tuple[tuple[str, str], ...] = ()
     response_format: str | None = None
     remember_models: Callable[[tuple[str, ...]], None] | None = field(default=None, compare=False)
+    # Whether the service passes markup on: None = learn it (a LiteLLM answer says it doesn't).
+    markup_carried: bool | None = None
+    # Shutdown dates the service's own model list gave (GET /models), by model name.
+    shutdown_dates: tuple[tuple[str, str], ...] = ()
 
 
 def endpoint_profile(name: str, endpoint: Endpoint, default_model: str) -> Profile:
@@ -123,7 +129,7 @@ def from_stored(store: SettingsStore, stored: StoredProfile) -> Profile:
     return Profile(
         stored.name,
         make_client,
-        stored.default_model or "gpt-image-1",
+        stored.default_model or DEFAULT_REMOTE_MODEL,
         models,
         problem=problem,
         warning=warning,
@@ -134,6 +140,7 @@ def from_stored(store: SettingsStore, stored: StoredProfile) -> Profile:
         aliases=tuple(stored.aliases.items()),
         response_format=stored.response_format,
         remember_models=remember_models,
+        markup_carried=stored.markup_carried,
         **_iteration(stored),
     )
 

@@ -1,4 +1,5 @@
-"""One undo timeline for the window: mask steps and image replacements ("Use as base"), in order.
+"""One undo timeline for the window: mask steps, markup steps and image replacements ("Use as
+base"), in order.
 
 The mask keeps its own undo records (:class:`~editor.core.mask_document.MaskDocument`); this
 only remembers *which kind* of step came when, plus which images an image step swapped — as
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from editor.core.markup_layer import MarkupLayer
 from editor.core.mask_document import MaskDocument
 
 __all__ = ["EditHistory", "ImageRef", "ImageStep"]
@@ -39,7 +41,9 @@ class ImageStep:
     label: str
 
 
-_Entry = ImageStep | None  # None = one mask step, replayed by the document itself
+MARKUP = "markup"
+# None = one mask step, replayed by the document itself; MARKUP = one step of the markup layer.
+_Entry = ImageStep | str | None
 
 
 class EditHistory:
@@ -51,7 +55,27 @@ class EditHistory:
         self._undo: list[_Entry] = []
         self._redo: list[_Entry] = []
         self._replaying = False
+        self._markup: MarkupLayer | None = None
         self.on_change: Callable[[], None] = lambda: None
+
+    def follow_markup(self, layer: MarkupLayer | None) -> None:
+        """Record the markup layer's steps in this timeline from now on (its earlier ones are
+        not in it: a new layer comes with a new image)."""
+        if self._markup is not None:
+            self._markup.step_added.disconnect(self._on_markup_step)
+        self._markup = layer
+        self._undo = [e for e in self._undo if e != MARKUP]
+        self._redo = [e for e in self._redo if e != MARKUP]
+        if layer is not None:
+            layer.step_added.connect(self._on_markup_step)
+        self.on_change()
+
+    def _on_markup_step(self) -> None:
+        if self._replaying:
+            return
+        self._undo.append(MARKUP)
+        self._redo.clear()
+        self.on_change()
 
     def attach(self, doc: MaskDocument | None) -> None:
         """Follow ``doc`` from now on and forget everything before (a new image was opened)."""
@@ -84,7 +108,7 @@ class EditHistory:
     def push_image(self, before: ImageRef, after: ImageRef, label: str) -> None:
         self._undo.append(ImageStep(before, after, label))
         self._redo.clear()
-        steps = [i for i, e in enumerate(self._undo) if e is not None]
+        steps = [i for i, e in enumerate(self._undo) if isinstance(e, ImageStep)]
         if len(steps) > _MAX_IMAGE_STEPS:
             # Dropping an image step means nothing before it can be undone consistently.
             del self._undo[: steps[0] + 1]
@@ -97,7 +121,7 @@ class EditHistory:
         entry = self._undo.pop()
         self._redo.append(entry)
         self._replay(entry, undo=True)
-        return "mask" if entry is None else entry.label
+        return _label(entry)
 
     def redo(self) -> str | None:
         if not self._redo:
@@ -105,17 +129,20 @@ class EditHistory:
         entry = self._redo.pop()
         self._undo.append(entry)
         self._replay(entry, undo=False)
-        return "mask" if entry is None else entry.label
+        return _label(entry)
 
     def _replay(self, entry: _Entry, *, undo: bool) -> None:
         self._replaying = True
         try:
-            if entry is None:
+            if entry == MARKUP:
+                if self._markup is not None:
+                    _ = self._markup.undo() if undo else self._markup.redo()
+            elif entry is None:
                 if self._doc is not None and undo:
                     self._doc.undo()
                 elif self._doc is not None:
                     self._doc.redo()
-            else:
+            elif isinstance(entry, ImageStep):
                 self._set_image(entry.before if undo else entry.after)
         finally:
             self._replaying = False
@@ -132,3 +159,9 @@ class EditHistory:
             self._undo = [e for e in self._undo if e is not None]
             self._redo = [e for e in self._redo if e is not None]
         self.on_change()
+
+
+def _label(entry: _Entry) -> str:
+    if isinstance(entry, ImageStep):
+        return entry.label
+    return MARKUP if entry == MARKUP else "mask"

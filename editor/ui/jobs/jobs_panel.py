@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from editor.pipeline.jobs import Job, JobQueue, JobState
 from editor.ui.common.scroll_column import scroll_column
 
-__all__ = ["JobRow", "JobsPanel", "format_elapsed", "job_title"]
+__all__ = ["JobRow", "JobsPanel", "format_elapsed", "job_title", "replacement_of"]
 
 _ERROR = QColor(220, 70, 60)
 _WARNING = QColor(200, 130, 20)
@@ -44,9 +44,18 @@ def job_title(job: Job, round_number: int | None = None) -> str:
     return f"{name} · “{excerpt}”"
 
 
+def replacement_of(job: Job) -> str | None:
+    """The model to switch to when the job failed on a shut-down model (the service said so)."""
+    found = job.error_details.get("replacements")
+    if job.state is JobState.FAILED and isinstance(found, list | tuple) and found:
+        return str(found[0])
+    return None
+
+
 class JobRow(QFrame):
     cancel_clicked = Signal(str)
     retry_clicked = Signal(str)
+    switch_clicked = Signal(str)  # a model name: use it instead of a shut-down one
 
     def __init__(self, job: Job, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +89,9 @@ class JobRow(QFrame):
         self.button = QPushButton()
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self._clicked)
+        self.switch_button = QPushButton()
+        self.switch_button.setAutoDefault(False)
+        self.switch_button.clicked.connect(self._switch)
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -92,6 +104,7 @@ class JobRow(QFrame):
         box.addWidget(self.status)
         box.addWidget(self.bar)
         box.addWidget(self.error)
+        box.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignLeft)
         box.addWidget(self.warning)
         self.refresh()
 
@@ -129,6 +142,18 @@ class JobRow(QFrame):
             self.button.setVisible(True)
         else:
             self.button.setVisible(False)
+        switch = replacement_of(job)
+        self.switch_button.setVisible(switch is not None)
+        if switch is not None:
+            self.switch_button.setText(f"Use {switch}")
+            self.switch_button.setToolTip(
+                f"Pick {switch} in the Model box (then Generate, or Retry sends the old model)"
+            )
+
+    def _switch(self) -> None:
+        switch = replacement_of(self.job)
+        if switch is not None:
+            self.switch_clicked.emit(switch)
 
     def _clicked(self) -> None:
         if self.job.active:
@@ -142,6 +167,7 @@ class JobsPanel(QWidget):
 
     cancel_requested = Signal(str)
     retry_requested = Signal(str)
+    switch_model_requested = Signal(str)
 
     def __init__(self, queue: JobQueue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,6 +189,7 @@ class JobsPanel(QWidget):
         row = JobRow(job)
         row.cancel_clicked.connect(self.cancel_requested)
         row.retry_clicked.connect(self.retry_requested)
+        row.switch_clicked.connect(self.switch_model_requested)
         self._rows[job.id] = row
         self._empty.hide()
         self._column.insertWidget(0, row)  # newest on top

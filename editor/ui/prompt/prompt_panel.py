@@ -11,8 +11,16 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QComboBox,
@@ -24,12 +32,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from editor.client import EditError
+from editor.client import EditError, ListedModel
 from editor.core.models import format_size, model_spec
 from editor.core.request import OMIT, Omittable
 from editor.pipeline import ApiOptions, EditParams
@@ -119,6 +129,61 @@ class PromptEdit(QPlainTextEdit):
         return True
 
 
+NOTE_ROLE = Qt.ItemDataRole.UserRole + 1  # the Model box's grey words beside a name
+
+
+class _ModelNotes(QStyledItemDelegate):
+    """Model names with a note on the right: "shut down 2026-10-23", "not an image model"."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().paint(painter, option, index)
+        note = index.data(NOTE_ROLE)
+        if note:
+            painter.save()
+            painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+            rect = option.rect.adjusted(0, 0, -8, 0)
+            painter.drawText(
+                rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, note
+            )
+            painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        note = index.data(NOTE_ROLE)
+        if note:
+            size.setWidth(size.width() + option.fontMetrics.horizontalAdvance(note) + 24)
+        return size
+
+
+def model_groups(
+    names: Sequence[str], dates: dict[str, str] | None = None
+) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """The Model box's three groups: image models in service, shut-down ones with their date
+    (the service's, else the model table's), and names that are no image model."""
+    dates = dates or {}
+    usable: list[str] = []
+    retired: list[tuple[str, str]] = []
+    other: list[str] = []
+    for name in names:
+        spec = model_spec(name)
+        when = dates.get(name) or spec.shutdown_date
+        listed = ListedModel(name, when)
+        if listed.retired():
+            retired.append((name, f"shut down {when}"))
+        elif listed.image_model or spec.local:
+            usable.append(name)
+        else:
+            other.append(name)
+    return usable, retired, other
+
+
 def _plain_escape(event: QEvent) -> bool:
     return (
         isinstance(event, QKeyEvent)
@@ -151,7 +216,11 @@ class PromptPanel(QWidget):
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
         self.model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.model_combo.setToolTip("Model name; type any name your service knows")
+        self.model_combo.setToolTip(
+            "Model name; type any name your service knows. Shut-down models are listed apart "
+            "(a gateway may still serve them)"
+        )
+        self.model_combo.setItemDelegate(_ModelNotes(self.model_combo))
         self.models_button = QToolButton()
         self.models_button.setText("↻")
         self.models_button.setToolTip("Ask the service which models it offers")
@@ -160,6 +229,25 @@ class PromptPanel(QWidget):
         self.size_combo = QComboBox()
         self.size_combo.setToolTip("Size the service works at; auto fits the image")
         self.quality_combo = QComboBox()
+        self.quality_combo.setToolTip("How much detail the model renders (xhigh and max: 2.5, 2.6)")
+        # 2.6: how much the model plans before rendering (dense text, layouts); costs latency.
+        self.complexity_combo = QComboBox()
+        self.complexity_combo.addItem("Service default", "")
+        for level in ("low", "medium", "high"):
+            self.complexity_combo.addItem(level, level)
+        self.complexity_combo.setToolTip(
+            "How much the model plans before rendering: high for dense text and layouts, "
+            "low for speed (gpt-image-2.6 models)"
+        )
+        self.fidelity_combo = QComboBox()
+        self.fidelity_combo.addItem("Service default", "")
+        for level in ("low", "high"):
+            self.fidelity_combo.addItem(level, level)
+        self.fidelity_combo.setToolTip("How closely the model keeps the input's details")
+        self.background_combo = QComboBox()
+        self.background_combo.setToolTip(
+            "transparent: the result keeps its alpha inside the mask (PNG or WebP)"
+        )
         self.n_spin = QSpinBox()
         self.n_spin.setRange(1, 10)
         self.n_spin.setToolTip("How many variants to ask for")
@@ -198,6 +286,10 @@ class PromptPanel(QWidget):
         more.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         more.addRow("Size", self.size_combo)
         more.addRow("Quality", self.quality_combo)
+        more.addRow("Complexity", self.complexity_combo)
+        more.addRow("Input fidelity", self.fidelity_combo)
+        more.addRow("Background", self.background_combo)
+        self._advanced_form = more
         more.addRow("Context", self.options.context_combo)
         more.addRow("", self.options.color_check)
         more.addRow("Crop margin", self.options.margin_spin)
@@ -208,6 +300,9 @@ class PromptPanel(QWidget):
         for combo in (
             self.size_combo,
             self.quality_combo,
+            self.complexity_combo,
+            self.fidelity_combo,
+            self.background_combo,
             self.options.context_combo,
             self.watermark_combo,
             self.format_combo,
@@ -270,6 +365,10 @@ class PromptPanel(QWidget):
                 quality=quality or None,
                 watermark=_WATERMARK[self.watermark_combo.currentText()],
                 response_format=response or profile.response_format,
+                # Only what this model takes: a hidden control sends nothing.
+                complexity=self._shown_choice(self.complexity_combo),
+                input_fidelity=self._shown_choice(self.fidelity_combo),
+                background=self._shown_choice(self.background_combo),
             ),
             profile_sizes=profile.sizes,
             aliases=profile.aliases,
@@ -279,6 +378,10 @@ class PromptPanel(QWidget):
             color_match_strength=self.options.strength(),
             references=self.references_strip.references(),
         )
+
+    def _shown_choice(self, combo: QComboBox) -> str | None:
+        """The combo's choice, or None when the model has no such field (the row is hidden)."""
+        return (combo.currentData() or None) if self._advanced_form.isRowVisible(combo) else None
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -324,8 +427,7 @@ class PromptPanel(QWidget):
         profile = self._profiles[index]
         current = self.model()
         with signals_blocked(self.model_combo):
-            self.model_combo.clear()
-            self.model_combo.addItems(list(profile.models))
+            self._fill_models(profile)
         keep = current if current and current in profile.models else profile.default_model
         self.model_combo.setCurrentText(keep)
         self._on_model(keep)
@@ -345,6 +447,25 @@ class PromptPanel(QWidget):
         self.hint.setText(profile.problem() or "")
         self.hint.setVisible(bool(self.hint.text()))
 
+    def _fill_models(self, profile: Profile) -> None:
+        combo = self.model_combo
+        combo.clear()
+        usable, retired, other = model_groups(profile.models, dict(profile.shutdown_dates))
+        combo.addItems(usable)
+        for group in (retired, [(name, "not an image model") for name in other]):
+            if group:
+                combo.insertSeparator(combo.count())
+            for name, note in group:
+                combo.addItem(name)
+                combo.setItemData(combo.count() - 1, note, NOTE_ROLE)
+                combo.setItemData(combo.count() - 1, note, Qt.ItemDataRole.ToolTipRole)
+
+    def model_note(self, name: str) -> str | None:
+        """The Model box's note beside a name ("shut down 2026-10-23"), if any."""
+        index = self.model_combo.findText(name)
+        note = self.model_combo.itemData(index, NOTE_ROLE) if index >= 0 else None
+        return str(note) if note else None
+
     def refresh_models(self) -> asyncio.Task[list[str]] | None:
         """Ask the current service for its models (GET /models); the Model box then offers
         them first, and the profile keeps the list."""
@@ -359,9 +480,12 @@ class PromptPanel(QWidget):
 
     async def _refresh(self, profile: Profile) -> list[str]:
         models: list[str] = []
+        dates: tuple[tuple[str, str], ...] = ()
         try:
             async with profile.make_client() as client:
-                models = await client.list_models()
+                listing = await client.list_model_info()
+            models = listing.ids
+            dates = tuple((m.id, m.shutdown_date) for m in listing.models if m.shutdown_date)
         except EditError as e:
             self._say(f"Could not list the models: {e.user_message}")
         except Exception as e:  # a bug must not leave the button dead
@@ -377,7 +501,7 @@ class PromptPanel(QWidget):
         index = self._profiles.index(profile) if profile in self._profiles else -1
         if index >= 0:
             offered = tuple(dict.fromkeys((*found, *profile.models)))
-            self._profiles[index] = replace(profile, models=offered)
+            self._profiles[index] = replace(profile, models=offered, shutdown_dates=dates)
             if index == self.profile_combo.currentIndex():
                 self._on_profile(index)
         self._say(f"{profile.name} offers {len(found)} model{'s' * (len(found) != 1)}.")
@@ -391,6 +515,13 @@ class PromptPanel(QWidget):
             parts.append(size)
         if self.quality_combo.currentData():
             parts.append(f"{self.quality_combo.currentText()} quality")
+        for combo, what in (
+            (self.complexity_combo, "complexity"),
+            (self.fidelity_combo, "fidelity"),
+            (self.background_combo, "background"),
+        ):
+            if self._shown_choice(combo):
+                parts.append(f"{combo.currentText()} {what}")
         context = self.options.context()
         if context != "auto":
             parts.append(self.options.context_combo.currentText().lower())
@@ -423,11 +554,25 @@ class PromptPanel(QWidget):
         self.size_combo.setCurrentText(size if self.size_combo.findText(size) >= 0 else "auto")
         self.size_combo.setEnabled(not spec.native or spec.free_size)
 
+        quality = self.quality_combo.currentData()
         self.quality_combo.clear()
         self.quality_combo.addItem("Service default", "")
         for q in spec.qualities:
             self.quality_combo.addItem(q, q)
+        self.quality_combo.setCurrentIndex(max(0, self.quality_combo.findData(quality)))
         self.quality_combo.setEnabled(bool(spec.qualities))
+        # Fields a model doesn't take are hidden, so they are never sent to it; a gateway's
+        # unknown name keeps them all (it may take them).
+        unknown = not spec.known
+        self._advanced_form.setRowVisible(self.complexity_combo, bool(spec.complexities) or unknown)
+        self._advanced_form.setRowVisible(self.fidelity_combo, spec.input_fidelity or unknown)
+        background = self.background_combo.currentData()
+        self.background_combo.clear()
+        self.background_combo.addItem("Service default", "")
+        for b in spec.backgrounds if spec.known else ("transparent", "opaque", "auto"):
+            self.background_combo.addItem(b, b)
+        self.background_combo.setCurrentIndex(max(0, self.background_combo.findData(background)))
+        self._advanced_form.setRowVisible(self.background_combo, self.background_combo.count() > 1)
 
         self.n_spin.setMaximum(spec.max_n)
         self.n_spin.setEnabled(spec.max_n > 1)

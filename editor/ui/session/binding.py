@@ -252,7 +252,12 @@ class SessionBinding(QObject):
             reserved = round_id if target is session else None
             try:
                 record = await target.start_round_async(
-                    job.params, base=base, mask=mask, profile=profile, round_id=reserved
+                    job.params,
+                    base=base,
+                    mask=mask,
+                    profile=profile,
+                    round_id=reserved,
+                    markup=job.input.markup,
                 )
             except BaseException:
                 entry.round_id = None  # no record on disk to point at

@@ -8,7 +8,7 @@ one for the mask. Interrupted or failed rounds can be sent again with Retry.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.core.markup_layer import Shape
 from editor.core.mask_document import MaskDocument
 from editor.core.references import Reference
 from editor.pipeline.fanout import CapabilityMemory
@@ -82,6 +83,7 @@ class HistoryHost(Protocol):
         self, pixels: np.ndarray, mask: np.ndarray | None, base: BaseRef, label: str
     ) -> None: ...
     def show_original(self) -> None: ...
+    def set_markup_shapes(self, shapes: Sequence[Shape]) -> None: ...
     def show_jobs(self) -> None: ...
     def show_message(self, text: str) -> None: ...
     def statusBar(self) -> QStatusBar: ...
@@ -253,6 +255,7 @@ class HistoryPanel(QWidget):
             )
             return True
         w.prompt_panel.set_prompt(record.prompt)
+        w.set_markup_shapes(record.markup)
         session = w.sessions.session
         refs: tuple[Reference, ...] = ()
         if record.references and session is not None:
@@ -262,7 +265,9 @@ class HistoryPanel(QWidget):
                 w.show_message(f"The references of {round_name(record.id)} could not be read: {e}")
         w.prompt_panel.references_strip.set_references(refs)
         w.statusBar().showMessage(
-            f"Back at {round_name(record.id)}: its image, mask and prompt — Ctrl+Z to undo", 8000
+            f"Back at {round_name(record.id)}: its image, mask{', markup' * bool(record.markup)} "
+            "and prompt — Ctrl+Z to undo",
+            8000,
         )
         return True
 
@@ -327,7 +332,9 @@ class HistoryPanel(QWidget):
             w.show_message(problem)
             return False
         w.sessions.retry_base(record.base)
-        job: Job = w.jobs.submit(job_input(base, mask, params, profile, w.capabilities.memory))
+        job: Job = w.jobs.submit(
+            job_input(base, mask, params, profile, w.capabilities.memory, record.markup)
+        )
         w.show_jobs()
         w.statusBar().showMessage(f"{round_name(record.id)} sent again as job {job.id}", 6000)
         return True

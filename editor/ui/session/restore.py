@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
+from editor.core.markup_layer import Shape
 from editor.core.references import Reference
 from editor.store import (
     ORIGINAL,
@@ -69,6 +70,7 @@ class RestoreHost(Protocol):
         mask: np.ndarray | None = ...,
     ) -> None: ...
     def show_history(self) -> None: ...
+    def set_markup_shapes(self, shapes: Sequence[Shape]) -> None: ...
     def show_message(self, text: str) -> None: ...
     def statusBar(self) -> QStatusBar: ...
     def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]: ...
@@ -86,6 +88,7 @@ class LoadedSession:
     interrupted: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     references: tuple[Reference, ...] = ()  # the newest round's, back in the strip
+    markup: tuple[Shape, ...] = ()  # the newest round's, back on the markup layer
 
 
 def _variant_size(path: Path, fallback: tuple[int, int]) -> tuple[int, int]:
@@ -145,8 +148,11 @@ def load_session(session: Session) -> LoadedSession:
             refs = session.load_references(asked[-1].id)
         except (StoreError, KeyError) as e:
             problems.append(str(e))
+    markup = asked[-1].markup if asked else ()
+    if asked and asked[-1].base != base:
+        markup = ()  # drawn on another image
     return LoadedSession(
-        name, image, base, mask, session.prompt, variants, interrupted, problems, refs
+        name, image, base, mask, session.prompt, variants, interrupted, problems, refs, markup
     )
 
 
@@ -186,6 +192,7 @@ def apply_session(window: RestoreHost, session: Session, loaded: LoadedSession) 
     binding.adopt(session)
     window.prompt_panel.set_prompt(loaded.prompt)
     window.prompt_panel.references_strip.set_references(loaded.references)
+    window.set_markup_shapes(loaded.markup)
     notes = []
     if loaded.interrupted:
         n = len(loaded.interrupted)

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
+from editor.core.markup_layer import MarkupLayer
 from editor.core.selection import (
     NoTransparencyError,
     SelectionMode,
@@ -50,6 +51,8 @@ class ActionsHost(MaskHost, RoundCopyHost, RestoreHost, SettingsHost, Protocol):
     def mask_toolbar(self) -> MaskToolbar: ...
     @property
     def expander(self) -> Expander: ...
+    @property
+    def markup(self) -> MarkupLayer | None: ...
     def undo(self) -> None: ...
     def redo(self) -> None: ...
     def use_as_base(self) -> object: ...
@@ -97,6 +100,8 @@ class WindowActions:
     duplicate_round: QAction
     export_mask: QAction
     overlay: QAction
+    markup_visible: QAction
+    clear_markup: QAction
     recent_menu: QMenu
     shortcuts: ShortcutSheet
     needs_image: list[QAction] = field(default_factory=list)
@@ -206,6 +211,16 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     )
     act(m, "Mask Library…", lambda: ml.MaskLibrary(w, window).open(), "Ctrl+Shift+L", image=True)
 
+    k = bar.addMenu("Mar&kup")
+    act(k, "Markup", lambda: c.set_tool("markup"), shown="M", image=True)
+    sheet.add("Markup", "Shift+drag", "Draw an arrow (Markup tool)")
+    sheet.add("Markup", "Ctrl+drag", "Draw an ellipse (Markup tool)")
+    clear_markup = act(k, "Clear Markup", lambda: _clear_markup(w), "Ctrl+Alt+D", image=True)
+    markup_visible = act(k, "Show Markup", lambda: None, "Shift+H", image=True)
+    markup_visible.setCheckable(True)
+    markup_visible.setChecked(True)
+    markup_visible.toggled.connect(lambda on: _show_markup(w, on))
+
     v = bar.addMenu("&View")
     compare = act(v, "Compare", lambda: None, "C", image=True)
     compare.setCheckable(True)
@@ -262,6 +277,8 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
         duplicate_round=duplicate,
         export_mask=export_mask,
         overlay=overlay,
+        markup_visible=markup_visible,
+        clear_markup=clear_markup,
         recent_menu=recent,
         shortcuts=sheet,
         needs_image=needs_image,
@@ -277,6 +294,17 @@ def _doc_op(w: ActionsHost) -> Callable[[Callable[..., None]], Callable[[], None
         return run
 
     return wrap
+
+
+def _clear_markup(w: ActionsHost) -> None:
+    if w.markup is not None and not w.markup.empty:
+        w.canvas.begin_edit()
+        w.markup.clear()
+
+
+def _show_markup(w: ActionsHost, on: bool) -> None:
+    if w.markup is not None:
+        w.markup.visible = on
 
 
 def _reselect(w: ActionsHost, window: QMainWindow, cleared: ClearedMask) -> None:

@@ -5,6 +5,8 @@ Also the empty-window drop target.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -92,15 +94,34 @@ class MessageBanner(_Strip):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(QColor(176, 58, 46), parent)
+        self.action_button = self.add_button("", "")
+        self.action_button.clicked.connect(self._act)
+        self.action_button.hide()
         self.close_button = self.add_button("Dismiss", "Hide this message")
         self.close_button.clicked.connect(self._dismiss)
         self.cause: str | None = None
+        self._action: Callable[[], None] | None = None
         self.hide()
 
-    def show_message(self, text: str, cause: str | None = None) -> None:
+    def show_message(
+        self,
+        text: str,
+        cause: str | None = None,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        """Show ``text``; ``action`` (label, what it does) adds a button, e.g. an Undo."""
         self.label.setText(text)
         self.cause = cause
+        self._action = action[1] if action is not None else None
+        self.action_button.setText(action[0] if action is not None else "")
+        self.action_button.setVisible(action is not None)
         self.show()
+
+    def _act(self) -> None:
+        act = self._action
+        self._dismiss()
+        if act is not None:
+            act()
 
     def resolve(self, cause: str) -> None:
         """``cause`` is gone: hide its message (another message stays)."""
@@ -112,6 +133,8 @@ class MessageBanner(_Strip):
 
     def _dismiss(self) -> None:
         self.cause = None
+        self._action = None
+        self.action_button.hide()
         self.hide()
         self.closed.emit()
 

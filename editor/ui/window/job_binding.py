@@ -12,12 +12,14 @@ from typing import Protocol
 import numpy as np
 from PySide6.QtWidgets import QStatusBar
 
+from editor.core.markup_layer import MarkupLayer
 from editor.core.mask_document import MaskDocument
 from editor.core.models import model_spec
 from editor.core.pricing import PriceTable
 from editor.core.request import OMIT
 from editor.pipeline import STREAM_FALLBACK_NOTE
 from editor.pipeline.jobs import Job, JobQueue, JobState, job_input
+from editor.pipeline.round_trip import markup_models
 from editor.store import Results
 from editor.ui.compare.leak import describe_leak
 from editor.ui.gallery.gallery import Gallery
@@ -39,6 +41,8 @@ class JobHost(Protocol):
     def image(self) -> np.ndarray | None: ...
     @property
     def document(self) -> MaskDocument | None: ...
+    @property
+    def markup(self) -> MarkupLayer | None: ...
     @property
     def jobs(self) -> JobQueue: ...
     @property
@@ -102,6 +106,7 @@ class JobBinding:
         queue.finished.connect(self._on_finished)
         window.jobs_panel.cancel_requested.connect(queue.cancel)
         window.jobs_panel.retry_requested.connect(self.retry)
+        window.jobs_panel.switch_model_requested.connect(self.switch_model)
         window.gallery.variant_selected.connect(window.show_variant)
         window.gallery.variant_activated.connect(self._activated)
 
@@ -130,12 +135,21 @@ class JobBinding:
             panel.focus_prompt()
             return None
         mask = None if w.document.is_empty() else w.document.edit.copy()
-        if mask is None and model_spec(params.api.model).local:
+        markup = w.markup.shapes if w.markup is not None else ()
+        spec = model_spec(params.api.model, aliases=dict(params.aliases))
+        if mask is None and not markup and spec.local:
             w.show_message(
-                "Paint the area to change first: the local engine only fills the masked area."
+                "Paint the area to change first (or mark it with Markup, M): the local engine "
+                "only fills the masked area."
             )
             return None
-        snapshot = job_input(w.image, mask, params, profile, w.capabilities.memory)
+        if markup and spec.known and not spec.markup:
+            w.show_message(
+                f"{spec.name} takes no markup. Pick {' or '.join(markup_models())}, or clear "
+                "the markup (Ctrl+Alt+D) and paint a mask."
+            )
+            return None
+        snapshot = job_input(w.image, mask, params, profile, w.capabilities.memory, markup)
         w.message_banner.hide()
         panel.remember_prompt()
         job = w.jobs.submit(snapshot)
@@ -144,6 +158,12 @@ class JobBinding:
 
     def retry(self, job_id: str) -> Job:
         return self.window.jobs.retry(job_id)
+
+    def switch_model(self, name: str) -> None:
+        """The one-click way off a shut-down model: the Model box takes its replacement."""
+        w = self.window
+        w.prompt_panel.set_model(name)
+        w.statusBar().showMessage(f"Model set to {name} — Ctrl+Enter sends the prompt", 8000)
 
     def _on_added(self, job: Job) -> None:
         tooltip = f"{job.params.api.prompt}\n{describe_params(job)}"
@@ -217,12 +237,23 @@ class JobBinding:
         w.jobs_panel.row(job.id).set_cost(cost_text(cost), cost_tooltip(cost))
         w.stats_panel.refresh()
         outcome = job.outcome
+        notes = []
         if outcome is not None and outcome.stream_fallback:
             # Said once, in this job's row; later jobs of this profile and model don't stream.
-            note = f"No previews: {STREAM_FALLBACK_NOTE}"
-            job.warning = f"{job.warning} · {note}" if job.warning else note
+            notes.append(f"No previews: {STREAM_FALLBACK_NOTE}")
+        if outcome is not None:
+            notes += [n[:1].upper() + n[1:] for n in outcome.notes]
+            notes += [
+                f"The service says it used {name} {said['got']} (asked {said['asked']})."
+                for name, said in outcome.service_did.items()
+            ]
+        if notes:
+            job.warning = " · ".join([job.warning, *notes] if job.warning else notes)
             w.jobs_panel.row(job.id).refresh()
-        if outcome is not None and (outcome.learned_limit is not None or outcome.stream_fallback):
+        learned = outcome is not None and (
+            outcome.learned_limit is not None or outcome.stream_fallback or job.input.markup
+        )
+        if learned:
             w.capabilities.save()
 
     def _activated(self, job_id: str, index: int) -> None:

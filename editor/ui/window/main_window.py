@@ -24,6 +24,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEv
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from editor.core.expand import drop_opaque_alpha
+from editor.core.markup_layer import MarkupLayer, Shape
 from editor.core.mask_document import MaskDocument
 from editor.core.pricing import PriceTable
 from editor.pipeline.jobs import Job, JobQueue
@@ -44,6 +45,7 @@ from editor.ui.canvas.mask_toolbar import MaskToolbar
 from editor.ui.common.files import image_source
 from editor.ui.common.icons import app_icon
 from editor.ui.common.services import Profile, profiles_from_store
+from editor.ui.common.signals import signals_blocked
 from editor.ui.common.tasks import spawn
 from editor.ui.common.undo_timeline import EditHistory, ImageRef
 from editor.ui.compare.compare import CompareView
@@ -109,6 +111,8 @@ class MainWindow(QMainWindow):
         self.image: np.ndarray | None = None
         self.image_name = ""
         self.document: MaskDocument | None = None
+        # Arrows and circles for the 2.6 models, apart from the mask (Markup menu, M).
+        self.markup: MarkupLayer | None = None
         self.jobs = JobQueue()
         self.results = Results(FrameCache())  # rounds → variants on disk, frames in a cache
         self.history = EditHistory(self.apply_image_ref)
@@ -189,6 +193,7 @@ class MainWindow(QMainWindow):
         self.canvas_menu: QMenu | None = None  # the right-click menu while it is open
         self._update_enabled()
         restore_geometry(self, self.settings)
+        self._announce_model_moves()
 
     # -- image and mask -------------------------------------------------------------------------
 
@@ -213,6 +218,7 @@ class MainWindow(QMainWindow):
         self.document.changed.connect(self._on_mask_changed)
         self.canvas.set_document(self.document)
         self.history.attach(self.document)
+        self._new_markup((w, h))
         self.stack.setCurrentIndex(_COMPARE if self.actions.compare.isChecked() else _EDIT)
         self.setWindowTitle(f"{name} — Inpaint Editor")
         self.size_label.setText(f"{w} × {h} px")
@@ -227,6 +233,30 @@ class MainWindow(QMainWindow):
         self.sessions.image_opened(pixels, name, mask)
         self.image_changed.emit()
         self._update_enabled()
+
+    def _new_markup(self, size: tuple[int, int]) -> None:
+        if self.markup is not None:
+            self.markup.changed.disconnect(self._on_markup_changed)
+        self.markup = MarkupLayer(size)
+        self.markup.visible = self.actions.markup_visible.isChecked()
+        self.markup.changed.connect(self._on_markup_changed)
+        self.canvas.set_markup(self.markup)
+        self.history.follow_markup(self.markup)
+
+    def _on_markup_changed(self) -> None:
+        layer = self.markup
+        if layer is None:
+            return
+        action = self.actions.markup_visible
+        if action.isChecked() != layer.visible:
+            with signals_blocked(action):
+                action.setChecked(layer.visible)
+        self.actions.clear_markup.setEnabled(not layer.empty)
+
+    def set_markup_shapes(self, shapes: Sequence[Shape]) -> None:
+        """A round's markup back on the layer (History, Ctrl+J, restore), as one undo step."""
+        if self.markup is not None:
+            self.markup.replace_all(shapes)
 
     def _show_canvas_menu(self, pos: QPoint) -> None:
         # Object select takes the right button for its "not this" strokes.
@@ -280,6 +310,8 @@ class MainWindow(QMainWindow):
         self.canvas.set_image(pixels)
         self.canvas.set_document(document)
         h, w = pixels.shape[:2]
+        if self.markup is None or self.markup.size != (w, h):
+            self._new_markup((w, h))  # marks belong to the frame they were drawn on
         self.size_label.setText(f"{w} × {h} px")
         self._update_coverage()
         self.sessions.mask_changed()
@@ -667,6 +699,32 @@ class MainWindow(QMainWindow):
 
     def show_jobs(self) -> None:
         self.side_tabs.setCurrentWidget(self.jobs_panel)
+
+    def _announce_model_moves(self) -> None:
+        """Profiles moved off a shut-down model as they loaded: said once, with an Undo."""
+        store = self.app_settings
+        moves = list(store.model_moves)
+        if not moves:
+            return
+        try:
+            store.save()  # moved for good, so the next start says nothing
+        except StoreError as e:
+            log.warning("the moved model could not be saved: %s", e)
+
+        def undo() -> None:
+            for move in moves:
+                store.undo_model_move(move)
+            try:
+                store.save()
+            except StoreError as e:
+                self.show_message(f"The old model could not be kept: {e}")
+            self.reload_profiles()
+            self.statusBar().showMessage(
+                f"Kept {', '.join(m.old for m in moves)}: a gateway may still serve it", 8000
+            )
+
+        text = " ".join(m.message for m in moves)
+        self.message_banner.show_message(text, action=("Undo", undo))
 
     def reload_profiles(self) -> None:
         """After Settings: the service picker lists the stored profiles again."""

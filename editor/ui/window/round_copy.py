@@ -8,11 +8,13 @@ new wording on the same image and mask.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 from PySide6.QtWidgets import QStatusBar
 
+from editor.core.markup_layer import Shape
 from editor.core.mask_document import MaskDocument
 from editor.core.references import Reference
 from editor.pipeline import EditParams
@@ -40,7 +42,19 @@ class RoundCopyHost(Protocol):
     def selected_variant(self) -> tuple[str, int] | None: ...
     def show_message(self, text: str) -> None: ...
     def show_original(self) -> None: ...
+    def set_markup_shapes(self, shapes: Sequence[Shape]) -> None: ...
     def statusBar(self) -> QStatusBar: ...
+
+
+def _markup(w: RoundCopyHost, entry: ResultRound) -> tuple[Shape, ...]:
+    """The markup the round was sent with, as its record keeps it."""
+    session = w.sessions.session
+    if session is None or entry.round_id is None:
+        return ()
+    try:
+        return session.round(entry.round_id).markup
+    except KeyError:
+        return ()
 
 
 def current_round(w: RoundCopyHost) -> ResultRound | None:
@@ -100,6 +114,7 @@ def duplicate_round(w: RoundCopyHost) -> ResultRound | None:
         doc.replace(mask)  # a no-op when unchanged; else one undoable step
     elif mask is None and entry.round_id is not None:
         doc.clear()
+    w.set_markup_shapes(_markup(w, entry))
     w.show_original()
     panel.focus_prompt()
     panel.prompt.selectAll()

@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainter, QPen
 
+from editor.core.markup_layer import MarkupLayer
 from editor.core.mask_document import MaskDocument
 
 if TYPE_CHECKING:
@@ -21,6 +22,9 @@ class CanvasView(Protocol):
 
     @property
     def document(self) -> MaskDocument | None: ...
+    @property
+    def markup(self) -> MarkupLayer | None: ...
+    def begin_edit(self) -> None: ...
     @property
     def brush_size(self) -> int: ...
     def image_pixels(self) -> np.ndarray | None: ...

@@ -20,6 +20,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter
 
+from editor.core.markup_layer import ShapeKind
 from editor.core.mask_document import MaskDocument, PreparedStep
 from editor.core.selection import (
     DEFAULT_TOLERANCE,
@@ -57,6 +58,7 @@ class SelectionTools(QObject):
     def __init__(self, canvas: CanvasView) -> None:
         super().__init__()
         from editor.ui.canvas.tools.lasso_tool import LassoTool
+        from editor.ui.canvas.tools.markup_tool import MarkupTool
         from editor.ui.canvas.tools.object_tool import ObjectTool
         from editor.ui.canvas.tools.wand_tool import WandTool
 
@@ -65,7 +67,9 @@ class SelectionTools(QObject):
             "lasso": LassoTool(self),
             "wand": WandTool(self),
             "object": ObjectTool(self),
+            "markup": MarkupTool(self),
         }
+        self.markup_shape: ShapeKind = "pen"  # the toolbar's choice for the Markup tool
         self.active: SelectionTool | None = None
         self._mode = SelectionMode.ADD
         self._tolerance = DEFAULT_TOLERANCE
