@@ -10,6 +10,9 @@
 Test-mode routes on it (see editor/server/faults.py for the fault schema):
 ``POST /_test/faults`` {"kind": "status", "status": 429, "headers": {"retry-after": "1"}},
 ``GET``/``DELETE /_test/faults``, ``GET``/``DELETE /_test/requests``.
+``today`` (function scope)
+    A second server that answers as today's OpenAI would (shut-down models 404, the 2.x size,
+    quality, complexity, input_fidelity and markup rules); same attributes and test routes.
 Need a token or other limits? Start your own: ``with ServerThread(token="sk-x") as s: ...``.
 """
 
@@ -36,6 +39,23 @@ def server(local_server: ServerThread) -> ServerThread:
         http.delete("/_test/faults").raise_for_status()
         http.delete("/_test/requests").raise_for_status()
     return local_server
+
+
+@pytest.fixture(scope="session")
+def today_server() -> Iterator[ServerThread]:
+    """A strict stand-in for OpenAI's image models as they are today (editor.server.openai_today),
+    with the test routes on."""
+    with ServerThread(enable_faults=True, token=None, stand_in="openai") as running:
+        yield running
+
+
+@pytest.fixture
+def today(today_server: ServerThread) -> ServerThread:
+    """The stand-in with its request log and reported overrides cleared."""
+    with httpx.Client(base_url=today_server.origin, timeout=10) as http:
+        http.delete("/_test/requests").raise_for_status()
+        http.put("/_test/stand-in-reports", json={}).raise_for_status()
+    return today_server
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -20,6 +20,9 @@ class ServerConfig:
     max_pixels: int = 100_000_000
     # "openai": answer as today's OpenAI would (editor.server.openai_today), for client tests.
     stand_in: str | None = None
+    # Test mode: what the stand-in reports it did instead of what was asked ({"quality": "high"}),
+    # as a gateway that drops parameters silently would.
+    stand_in_reports: dict[str, str] = field(default_factory=dict)
     store: ResultStore = field(default_factory=ResultStore)
     log: RequestLog = field(default_factory=RequestLog)
     file_log: RequestLog = field(default_factory=RequestLog)  # result-file GETs (test mode)

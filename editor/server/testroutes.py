@@ -37,6 +37,22 @@ async def clear_file_requests(request: Request) -> dict[str, bool]:
     return {"cleared": True}
 
 
+@router.put("/stand-in-reports")
+async def set_stand_in_reports(request: Request) -> dict[str, str]:
+    """What the ``openai`` stand-in says it did, over what was asked (empty object: the truth)."""
+    try:
+        doc = json.loads(await request.body())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise bad_request("Send a JSON object such as {\"quality\": \"high\"}.") from exc
+    allowed = {"size", "quality", "output_format", "background"}
+    if not isinstance(doc, dict) or not set(doc) <= allowed:
+        raise bad_request(f"Reports are an object with keys among {sorted(allowed)}.")
+    reports = get_config(request).stand_in_reports
+    reports.clear()
+    reports.update({str(k): str(v) for k, v in doc.items()})
+    return dict(reports)
+
+
 @router.get("/faults")
 async def list_faults(request: Request) -> list[dict[str, Any]]:
     return [fault.public() for fault in get_config(request).faults.pending()]

@@ -6,7 +6,7 @@ import pytest
 
 from editor.core.aliases import OTHER, alias_family, guess_family
 from editor.core.models import GPT_IMAGE_SIZES, MODELS, NATIVE_LONG_EDGE_CAP, model_spec
-from editor.core.pricing import DEFAULT_PRICES, PriceTable
+from editor.core.pricing import PriceTable, default_prices
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,8 @@ from editor.core.pricing import DEFAULT_PRICES, PriceTable
         ("openai/gpt-image-1.5", "gpt-image-1.5"),
         ("openai/gpt-image-1-mini", "gpt-image-1-mini"),
         ("vertex/GPT-IMAGE-2", "gpt-image-2"),
+        ("openai/gpt-image-2.6-flare", "gpt-image-2.6-flare"),
+        ("azure-gpt-image-2.5-sunburst", "gpt-image-2.5-sunburst"),
         ("openai/dall-e-2", "dall-e-2"),
         ("team-image", None),
         ("gpt-image-10", None),
@@ -53,8 +55,8 @@ def test_an_alias_is_sized_and_limited_like_its_model_under_its_own_name() -> No
 
 def test_an_alias_is_priced_like_its_model() -> None:
     table = PriceTable(aliases={"team-image": "gpt-image-1"})
-    assert table.for_model("team-image") == DEFAULT_PRICES["gpt-image-1"]
-    assert table.for_model("azure-gpt-image-1") == DEFAULT_PRICES["gpt-image-1"]
+    assert table.for_model("team-image") == default_prices()["gpt-image-1"]
+    assert table.for_model("azure-gpt-image-1") == default_prices()["gpt-image-1"]
     assert table.for_model("team-other") is None
     # The user's own price for the known model applies to its alias too.
     mine = table.set("gpt-image-1", 1.0, 2.0, 3.0)

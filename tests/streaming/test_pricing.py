@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from editor.core.pricing import (
-    DEFAULT_PRICES,
     Cost,
     Prices,
     PriceTable,
     Usage,
     add_usage,
     cost_of,
+    default_prices,
     parse_usage,
 )
 from editor.core.stats import LatencyStats, ProfileStats, percentile
@@ -54,8 +54,8 @@ def test_unsplit_input_is_charged_at_the_image_rate_and_marked() -> None:
 
 def test_table_defaults_snapshots_and_json_round_trip() -> None:
     table = PriceTable()
-    assert table.for_model("gpt-image-1") is DEFAULT_PRICES["gpt-image-1"]
-    assert table.for_model("gpt-image-1-2025-04-15") is DEFAULT_PRICES["gpt-image-1"]
+    assert table.for_model("gpt-image-1") == default_prices()["gpt-image-1"]
+    assert table.for_model("gpt-image-1-2025-04-15") == default_prices()["gpt-image-1"]
     assert table.for_model("unknown-gw-model") is None
     assert table.cost("unknown-gw-model", USAGE) is None
     local = table.cost("patchmatch", {"input_tokens": 0, "output_tokens": 0})
