@@ -32,7 +32,7 @@ from ._exceptions import (
     ServiceTimeoutError,
 )
 from ._jsonbody import build_json
-from ._models import ModelListing, parse_listing
+from ._models import ModelListing, gateway_of, parse_listing
 from ._multipart import Body, build_multipart
 from ._progress import Phase, Progress, ProgressCallback
 from ._response import (
@@ -226,6 +226,7 @@ class EditsClient:
             meta=parsed.meta,
             timings=Timings(ttfb_s=answer.ttfb_s, total_s=total, attempts=attempts),
             stream_fallback=fallback,
+            gateway=gateway_of(answer.headers),
         )
 
     async def _send_and_parse(
@@ -567,7 +568,11 @@ class EditsClient:
                 await self._wait_before_retry(plan.delay, attempt, on_progress, reason)
                 continue
             ctx = self._error_context(url, model, attempt, answer)
-            raise status_error(answer.status, info, ctx, retry_after=plan.server_asked)
+            refusal = status_error(answer.status, info, ctx, retry_after=plan.server_asked)
+            gateway = gateway_of(answer.headers)
+            if gateway is not None:
+                refusal._details["gateway"] = gateway
+            raise refusal
 
     async def _wait_before_retry(
         self, delay: float, attempt: int, on_progress: ProgressCallback | None, reason: str

@@ -47,12 +47,22 @@ class ModelListing:
         return [m.id for m in self.models if m.image_model and not m.retired()]
 
 
+# LiteLLM's proxy lists every model with this one creation time (1.106.12 and before); its
+# /models answer carries no x-litellm-* header, unlike its edits answers.
+_LITELLM_CREATED = 1677610602
+
+
 def gateway_of(headers: Mapping[str, str]) -> str | None:
-    """The gateway an answer came through, from its headers (LiteLLM marks every response)."""
+    """The gateway an answer came through, from its headers (LiteLLM marks its edits answers)."""
     version = headers.get("x-litellm-version")
     if version:
         return f"LiteLLM {version}"
     return None
+
+
+def _listed_by_litellm(items: list[Any]) -> bool:
+    entries = [i for i in items if isinstance(i, dict)]
+    return bool(entries) and all(i.get("created") == _LITELLM_CREATED for i in entries)
 
 
 def parse_listing(doc: Any, headers: Mapping[str, str]) -> ModelListing:
@@ -69,4 +79,5 @@ def parse_listing(doc: Any, headers: Mapping[str, str]) -> ModelListing:
             continue
         table = model_spec(name).shutdown_date if "shutdown_date" not in item else None
         models.append(ListedModel(name, table, "table" if table else None))
-    return ModelListing(tuple(models), gateway_of(headers))
+    gateway = gateway_of(headers) or ("LiteLLM" if _listed_by_litellm(doc["data"]) else None)
+    return ModelListing(tuple(models), gateway)

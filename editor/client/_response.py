@@ -56,6 +56,7 @@ class EditResult:
     timings: Timings = field(default_factory=Timings)
     # Streaming was asked but the service could not stream: sent again without (no previews).
     stream_fallback: bool = False
+    gateway: str | None = None  # "LiteLLM 1.106.12" when the answer says it came through one
 
 
 @dataclass(frozen=True)

@@ -261,6 +261,7 @@ def merge_results(parts: list[tuple[int, EditResult]], total_s: float) -> EditRe
         usage=usage,
         request_id=first.request_id,
         meta=dict(first.meta),
+        gateway=first.gateway,
         timings=Timings(
             ttfb_s=min(ttfbs) if ttfbs else None,
             total_s=total_s,

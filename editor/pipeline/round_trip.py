@@ -12,7 +12,14 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
-from editor.client import EditError, EditResult, EditsClient, PartialImage, Progress
+from editor.client import (
+    APIStatusError,
+    EditError,
+    EditResult,
+    EditsClient,
+    PartialImage,
+    Progress,
+)
 from editor.core.color_match import COLOR_METHODS, DEFAULT_METHOD, fit_color
 from editor.core.composite import default_feather, take_variant
 from editor.core.context import CONTEXT_MODES, plan_with_context
@@ -30,6 +37,7 @@ from editor.pipeline.fanout import (
     DEFAULT_CONCURRENCY,
     MAX_VARIANTS,
     CapabilityMemory,
+    FanOut,
     RequestRecord,
     failure_summary,
     merge_results,
@@ -496,17 +504,95 @@ async def run_edit(
             if markup_carried is not None
             else await probe_markup(client, memory, profile)
         )
-    prepared = await asyncio.to_thread(
+
+    async def prepare(carried: bool) -> PreparedEdit:
+        return await asyncio.to_thread(
+            functools.partial(
+                prepare_edit,
+                original,
+                mask,
+                params,
+                in_process=in_process,
+                markup=markup,
+                markup_carried=carried,
+            )
+        )
+
+    send = functools.partial(
+        _send_prepared,
+        client,
+        original,
+        params,
+        on_progress=on_progress,
+        on_partial=on_partial,
+        max_n_per_request=max_n_per_request,
+        concurrency=concurrency,
+        memory=memory,
+        profile=profile,
+        preview_max_side=preview_max_side,
+    )
+    prepared = await prepare(carried)
+    fan, sent, received = await send(prepared)
+    lost = _markup_lost(prepared, fan)
+    if lost is not None:
+        # A gateway took the markup as text: learned, and (when it failed) sent as a mask now.
+        if memory is not None:
+            memory.learn_markup(profile, False, f"{lost} forwards markup as text")
+        if not fan.results and markup_carried is None:
+            prepared = await prepare(False)
+            fan, sent, received = await send(prepared)
+    mask = prepared.blend_mask
+    if not fan.results:
+        raise fan.failures[0]
+    result = merge_results(fan.results, received - sent)
+    indices = [offset + i for offset, part in fan.results for i in range(len(part.images))]
+    variants = await asyncio.to_thread(
         functools.partial(
-            prepare_edit,
+            finish_variants,
             original,
             mask,
+            result,
+            prepared.plan,
             params,
-            in_process=in_process,
-            markup=markup,
-            markup_carried=carried,
+            indices,
+            whole_leak=prepared.request.markup is not None,
         )
     )
+    timings = {
+        "prepare_s": prepared.prepare_s,
+        "service_s": received - sent,
+        "composite_s": time.perf_counter() - received,
+    }
+    return EditOutcome(
+        variants,
+        result,
+        prepared.plan,
+        timings,
+        failures=fan.failures,
+        requests=fan.records,
+        asked=prepared.request.n_to_send,
+        learned_limit=fan.learned_limit,
+        stream_fallback=fan.stream_fallback,
+        notes=prepared.notes,
+        service_did=service_did(prepared.request, result.meta),
+    )
+
+
+async def _send_prepared(
+    client: EditsClient,
+    original: np.ndarray,
+    params: EditParams,
+    prepared: PreparedEdit,
+    *,
+    on_progress: Callable[[Progress], None] | None,
+    on_partial: Callable[[PartialPreview], None] | None,
+    max_n_per_request: int | None,
+    concurrency: int,
+    memory: CapabilityMemory | None,
+    profile: str,
+    preview_max_side: int | None,
+) -> tuple[FanOut, float, float]:
+    """Send a prepared round (fanned out), its streamed previews to ``on_partial``."""
     mask = prepared.blend_mask
     per_request = (
         max_n_per_request
@@ -549,41 +635,20 @@ async def run_edit(
         raise
     if pump is not None:
         await pump.close()  # previews that arrived are delivered, even when requests failed
-    received = time.perf_counter()
-    if not fan.results:
-        raise fan.failures[0]
-    result = merge_results(fan.results, received - sent)
-    indices = [offset + i for offset, part in fan.results for i in range(len(part.images))]
-    variants = await asyncio.to_thread(
-        functools.partial(
-            finish_variants,
-            original,
-            mask,
-            result,
-            prepared.plan,
-            params,
-            indices,
-            whole_leak=prepared.request.markup is not None,
-        )
-    )
-    timings = {
-        "prepare_s": prepared.prepare_s,
-        "service_s": received - sent,
-        "composite_s": time.perf_counter() - received,
-    }
-    return EditOutcome(
-        variants,
-        result,
-        prepared.plan,
-        timings,
-        failures=fan.failures,
-        requests=fan.records,
-        asked=prepared.request.n_to_send,
-        learned_limit=fan.learned_limit,
-        stream_fallback=fan.stream_fallback,
-        notes=prepared.notes,
-        service_did=service_did(prepared.request, result.meta),
-    )
+    return fan, sent, time.perf_counter()
+
+
+def _markup_lost(prepared: PreparedEdit, fan: FanOut) -> str | None:
+    """The gateway that answered a request carrying markup (it forwards it as text), if any."""
+    if prepared.request.markup is None:
+        return None
+    for _, result in fan.results:
+        if result.gateway is not None:
+            return result.gateway
+    for err in fan.failures:
+        if isinstance(err, APIStatusError) and err.status < 500 and err.details.get("gateway"):
+            return str(err.details["gateway"])
+    return None
 
 
 async def probe_markup(client: EditsClient, memory: CapabilityMemory | None, profile: str) -> bool:

@@ -43,7 +43,7 @@ async def set_stand_in_reports(request: Request) -> dict[str, str]:
     try:
         doc = json.loads(await request.body())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise bad_request("Send a JSON object such as {\"quality\": \"high\"}.") from exc
+        raise bad_request('Send a JSON object such as {"quality": "high"}.') from exc
     allowed = {"size", "quality", "output_format", "background"}
     if not isinstance(doc, dict) or not set(doc) <= allowed:
         raise bad_request(f"Reports are an object with keys among {sorted(allowed)}.")

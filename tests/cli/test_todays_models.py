@@ -66,8 +66,18 @@ def seen(server: ServerThread) -> list[dict[str, Any]]:
 
 def edit(server: ServerThread, image: Path, out: Path, *extra: str) -> int:
     return main(
-        ["edit", str(image), "--prompt", "a red door", "--endpoint", server.base_url]
-        + ["--out", str(out), "--quiet", *extra]
+        [
+            "edit",
+            str(image),
+            "--prompt",
+            "a red door",
+            "--endpoint",
+            server.base_url,
+            "--out",
+            str(out),
+            "--quiet",
+            *extra,
+        ]
     )
 
 

@@ -2,9 +2,9 @@
 
 LiteLLM lives in its own venv, ``.gateway-venv/`` at the top of the checkout, so its pins never
 touch the app's; ``.ci/run`` creates it. Without it these tests skip, saying so. The proxy runs
-the README's own config (``telea``, and ``openai/gpt-image-1``: a team's name for what is here
-the PatchMatch engine, both routed to the local server), binds 127.0.0.1 only, and is stopped
-at the end of the run.
+the README's own config (``telea``, and ``openai/gpt-image-2.6-flare``: a team's name for what
+is here the PatchMatch engine, both routed to the local server), binds 127.0.0.1 only, and is
+stopped at the end of the run.
 """
 
 from __future__ import annotations

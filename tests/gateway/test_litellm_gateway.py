@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import cv2
 import httpx
 import numpy as np
 import pytest
 from PIL import Image
 
 from editor.cli.main import main
-from editor.client import EditsClient, Endpoint
+from editor.client import EditError, EditsClient, Endpoint
 from editor.pipeline import ApiOptions, CapabilityMemory, EditParams, run_edit
 
 from .conftest import Gateway
@@ -120,20 +121,86 @@ async def test_a_learned_no_stream_skips_streaming_next_time(via: Gateway) -> No
 
 
 def test_a_team_alias_is_sized_like_the_model_it_names(via: Gateway, tmp_path: Path) -> None:
-    # "openai/gpt-image-1" is the team's name: sized like gpt-image-1 (fixed sizes), not native.
-    assert edit(via, tmp_path, "--model", "openai/gpt-image-1", "--context", "whole") == 0
+    # "openai/gpt-image-2.6-flare" is the team's name: sized by the 2.x rules, not native (the
+    # 600x400 sample is enlarged to the 655,360-pixel minimum, sides in multiples of 16).
+    name = "openai/gpt-image-2.6-flare"
+    assert edit(via, tmp_path, "--model", name, "--context", "whole") == 0
     (sent,) = edits_seen(via)
-    assert sent["fields"]["size"] == "1536x1024"
+    assert sent["fields"]["size"] == "992x672"
     image = sent["fields"].get("image[]") or sent["fields"].get("image")
-    assert (image["width"], image["height"]) == (1536, 1024)
+    assert (image["width"], image["height"]) == (992, 672)
+
+
+def test_markup_reaches_the_upstream_as_a_mask_never_as_text(
+    via: Gateway, tmp_path: Path, capsys: Any
+) -> None:
+    """LiteLLM 1.106.12 forwards an unknown file field as the text "UploadFile(…)": the marks
+    would never reach the model. Its answers carry x-litellm-version, so the client learns that
+    from one free GET /models and sends the marks as a mask instead."""
+    original = np.asarray(Image.open(SAMPLE).convert("RGB"))
+    h, w = original.shape[:2]
+    marks = np.zeros((h, w, 4), np.uint8)
+    cv2.circle(marks, (w // 2, h // 2), 60, (235, 30, 45, 255), 5, cv2.LINE_AA)
+    Image.fromarray(marks).save(tmp_path / "marks.png")
+    out = tmp_path / "out"
+    code = main(
+        [
+            "edit",
+            str(SAMPLE),
+            "--markup",
+            str(tmp_path / "marks.png"),
+            "--prompt",
+            "remove it",
+            "--endpoint",
+            via.base_url,
+            "--model",
+            "openai/gpt-image-2.6-flare",
+            "--out",
+            str(out),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert err.count("sent as a mask instead") == 1
+    (sent,) = edits_seen(via)
+    assert "markup" not in sent["fields"]
+    mask = sent["fields"]["mask"]
+    assert isinstance(mask, dict) and mask["content_type"] == "image/png"
+    (sidecar,) = out.glob("*.json")
+    doc = json.loads(sidecar.read_text())
+    assert doc["markup"]["sent_as"] == "mask"
+    result = np.asarray(Image.open(next(out.glob("*.png"))))
+    # The circle's inside was filled; far outside it the photo is untouched.
+    assert not np.array_equal(result[h // 2, w // 2], original[h // 2, w // 2])
+    assert np.array_equal(result[:40, :40], original[:40, :40])
+
+
+@pytest.mark.asyncio
+async def test_without_the_fallback_litellm_forwards_markup_as_text(
+    via: Gateway, tmp_path: Path
+) -> None:
+    """What the fallback protects from, seen on the wire: told the service carries markup, the
+    request reaches the upstream with ``markup`` as a text field, not the image."""
+    original = np.asarray(Image.open(SAMPLE).convert("RGB"))
+    h, w = original.shape[:2]
+    marks = np.zeros((h, w, 4), np.uint8)
+    cv2.circle(marks, (w // 2, h // 2), 60, (235, 30, 45, 255), 5)
+    params = EditParams(ApiOptions(prompt="remove it", model="openai/gpt-image-2.6-flare"))
+    endpoint = Endpoint(base_url=via.base_url, api_key=via.key, max_retries=0)
+    async with EditsClient(endpoint) as client:
+        with pytest.raises(EditError):  # the upstream can't read text as an image
+            await run_edit(client, original, None, params, markup=marks, markup_carried=True)
+    (sent,) = edits_seen(via)
+    assert str(sent["fields"]["markup"]).startswith("UploadFile(")
 
 
 def test_models_lists_what_the_gateway_offers(via: Gateway, capsys: Any) -> None:
     assert main(["models", "--endpoint", via.base_url]) == 0
-    assert capsys.readouterr().out.split() == ["telea", "openai/gpt-image-1"]
+    assert capsys.readouterr().out.split() == ["telea", "openai/gpt-image-2.6-flare"]
     assert main(["models", "--endpoint", via.base_url, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc == {"endpoint": via.base_url, "models": ["telea", "openai/gpt-image-1"]}
+    assert doc["models"] == ["telea", "openai/gpt-image-2.6-flare"]
+    assert doc["gateway"] == "LiteLLM" and doc["retired"] == []
 
 
 def test_an_unknown_model_says_so_and_offers_the_list(
@@ -143,7 +210,7 @@ def test_an_unknown_model_says_so_and_offers_the_list(
     first = capsys.readouterr().err.splitlines()[-2]  # the message; details follow
     assert first == (
         'inpaint-editor edit: The service does not offer the model "team-image" (400). '
-        "Pick another model. This service offers: telea, openai/gpt-image-1."
+        "Pick another model. This service offers: telea, openai/gpt-image-2.6-flare."
     )
     assert edits_seen(via) == [] and list(tmp_path.glob("*")) == []
 
