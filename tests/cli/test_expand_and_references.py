@@ -84,7 +84,6 @@ def test_expand_by_pixels_keeps_the_users_mask_too(tmp_path: Path) -> None:
         (["--expand", "0,0,40000,0"], "at most"),
         (["--mask", str(SAMPLE_MASK), "--ref", "/nonexistent/ref.png"], "ref.png"),
         (["--mask", str(SAMPLE_MASK), "--ref", str(SAMPLE)], "takes no reference images"),
-        (["--mask", str(SAMPLE_MASK), "--input-fidelity", "high"], "no input fidelity"),
     ],
 )
 def test_bad_values_are_plain_bad_input(

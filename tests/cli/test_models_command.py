@@ -24,7 +24,9 @@ def test_an_endpoint_as_json(
 ) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     assert main(["models", "--endpoint", server.base_url, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"endpoint": server.base_url, "models": LOCAL}
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["endpoint"] == server.base_url and doc["models"] == LOCAL
+    assert doc["image_models"] == LOCAL and doc["retired"] == [] and doc["other_models"] == []
 
 
 def test_a_closed_port_is_said_plainly(capsys: Any) -> None:

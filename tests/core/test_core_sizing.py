@@ -114,17 +114,24 @@ def test_gpt_image_2_constraints(size: tuple[int, int]) -> None:
     tw, th = plan.target_size
     assert tw % 16 == 0 and th % 16 == 0
     assert 1 / 3 <= tw / th <= 3
-    assert tw * th <= 2560 * 1440 and max(tw, th) <= 3840 and min(tw, th) <= 2160
+    # The 2.x rules: long edge ≤ 3840, 655,360..8,294,400 pixels; the default budget is
+    # 2560×1440 (rounding up to multiples of 16 may pass it by a hair, never the maximum).
+    assert 655_360 <= tw * th <= 8_294_400 and max(tw, th) <= 3840
+    assert tw * th <= 2560 * 1440 * 1.02
     assert plan.size_field == f"{tw}x{th}"
     sw, sh = plan.scaled_size
     ox, oy = plan.offset
     assert ox >= 0 and ox + sw <= tw and oy >= 0 and oy + sh <= th
-    assert sw <= size[0] and sh <= size[1]  # never upscaled
+    # Downscaled only to the budget; enlarged only to reach the minimum pixel count.
+    enlarged = sw > size[0] or sh > size[1]
+    assert not enlarged or size[0] * size[1] < 655_360
 
 
-def test_gpt_image_2_small_image_padded_not_scaled() -> None:
+def test_gpt_image_2_small_image_is_enlarged_to_the_minimum() -> None:
     plan = plan_for((100, 37), model_spec("gpt-image-2"))
-    assert plan.scaled_size == (100, 37) and plan.target_size == (112, 48)
+    tw, th = plan.target_size
+    assert tw * th >= 655_360 and tw % 16 == 0 and th % 16 == 0
+    assert plan.scaled_size[0] / plan.scaled_size[1] == pytest.approx(100 / 37, rel=0.01)
 
 
 def test_gpt_image_2_extreme_strip() -> None:

@@ -225,9 +225,11 @@ def test_reference_count_and_input_fidelity_follow_the_model_table() -> None:
         EditParams(ApiOptions(prompt="p", model="gpt-image-1"), references=many[:15]),
     )
     assert len(prepared.request.images) == 16
-    with pytest.raises(InputError, match="no input fidelity"):
-        mini = EditParams(ApiOptions(prompt="p", model="gpt-image-1-mini", input_fidelity="low"))
-        prepare_edit(original, edit, mini)
+    # A model known to refuse it never gets it: left out, with a note said once.
+    mini = EditParams(ApiOptions(prompt="p", model="gpt-image-1-mini", input_fidelity="low"))
+    left = prepare_edit(original, edit, mini)
+    assert left.request.input_fidelity is None
+    assert left.notes == ("input_fidelity was left out: gpt-image-1-mini does not take it.",)
     with pytest.raises(InputError, match="low or high"):
         prepare_edit(
             original,

@@ -121,7 +121,7 @@ def test_to_endpoint() -> None:
         ({"extra_headers": {"Bad Header": "x"}}, "not a valid header name"),
         ({"extra_headers": {"X-A": "a\r\nb"}}, "one line of text"),
         ({"id": "Has Space"}, "may only hold"),
-        ({"aliases": {"team-image": "dall-e-3"}}, "can be treated like gpt-image-1, "),
+        ({"aliases": {"team-image": "dall-e-3"}}, "can be treated like gpt-image-2.6-flare, "),
         ({"aliases": {" ": "gpt-image-1"}}, "needs a model name"),
         ({"response_format": "png"}, "b64_json, url or the service's default"),
         ({"key_env": "TEAM-KEY"}, "not an environment variable name"),

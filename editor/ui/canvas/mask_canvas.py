@@ -212,10 +212,13 @@ class MaskCanvas(ViewControls, QWidget):
 
     def set_markup(self, layer: MarkupLayer | None) -> None:
         if self._markup is not None:
-            self._markup.changed.disconnect(self.update)
+            self._markup.changed.disconnect(self._repaint)
         self._markup = layer
         if layer is not None:
-            layer.changed.connect(self.update)
+            layer.changed.connect(self._repaint)
+        self.update()
+
+    def _repaint(self) -> None:
         self.update()
 
     def begin_edit(self) -> None:

@@ -453,7 +453,7 @@ class PromptPanel(QWidget):
         usable, retired, other = model_groups(profile.models, dict(profile.shutdown_dates))
         combo.addItems(usable)
         for group in (retired, [(name, "not an image model") for name in other]):
-            if group:
+            if group and combo.count():
                 combo.insertSeparator(combo.count())
             for name, note in group:
                 combo.addItem(name)

@@ -128,7 +128,9 @@ def test_the_model_box_refresh_asks_the_service(
     task = panel.models_task
     assert task is not None
     qtbot.waitUntil(task.done, timeout=15_000)
-    assert combo_items(panel.model_combo) == [*LOCAL_MODELS, "gpt-image-1"]
+    # The service's models first; the shut-down gpt-image-1 apart, after a separator, dated.
+    assert combo_items(panel.model_combo) == [*LOCAL_MODELS, "", "gpt-image-1"]
+    assert panel.model_note("gpt-image-1") == "shut down 2026-10-23"
     assert kept == [tuple(LOCAL_MODELS)]
     assert panel.model() == "gpt-image-1"  # the choice stays
     assert "offers 3 models" in panel.hint.text()
