@@ -311,6 +311,8 @@ def _validate_gateway(p: Profile) -> None:
             )
     if any(not isinstance(m, str) or not m.strip() for m in p.service_models):
         raise ProfileError("The service's model names must be text")
+    if p.markup_carried not in (None, True, False):
+        raise ProfileError("Markup is learned, passed on or sent as a mask")
     if p.response_format not in (None, "b64_json", "url"):
         raise ProfileError("The response format must be b64_json, url or the service's default")
 

@@ -44,17 +44,27 @@ class Capabilities:
         """Models of one profile that get no streamed previews (learned)."""
         return [model for p, model in self.memory.no_stream_items() if p == profile]
 
+    def markup_note(self, profile: str) -> str | None:
+        """Why this profile's marks go as a mask (learned), or None."""
+        if self.memory.carries_markup(profile) is False:
+            return self.memory.markup_reason(profile) or "the service loses markup"
+        return None
+
     def forget(self, profile: str) -> None:
         self.memory.forget(profile)
         self.save()
 
 
-def learned_text(pairs: list[tuple[str, int]], no_stream: list[str] | None = None) -> str:
-    """ "learned: 1 per request (gpt-image-1); no streamed previews (telea)" or "" when
-    nothing was learned."""
+def learned_text(
+    pairs: list[tuple[str, int]], no_stream: list[str] | None = None, markup: str | None = None
+) -> str:
+    """ "learned: 1 per request (gpt-image-1); no streamed previews (telea); marks sent as a
+    mask (LiteLLM forwards markup as text)" or "" when nothing was learned."""
     parts = [f"learned: {n} per request" + (f" ({model})" if model else "") for model, n in pairs]
     parts += [
         "learned: no streamed previews" + (f" ({model})" if model else "")
         for model in no_stream or []
     ]
+    if markup:
+        parts.append(f"learned: marks sent as a mask ({markup})")
     return "; ".join(parts)

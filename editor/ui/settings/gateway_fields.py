@@ -1,4 +1,5 @@
-"""The gateway fields of a profile form: the service's models, aliases, the response format.
+"""The gateway fields of a profile form: the service's models, aliases, the response format,
+whether markup reaches the model.
 
 A team gateway names models its own way (``team-image``, ``openai/gpt-image-2.6-flare``); an alias
 line ``team-image = gpt-image-2.6-flare`` says which known model a name stands for (sizes, limits,
@@ -27,6 +28,12 @@ from editor.store import Profile, ProfileError
 __all__ = ["GatewayFields", "format_aliases", "parse_aliases"]
 
 _FORMATS = {"Service default": None, "b64_json": "b64_json", "url": "url"}
+# Whether markup reaches the model: learned (a LiteLLM answer says it does not), or said here.
+_MARKUP: dict[str, bool | None] = {
+    "Learn from the service": None,
+    "Passes it on": True,
+    "Send the marks as a mask": False,
+}
 _SHOWN = 8
 
 
@@ -90,6 +97,12 @@ class GatewayFields(QWidget):
         self.response.setToolTip(
             "What to ask for; the service's default (base64 in the answer) suits gateways"
         )
+        self.markup = QComboBox()
+        self.markup.addItems(list(_MARKUP))
+        self.markup.setToolTip(
+            "Some gateways (LiteLLM 1.106.12) forward markup as text, so the model never sees "
+            "the marks; those services get the marks as a mask (shapes filled, strokes widened)"
+        )
         models_row = QHBoxLayout()
         models_row.setContentsMargins(0, 0, 0, 0)
         models_row.addWidget(self.models, 1)
@@ -100,12 +113,15 @@ class GatewayFields(QWidget):
         form.addRow("Treat like", self.aliases)
         form.addRow("", self.guessed)
         form.addRow("Response", self.response)
+        form.addRow("Markup", self.markup)
         self.aliases.textChanged.connect(self._aliases_changed)
         self.response.currentIndexChanged.connect(self.edited)
+        self.markup.currentIndexChanged.connect(self.edited)
 
     def load(self, profile: Profile) -> None:
         self.aliases.setPlainText(format_aliases(profile.aliases))
         self.response.setCurrentIndex(list(_FORMATS.values()).index(profile.response_format))
+        self.markup.setCurrentIndex(list(_MARKUP.values()).index(profile.markup_carried))
         self.show_models(profile.service_models)
 
     def show_models(self, models: tuple[str, ...]) -> None:
@@ -123,6 +139,7 @@ class GatewayFields(QWidget):
             "aliases": parse_aliases(self.aliases.toPlainText()),
             "service_models": self._models,
             "response_format": _FORMATS[self.response.currentText()],
+            "markup_carried": _MARKUP[self.markup.currentText()],
         }
 
     def _aliases_changed(self) -> None:

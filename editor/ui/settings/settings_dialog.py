@@ -106,7 +106,9 @@ class SettingsDialog(QDialog):
         self.remove_button = QPushButton("Remove")
         self.form = ProfileForm()
         self.form.iteration.learned_lookup = lambda name: learned_text(
-            window.capabilities.learned(name), window.capabilities.no_stream(name)
+            window.capabilities.learned(name),
+            window.capabilities.no_stream(name),
+            window.capabilities.markup_note(name),
         )
         self.consent = QCheckBox(
             "No system keyring works here: allow saving API keys in a file only I can read "
