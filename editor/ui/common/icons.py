@@ -141,10 +141,15 @@ def _object(p: QPainter, pen: QPen) -> None:
 def _markup(p: QPainter, pen: QPen) -> None:
     # An arrow pointing at a circled spot, as a designer marks a print.
     p.setPen(pen)
-    p.drawEllipse(QPointF(15, 9), 5.5, 4.5)
-    p.drawLine(QPointF(3.5, 20.5), QPointF(10.5, 13.5))
-    p.drawLine(QPointF(10.5, 13.5), QPointF(6, 14))
-    p.drawLine(QPointF(10.5, 13.5), QPointF(10, 18))
+    p.drawEllipse(QPointF(15.5, 8.5), 5.5, 4.5)
+    p.drawLine(QPointF(3.5, 20.5), QPointF(9.5, 14.5))
+    head = QPainterPath(QPointF(11.5, 12.5))
+    head.lineTo(QPointF(5.5, 13.5))
+    head.lineTo(QPointF(10.5, 18.5))
+    head.closeSubpath()
+    p.setBrush(pen.color())
+    p.drawPath(head)
+    p.setBrush(Qt.BrushStyle.NoBrush)
 
 
 def _compare(p: QPainter, pen: QPen) -> None:

@@ -237,3 +237,22 @@ def test_an_openai_profile_on_a_shut_down_model_moves_and_can_undo(
     assert again.profiles.get(OPENAI_PROFILE_ID).default_model == "gpt-image-1"
     names = [p.default_model for p in window.prompt_panel.profiles() if p.name == "OpenAI"]
     assert names == ["gpt-image-1"]
+
+
+def test_the_local_engine_fills_what_the_marks_enclose(
+    qtbot: QtBot, window: MainWindow, today: ServerThread
+) -> None:
+    window.prompt_panel.set_profile("Local engine")
+    window.prompt_panel.set_model("telea")
+    _draw_ring(qtbot, window)
+    before = window.image.copy()
+    job_id = _generate(qtbot, window, "")
+    job = job_of(window, job_id)
+    assert job.state is JobState.SUCCEEDED, job.error
+    qtbot.waitUntil(lambda: window.showing_full, timeout=10_000)
+    result = window.canvas.display_pixels()
+    assert result is not None
+    inside = np.any(result[60:100, 95:145] != before[60:100, 95:145], axis=-1)
+    assert inside.mean() > 0.5  # filled from the surroundings
+    assert np.array_equal(result[:20, :40], before[:20, :40])
+    assert logged_requests(today) == []  # nothing left the computer
