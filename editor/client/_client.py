@@ -6,6 +6,7 @@ import asyncio
 import functools
 import json
 import logging
+import math
 import socket
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -56,6 +57,23 @@ UPLOAD_CHUNK = 256 * 1024
 ERROR_BODY_LIMIT = 256 * 1024
 PARSE_IN_THREAD_BYTES = 1024 * 1024
 MODELS_SHOWN = 12  # an "unknown model" message lists at most this many of the service's models
+# Upload and download progress is reported at most this often: a 100 MB answer arrives in
+# thousands of chunks, and every report repaints a job row.
+PROGRESS_EVERY_S = 0.05
+
+
+class _Pacer:
+    """Says when a progress report is due: the first, then every PROGRESS_EVERY_S, and the end."""
+
+    def __init__(self) -> None:
+        self._last = -math.inf
+
+    def due(self, done: int, total: int | None) -> bool:
+        now = time.monotonic()
+        if (total is not None and done >= total) or now - self._last >= PROGRESS_EVERY_S:
+            self._last = now
+            return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -64,7 +82,7 @@ class _Answer:
 
     status: int
     headers: httpx.Headers
-    body: bytes
+    body: bytes | bytearray  # the buffer as read: a 100 MB answer is not copied on the loop
     ttfb_s: float
     url: httpx.URL
     streamed: bool = False  # the body went to a StreamAssembler as server-sent events
@@ -341,9 +359,12 @@ class EditsClient:
         total = len(content)
         view = memoryview(content)
         self._emit(on_progress, "upload", 0, total, attempt)
+        pacer = _Pacer()
         for start in range(0, total, UPLOAD_CHUNK):
             yield bytes(view[start : start + UPLOAD_CHUNK])
-            self._emit(on_progress, "upload", min(start + UPLOAD_CHUNK, total), total, attempt)
+            sent = min(start + UPLOAD_CHUNK, total)
+            if pacer.due(sent, total):
+                self._emit(on_progress, "upload", sent, total, attempt)
         self._emit(on_progress, "waiting", 0, None, attempt)
 
     # -- the wire -------------------------------------------------------------------------------
@@ -416,16 +437,16 @@ class EditsClient:
                     )
                 if ok:
                     self._emit(on_progress, "download", 0, total, attempt)
+                pacer = _Pacer()
                 async for chunk in response.aiter_bytes():
                     buffer += chunk
-                    if ok:
-                        done = max(response.num_bytes_downloaded, len(buffer))
+                    done = max(response.num_bytes_downloaded, len(buffer))
+                    if not ok:
+                        if len(buffer) > ERROR_BODY_LIMIT:
+                            break  # an error page: its start says enough
+                    elif pacer.due(done, total):
                         self._emit(on_progress, "download", done, total, attempt)
-                    elif len(buffer) > ERROR_BODY_LIMIT:
-                        break
-                answer = _Answer(
-                    response.status_code, response.headers, bytes(buffer), ttfb, response.url
-                )
+                answer = _Answer(response.status_code, response.headers, buffer, ttfb, response.url)
         except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, OSError) as exc:
             elapsed = time.perf_counter() - started
             log.warning(
@@ -551,7 +572,7 @@ class EditsClient:
             if 200 <= answer.status < 300:
                 return answer, attempt
             info = read_error_body(
-                answer.body, answer.headers.get("content-type", ""), self._secrets
+                bytes(answer.body), answer.headers.get("content-type", ""), self._secrets
             )
             plan = plan_retry(
                 status=answer.status,
@@ -618,7 +639,8 @@ class EditsClient:
                 status=answer.status,
                 request_id=answer.request_id,
             )
-        mime = sniff_image(answer.body)
+        data = bytes(answer.body)  # a downloaded result file: raw image bytes, kept as such
+        mime = sniff_image(data)
         if mime is None:
             raise BadResponseError(
                 f"The service's result #{index} is not an image.",
@@ -628,7 +650,7 @@ class EditsClient:
                     "bytes": len(answer.body),
                 },
             )
-        return answer.body, mime
+        return data, mime
 
 
 def _phrase(status: int) -> str:

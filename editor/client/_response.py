@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._bigjson import LIFT_MIN, Lifted, decode_lifted, lift_strings
 from ._errorbody import html_title, redact
 from ._exceptions import BadResponseError
 
@@ -126,8 +127,24 @@ def _not_json(
     )
 
 
+def _decode_item(value: memoryview, index: int, request_id: str | None) -> bytes:
+    try:
+        data = decode_lifted(value)
+    except (binascii.Error, ValueError) as exc:
+        raise BadResponseError(
+            f"The service's result #{index} could not be decoded (broken base64 data).",
+            details={"result": index, "request_id": request_id},
+        ) from exc
+    if sniff_image(data) is None:
+        raise BadResponseError(
+            f"The service's result #{index} is not an image.",
+            details={"result": index, "bytes": len(data), "request_id": request_id},
+        )
+    return data
+
+
 def parse_edit_response(
-    body: bytes,
+    body: bytes | bytearray,
     content_type: str = "",
     *,
     request_id: str | None = None,
@@ -139,10 +156,12 @@ def parse_edit_response(
         raise BadResponseError(
             "The service sent an empty answer instead of an image.", details=details
         )
+    # Big base64 values are lifted out first, so no step holds the interpreter for long.
+    lifted = lift_strings(body) if len(body) >= LIFT_MIN else Lifted(bytes(body), ())
     try:
-        doc = json.loads(body)
+        doc = json.loads(lifted.skeleton)
     except (ValueError, RecursionError):
-        raise _not_json(body, content_type, details, secrets) from None
+        raise _not_json(bytes(body), content_type, details, secrets) from None
     if not isinstance(doc, dict):
         raise BadResponseError(
             "The service's answer has an unexpected shape (no result list).", details=details
@@ -161,7 +180,13 @@ def parse_edit_response(
         revised = revised if isinstance(revised, str) else None
         b64 = entry.get("b64_json")
         url = entry.get("url")
-        if isinstance(b64, str) and b64.strip():
+        big = Lifted.index_of(b64)
+        if big is None:
+            big = Lifted.index_of(url)
+        if big is not None:
+            data = _decode_item(lifted.values[big], index, request_id)
+            items.append(ParsedItem(index, data, None, revised))
+        elif isinstance(b64, str) and b64.strip():
             items.append(
                 ParsedItem(index, decode_b64(b64, index, request_id=request_id), None, revised)
             )
