@@ -6,7 +6,7 @@
 Only :class:`EditError` subclasses (and ``asyncio.CancelledError``) come out of ``edit``.
 """
 
-from ._client import USER_AGENT, EditsClient
+from ._client import USER_AGENT, EditsClient, warm_up
 from ._endpoint import DEFAULT_BASE_URL, BodyKind, Endpoint, Route
 from ._exceptions import (
     APIStatusError,
@@ -73,4 +73,5 @@ __all__ = [
     "Timings",
     "build_json",
     "build_multipart",
+    "warm_up",
 ]

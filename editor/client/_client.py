@@ -8,6 +8,7 @@ import json
 import logging
 import math
 import socket
+import ssl
 import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, replace
@@ -47,7 +48,7 @@ from ._response import (
 from ._retry import plan_retry
 from ._streaming import PartialCallback, StreamAssembler
 
-__all__ = ["USER_AGENT", "EditsClient"]
+__all__ = ["USER_AGENT", "EditsClient", "tls_context", "warm_up"]
 
 log = logging.getLogger("editor.client")
 
@@ -123,6 +124,19 @@ def _connect_reason(exc: BaseException) -> str:
     return ""
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings every client shares (httpx's defaults: system trust plus certifi).
+    Building them reads the CA bundle, ~40 ms: once per process, not once per job; the window
+    builds it on a worker thread at start (:func:`warm_up`)."""
+    return httpx.create_ssl_context()
+
+
+async def warm_up() -> None:
+    """Build what the first request needs off the loop, before it is needed."""
+    await asyncio.to_thread(tls_context)
+
+
 class EditsClient:
     """Talks to one :class:`Endpoint`. Use as ``async with EditsClient(endpoint) as client``."""
 
@@ -147,6 +161,7 @@ class EditsClient:
                 mounts=dict(mounts) if mounts else None,
                 timeout=self._timeout,
                 follow_redirects=False,
+                verify=tls_context(),
             )
             self._owns_http = True
         key = endpoint.api_key

@@ -41,6 +41,7 @@ EXPECTED = {
     "ServiceConnectionError",
     "ServiceTimeoutError",
     "Timings",
+    "warm_up",
     "build_json",
     "build_multipart",
 }

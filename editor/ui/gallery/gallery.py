@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QPalette, QPixmap, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QImage, QKeyEvent, QPalette, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -123,16 +123,28 @@ class Gallery(QWidget):
 
     # -- variants -------------------------------------------------------------------------------
 
+    def make_thumbnail(self, pixels: np.ndarray) -> QImage:
+        """The tile picture of ``pixels``; safe to make on a worker thread (a QImage)."""
+        return thumbnail_image(pixels, THUMB, self.devicePixelRatioF())
+
     def add_variant(
-        self, job_id: str, index: int, pixels: np.ndarray, tooltip: str, *, preview: str = ""
+        self,
+        job_id: str,
+        index: int,
+        pixels: np.ndarray | QImage,
+        tooltip: str,
+        *,
+        preview: str = "",
     ) -> None:
         """Add (or replace) variant ``index`` of ``job_id`` from full-size ``H×W×3|4`` uint8
-        pixels; only a thumbnail is kept. ``KeyError`` if the job is unknown.
+        pixels, or from its :meth:`make_thumbnail` made beforehand (off the loop); only a thumbnail
+        is kept. ``KeyError`` if the job is unknown.
 
         ``preview`` (e.g. "preview 1/2") marks a provisional tile for a streamed preview; adding
         the variant again without it (the final) clears the mark."""
         section = self._sections[job_id]
-        pixmap = QPixmap.fromImage(thumbnail_image(pixels, THUMB, self.devicePixelRatioF()))
+        thumb = pixels if isinstance(pixels, QImage) else self.make_thumbnail(pixels)
+        pixmap = QPixmap.fromImage(thumb)
         tile = section.tile(index)
         if tile is None:
             tile = ThumbTile(job_id, index, pixmap, tooltip)

@@ -301,12 +301,12 @@ class SessionBinding(QObject):
                 return p.id or None
         return None
 
-    def deliver(self, job: Job, show: Callable[[set[int]], None]) -> asyncio.Task[None]:
+    def deliver(self, job: Job, show: Callable[[set[int]], Awaitable[None]]) -> asyncio.Task[None]:
         """Write the job's variants, then ``show(unsaved indices)``; then finish the round."""
 
         async def run() -> None:
             unsaved = await self._save_variants(job)
-            show(unsaved)
+            await show(unsaved)
             self.finish(job)
 
         return self._keep(self.window.spawn(run(), "keep the finished round"))

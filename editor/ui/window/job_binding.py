@@ -7,6 +7,7 @@ and Retry re-sends exactly the same.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
 
 import numpy as np
@@ -197,11 +198,20 @@ class JobBinding:
             name = f"Round {w.results.number(job.id)}" if job.id in w.results else "The job"
             w.statusBar().showMessage(f"{name} failed — see the Jobs list", 6000)
 
-    def _show(self, job: Job, unsaved: set[int]) -> None:
+    async def _show(self, job: Job, unsaved: set[int]) -> None:
         """The variants are on disk (and in the results): tiles from the frames in hand, then
         the job lets go of its frames, bytes and previews and leaves the queue."""
         w = self.window
         took = format_elapsed(job.elapsed())
+        # Shrinking four 24 MP frames to tiles is tens of ms: a worker does it.
+        thumbs = await asyncio.to_thread(
+            lambda: {v.index: w.gallery.make_thumbnail(v.pixels) for v in job.variants}
+        )
+        if job.id not in w.gallery.job_ids():  # another image was opened meanwhile
+            w.previews.finished(job)
+            self.settled.add(job.id)
+            w.jobs.prune(job.id)
+            return
         for v in job.variants:
             tip = f"{job.params.api.prompt}\n{describe_params(job)}"
             if v.revised_prompt:
@@ -210,7 +220,7 @@ class JobBinding:
                 tip += f"\n{describe_leak(v.leak)}"
             if v.index in unsaved:
                 tip += "\nNot saved to disk — use Save As to keep it"
-            w.gallery.add_variant(job.id, v.index, v.pixels, tip)
+            w.gallery.add_variant(job.id, v.index, thumbs[v.index], tip)
         status = f"{job.status} · {took}"
         if unsaved:
             status += f" · ⚠ {len(unsaved)} not saved"

@@ -14,6 +14,7 @@ a text field, so typing those letters in the prompt box never switches tools.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, QTimer, Signa
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
+from editor.client import warm_up
 from editor.core.expand import drop_opaque_alpha
 from editor.core.markup_layer import MarkupLayer, Shape
 from editor.core.mask_document import MaskDocument
@@ -194,6 +196,11 @@ class MainWindow(QMainWindow):
         self._update_enabled()
         restore_geometry(self, self.settings)
         self._announce_model_moves()
+        # What start-up built lives as long as the window: keep the collector from walking it
+        # again and again (a full collection over it held the loop ~40 ms, mid-job).
+        gc.freeze()
+        if _loop_running():  # the first job's TLS settings, read off the loop now
+            self.spawn(warm_up(), "prepare secure connections")
 
     # -- image and mask -------------------------------------------------------------------------
 
