@@ -23,7 +23,7 @@ from typing import Protocol
 import numpy as np
 from psygnal import Signal
 
-from editor.client import EditError, EditsClient, Progress
+from editor.client import EditError, EditsClient, Progress, warm_up
 from editor.core.markup_layer import Shape, render_shapes
 from editor.core.params import EditParams
 from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
@@ -351,6 +351,7 @@ class JobQueue:
                 self.changed.emit(job)
 
         asked = job.input
+        await warm_up()  # the first client's imports and TLS settings, off the loop
         height, width = asked.image.shape[:2]
         markup = None
         if asked.markup:

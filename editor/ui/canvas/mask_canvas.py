@@ -23,6 +23,7 @@ Demo: ``python examples/canvas_demo.py IMAGE [MASK]``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal, cast
 
 import numpy as np
@@ -154,12 +155,23 @@ class MaskCanvas(ViewControls, QWidget):
         self.fit()
         self.update()
 
-    def set_display(self, pixels: np.ndarray | None) -> None:
+    def layer_maker(self) -> Callable[[np.ndarray], ImageLayer]:
+        """A function making pixels ready to show at the current zoom, for a worker thread
+        (size and zoom are read here, on the GUI thread); hand its layer to
+        :meth:`set_display`."""
+        size = None if self._image is None else (self._image.width, self._image.height)
+        zoom = self._view.zoom
+        return lambda pixels: ImageLayer(pixels, size=size).prepare(zoom)
+
+    def set_display(self, pixels: np.ndarray | None, layer: ImageLayer | None = None) -> None:
         """Show other pixels (e.g. a variant) instead of the image; ``None`` goes back to the
         image. The mask and view stay as they are. Pixels smaller than the image with its
-        aspect (a proxy) are drawn stretched over it."""
+        aspect (a proxy) are drawn stretched over it. ``layer``: the same pixels made ready by
+        a :meth:`layer_maker`."""
         if pixels is None:
             self._display = None
+        elif layer is not None and layer.pixels is pixels:
+            self._display = layer
         else:
             if self._image is None:
                 raise ValueError("set_display() needs an image first")

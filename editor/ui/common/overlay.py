@@ -108,6 +108,12 @@ class ImageLayer:
         self._levels[k] = img
         return img
 
+    def prepare(self, zoom: float) -> ImageLayer:
+        """Build the level drawn at ``zoom`` now (on a worker thread: resizing a 24 MP frame
+        takes tens of ms), so the first paint only blits. Returns the layer."""
+        self._image(self.level(zoom))
+        return self
+
     def draw(self, painter: QPainter, src: Rect, zoom: float) -> None:
         """Draw image pixels ``src`` with ``painter`` already mapping image → widget."""
         k = self.level(zoom)

@@ -12,6 +12,9 @@ Demo: ``python examples/gallery_demo.py``.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QImage, QKeyEvent, QPalette, QPixmap, QResizeEvent, QShowEvent
@@ -123,9 +126,10 @@ class Gallery(QWidget):
 
     # -- variants -------------------------------------------------------------------------------
 
-    def make_thumbnail(self, pixels: np.ndarray) -> QImage:
-        """The tile picture of ``pixels``; safe to make on a worker thread (a QImage)."""
-        return thumbnail_image(pixels, THUMB, self.devicePixelRatioF())
+    def tile_maker(self) -> Callable[[np.ndarray], QImage]:
+        """A function making tile pictures (QImages) as :meth:`add_variant` would, for a worker
+        thread: the screen's pixel ratio is read here, on the GUI thread."""
+        return functools.partial(thumbnail_image, max_side=THUMB, dpr=self.devicePixelRatioF())
 
     def add_variant(
         self,
@@ -137,13 +141,13 @@ class Gallery(QWidget):
         preview: str = "",
     ) -> None:
         """Add (or replace) variant ``index`` of ``job_id`` from full-size ``H×W×3|4`` uint8
-        pixels, or from its :meth:`make_thumbnail` made beforehand (off the loop); only a thumbnail
-        is kept. ``KeyError`` if the job is unknown.
+        pixels, or from a :meth:`tile_maker` picture made beforehand (off the loop); only a
+        thumbnail is kept. ``KeyError`` if the job is unknown.
 
         ``preview`` (e.g. "preview 1/2") marks a provisional tile for a streamed preview; adding
         the variant again without it (the final) clears the mark."""
         section = self._sections[job_id]
-        thumb = pixels if isinstance(pixels, QImage) else self.make_thumbnail(pixels)
+        thumb = pixels if isinstance(pixels, QImage) else self.tile_maker()(pixels)
         pixmap = QPixmap.fromImage(thumb)
         tile = section.tile(index)
         if tile is None:

@@ -11,6 +11,7 @@ import asyncio
 from typing import Protocol
 
 import numpy as np
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QStatusBar
 
 from editor.core.markup_layer import MarkupLayer
@@ -22,6 +23,8 @@ from editor.pipeline import STREAM_FALLBACK_NOTE
 from editor.pipeline.jobs import Job, JobQueue, JobState, job_input
 from editor.pipeline.round_trip import markup_models
 from editor.store import Results
+from editor.ui.canvas.mask_canvas import MaskCanvas
+from editor.ui.common.overlay import ImageLayer
 from editor.ui.compare.leak import describe_leak
 from editor.ui.gallery.gallery import Gallery
 from editor.ui.jobs.jobs_panel import JobsPanel, format_elapsed, job_title
@@ -59,6 +62,8 @@ class JobHost(Protocol):
     @property
     def gallery(self) -> Gallery: ...
     @property
+    def canvas(self) -> MaskCanvas: ...
+    @property
     def capabilities(self) -> Capabilities: ...
     @property
     def sessions(self) -> SessionBinding: ...
@@ -69,7 +74,7 @@ class JobHost(Protocol):
     @property
     def shown_variant(self) -> tuple[str, int] | None: ...
     def prices_for(self, profile_name: str) -> PriceTable: ...
-    def show_variant(self, job_id: str, index: int) -> None: ...
+    def show_variant(self, job_id: str, index: int, layer: ImageLayer | None = None) -> None: ...
     def set_compare(self, on: bool) -> None: ...
     def refresh_rounds(self) -> None: ...
     def show_message(self, text: str, cause: str | None = None) -> None: ...
@@ -203,10 +208,17 @@ class JobBinding:
         the job lets go of its frames, bytes and previews and leaves the queue."""
         w = self.window
         took = format_elapsed(job.elapsed())
-        # Shrinking four 24 MP frames to tiles is tens of ms: a worker does it.
-        thumbs = await asyncio.to_thread(
-            lambda: {v.index: w.gallery.make_thumbnail(v.pixels) for v in job.variants}
-        )
+
+        # Shrinking four 24 MP frames to tiles, and the first to the canvas's zoom, is tens
+        # of ms: a worker does it.
+        tile, layer_for = w.gallery.tile_maker(), w.canvas.layer_maker()
+
+        def shrink() -> tuple[dict[int, QImage], ImageLayer | None]:
+            tiles = {v.index: tile(v.pixels) for v in job.variants}
+            shown = layer_for(job.variants[0].pixels) if job.variants else None
+            return tiles, shown
+
+        thumbs, layer = await asyncio.to_thread(shrink)
         if job.id not in w.gallery.job_ids():  # another image was opened meanwhile
             w.previews.finished(job)
             self.settled.add(job.id)
@@ -237,7 +249,7 @@ class JobBinding:
             # Show the first result at once, as a designer expects after Generate — also over
             # the variant that was on screen when Generate was pressed; Esc or Original goes
             # back. A variant picked since then is being studied and is never replaced.
-            w.show_variant(job.id, first)
+            w.show_variant(job.id, first, layer)
         w.refresh_rounds()
 
     def _account(self, job: Job) -> None:

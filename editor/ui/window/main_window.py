@@ -46,6 +46,7 @@ from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.canvas.mask_toolbar import MaskToolbar
 from editor.ui.common.files import image_source
 from editor.ui.common.icons import app_icon
+from editor.ui.common.overlay import ImageLayer
 from editor.ui.common.services import Profile, profiles_from_store
 from editor.ui.common.signals import signals_blocked
 from editor.ui.common.tasks import spawn
@@ -199,8 +200,12 @@ class MainWindow(QMainWindow):
         # What start-up built lives as long as the window: keep the collector from walking it
         # again and again (a full collection over it held the loop ~40 ms, mid-job).
         gc.freeze()
-        if _loop_running():  # the first job's TLS settings, read off the loop now
-            self.spawn(warm_up(), "prepare secure connections")
+        # What the first job's connection needs is made off the loop, once the loop runs.
+        QTimer.singleShot(0, self._warm_up)
+
+    def _warm_up(self) -> None:
+        if _loop_running():
+            self.spawn(warm_up(), "prepare connections")
 
     # -- image and mask -------------------------------------------------------------------------
 
@@ -376,7 +381,7 @@ class MainWindow(QMainWindow):
         """A variant's full frame, from the cache or its file (blocking when not cached)."""
         return self.results.load_frame(self.variant(key, index))
 
-    def show_variant(self, job_id: str, index: int) -> None:
+    def show_variant(self, job_id: str, index: int, layer: ImageLayer | None = None) -> None:
         """Show a variant on the canvas in place of the image, with the banner saying so.
 
         From the frame cache at once; else its proxy at once and the full frame when decoded
@@ -402,7 +407,7 @@ class MainWindow(QMainWindow):
             return
         self.shown_variant = (job_id, index)
         self.showing_full = frame is not None
-        self._display(frame if frame is not None else self.results.load_proxy(variant))
+        self._display(frame if frame is not None else self.results.load_proxy(variant), layer)
         self.canvas.set_overlay_visible(False)  # the tint would hide exactly what changed
         count = len(self.variants(job_id))
         self.variant_banner.show_variant(self.round_number(job_id), index, count)
@@ -419,9 +424,9 @@ class MainWindow(QMainWindow):
         """The round a result key belongs to, as every view numbers it (1, 2, …)."""
         return self.results.number(key)
 
-    def _display(self, pixels: np.ndarray | None) -> None:
+    def _display(self, pixels: np.ndarray | None, layer: ImageLayer | None = None) -> None:
         self._shown_pixels = pixels
-        self.canvas.set_display(None if self._peeking else pixels)
+        self.canvas.set_display(None if self._peeking else pixels, layer)
 
     async def _load_shown(self, variant: ResultVariant) -> None:
         try:
