@@ -88,6 +88,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _cores() -> list[int]:
+    return sorted(os.sched_getaffinity(0))
+
+
+def _server_core() -> None:
+    os.nice(19)
+    cores = _cores()
+    if len(cores) > 1:
+        os.sched_setaffinity(0, {cores[-1]})
+
+
+def isolate_from_server() -> None:
+    """Keep this (measuring) process off the core ServerProcess gives the server: a remote
+    service never takes the window's CPU time, and on two cores the local stand-in would."""
+    cores = _cores()
+    if len(cores) > 1:
+        os.sched_setaffinity(0, set(cores[:-1]))
+
+
 class ServerProcess:
     """``inpaint-editor serve`` in its own process, so its memory and GIL are not ours."""
 
@@ -104,9 +123,9 @@ class ServerProcess:
             [sys.executable, "-m", "editor", "serve", "--port", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            # A remote service works on its own machine: here it shares our two cores, so it
-            # runs at the lowest priority and takes only the CPU time the window leaves.
-            preexec_fn=lambda: os.nice(19),
+            # A remote service works on its own machine: here it gets a core of its own
+            # (see isolate_from_server), at the lowest priority.
+            preexec_fn=_server_core,
         )
         deadline = time.monotonic() + 30
         while True:

@@ -31,7 +31,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 import qasync  # isort: skip  # after PySide6
-from bench._common import ServerProcess, emit, peak_rss_mb
+from bench._common import ServerProcess, emit, isolate_from_server, peak_rss_mb
 from bench.pixels import blob_mask, photo_like
 from editor.client import Endpoint
 from editor.pipeline import embedded_client
@@ -74,6 +74,7 @@ def _server(kind: str) -> Iterator[Profile]:
             yield endpoint_profile("bench", Endpoint(thread.base_url, max_retries=0), "telea")
         return
     with ServerProcess() as proc:
+        isolate_from_server()
         yield endpoint_profile("bench", Endpoint(proc.base_url, max_retries=0), "telea")
 
 

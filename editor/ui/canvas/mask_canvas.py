@@ -172,6 +172,8 @@ class MaskCanvas(ViewControls, QWidget):
             self._display = None
         elif layer is not None and layer.pixels is pixels:
             self._display = layer
+        elif self._display is not None and self._display.pixels is pixels:
+            pass  # already shown: its levels are built, keep them
         else:
             if self._image is None:
                 raise ValueError("set_display() needs an image first")
