@@ -127,7 +127,7 @@ def _not_json(
     )
 
 
-def _decode_item(value: memoryview, index: int, request_id: str | None) -> bytes:
+def decode_item(value: memoryview, index: int, request_id: str | None) -> bytes:
     try:
         data = decode_lifted(value)
     except (binascii.Error, ValueError) as exc:
@@ -185,7 +185,7 @@ def parse_edit_response(
         if big is None:
             big = Lifted.index_of(url)
         if big is not None:
-            data = _decode_item(lifted.values[big], index, request_id)
+            data = decode_item(lifted.values[big], index, request_id)
             items.append(ParsedItem(index, data, None, revised))
         elif isinstance(b64, str) and b64.strip():
             items.append(

@@ -21,9 +21,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..core.pricing import add_usage
+from ._bigjson import LIFT_MIN, Lifted, lift_strings
 from ._errorbody import ErrorContext, ErrorInfo, redact, status_error
 from ._exceptions import BadResponseError, EditError, ServerError
-from ._response import META_KEYS, ParsedItem, ParsedResponse, decode_b64, sniff_image
+from ._response import (
+    META_KEYS,
+    ParsedItem,
+    ParsedResponse,
+    decode_b64,
+    decode_item,
+    sniff_image,
+)
 from ._sse import ServerSentEvent, SSEDecoder
 
 __all__ = ["PartialCallback", "PartialImage", "StreamAssembler", "add_usage"]
@@ -89,6 +97,7 @@ class StreamAssembler:
         self._usage: dict[str, Any] | None = None
         self._meta: dict[str, str] = {}
         self._created: int | None = None
+        self._lifted: Lifted | None = None  # the event being handled, its images lifted out
         self.events = 0
         self.partials = 0
 
@@ -156,8 +165,14 @@ class StreamAssembler:
         self.events += 1
         if event.data.strip() == "[DONE]":
             return
+        self._lifted = None
         try:
-            doc = json.loads(event.data)
+            if len(event.data) >= LIFT_MIN:
+                # A full-resolution image: its base64 is lifted out and decoded in slices.
+                self._lifted = lift_strings(event.data.encode("utf-8"))
+                doc = json.loads(self._lifted.skeleton)
+            else:
+                doc = json.loads(event.data)
         except (ValueError, RecursionError):
             raise BadResponseError(
                 "The service's stream carried an event that could not be read (it is not JSON).",
@@ -177,6 +192,13 @@ class StreamAssembler:
             self._completed(doc)
         # Anything else (future event types) is ignored, as SSE clients do.
 
+    def _image(self, b64: str, number: int) -> bytes:
+        lifted = self._lifted
+        at = Lifted.index_of(b64)
+        if lifted is None or at is None:
+            return decode_b64(b64, number, request_id=self.request_id)
+        return decode_item(lifted.values[at], number, self.request_id)
+
     def _position(self, doc: dict[str, Any]) -> int:
         index = _int(doc.get("index"))
         return index if index is not None and index >= 0 else self.completed
@@ -189,7 +211,7 @@ class StreamAssembler:
                 f"The service's preview of result #{index + 1} has no image data.",
                 details=self._details(result=index + 1),
             )
-        data = decode_b64(b64, index + 1)
+        data = self._image(b64, index + 1)
         partial_index = _int(doc.get("partial_image_index"))
         description = doc.get("description")
         self.partials += 1
@@ -214,7 +236,7 @@ class StreamAssembler:
         revised = doc.get("revised_prompt")
         self._items[index] = ParsedItem(
             index + 1,
-            decode_b64(b64, index + 1),
+            self._image(b64, index + 1),
             None,
             revised if isinstance(revised, str) else None,
         )
