@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+
+from starlette.types import ASGIApp
+
 from editor.client import EditsClient, Endpoint
+from editor.core.imageio import MAX_PIXELS
 from editor.pipeline.asgi_stream import StreamingASGITransport
 from editor.pipeline.background_transport import BackgroundLoopTransport
 
@@ -10,6 +16,7 @@ from editor.pipeline.background_transport import BackgroundLoopTransport
 EMBEDDED_ORIGIN = "http://local-engine"
 EMBEDDED_BASE_URL = f"{EMBEDDED_ORIGIN}/v1"
 EMBEDDED_DEFAULT_MODEL = "patchmatch"
+EMBEDDED_MAX_UPLOAD = 4 * 1024**3
 
 
 def embedded_endpoint() -> Endpoint:
@@ -17,14 +24,31 @@ def embedded_endpoint() -> Endpoint:
     return Endpoint(base_url=EMBEDDED_BASE_URL, max_retries=0, timeout=300.0)
 
 
+@functools.cache
+def _engine_app() -> ASGIApp:
+    # Imported here: FastAPI and the engines cost a few hundred ms, which the window's start
+    # should not pay before the first local job. One app serves every job, as a server does;
+    # building its routes takes tens of ms, so it is built once (warm_up_engine: off the loop).
+    from editor.server import create_app
+
+    # The app's own engine takes whatever the app sends (a 96 MP photo is a 130 MB upload);
+    # the 50 MB limit of `serve` stays for other clients.
+    return create_app(
+        public_base_url=EMBEDDED_ORIGIN,
+        single_use_results=True,
+        max_upload_bytes=EMBEDDED_MAX_UPLOAD,
+        max_pixels=MAX_PIXELS,
+    )
+
+
+async def warm_up_engine() -> None:
+    """Import and build the in-process engine on a worker thread, before the first job."""
+    await asyncio.to_thread(_engine_app)
+
+
 def embedded_client() -> EditsClient:
     """A client whose requests go straight into the local server app, no socket involved;
     streamed answers arrive event by event (editor.pipeline.asgi_stream). The app runs on its
     own thread and loop so its CPU work never stalls the caller's (the window's) loop."""
-    # Imported here: FastAPI and the engines cost a few hundred ms, which the window's start
-    # should not pay before the first local job.
-    from editor.server import create_app
-
-    app = create_app(public_base_url=EMBEDDED_ORIGIN)
-    transport = BackgroundLoopTransport(StreamingASGITransport(app))
+    transport = BackgroundLoopTransport(StreamingASGITransport(_engine_app()))
     return EditsClient(embedded_endpoint(), transport=transport)

@@ -12,6 +12,7 @@ from editor.server.config import ServerConfig
 from editor.server.errors import ApiError, error_body
 from editor.server.faults import FaultMiddleware
 from editor.server.middleware import RequestIdMiddleware
+from editor.server.storage import ResultStore
 
 
 def create_app(
@@ -22,6 +23,7 @@ def create_app(
     max_upload_bytes: int = 50 * 1024 * 1024,
     max_pixels: int = 100_000_000,
     stand_in: str | None = None,
+    single_use_results: bool = False,
 ) -> FastAPI:
     """Build the app. ``public_base_url`` is the origin result URLs start with, e.g.
     ``http://192.168.1.5:8000`` (default: the request's own base URL)."""
@@ -32,6 +34,7 @@ def create_app(
         max_upload_bytes=max_upload_bytes,
         max_pixels=max_pixels,
         stand_in=stand_in,
+        store=ResultStore(single_use=single_use_results),
     )
     app = FastAPI(
         title="Inpaint Editor local engine",

@@ -19,7 +19,9 @@ class StoredFile:
 
 class ResultStore:
     """In-memory and bounded: the oldest go first past ``capacity`` files or ``max_bytes``
-    (full-resolution results can be tens of MB each); all expire after the TTL."""
+    (full-resolution results can be tens of MB each); all expire after the TTL. ``single_use``:
+    a file is gone once read (the in-process engine's client reads each link once, and one
+    engine serves every job, so nothing should linger)."""
 
     def __init__(
         self,
@@ -27,7 +29,9 @@ class ResultStore:
         capacity: int = 256,
         max_bytes: int = 512 * 1024 * 1024,
         ttl_seconds: float = 3600.0,
+        single_use: bool = False,
     ) -> None:
+        self._single_use = single_use
         self._files: OrderedDict[str, StoredFile] = OrderedDict()
         self._capacity = capacity
         self._max_bytes = max_bytes
@@ -55,7 +59,12 @@ class ResultStore:
         with self._lock:
             self._evict(time.monotonic())
             stored = self._files.get(file_id)
-        return stored if stored is not None and stored.ext == ext else None
+            if stored is None or stored.ext != ext:
+                return None
+            if self._single_use:
+                del self._files[file_id]
+                self._bytes -= len(stored.data)
+        return stored
 
     def __len__(self) -> int:
         with self._lock:

@@ -29,6 +29,7 @@ from editor.core.expand import drop_opaque_alpha
 from editor.core.markup_layer import MarkupLayer, Shape
 from editor.core.mask_document import MaskDocument
 from editor.core.pricing import PriceTable
+from editor.pipeline.embedded import warm_up_engine
 from editor.pipeline.jobs import Job, JobQueue
 from editor.store import (
     BaseRef,
@@ -77,6 +78,7 @@ from editor.ui.window.previews import PreviewBinding, full_size
 __all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
+WARM_UP_AFTER_MS = 300
 T = TypeVar("T")
 
 _EMPTY, _EDIT, _COMPARE = 0, 1, 2
@@ -200,12 +202,14 @@ class MainWindow(QMainWindow):
         # What start-up built lives as long as the window: keep the collector from walking it
         # again and again (a full collection over it held the loop ~40 ms, mid-job).
         gc.freeze()
-        # What the first job's connection needs is made off the loop, once the loop runs.
-        QTimer.singleShot(0, self._warm_up)
+        # What the first job needs (connections, the in-process engine) is made off the loop
+        # once the window is up, not while its first paint waits.
+        QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
 
     def _warm_up(self) -> None:
         if _loop_running():
             self.spawn(warm_up(), "prepare connections")
+            self.spawn(warm_up_engine(), "prepare the local engine")
 
     # -- image and mask -------------------------------------------------------------------------
 

@@ -1,0 +1,41 @@
+"""The app's own engine takes what the app sends it: no 413 between the two."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from editor.core.imageio import encode_png
+from editor.pipeline import ApiOptions, EditParams, embedded_client, run_edit
+from editor.server import ServerThread
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_an_upload_over_the_servers_limit_reaches_the_embedded_engine() -> None:
+    rng = np.random.default_rng(7)
+    image = rng.integers(0, 256, (4200, 6000, 3), dtype=np.uint8)  # noise: PNG barely shrinks it
+    assert len(encode_png(image)) > 50 * 1024 * 1024  # `serve` would answer 413
+    mask = np.zeros(image.shape[:2], np.uint8)
+    mask[2000:2100, 3000:3100] = 255
+    params = EditParams(ApiOptions(prompt="", model="telea"), context="whole")
+    async with embedded_client() as client:
+        outcome = await run_edit(client, image, mask, params)
+    (variant,) = outcome.variants
+    assert variant.pixels.shape == image.shape
+    assert not np.array_equal(variant.pixels[2000:2100, 3000:3100], image[2000:2100, 3000:3100])
+    assert np.array_equal(variant.pixels[:1000], image[:1000])
+
+
+def test_serve_keeps_its_limit_for_other_clients() -> None:
+    import httpx
+
+    with ServerThread() as server:
+        big = b"x" * (51 * 1024 * 1024)
+        answer = httpx.post(
+            server.base_url + "/images/edits",
+            content=big,
+            headers={"content-type": "multipart/form-data; boundary=x"},
+            timeout=60,
+        )
+    assert answer.status_code == 413
