@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,11 +91,10 @@ def sniff_image(data: bytes) -> str | None:
     return None
 
 
-def decode_b64(text: str, index: int, *, request_id: str | None = None) -> bytes:
-    if text.startswith("data:") and "," in text:
-        text = text.split(",", 1)[1]
+def _image(decode: Callable[[], bytes], index: int, request_id: str | None) -> bytes:
+    """Decoded image bytes of result ``index``; plain errors for broken base64 or non-images."""
     try:
-        data = base64.b64decode("".join(text.split()), validate=True)
+        data = decode()
     except (binascii.Error, ValueError) as exc:
         raise BadResponseError(
             f"The service's result #{index} could not be decoded (broken base64 data).",
@@ -107,6 +106,17 @@ def decode_b64(text: str, index: int, *, request_id: str | None = None) -> bytes
             details={"result": index, "bytes": len(data), "request_id": request_id},
         )
     return data
+
+
+def decode_b64(text: str, index: int, *, request_id: str | None = None) -> bytes:
+    if text.startswith("data:") and "," in text:
+        text = text.split(",", 1)[1]
+    return _image(lambda: base64.b64decode("".join(text.split()), validate=True), index, request_id)
+
+
+def decode_item(value: memoryview, index: int, request_id: str | None) -> bytes:
+    """A value :func:`lift_strings` took out of an answer, decoded a slice at a time."""
+    return _image(lambda: decode_lifted(value), index, request_id)
 
 
 def _not_json(
@@ -125,22 +135,6 @@ def _not_json(
         "The service's answer could not be read (it is not JSON).",
         details={**details, "body_excerpt": " ".join(text[:200].split()) or None},
     )
-
-
-def decode_item(value: memoryview, index: int, request_id: str | None) -> bytes:
-    try:
-        data = decode_lifted(value)
-    except (binascii.Error, ValueError) as exc:
-        raise BadResponseError(
-            f"The service's result #{index} could not be decoded (broken base64 data).",
-            details={"result": index, "request_id": request_id},
-        ) from exc
-    if sniff_image(data) is None:
-        raise BadResponseError(
-            f"The service's result #{index} is not an image.",
-            details={"result": index, "bytes": len(data), "request_id": request_id},
-        )
-    return data
 
 
 def parse_edit_response(

@@ -86,4 +86,5 @@ async def test_thirty_jobs_leave_no_descriptor_and_no_task(server: ServerThread)
             break
         await asyncio.sleep(0.1)
         gc.collect()
-    assert _fds() == fds
+    # Fewer is no leak: a descriptor an earlier test left (a pooled connection) may close now.
+    assert _fds() <= fds
