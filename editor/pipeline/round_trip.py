@@ -534,6 +534,12 @@ async def run_edit(
     prepared = await prepare(carried)
     fan, sent, received = await send(prepared)
     lost = _markup_lost(prepared, fan)
+    said: tuple[str, ...] = ()
+    if lost is not None and fan.results:
+        said = (
+            f"{lost} passed the markup on as text, so the model did not see the marks; "
+            "markup edits through this service now go as a mask.",
+        )
     if lost is not None:
         # A gateway took the markup as text: learned, and (when it failed) sent as a mask now.
         if memory is not None:
@@ -573,7 +579,7 @@ async def run_edit(
         asked=prepared.request.n_to_send,
         learned_limit=fan.learned_limit,
         stream_fallback=fan.stream_fallback,
-        notes=prepared.notes,
+        notes=prepared.notes + said,
         service_did=service_did(prepared.request, result.meta),
     )
 
