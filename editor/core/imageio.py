@@ -23,6 +23,7 @@ __all__ = [
     "ImageLoadError",
     "LoadedImage",
     "MaskError",
+    "decode_result",
     "encode_image",
     "encode_png",
     "load_image",
@@ -389,3 +390,26 @@ def load_mask(
     if int(edit.max()) == 0:
         raise MaskError("The mask marks no area to edit")
     return edit
+
+
+def decode_result(data: bytes, *, name: str) -> np.ndarray:
+    """A service's result (PNG, JPEG or WebP) as RGB/RGBA uint8 pixels.
+
+    OpenCV decodes without holding the interpreter, so a worker decoding four 24 MP results
+    leaves the window's loop free; Pillow's copy into an array holds it for tens of ms per
+    frame. Anything OpenCV can't read (or reads as something odd) goes through
+    :func:`load_image`, with its plain errors."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff" or data[8:12] == b"WEBP":
+        raw = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+        if raw is not None and raw.ndim in (2, 3) and raw.size:
+            if raw.dtype == np.uint16:
+                raw = cv2.convertScaleAbs(raw, alpha=255 / 65535)
+            if raw.dtype == np.uint8:
+                channels = 1 if raw.ndim == 2 else raw.shape[2]
+                code = {1: cv2.COLOR_GRAY2RGB, 3: cv2.COLOR_BGR2RGB, 4: cv2.COLOR_BGRA2RGBA}
+                if channels in code:
+                    pixels = cv2.cvtColor(raw, code[channels])
+                    if channels == 4 and cv2.minMaxLoc(pixels[:, :, 3])[0] == 255:
+                        pixels = cv2.cvtColor(pixels, cv2.COLOR_RGBA2RGB)  # opaque alpha
+                    return np.ascontiguousarray(pixels)
+    return load_image(data, name=name).pixels

@@ -23,7 +23,7 @@ from editor.client import (
 from editor.core.color_match import COLOR_METHODS, DEFAULT_METHOD, fit_color
 from editor.core.composite import default_feather, take_variant
 from editor.core.context import CONTEXT_MODES, plan_with_context
-from editor.core.imageio import encode_png, load_image, mask_to_api_png
+from editor.core.imageio import decode_result, encode_png, mask_to_api_png
 from editor.core.leak import leak_map, leak_stats
 from editor.core.markup import has_marks, markup_region
 from editor.core.models import MODELS, ModelSpec, current_models, is_known, model_spec, parse_size
@@ -353,7 +353,7 @@ def finish_variants(
     variants = []
     numbers = indices if indices is not None else list(range(len(result.images)))
     for index, image in zip(numbers, result.images, strict=True):
-        returned = load_image(image.data, name=f"The service's result #{index + 1}").pixels
+        returned = decode_result(image.data, name=f"The service's result #{index + 1}")
         leak = color = heat = None
         if view is not None:
             leak = leak_stats(view, returned, plan)
@@ -388,7 +388,7 @@ def preview_from_partial(
     (without colour matching), so the canvas can show it in place. With ``max_side`` the
     result is downscaled to fit (cheap to hand to a view); returns (pixels, scale)."""
     height, width = original.shape[:2]
-    returned = load_image(data, name="preview").pixels
+    returned = decode_result(data, name="preview")
     reach = _reach(params, (width, height))
     scale = 1.0
     if max_side is not None and max(width, height) > max_side:
