@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import functools
+import threading
 
 from starlette.types import ASGIApp
 
@@ -24,26 +24,34 @@ def embedded_endpoint() -> Endpoint:
     return Endpoint(base_url=EMBEDDED_BASE_URL, max_retries=0, timeout=300.0)
 
 
-@functools.cache
-def _engine_app() -> ASGIApp:
-    # Imported here: FastAPI and the engines cost a few hundred ms, which the window's start
-    # should not pay before the first local job. One app serves every job, as a server does;
-    # building its routes takes tens of ms, so it is built once (warm_up_engine: off the loop).
-    from editor.server import create_app
+_app: ASGIApp | None = None
+_app_lock = threading.Lock()
 
-    # The app's own engine takes whatever the app sends (a 96 MP photo is a 130 MB upload);
-    # the 50 MB limit of `serve` stays for other clients.
-    return create_app(
-        public_base_url=EMBEDDED_ORIGIN,
-        single_use_results=True,
-        max_upload_bytes=EMBEDDED_MAX_UPLOAD,
-        max_pixels=MAX_PIXELS,
-    )
+
+def _engine_app() -> ASGIApp:
+    """The in-process engine, built once. Imported and built on first use: FastAPI and the
+    engines cost a few hundred ms, which the window's start should not pay. One app serves
+    every job, as a server does (warm_up_engine builds it off the loop)."""
+    global _app
+    with _app_lock:  # a warm-up and the first job may ask at once: build it once
+        if _app is None:
+            from editor.server import create_app
+
+            # The app's own engine takes whatever the app sends (a 96 MP photo is a 130 MB
+            # upload); the 50 MB limit of `serve` stays for other clients.
+            _app = create_app(
+                public_base_url=EMBEDDED_ORIGIN,
+                single_use_results=True,
+                max_upload_bytes=EMBEDDED_MAX_UPLOAD,
+                max_pixels=MAX_PIXELS,
+            )
+        return _app
 
 
 async def warm_up_engine() -> None:
-    """Import and build the in-process engine on a worker thread, before the first job."""
-    await asyncio.to_thread(_engine_app)
+    """Import and build the in-process engine on a worker thread (at once when built)."""
+    if _app is None:
+        await asyncio.to_thread(_engine_app)
 
 
 def embedded_client() -> EditsClient:

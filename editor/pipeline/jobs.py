@@ -26,6 +26,7 @@ from psygnal import Signal
 from editor.client import EditError, EditsClient, Progress, warm_up
 from editor.core.markup_layer import Shape, render_shapes
 from editor.core.params import EditParams
+from editor.pipeline.embedded import embedded_client, warm_up_engine
 from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
 from editor.pipeline.round_trip import (
     EditOutcome,
@@ -351,7 +352,10 @@ class JobQueue:
                 self.changed.emit(job)
 
         asked = job.input
-        await warm_up()  # the first client's imports and TLS settings, off the loop
+        # The first client's imports and TLS settings (and the in-process engine), off the loop.
+        await warm_up()
+        if asked.make_client is embedded_client:
+            await warm_up_engine()
         height, width = asked.image.shape[:2]
         markup = None
         if asked.markup:
