@@ -141,6 +141,13 @@ class _ModelNotes(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        if _separator(index):  # QComboBox marks its separators so; a plain delegate would not
+            y = option.rect.center().y()
+            painter.save()
+            painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+            painter.drawLine(option.rect.left() + 4, y, option.rect.right() - 4, y)
+            painter.restore()
+            return
         super().paint(painter, option, index)
         note = index.data(NOTE_ROLE)
         if note:
@@ -156,10 +163,16 @@ class _ModelNotes(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         size = super().sizeHint(option, index)
+        if _separator(index):
+            return QSize(size.width(), 7)
         note = index.data(NOTE_ROLE)
         if note:
             size.setWidth(size.width() + option.fontMetrics.horizontalAdvance(note) + 24)
         return size
+
+
+def _separator(index: QModelIndex | QPersistentModelIndex) -> bool:
+    return bool(index.data(Qt.ItemDataRole.AccessibleDescriptionRole) == "separator")
 
 
 def model_groups(
@@ -459,6 +472,16 @@ class PromptPanel(QWidget):
                 combo.addItem(name)
                 combo.setItemData(combo.count() - 1, note, NOTE_ROLE)
                 combo.setItemData(combo.count() - 1, note, Qt.ItemDataRole.ToolTipRole)
+        # The list opens wide enough for a name and its note side by side.
+        metrics = combo.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(f"{n}    {t}")
+                for n, t in [*retired, *((o, "not an image model") for o in other)]
+            ),
+            default=0,
+        )
+        combo.view().setMinimumWidth(widest + 40)
 
     def model_note(self, name: str) -> str | None:
         """The Model box's note beside a name ("shut down 2026-10-23"), if any."""
