@@ -81,6 +81,15 @@ def edit(server: ServerThread, image: Path, out: Path, *extra: str) -> int:
     )
 
 
+def masked_edit(server: ServerThread, tmp_path: Path, *extra: str, out: str = "out") -> int:
+    """``edit`` of the test photo with a mask over a 200×100 box, then ``extra`` options."""
+    image, mask = tmp_path / "plain.png", tmp_path / "m.png"
+    if not image.exists():
+        photo(image)
+        mask_file(mask, (900, 600), (300, 200, 500, 300))
+    return edit(server, image, tmp_path / out, "--mask", str(mask), *extra)
+
+
 @pytest.fixture(autouse=True)
 def _key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
@@ -189,21 +198,8 @@ def test_markup_with_a_mask_sends_markup_only_and_blends_through_the_mask(
 def test_input_fidelity_never_reaches_a_2x_model(
     today: ServerThread, tmp_path: Path, capsys: Any
 ) -> None:
-    image = tmp_path / "plain.png"
-    photo(image)
-    mask_file(tmp_path / "m.png", (900, 600), (300, 200, 500, 300))
     for model in ("gpt-image-2", "gpt-image-2.6-sunburst"):
-        code = edit(
-            today,
-            image,
-            tmp_path / model,
-            "--mask",
-            str(tmp_path / "m.png"),
-            "--model",
-            model,
-            "--input-fidelity",
-            "high",
-        )
+        code = masked_edit(today, tmp_path, "--model", model, "--input-fidelity", "high", out=model)
         assert code == 0
         err = capsys.readouterr().err
         assert err.count("input_fidelity was left out") == 1
@@ -215,13 +211,7 @@ def test_input_fidelity_never_reaches_a_2x_model(
 def test_a_shut_down_model_fails_with_the_plain_shutdown_message(
     today: ServerThread, tmp_path: Path, capsys: Any
 ) -> None:
-    image = tmp_path / "plain.png"
-    photo(image)
-    mask_file(tmp_path / "m.png", (900, 600), (300, 200, 500, 300))
-    code = edit(
-        today, image, tmp_path / "out", "--mask", str(tmp_path / "m.png"), "--model", "gpt-image-1"
-    )
-    assert code == 3
+    assert masked_edit(today, tmp_path, "--model", "gpt-image-1") == 3
     first = capsys.readouterr().err.splitlines()[0]
     assert first == (
         "inpaint-editor edit: gpt-image-1 was shut down by OpenAI on 2026-10-23; use "
@@ -233,13 +223,7 @@ def test_a_shut_down_model_fails_with_the_plain_shutdown_message(
 def test_an_unknown_model_is_offered_current_models_only(
     today: ServerThread, tmp_path: Path, capsys: Any
 ) -> None:
-    image = tmp_path / "plain.png"
-    photo(image)
-    mask_file(tmp_path / "m.png", (900, 600), (300, 200, 500, 300))
-    code = edit(
-        today, image, tmp_path / "out", "--mask", str(tmp_path / "m.png"), "--model", "gpt-image-9"
-    )
-    assert code == 3
+    assert masked_edit(today, tmp_path, "--model", "gpt-image-9") == 3
     first = capsys.readouterr().err.splitlines()[0]
     assert "gpt-image-2.6-flare" in first
     for gone in ("gpt-image-1", "dall-e-2", "chatgpt-image-latest", "gpt-6.1-sol"):
@@ -295,13 +279,7 @@ def test_what_the_service_did_otherwise_is_recorded(
     today: ServerThread, tmp_path: Path, capsys: Any
 ) -> None:
     httpx.put(f"{today.origin}/_test/stand-in-reports", json={"quality": "high"}).raise_for_status()
-    image = tmp_path / "plain.png"
-    photo(image)
-    mask_file(tmp_path / "m.png", (900, 600), (300, 200, 500, 300))
-    code = edit(
-        today, image, tmp_path / "out", "--mask", str(tmp_path / "m.png"), "--quality", "max"
-    )
-    assert code == 0
+    assert masked_edit(today, tmp_path, "--quality", "max") == 0
     assert "the service says it used quality high (asked max)" in capsys.readouterr().err
     _, doc = _result(tmp_path / "out")
     assert doc["service_did"] == {"quality": {"asked": "max", "got": "high"}}

@@ -20,13 +20,13 @@ from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     LEFT,
     close_window,
+    generate_and_wait,
     job_of,
     local_profiles,
     logged_requests,
     open_photo,
     paint,
     server_profile,
-    settle,
     show_window,
 )
 
@@ -64,11 +64,7 @@ def _draw_ring(qtbot: QtBot, window: MainWindow) -> None:
 
 def _generate(qtbot: QtBot, window: MainWindow, prompt: str = "remove what is circled") -> str:
     window.prompt_panel.set_prompt(prompt)
-    window.prompt_panel.focus_prompt()
-    qtbot.keyClick(window.prompt_panel.prompt, Qt.Key.Key_Return, CTRL)
-    job = window.jobs.jobs[-1]
-    settle(qtbot, window, job.id)
-    return job.id
+    return generate_and_wait(qtbot, window)
 
 
 def test_markup_draws_on_its_own_layer_undoes_and_hides(qtbot: QtBot, window: MainWindow) -> None:
