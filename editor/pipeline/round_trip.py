@@ -26,7 +26,7 @@ from editor.core.context import CONTEXT_MODES, plan_with_context
 from editor.core.imageio import decode_result, encode_png, mask_to_api_png
 from editor.core.leak import leak_map, leak_stats
 from editor.core.markup import has_marks, markup_region
-from editor.core.models import MODELS, ModelSpec, current_models, is_known, model_spec, parse_size
+from editor.core.models import MODELS, ModelSpec, current_models, model_spec, parse_size
 from editor.core.params import EditParams
 from editor.core.references import reference_inputs, references_refusal
 from editor.core.request import EditRequest, ImageInput
@@ -184,7 +184,7 @@ def _check(params: EditParams, spec: ModelSpec) -> None:
         raise InputError(f"Input fidelity is low or high ({params.api.input_fidelity!r}).")
     if params.api.complexity is not None and params.api.complexity not in COMPLEXITIES:
         raise InputError(f"Complexity is low, medium or high ({params.api.complexity!r}).")
-    known = is_known(params.api.model) or spec.known
+    known = spec.known  # a table name, snapshot, listed spelling or alias; not a guess
     quality = params.api.quality
     if known and quality and quality != "auto" and spec.qualities and quality not in spec.qualities:
         raise InputError(f"{spec.name} takes quality {', '.join(spec.qualities)}; not {quality!r}.")

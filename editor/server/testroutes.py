@@ -37,13 +37,18 @@ async def clear_file_requests(request: Request) -> dict[str, bool]:
     return {"cleared": True}
 
 
+async def _json(request: Request, unreadable: str) -> Any:
+    """The request's JSON body; ``unreadable`` is the 400's message when it is not JSON."""
+    try:
+        return json.loads(await request.body())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise bad_request(unreadable) from exc
+
+
 @router.put("/stand-in-reports")
 async def set_stand_in_reports(request: Request) -> dict[str, str]:
     """What the ``openai`` stand-in says it did, over what was asked (empty object: the truth)."""
-    try:
-        doc = json.loads(await request.body())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise bad_request('Send a JSON object such as {"quality": "high"}.') from exc
+    doc = await _json(request, 'Send a JSON object such as {"quality": "high"}.')
     allowed = {"size", "quality", "output_format", "background"}
     if not isinstance(doc, dict) or not set(doc) <= allowed:
         raise bad_request(f"Reports are an object with keys among {sorted(allowed)}.")
@@ -60,11 +65,7 @@ async def list_faults(request: Request) -> list[dict[str, Any]]:
 
 @router.post("/faults")
 async def add_fault(request: Request) -> dict[str, Any]:
-    try:
-        doc = json.loads(await request.body())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise bad_request("The fault must be a JSON object.") from exc
-    fault = Fault.parse(doc)
+    fault = Fault.parse(await _json(request, "The fault must be a JSON object."))
     get_config(request).faults.add(fault)
     return fault.public()
 
