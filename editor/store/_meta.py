@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ._errors import StoreReadError
+from ._paths import UnsafeName, plain_name
 
 __all__ = ["SCHEMA_VERSION", "SESSION_FILE", "SessionMeta", "now_iso"]
 
@@ -68,17 +69,18 @@ class SessionMeta:
                 id=str(data["id"]),
                 created=str(data.get("created", "")),
                 name=str(data.get("name", "")),
-                original_file=str(original["file"]),
+                original_file=plain_name(original["file"], "the original's file"),
                 original_name=original.get("name"),
                 width=int(original.get("width", 0)),
                 height=int(original.get("height", 0)),
                 prompt=str(data.get("prompt") or ""),
-                mask=data.get("mask"),
-                rounds=tuple(str(r) for r in data.get("rounds") or ()),
+                mask=None if data.get("mask") is None else plain_name(data["mask"], "a mask file"),
+                rounds=tuple(plain_name(r, "a round id") for r in data.get("rounds") or ()),
                 app_version=str(data.get("app_version", "")),
             )
         except (KeyError, TypeError, ValueError) as e:
-            raise StoreReadError(f"Could not read {label}: a field is missing or wrong") from e
+            why = str(e) if isinstance(e, UnsafeName) else "a field is missing or wrong"
+            raise StoreReadError(f"Could not read {label}: {why}") from e
 
 
 def _identity(data: dict[str, Any]) -> dict[str, Any]:

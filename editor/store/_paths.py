@@ -11,9 +11,11 @@ __all__ = [
     "APP_NAME",
     "CONFIG_DIR_ENV",
     "DATA_DIR_ENV",
+    "UnsafeName",
     "default_config_dir",
     "default_data_dir",
     "default_sessions_root",
+    "plain_name",
 ]
 
 APP_NAME = "inpaint-editor"
@@ -39,3 +41,26 @@ def default_config_dir() -> Path:
     if override:
         return Path(override)
     return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+class UnsafeName(ValueError):
+    """A session record names a file outside its own folder."""
+
+
+def plain_name(value: object, what: str) -> str:
+    """A file or folder name read from a session record, refused unless it names something
+    directly inside its own folder: a copied or hand-edited session must never make the app
+    read (and then send) a file from anywhere else."""
+    name = str(value)
+    if (
+        not name
+        or name in (".", "..")
+        or "/" in name
+        or "\\" in name
+        or "\0" in name
+        or (os.altsep is not None and os.altsep in name)
+        or Path(name).is_absolute()
+        or Path(name).drive
+    ):
+        raise UnsafeName(f"{what} {name!r} is not a plain file name inside the session folder")
+    return name

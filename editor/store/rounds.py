@@ -16,6 +16,8 @@ from editor.core.markup_layer import MarkupLayer, Shape
 from editor.core.params import ApiOptions, EditParams
 from editor.core.request import OMIT
 
+from ._paths import plain_name
+
 __all__ = [
     "ORIGINAL",
     "BaseRef",
@@ -63,7 +65,7 @@ class BaseRef:
     def from_json(cls, value: Any) -> BaseRef:
         if not value:
             return ORIGINAL
-        return cls(str(value["round"]), int(value["variant"]))
+        return cls(plain_name(value["round"], "a round id"), int(value["variant"]))
 
 
 ORIGINAL = BaseRef()
@@ -88,9 +90,9 @@ class VariantRecord:
         proxy = value.get("proxy")
         return cls(
             int(value["index"]),
-            str(value["file"]),
+            plain_name(value["file"], "a variant file"),
             None if revised is None else str(revised),
-            None if proxy is None else str(proxy),
+            None if proxy is None else plain_name(proxy, "a proxy file"),
         )
 
 
@@ -135,7 +137,9 @@ class ReferenceRecord:
     def from_json(cls, value: Mapping[str, Any]) -> ReferenceRecord:
         source = value.get("source")
         return cls(
-            str(value["file"]), str(value.get("name", value["file"])), source and str(source)
+            plain_name(value["file"], "a reference file"),
+            str(value.get("name", value["file"])),
+            source and str(source),
         )
 
 
@@ -213,11 +217,11 @@ class RoundRecord:
             key=lambda v: v.index,
         )
         return cls(
-            id=str(value["id"]),
+            id=plain_name(value["id"], "a round id"),
             seq=int(value.get("seq", 0)),
             prompt=str(value.get("prompt", "")),
             base=BaseRef.from_json(value.get("base")),
-            mask=value.get("mask"),
+            mask=None if value.get("mask") is None else plain_name(value["mask"], "a mask file"),
             params=decode_params(value.get("params") or {}),
             state=state,
             started=str(value.get("started", "")),
