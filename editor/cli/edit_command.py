@@ -33,7 +33,7 @@ from editor.core.references import Reference, load_reference
 from editor.core.request import OMIT
 from editor.pipeline import STREAM_FALLBACK_NOTE, ApiOptions, EditParams, embedded_client, run_edit
 from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
-from editor.pipeline.round_trip import InputError
+from editor.pipeline.errors import InputError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_SERVICE, EXIT_CANCELLED = 0, 1, 2, 3, 130
 REMOTE_DEFAULT_MODEL = DEFAULT_REMOTE_MODEL

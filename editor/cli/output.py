@@ -81,7 +81,7 @@ def write_outcome(
     usage = parse_usage(result.usage)
     cost = table.cost(params.api.model, usage)
     price = table.for_model(params.api.model)
-    sidecar = {
+    sidecar: dict[str, object] = {
         "image": str(image_path),
         "prompt": params.api.prompt,
         "params": _params_json(params),

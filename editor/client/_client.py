@@ -10,7 +10,7 @@ import math
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from types import TracebackType
@@ -75,6 +75,15 @@ class _Pacer:
             self._last = now
             return True
         return False
+
+
+class _StreamNeverStarted(Exception):
+    """A streamed request failed before its first event reached the caller: it may be sent
+    once more without streaming. Never leaves the client."""
+
+    def __init__(self, error: ServerError | BadResponseError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 @dataclass(frozen=True)
@@ -161,8 +170,11 @@ class EditsClient:
         transport: httpx.AsyncBaseTransport | None = None,
         mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._endpoint = endpoint
+        # The wait before a retry; tests hand in one that records what was asked.
+        self._sleep = sleep
         self._timeout = httpx.Timeout(endpoint.timeout, connect=endpoint.connect_timeout)
         if http_client is not None:
             if transport is not None or mounts is not None:
@@ -229,15 +241,13 @@ class EditsClient:
                 answer, attempts, parsed = await self._send_and_parse(
                     request, on_progress, on_partial
                 )
-            except (ServerError, BadResponseError) as err:
-                if not request.stream or not err.details.get("stream_fallback_ok"):
-                    raise
+            except _StreamNeverStarted as never:
                 # Gateways that cannot relay server-sent events answer 5xx (or garbage) at
                 # once: the same request unstreamed still gets the images, just no previews.
                 log.warning(
                     "streamed request failed before its first event (%s); sending it once "
                     "more without streaming",
-                    type(err).__name__,
+                    type(never.error).__name__,
                 )
                 plain = replace(request, stream=False, partial_images=None)
                 answer, attempts, parsed = await self._send_and_parse(plain, on_progress, None)
@@ -282,8 +292,8 @@ class EditsClient:
         on_progress: ProgressCallback | None,
         on_partial: PartialCallback | None,
     ) -> tuple[_Answer, int, ParsedResponse]:
-        """One request with its retries, its answer parsed. A streamed request that fails
-        before anything reached the caller is marked ``stream_fallback_ok`` in the error."""
+        """One request with its retries, its answer parsed. A streamed request whose service
+        failed before anything reached the caller raises :class:`_StreamNeverStarted`."""
         body = self._build_body(request)
         url = self._endpoint.edits_url
         accept = "text/event-stream, application/json;q=0.9" if request.stream else None
@@ -315,7 +325,7 @@ class EditsClient:
                 parsed = await asyncio.to_thread(parse) if big else parse()
         except (ServerError, BadResponseError) as err:
             if sink is not None and not sink.started:
-                err._details["stream_fallback_ok"] = True
+                raise _StreamNeverStarted(err) from err
             raise
         return answer, attempts, parsed
 
@@ -330,8 +340,7 @@ class EditsClient:
         if not models:
             return
         shown = ", ".join(models[:MODELS_SHOWN]) + (", …" if len(models) > MODELS_SHOWN else "")
-        err._set_message(f"{err.user_message.rstrip('.')}. This service offers: {shown}.")
-        err._details["models"] = models
+        err.amend(f"{err.user_message.rstrip('.')}. This service offers: {shown}.", models=models)
 
     async def list_models(self) -> list[str]:
         """``GET {base}/models``: a cheap check that the address and key work."""
@@ -436,46 +445,17 @@ class EditsClient:
             ):
                 ttfb = time.perf_counter() - started
                 ok = 200 <= response.status_code < 300
-                length = response.headers.get("content-length")
-                total = int(length) if length and length.isdigit() else None
-                buffer = bytearray()
                 media = response.headers.get("content-type", "").split(";", 1)[0].strip()
                 if ok and sink is not None and media.lower() == "text/event-stream":
-                    sink.request_id = response.headers.get("x-request-id")
-                    self._emit(on_progress, "streaming", 0, None, attempt)
-                    async for chunk in response.aiter_bytes():
-                        try:
-                            # Events carry whole images in base64: decode big ones off the loop.
-                            if sink.buffered + len(chunk) > PARSE_IN_THREAD_BYTES // 4:
-                                await asyncio.to_thread(sink.feed, chunk)
-                            else:
-                                sink.feed(chunk)
-                        finally:
-                            sink.flush()  # previews decoded so far reach the caller even on error
-                        self._emit(
-                            on_progress, "streaming", response.num_bytes_downloaded, None, attempt
-                        )
-                    return self._log_answer(
-                        method,
-                        where,
-                        _Answer(
-                            response.status_code, response.headers, b"", ttfb, response.url, True
-                        ),
-                        started,
-                        attempt,
+                    await self._read_stream(response, sink, attempt, on_progress)
+                    streamed = _Answer(
+                        response.status_code, response.headers, b"", ttfb, response.url, True
                     )
-                if ok:
-                    self._emit(on_progress, "download", 0, total, attempt)
-                pacer = _Pacer()
-                async for chunk in response.aiter_bytes():
-                    buffer += chunk
-                    done = max(response.num_bytes_downloaded, len(buffer))
-                    if not ok:
-                        if len(buffer) > ERROR_BODY_LIMIT:
-                            break  # an error page: its start says enough
-                    elif pacer.due(done, total):
-                        self._emit(on_progress, "download", done, total, attempt)
-                answer = _Answer(response.status_code, response.headers, buffer, ttfb, response.url)
+                    return self._log_answer(method, where, streamed, started, attempt)
+                received = await self._read_body(response, ok, attempt, on_progress)
+                answer = _Answer(
+                    response.status_code, response.headers, received, ttfb, response.url
+                )
         except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, OSError) as exc:
             elapsed = time.perf_counter() - started
             log.warning(
@@ -487,10 +467,59 @@ class EditsClient:
             )
             error = self._map_transport_error(exc, url)
             if sink is not None and sink.started:
-                error._set_message(f"{sink.cut_message()} {error.user_message}")
-                error._details.update({"stream_cut": True, "partials": sink.partials})
+                error.amend(
+                    f"{sink.cut_message()} {error.user_message}",
+                    stream_cut=True,
+                    partials=sink.partials,
+                )
             raise error from exc
         return self._log_answer(method, where, answer, started, attempt)
+
+    async def _read_stream(
+        self,
+        response: httpx.Response,
+        sink: StreamAssembler,
+        attempt: int,
+        on_progress: ProgressCallback | None,
+    ) -> None:
+        """A 2xx event stream, fed to ``sink`` chunk by chunk as it arrives."""
+        sink.request_id = response.headers.get("x-request-id")
+        self._emit(on_progress, "streaming", 0, None, attempt)
+        async for chunk in response.aiter_bytes():
+            try:
+                # Events carry whole images in base64: decode big ones off the loop.
+                if sink.buffered + len(chunk) > PARSE_IN_THREAD_BYTES // 4:
+                    await asyncio.to_thread(sink.feed, chunk)
+                else:
+                    sink.feed(chunk)
+            finally:
+                sink.flush()  # previews decoded so far reach the caller even on error
+            self._emit(on_progress, "streaming", response.num_bytes_downloaded, None, attempt)
+
+    async def _read_body(
+        self,
+        response: httpx.Response,
+        ok: bool,
+        attempt: int,
+        on_progress: ProgressCallback | None,
+    ) -> bytearray:
+        """The whole body of a success (with paced download progress), or the start of an
+        error page (its first ERROR_BODY_LIMIT bytes say enough)."""
+        length = response.headers.get("content-length")
+        total = int(length) if length and length.isdigit() else None
+        if ok:
+            self._emit(on_progress, "download", 0, total, attempt)
+        buffer = bytearray()
+        pacer = _Pacer()
+        async for chunk in response.aiter_bytes():
+            buffer += chunk
+            done = max(response.num_bytes_downloaded, len(buffer))
+            if not ok:
+                if len(buffer) > ERROR_BODY_LIMIT:
+                    break
+            elif pacer.due(done, total):
+                self._emit(on_progress, "download", done, total, attempt)
+        return buffer
 
     @staticmethod
     def _log_answer(
@@ -619,9 +648,7 @@ class EditsClient:
                 continue
             ctx = self._error_context(url, model, attempt, answer)
             refusal = status_error(answer.status, info, ctx, retry_after=plan.server_asked)
-            gateway = gateway_of(answer.headers)
-            if gateway is not None:
-                refusal._details["gateway"] = gateway
+            refusal.amend(gateway=gateway_of(answer.headers))
             raise refusal
 
     async def _wait_before_retry(
@@ -629,7 +656,7 @@ class EditsClient:
     ) -> None:
         log.warning("attempt %d failed (%s); retrying in %.2f s", attempt, reason, delay)
         self._emit(on_progress, "retry", 0, None, attempt, delay)
-        await asyncio.sleep(delay)
+        await self._sleep(delay)
 
     async def _download(
         self, url: str, index: int, attempt: int, on_progress: ProgressCallback | None

@@ -72,6 +72,14 @@ class EditError(Exception):
         self.user_message = user_message
         self.args = (user_message,)
 
+    def amend(self, message: str | None = None, **details: Any) -> None:
+        """What the client learns after the error was made (the service's models, a cut
+        stream, the gateway it came through): a fuller message and more details. Only the
+        client calls this, before the error reaches its caller."""
+        if message is not None:
+            self._set_message(message)
+        self._details.update({k: v for k, v in details.items() if v is not None})
+
     def __str__(self) -> str:
         return self.user_message
 

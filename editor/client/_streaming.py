@@ -282,7 +282,5 @@ class StreamAssembler:
                 details={"stream_events": self.events, "partials": self.partials},
             )
         error = status_error(status, info, replace(self._context(), request_id=self.request_id))
-        error._details.update(
-            {"in_stream": True, "stream_events": self.events, "partials": self.partials}
-        )
+        error.amend(in_stream=True, stream_events=self.events, partials=self.partials)
         return error

@@ -18,6 +18,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
+from editor.core.errors import UserInputError
+
 __all__ = [
     "MAX_PIXELS",
     "ImageLoadError",
@@ -56,7 +58,7 @@ _ORIENT = {
 }
 
 
-class ImageLoadError(ValueError):
+class ImageLoadError(UserInputError):
     """An image could not be used; ``str(error)`` is a message fit to show the user as is.
 
     A ValueError, like the pipeline's InputError: a service result that looks like an image but

@@ -1,6 +1,6 @@
 """The editable mask behind the canvas: brush strokes, whole-mask operations and undo.
 
-Qt-free (napari's labels brush, see STYLE.md): a stroke stamps a round footprint into a NumPy
+Qt-free, after napari's labels brush: a stroke stamps a round footprint into a NumPy
 array, fills the space between successive pointer positions, records what it changed so one drag is
 one undo step, and reports only the changed rectangle through :attr:`MaskDocument.changed`.
 

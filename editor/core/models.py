@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from editor.core.errors import UserInputError
+
 from .aliases import OTHER, alias_family
 
 __all__ = [
@@ -60,7 +62,7 @@ USER_MODELS_FILE = "models.json"
 _DATED = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 
 
-class ModelTableError(ValueError):
+class ModelTableError(UserInputError):
     """A model table file that can't be read; str() says which file and what is wrong."""
 
 

@@ -1,9 +1,10 @@
-"""The one request type that window, CLI, store and client all speak."""
+"""The one request type that window, CLI, store and client all speak: the options a person
+chose (:class:`ApiOptions`) and, with the prepared images, the request (:class:`EditRequest`)."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 
@@ -49,35 +50,62 @@ class ImageInput:
 
 
 @dataclass(frozen=True, slots=True)
-class EditRequest:
-    """Everything one call to the edits endpoint carries.
-
-    ``None`` means "not sent" for optional fields; ``watermark`` has three states: OMIT (the
-    service's policy), True and False. ``n`` of 0 or None is sent as 1, as the service expects.
-    """
+class ApiOptions:
+    """The endpoint's fields as the user chose them. ``size`` None/"auto" lets the model table
+    decide; ``response_format`` is a profile's own word (a gateway may know more than the
+    spec's two); ``stream`` asks for server-sent events with ``partial_images`` (0–3)
+    previews per variant. An :class:`EditRequest` is these with the prepared images."""
 
     prompt: str
-    images: tuple[ImageInput, ...]
-    mask: ImageInput | None = None
-    # A transparent overlay of marks (arrows, circles) showing where to edit; the API refuses
-    # it together with ``mask``.
-    markup: ImageInput | None = None
     model: str | None = None
-    n: int | None = None
+    n: int | None = 1
     size: str | None = None
     quality: str | None = None
-    watermark: bool | _Omit = OMIT
-    response_format: ResponseFormat | None = None
+    watermark: bool | Omittable = OMIT
+    response_format: str | None = None
     background: str | None = None
     output_format: str | None = None
     output_compression: int | None = None
     input_fidelity: str | None = None
     complexity: str | None = None
-    user: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
-    # Server-sent events instead of one JSON answer; partial_images (0–3) previews per image.
     stream: bool = False
     partial_images: int | None = None
+
+    def request(
+        self,
+        images: tuple[ImageInput, ...],
+        mask: ImageInput | None,
+        *,
+        size: str | None,
+        response_format: ResponseFormat | None,
+        markup: ImageInput | None = None,
+    ) -> EditRequest:
+        """The request these options make with the prepared images; ``size`` and
+        ``response_format`` are what the model table and the engine settled on."""
+        chosen = {f.name: getattr(self, f.name) for f in fields(ApiOptions)}
+        chosen.update(size=size, response_format=response_format)
+        if not self.stream:
+            chosen["partial_images"] = None
+        return EditRequest(images=images, mask=mask, markup=markup, **chosen)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EditRequest(ApiOptions):
+    """Everything one call to the edits endpoint carries: the options, and the images.
+
+    ``None`` means "not sent" for optional fields; ``watermark`` has three states: OMIT (the
+    service's policy), True and False. ``n`` of 0 or None is sent as 1, as the service expects.
+    """
+
+    images: tuple[ImageInput, ...]
+    mask: ImageInput | None = None
+    # A transparent overlay of marks (arrows, circles) showing where to edit; the API refuses
+    # it together with ``mask``.
+    markup: ImageInput | None = None
+    n: int | None = None
+    response_format: ResponseFormat | None = None  # the spec's two; a profile's word is settled
+    user: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def n_to_send(self) -> int:

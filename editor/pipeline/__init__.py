@@ -2,12 +2,14 @@
 
 from editor.core.params import ApiOptions, EditParams
 from editor.pipeline.embedded import EMBEDDED_BASE_URL, embedded_client, embedded_endpoint
+from editor.pipeline.errors import InputError
 from editor.pipeline.fanout import (
     DEFAULT_CONCURRENCY,
     CapabilityMemory,
     RequestRecord,
     is_n_rejection,
 )
+from editor.pipeline.resolve import check, resolve
 from editor.pipeline.round_trip import (
     STREAM_FALLBACK_NOTE,
     EditOutcome,
@@ -27,14 +29,17 @@ __all__ = [
     "CapabilityMemory",
     "EditOutcome",
     "EditParams",
+    "InputError",
     "PartialPreview",
     "PreparedEdit",
     "RequestRecord",
     "Variant",
+    "check",
     "embedded_client",
     "embedded_endpoint",
     "is_n_rejection",
     "prepare_edit",
     "preview_from_partial",
+    "resolve",
     "run_edit",
 ]

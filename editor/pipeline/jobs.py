@@ -1,6 +1,6 @@
 """Edit jobs as a plain state machine: queued → running → succeeded / failed / cancelled.
 
-Qt-free (STYLE.md, krita-ai-diffusion's ``model/jobs.py``): a :class:`JobQueue` owns the jobs,
+Qt-free, after krita-ai-diffusion's ``model/jobs.py``: a :class:`JobQueue` owns the jobs,
 starts one asyncio task per job and reports every transition through psygnal signals that views
 bind to. Each task is wrapped so whatever it raises lands in the job's state as a plain message;
 no task is ever lost. Cancelling is ``task.cancel()``.
@@ -24,10 +24,12 @@ import numpy as np
 from psygnal import Signal
 
 from editor.client import EditError, EditsClient, Progress, warm_up
+from editor.core.errors import UserInputError
 from editor.core.markup_layer import Shape, render_shapes
 from editor.core.params import EditParams
 from editor.pipeline.embedded import embedded_client, warm_up_engine
 from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
+from editor.pipeline.resolve import ProfileTraits, resolve
 from editor.pipeline.round_trip import (
     EditOutcome,
     PartialPreview,
@@ -86,17 +88,13 @@ class JobInput:
     markup_carried: bool | None = None
 
 
-class SendingProfile(Protocol):
+class SendingProfile(ProfileTraits, Protocol):
     """What a job takes from the service profile it is sent with (the window's profiles)."""
 
     @property
     def name(self) -> str: ...
     @property
     def make_client(self) -> ClientFactory: ...
-    @property
-    def stream(self) -> bool: ...
-    @property
-    def partial_images(self) -> int: ...
     @property
     def max_n_per_request(self) -> int | None: ...
     @property
@@ -116,9 +114,7 @@ def job_input(
     """The one way a round becomes a job: the profile's streaming and fan-out settings, and the
     shared memory of learned limits, apply whether it is a new Generate or a Retry of a saved
     round."""
-    if profile.stream:
-        api = replace(params.api, stream=True, partial_images=profile.partial_images)
-        params = replace(params, api=api)
+    params = resolve(params, profile)
     return JobInput(
         image,
         mask,
@@ -140,6 +136,7 @@ class Job:
     retry_of: str | None = None
     state: JobState = JobState.QUEUED
     status: str = "Queued"
+    sent: bool = False  # the request has gone out (a priced service may bill it now)
     fraction: float | None = None  # progress 0..1 of the current phase, None = unknown
     error: str | None = None
     error_details: dict[str, object] = field(default_factory=dict)
@@ -322,7 +319,7 @@ class JobQueue:
         except EditError as exc:
             job.error_details = exc.details
             self._finish(job, JobState.FAILED, "Failed", error=exc.user_message)
-        except ValueError as exc:  # InputError and the like: plain-worded reasons
+        except UserInputError as exc:  # the reason is the user's to fix, in plain words
             self._finish(job, JobState.FAILED, "Failed", error=str(exc))
         except Exception as exc:  # a bug: still shown, never lost
             log.exception("edit job %s crashed", job.id)
@@ -340,6 +337,7 @@ class JobQueue:
 
     async def _round_trip(self, job: Job) -> EditOutcome:
         def on_progress(p: Progress) -> None:
+            job.sent = True
             if job.state is JobState.RUNNING:
                 job.status, job.fraction = progress_text(p)
                 self.changed.emit(job)

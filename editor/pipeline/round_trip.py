@@ -20,22 +20,22 @@ from editor.client import (
     PartialImage,
     Progress,
 )
-from editor.core.color_match import COLOR_METHODS, DEFAULT_METHOD, fit_color
+from editor.core.color_match import DEFAULT_METHOD, fit_color
 from editor.core.composite import default_feather, take_variant
-from editor.core.context import CONTEXT_MODES, plan_with_context
+from editor.core.context import plan_with_context
 from editor.core.imageio import decode_result, encode_png, mask_to_api_png
 from editor.core.leak import leak_map, leak_stats
 from editor.core.markup import has_marks, markup_region
-from editor.core.models import MODELS, ModelSpec, current_models, model_spec, parse_size
+from editor.core.models import ModelSpec
 from editor.core.params import EditParams
-from editor.core.references import reference_inputs, references_refusal
+from editor.core.references import reference_inputs
 from editor.core.request import EditRequest, ImageInput
 from editor.core.sent_view import sent_view
 from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask, apply_plan_to_overlay
 from editor.pipeline.embedded import EMBEDDED_BASE_URL
+from editor.pipeline.errors import InputError
 from editor.pipeline.fanout import (
     DEFAULT_CONCURRENCY,
-    MAX_VARIANTS,
     CapabilityMemory,
     FanOut,
     RequestRecord,
@@ -43,25 +43,19 @@ from editor.pipeline.fanout import (
     merge_results,
     send_fanned,
 )
+from editor.pipeline.resolve import check, resolve
 
 log = logging.getLogger(__name__)
-MAX_PARTIAL_IMAGES = 3
 STREAM_FALLBACK_NOTE = (
     "the service could not stream previews for this model, so the images were asked for "
     "without streaming (no previews)."
 )
-INPUT_FIDELITIES = ("low", "high")
-COMPLEXITIES = ("low", "medium", "high")
 MARKUP_AS_MASK_NOTE = (
     "this service can't pass markup on to the model, so the marks were sent as a mask instead "
     "(shapes filled, strokes widened)."
 )
 # The response fields that say what the service did; a gateway may drop what was asked.
 REPORTED_FIELDS = ("size", "quality", "output_format", "background")
-
-
-class InputError(ValueError):
-    """A request that cannot be sent as asked; str() is the plain reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,65 +131,6 @@ class EditOutcome:
         return failure_summary(self.failures, self.failed_variants, self.asked)
 
 
-def _spec_for(params: EditParams) -> ModelSpec:
-    spec = model_spec(
-        params.api.model, profile_sizes=params.profile_sizes, aliases=dict(params.aliases)
-    )
-    if params.api.size and params.api.size != "auto":
-        try:
-            wanted = parse_size(params.api.size)
-        except ValueError as exc:
-            raise InputError(
-                f"The size {params.api.size!r} is not WIDTHxHEIGHT, e.g. 1024x1024."
-            ) from exc
-        spec = replace(spec, sizes=(wanted,), free_size=False, native=False)
-    return spec
-
-
-# The offline engines fill from the surroundings and never read the prompt; the edits API still
-# wants one, so an empty prompt to them is sent as these words.
-LOCAL_PROMPT = "fill the masked area from its surroundings"
-
-
-def _check(params: EditParams, spec: ModelSpec) -> None:
-    if not params.api.prompt.strip() and not spec.local:
-        raise InputError("Type a prompt: the service needs words describing the change.")
-    if len(params.api.prompt) > spec.max_prompt:
-        raise InputError(
-            f"The prompt has {len(params.api.prompt)} characters; {spec.name} takes at most "
-            f"{spec.max_prompt}."
-        )
-    n = params.api.n or 1
-    if not 1 <= n <= MAX_VARIANTS:  # above the model's max_n the round fans out
-        raise InputError(f"Ask for 1 to {MAX_VARIANTS} variants ({n} asked).")
-    partials = params.api.partial_images
-    if partials is not None and not 0 <= partials <= MAX_PARTIAL_IMAGES:
-        raise InputError(f"Partial images are 0 to {MAX_PARTIAL_IMAGES} per variant.")
-    if params.context not in CONTEXT_MODES:
-        raise InputError(f"Context is one of {', '.join(CONTEXT_MODES)} ({params.context!r}).")
-    if params.color_method is not None and params.color_method not in COLOR_METHODS:
-        raise InputError(f"Colour match method is one of {', '.join(COLOR_METHODS)}.")
-    if not 0.0 <= params.color_match_strength <= 1.0:
-        raise InputError("Colour match strength is between 0 and 1.")
-    refusal = references_refusal(spec, len(params.references))
-    if refusal is not None:
-        raise InputError(refusal)
-    if params.api.input_fidelity is not None and params.api.input_fidelity not in INPUT_FIDELITIES:
-        raise InputError(f"Input fidelity is low or high ({params.api.input_fidelity!r}).")
-    if params.api.complexity is not None and params.api.complexity not in COMPLEXITIES:
-        raise InputError(f"Complexity is low, medium or high ({params.api.complexity!r}).")
-    known = spec.known  # a table name, snapshot, listed spelling or alias; not a guess
-    quality = params.api.quality
-    if known and quality and quality != "auto" and spec.qualities and quality not in spec.qualities:
-        raise InputError(f"{spec.name} takes quality {', '.join(spec.qualities)}; not {quality!r}.")
-    if known and params.api.background == "transparent" and "transparent" not in spec.backgrounds:
-        takes = [n for n in current_models() if "transparent" in MODELS[n].backgrounds]
-        raise InputError(
-            f"{spec.name} can't return a transparent background; "
-            f"{' or '.join(takes) or 'another model'} can."
-        )
-
-
 def _left_out(params: EditParams, spec: ModelSpec) -> tuple[EditParams, list[str]]:
     """Options the model is known to refuse, dropped before sending, each with a note."""
     if not spec.known:
@@ -209,11 +144,6 @@ def _left_out(params: EditParams, spec: ModelSpec) -> tuple[EditParams, list[str
         api = replace(api, complexity=None)
         notes.append(f"complexity was left out: {spec.name} does not take it.")
     return (replace(params, api=api) if api is not params.api else params), notes
-
-
-def markup_models() -> list[str]:
-    """The current models that take markup."""
-    return [n for n in current_models() if MODELS[n].markup]
 
 
 def _reach(params: EditParams, size: tuple[int, int]) -> int:
@@ -253,8 +183,8 @@ def prepare_edit(
     the result is blended through the mask. ``markup_carried`` False (a service that loses
     markup): the marks become the mask instead."""
     started = time.perf_counter()
-    spec = _spec_for(params)
-    _check(params, spec)
+    params = resolve(params, sending=True, in_process=in_process)
+    spec = check(params, marked=has_marks(markup))
     params, notes = _left_out(params, spec)
     height, width = original.shape[:2]
     if mask is not None and mask.shape != (height, width):
@@ -266,11 +196,6 @@ def prepare_edit(
     if marks is not None:
         if marks.shape[:2] != (height, width):
             raise InputError("The markup layer is not the size of the image.")
-        if not spec.markup and spec.known:
-            raise InputError(
-                f"{spec.name} takes no markup. Markup needs {' or '.join(markup_models())}; "
-                "or paint a mask instead."
-            )
         if markup_carried:
             send_mask = None  # the API refuses mask and markup together; the mask still blends
         else:
@@ -293,14 +218,8 @@ def prepare_edit(
     # explicit choice is then the best guess); never to a model that answers base64 only.
     takes_format = bool(spec.response_formats) or not spec.known
     response_format = params.api.response_format if takes_format else None
-    if response_format is None and in_process and spec.local and not params.api.stream:
-        # Full-resolution results as links: raw PNG downloads instead of one huge base64 JSON
-        # answer, whose encoding and parsing would hold the interpreter for hundreds of ms.
-        # Only in-process: a link a service behind a gateway hands out may not be reachable.
-        response_format = "url"
     references = reference_inputs(params.references, spec)
-    api = params.api if params.api.prompt.strip() else replace(params.api, prompt=LOCAL_PROMPT)
-    request = api.request(
+    request = params.api.request(
         (ImageInput(data=image_png, filename="image.png"), *references),
         mask_part,
         size=plan.size_field,
@@ -493,10 +412,8 @@ async def run_edit(
     ``markup``: see :func:`prepare_edit`. Whether the service passes markup on is
     ``markup_carried`` when given, else what ``memory`` learned for the profile, else asked once
     (:func:`probe_markup`)."""
-    if params.api.stream and memory is not None and not memory.streams(profile, params.api.model):
-        # Learned: it can't stream.
-        params = replace(params, api=replace(params.api, stream=False, partial_images=None))
     in_process = client.endpoint.base_url == EMBEDDED_BASE_URL
+    params = resolve(params, learned=memory, profile_name=profile, in_process=in_process)
     carried = True
     if has_marks(markup):
         carried = (

@@ -24,7 +24,7 @@ from editor.server.imaging import (
     resize,
     to_pixels,
 )
-from editor.server.parsing import EditParams
+from editor.server.parsing import ReceivedEdit
 from editor.server.previews import preview_stages
 
 # Decoders, cv2.inpaint, PatchMatch (a ctypes call) and encoders release the GIL: independent
@@ -73,7 +73,7 @@ PREVIEW_MAX_SIDE = 1024
 
 
 def run_edit(
-    params: EditParams,
+    params: ReceivedEdit,
     *,
     max_pixels: int,
     cancel: threading.Event | None = None,

@@ -18,7 +18,7 @@ import numpy as np
 
 from editor.server.errors import ApiError, bad_request
 from editor.server.imaging import encode, open_image, resize, to_pixels
-from editor.server.parsing import AnyModel, EditParams, RawFile, read_body, validate
+from editor.server.parsing import AnyModel, RawFile, ReceivedEdit, read_body, validate
 
 if TYPE_CHECKING:
     from editor.server.faults import Fault
@@ -39,7 +39,7 @@ def _cast(pixels: np.ndarray, fault: Fault) -> np.ndarray:
     return out
 
 
-def _frames(params: EditParams, fault: Fault) -> np.ndarray:
+def _frames(params: ReceivedEdit, fault: Fault) -> np.ndarray:
     image = open_image(params.images[0], "image", "image 1", _MAX_PIXELS)
     if fault.kind == "flat":
         w, h = params.size or image.size

@@ -30,7 +30,7 @@ import numpy as np
 from editor.core.markup import markup_region
 from editor.server.errors import ApiError, bad_request
 from editor.server.imaging import encode, open_image, resize, to_pixels
-from editor.server.parsing import EditParams
+from editor.server.parsing import ReceivedEdit
 
 __all__ = ["MODELS_TODAY", "check", "edit_answer", "models_listing"]
 
@@ -118,7 +118,7 @@ def _check_size(size: tuple[int, int] | None) -> None:
         raise bad_request(f"Invalid size '{w}x{h}': {'; '.join(problems)}.", param="size")
 
 
-def check(params: EditParams) -> _Rules:
+def check(params: ReceivedEdit) -> _Rules:
     """Refuse what OpenAI refuses today; the rules of the model asked for."""
     rules = _rules_for(params.model)
     if params.quality not in rules.qualities:
@@ -155,7 +155,7 @@ def check(params: EditParams) -> _Rules:
     return rules
 
 
-def _region(params: EditParams, size: tuple[int, int]) -> np.ndarray:
+def _region(params: ReceivedEdit, size: tuple[int, int]) -> np.ndarray:
     w, h = size
     if params.mask is not None:
         mask = open_image(params.mask, "mask", "mask", _MAX_PIXELS)
@@ -173,7 +173,7 @@ def _region(params: EditParams, size: tuple[int, int]) -> np.ndarray:
     return np.full((h, w), 255, np.uint8)
 
 
-def edit_answer(params: EditParams) -> dict[str, Any]:
+def edit_answer(params: ReceivedEdit) -> dict[str, Any]:
     """The JSON answer for a request :func:`check` let through (CPU work: run in a worker)."""
     image = open_image(params.images[0], "image", "image 1", _MAX_PIXELS)
     pixels = to_pixels(image)[:, :, :3].astype(np.int16)

@@ -1,4 +1,4 @@
-"""Request bodies → one typed ``EditParams``.
+"""Request bodies → one typed ``ReceivedEdit``.
 
 Two stages: ``read_body`` turns multipart or JSON into raw fields (kept for the test-mode request
 log, which must show what arrived even when validation then fails), ``validate`` checks them the
@@ -61,7 +61,7 @@ OutputFormat = Literal["png", "jpeg", "webp"]
 
 
 @dataclass(frozen=True, slots=True)
-class EditParams:
+class ReceivedEdit:
     prompt: str
     images: tuple[RawFile, ...]
     mask: RawFile | None
@@ -150,7 +150,7 @@ def _read_json(body: bytes) -> RawBody:
 
 def validate(
     raw: RawBody, *, models: Collection[str], default_model: str, resolve: UrlResolver
-) -> EditParams:
+) -> ReceivedEdit:
     if raw.kind == "multipart":
         scalars, images, mask, markup = _multipart_fields(raw, resolve)
     else:
@@ -209,7 +209,7 @@ def validate(
         )
     watermark = _bool(scalars.pop("watermark", None), "watermark")
     stream = bool(_bool(scalars.pop("stream", None), "stream"))
-    return EditParams(
+    return ReceivedEdit(
         prompt=prompt,
         images=tuple(images),
         mask=mask,

@@ -34,7 +34,7 @@ from starlette.requests import Request
 
 from editor.server.editing import Cancelled, EditedImage, EditResult, StreamHooks
 from editor.server.errors import ApiError, bad_request
-from editor.server.parsing import EditParams
+from editor.server.parsing import ReceivedEdit
 from editor.server.previews import MAX_PARTIAL_IMAGES
 
 __all__ = ["partial_images_of", "sse", "stream_edit"]
@@ -47,7 +47,7 @@ _USAGE = {  # the local engine uses no tokens
 }
 
 
-def partial_images_of(params: EditParams) -> int:
+def partial_images_of(params: ReceivedEdit) -> int:
     """The request's ``partial_images`` (0 when absent); 400 outside 0–3."""
     raw = params.extra.get("partial_images")
     if raw is None or raw == "":
@@ -101,7 +101,7 @@ class _End:
 class _Channel:
     """The engine's StreamHooks: events go from worker threads into an asyncio queue."""
 
-    def __init__(self, params: EditParams, partial_images: int, created: int) -> None:
+    def __init__(self, params: ReceivedEdit, partial_images: int, created: int) -> None:
         self._params = params
         self._partial_images = partial_images
         self._created = created
@@ -175,7 +175,7 @@ def _error_event(exc: BaseException) -> bytes:
 
 async def stream_edit(
     request: Request,
-    params: EditParams,
+    params: ReceivedEdit,
     job: Callable[[StreamHooks], EditResult],
     cancel: threading.Event,
     created: int,

@@ -11,6 +11,8 @@ ProfileError (ValueError) an endpoint profile with a bad field
 
 from __future__ import annotations
 
+from editor.core.errors import UserInputError
+
 __all__ = [
     "KeyringUnavailable",
     "ProfileError",
@@ -42,9 +44,9 @@ class SessionInUse(StoreError):
     """Another running Inpaint Editor has this session open."""
 
 
-class KeyringUnavailable(StoreError):
+class KeyringUnavailable(StoreError, UserInputError):
     """No system keyring works and the caller did not allow the private-file fallback."""
 
 
-class ProfileError(ValueError):
+class ProfileError(UserInputError):
     """An endpoint profile field is invalid; ``str()`` says which and why."""

@@ -74,6 +74,8 @@ class FrameCache:
         self._frames: OrderedDict[Path, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self._loading: dict[Path, asyncio.Future[np.ndarray]] = {}
+        # Prefetches in flight, held so none is collected mid-decode; a new image cancels them.
+        self._prefetching: set[asyncio.Task[np.ndarray]] = set()
         self.loads = 0  # decodes from disk so far (how often the cache missed)
 
     @property
@@ -120,6 +122,8 @@ class FrameCache:
     def clear(self) -> None:
         with self._lock:
             self._frames.clear()
+        for task in list(self._prefetching):
+            task.cancel()
 
     def load(self, path: Path) -> np.ndarray:
         """The frame, decoded from ``path`` if not cached (blocking: a worker thread's call)."""
@@ -155,7 +159,9 @@ class FrameCache:
             room -= self._frame_estimate()
             if room < self._frame_estimate():
                 break
-            task = asyncio.ensure_future(self.load_async(path))
+            task = asyncio.get_running_loop().create_task(self.load_async(path))
+            self._prefetching.add(task)
+            task.add_done_callback(self._prefetching.discard)
             task.add_done_callback(_ignore_errors)
 
     def _frame_estimate(self) -> int:
@@ -170,6 +176,6 @@ class FrameCache:
             used -= frame.nbytes
 
 
-def _ignore_errors(task: asyncio.Future[np.ndarray]) -> None:
+def _ignore_errors(task: asyncio.Task[np.ndarray]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.debug("prefetch failed: %s", task.exception())

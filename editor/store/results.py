@@ -75,6 +75,7 @@ class ResultRound:
     round_id: str | None = None
     base: BaseRef = ORIGINAL
     status: str = ""
+    number: int = 0  # as every view numbers it (1, 2, …); given when it is added
     active: bool = False
     cancelled: bool = False
     variants: dict[int, ResultVariant] = field(default_factory=dict)
@@ -93,6 +94,16 @@ class Results:
     # -- rounds ---------------------------------------------------------------------------------
 
     def add_round(self, entry: ResultRound) -> ResultRound:
+        """Enter a round; it is numbered as the session counts them (``r0003`` is 3), and one
+        the session has not recorded gets the number it will be given: one past the round
+        added before it (rounds are recorded in the order they start)."""
+        previous = next(reversed(self._rounds.values()), None) if self._rounds else None
+        recorded = round_seq(entry.round_id)
+        if recorded is not None:
+            entry.number = recorded
+        else:
+            entry.number = (previous.number if previous is not None else 0) + 1
+        self._rounds.pop(entry.key, None)
         self._rounds[entry.key] = entry
         return entry
 
@@ -113,17 +124,11 @@ class Results:
         return next((r.key for r in self._rounds.values() if r.round_id == round_id), None)
 
     def number(self, key: str) -> int:
-        """The round's number as the session counts them (``r0003`` is 3), used by every view.
-
-        A round the session has not recorded yet gets the number it will be given: one past
-        the round started before it (rounds are recorded in the order they start)."""
-        n = 0
-        for entry in self._rounds.values():
-            recorded = round_seq(entry.round_id)
-            n = recorded if recorded is not None else n + 1
-            if entry.key == key:
-                return n
-        raise KeyError(f"no round {key}")
+        """The round's number, as every view shows it; KeyError when unknown."""
+        entry = self._rounds.get(key)
+        if entry is None:
+            raise KeyError(f"no round {key}")
+        return entry.number
 
     def clear(self) -> None:
         self._rounds.clear()

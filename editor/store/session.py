@@ -3,7 +3,8 @@
 Every method that writes follows one rule: write to disk first, then swap in the new in-memory
 record. A failed write raises :class:`StoreWriteError` and leaves this object exactly as it was.
 Writes block; call them from a worker thread, or use the ``*_async`` twins, which run them in
-``asyncio.to_thread`` (arrays are copied before they leave the caller's thread).
+``asyncio.to_thread``. A mask is copied before it leaves the caller's thread (the canvas may
+paint on meanwhile); result frames are never written to, and go as they are.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, ClassVar
@@ -19,7 +19,7 @@ from psygnal import Signal, SignalGroupDescriptor
 
 from editor.client import ApiKey, Endpoint
 
-from ._errors import ProfileError, StoreReadError
+from ._errors import ProfileError, StoreError, StoreReadError
 from ._fsio import make_dir, read_json, write_json
 from ._paths import default_config_dir
 from .keys import KeyStore, header_secret_name
@@ -171,6 +171,39 @@ class SettingsStore:
 
     async def save_async(self) -> None:
         await asyncio.to_thread(self.save)
+
+    def save_all(
+        self,
+        profiles: Sequence[Profile],
+        keys: Mapping[str, str],
+        *,
+        allow_file_fallback: bool,
+        storage_budget_bytes: int,
+    ) -> None:
+        """Profiles, their new API keys and settings.json as one transaction: on any error
+        (raised) the profiles, keys and settings are as they were."""
+        budget, allowed = self.settings.storage_budget_bytes, self.allow_file_fallback
+        old_profiles = list(self.profiles)
+        written: list[tuple[str, str | None]] = []  # (profile id, the key it had)
+        try:
+            self.allow_file_fallback = allow_file_fallback
+            self.profiles.replace_all(list(profiles))
+            for profile_id, key in keys.items():
+                previous = self.keys.get_secret(profile_id)
+                self.keys.set(profile_id, ApiKey(key), allow_file_fallback=allow_file_fallback)
+                written.append((profile_id, previous))
+            self.settings.storage_budget_bytes = storage_budget_bytes
+            self.save()
+        except BaseException:
+            self.settings.storage_budget_bytes, self.allow_file_fallback = budget, allowed
+            self.profiles.replace_all(old_profiles)
+            for profile_id, previous in reversed(written):
+                with contextlib.suppress(StoreError):
+                    if previous is None:
+                        self.keys.delete(profile_id)
+                    else:
+                        self.keys.set_secret(profile_id, previous, allow_file_fallback=True)
+            raise
 
     def forget_profile_secrets(self, profile: Profile) -> None:
         """Remove a deleted profile's key and secret headers from the keyring."""

@@ -119,7 +119,11 @@ def run_app(
         closed = asyncio.Event()
         window.closed.connect(closed.set)
         window.show()
-        window.restore_offer = offer_restore(window, parent=window)
+
+        async def offer() -> None:
+            window.restore_offer = await offer_restore(window, parent=window)
+
+        window.spawn(offer(), "look for work to restore")
         if prompt:
             window.prompt_panel.set_prompt(prompt)
         if image_path:

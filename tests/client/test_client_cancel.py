@@ -28,11 +28,10 @@ async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
 
 
 async def cancel_and_check(client: EditsClient, task: asyncio.Task[Any]) -> None:
-    started = time.monotonic()
     task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    assert time.monotonic() - started < 1.0
+    # Cancelling ends the request at once, though the service would stall for seconds more.
+    done, _ = await asyncio.wait({task}, timeout=2.0)
+    assert done == {task} and task.cancelled()
     await asyncio.sleep(0)  # let the pool finish its bookkeeping
     assert active_connections(client) == []
     result = await client.edit(make_request())  # the same client still works

@@ -11,7 +11,8 @@ import pytest
 
 from editor.client import EditsClient, Endpoint
 from editor.pipeline import ApiOptions, EditParams, run_edit
-from editor.pipeline.round_trip import LOCAL_PROMPT, InputError
+from editor.pipeline.errors import InputError
+from editor.pipeline.resolve import LOCAL_PROMPT
 from editor.server import ServerThread
 
 

@@ -22,7 +22,7 @@ from editor.core.expand import Expansion, expand_canvas, expand_to_aspect, shrin
 from editor.core.models import GPT_IMAGE_SIZES
 from editor.core.references import Reference
 from editor.pipeline import ApiOptions, EditParams, prepare_edit, run_edit
-from editor.pipeline.round_trip import InputError
+from editor.pipeline.errors import InputError
 from editor.server import ServerThread
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from editor.client import EditsClient, Endpoint, Progress
+from editor.core.errors import UserInputError
 from editor.pipeline import ApiOptions, EditParams, embedded_client
 from editor.pipeline.jobs import Job, JobInput, JobQueue, JobState, progress_text
 from editor.server import ServerThread
@@ -109,7 +110,7 @@ async def test_jobs_over_the_limit_wait_their_turn_and_can_be_cancelled_while_qu
 @pytest.mark.asyncio
 async def test_a_client_that_cannot_be_made_fails_the_job_with_its_message() -> None:
     def no_key() -> EditsClient:
-        raise ValueError("No OpenAI API key: set OPENAI_API_KEY.")
+        raise UserInputError("No OpenAI API key: set OPENAI_API_KEY.")
 
     queue = JobQueue()
     job = queue.submit(snapshot(no_key))
@@ -127,6 +128,22 @@ async def test_an_unexpected_crash_is_still_caught_into_the_job() -> None:
     job = queue.submit(snapshot(broken))
     await until(lambda: not job.active)
     assert job.state is JobState.FAILED and job.error == "Something went wrong: boom"
+
+
+@pytest.mark.asyncio
+async def test_a_value_error_from_a_bug_is_logged_not_taken_for_the_users_mistake(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def buggy() -> EditsClient:
+        raise ValueError("operands could not be broadcast together with shapes (4,) (3,)")
+
+    queue = JobQueue()
+    job = queue.submit(snapshot(buggy))
+    await until(lambda: not job.active)
+    assert job.state is JobState.FAILED
+    assert job.error is not None and job.error.startswith("Something went wrong:")
+    crashed = [r for r in caplog.records if "crashed" in r.getMessage()]
+    assert crashed and crashed[0].exc_info is not None  # with its traceback, for the bug report
 
 
 def test_progress_text_is_short_and_plain() -> None:

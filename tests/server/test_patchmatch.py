@@ -15,7 +15,7 @@ from server_images import decode_b64, encode
 from editor.server import ServerThread
 from editor.server.editing import Cancelled, run_edit
 from editor.server.engines import DEFAULT_MODEL
-from editor.server.parsing import EditParams, RawFile
+from editor.server.parsing import RawFile, ReceivedEdit
 
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 
@@ -157,8 +157,8 @@ def test_rgba_transparent_pixels_are_never_copied(server: ServerThread) -> None:
     assert not magenta[region].any()
 
 
-def _params(rgb: np.ndarray, region: np.ndarray, n: int) -> EditParams:
-    return EditParams(
+def _params(rgb: np.ndarray, region: np.ndarray, n: int) -> ReceivedEdit:
+    return ReceivedEdit(
         prompt="p",
         images=(RawFile(encode(Image.fromarray(rgb)), "i.png", "image/png"),),
         mask=RawFile(api_mask(region), "m.png", "image/png"),

@@ -1,7 +1,10 @@
 """The magic wand: the pixels of similar colour around a click (or anywhere, when not contiguous).
 
 "Similar" is the same test in both modes: every colour channel within ``tolerance`` levels
-(0..255) of the clicked pixel, as GIMP's "select by colour" and Photoshop's wand do per channel.
+(0..255) of the clicked colour, as GIMP's "select by colour" and Photoshop's wand do per channel.
+The clicked colour is the 5 × 5 average around the click (Photoshop's "5 by 5 average" sample):
+a click that lands on a photo's grain or a JPEG speck takes the colour of the surface it is on,
+not of that one pixel.
 Contiguous selection is ``cv2.floodFill`` with a fixed range (compared with the seed, not with
 the neighbour, so the region cannot creep along a gradient); the colour range over the whole
 image is one ``cv2.inRange``. Both run at full resolution and release the GIL, so the window can
@@ -18,7 +21,8 @@ from editor.core.selection.combine import Selection
 
 __all__ = ["DEFAULT_TOLERANCE", "magic_wand"]
 
-DEFAULT_TOLERANCE = 32
+DEFAULT_TOLERANCE = 40
+SAMPLE = 5  # the clicked colour: the average of SAMPLE × SAMPLE pixels around the click
 
 
 def _colour_planes(image: np.ndarray) -> np.ndarray:
@@ -30,6 +34,15 @@ def _colour_planes(image: np.ndarray) -> np.ndarray:
     if image.ndim == 3 and image.shape[2] in (1, 3):
         return image
     raise ValueError(f"expected an HxW, HxWx3 or HxWx4 image, got shape {image.shape}")
+
+
+def _sample(planes: np.ndarray, x: int, y: int) -> np.ndarray:
+    """The clicked colour: the average of the SAMPLE × SAMPLE pixels around (x, y)."""
+    r = SAMPLE // 2
+    patch = planes[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1]
+    channels = 1 if planes.ndim == 2 else planes.shape[2]
+    mean: np.ndarray = np.rint(patch.reshape(-1, channels).mean(axis=0)).astype(np.int16)
+    return mean
 
 
 def magic_wand(
@@ -57,8 +70,8 @@ def magic_wand(
         raise ValueError(f"the click ({x:g}, {y:g}) is outside the {w}×{h} image")
     tol = int(min(255, max(0, tolerance)))
     raise_if_cancelled(cancel)
+    seed = _sample(planes, ix, iy)
     if not contiguous:
-        seed = planes[iy, ix].astype(np.int16).reshape(-1)
         lo = np.clip(seed - tol, 0, 255).astype(np.uint8)
         hi = np.clip(seed + tol, 0, 255).astype(np.uint8)
         chosen = cv2.inRange(planes, lo, hi)
@@ -66,12 +79,18 @@ def magic_wand(
         bx, by, bw, bh = cv2.boundingRect(chosen)
         box = (bx, by, bx + bw, by + bh)
         return Selection((w, h), box, np.ascontiguousarray(chosen[by : by + bh, bx : bx + bw]))
-    # floodFill's mask has a one-pixel border; MASK_ONLY leaves the image untouched.
+    # floodFill's mask has a one-pixel border; MASK_ONLY leaves the image untouched. A fixed
+    # range compares with the seed pixel: a copy holds the sampled colour there, and the click
+    # itself joins only if it is within tolerance of that colour.
+    seeded = planes.copy()
+    seeded[iy, ix] = seed.astype(np.uint8)
     mask = np.zeros((h + 2, w + 2), np.uint8)
     channels = 1 if planes.ndim == 2 else planes.shape[2]
     diff = (tol,) * channels
     flags = 4 | cv2.FLOODFILL_FIXED_RANGE | cv2.FLOODFILL_MASK_ONLY | (255 << 8)
-    _, _, _, (bx, by, bw, bh) = cv2.floodFill(planes, mask, (ix, iy), 0, diff, diff, flags)
+    _, _, _, (bx, by, bw, bh) = cv2.floodFill(seeded, mask, (ix, iy), 0, diff, diff, flags)
+    if np.abs(planes[iy, ix].astype(np.int16) - seed).max() > tol:
+        mask[iy + 1, ix + 1] = 0  # an outlier pixel under the click is not its surface
     raise_if_cancelled(cancel)
     values = np.ascontiguousarray(mask[by + 1 : by + bh + 1, bx + 1 : bx + bw + 1])
     return Selection((w, h), (bx, by, bx + bw, by + bh), values)

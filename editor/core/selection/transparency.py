@@ -10,12 +10,13 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from editor.core.errors import UserInputError
 from editor.core.selection.combine import Selection
 
 __all__ = ["NoTransparencyError", "mask_from_transparency"]
 
 
-class NoTransparencyError(ValueError):
+class NoTransparencyError(UserInputError):
     """The image has nothing transparent; ``str(error)`` is fit to show the user as is."""
 
 

@@ -1,4 +1,4 @@
-"""The canvas's single keys (B, E, R, L, W, O, M, [, ], F, 1, +, -) from anywhere in its window.
+"""The canvas's single keys (B E R L W O M [ ] F 1, + or =, -) from anywhere in its window.
 
 A window shortcut per key, parented to the canvas, hands the key press to the canvas itself, so
 the canvas's own handling (and any event filter on it) decides what it does. Qt offers every

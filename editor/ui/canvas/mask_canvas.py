@@ -186,8 +186,6 @@ class MaskCanvas(ViewControls, QWidget):
             self._display = ImageLayer(pixels, size=size)
         self.update()
 
-    show_pixels = set_display
-
     def display_pixels(self) -> np.ndarray | None:
         """The pixels shown instead of the image (a variant or its proxy), None for the image."""
         return None if self._display is None else self._display.pixels

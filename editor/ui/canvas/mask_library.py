@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 
 from editor.core.imageio import ImageLoadError, load_mask
 from editor.core.mask_document import MaskDocument
-from editor.pipeline.jobs import JobQueue
 from editor.store import RoundRecord, Session, StoreError
 from editor.store.mask_names import mask_names, name_mask
 from editor.ui.common.files import MASK_FILTER
+from editor.workspace import Workspace
 
 
 class RoundSource(Protocol):
@@ -55,7 +55,7 @@ class MaskHost(Protocol):
     @property
     def document(self) -> MaskDocument | None: ...
     @property
-    def jobs(self) -> JobQueue: ...
+    def workspace(self) -> Workspace: ...
     @property
     def sessions(self) -> RoundSource: ...
     def show_message(self, text: str) -> None: ...
@@ -108,25 +108,9 @@ def import_mask(w: MaskHost, path: str | Path, *, invert: bool = False) -> bool:
 
 
 def previous_mask(w: MaskHost) -> np.ndarray | None:
-    """The mask the newest round of this image was sent with (this run's jobs, else the
-    session's rounds); None when there is none of this image's size."""
-    doc = w.document
-    if doc is None:
-        return None
-    for job in reversed(w.jobs.jobs):
-        mask = job.input.mask
-        if mask is not None and mask.shape == (doc.height, doc.width):
-            return mask
-    session = w.sessions.session
-    for record in reversed(w.sessions.rounds()):
-        if record.mask and session is not None:
-            try:
-                mask = session.load_mask(record.mask)
-            except StoreError:
-                continue
-            if mask is not None and mask.shape == (doc.height, doc.width):
-                return mask
-    return None
+    """The mask the newest round of this image was sent with; None when there is none of this
+    image's size."""
+    return w.workspace.previous_mask()
 
 
 def reuse_previous_mask(w: MaskHost) -> bool:

@@ -22,7 +22,6 @@ from editor.store import SettingsStore, needs_insecure_warning
 __all__ = [
     "REMOTE_MODELS",
     "Profile",
-    "builtin_profiles",
     "endpoint_profile",
     "profiles_from_store",
 ]
@@ -161,8 +160,3 @@ def _iteration(stored: StoredProfile) -> dict[str, Any]:
 
 def profiles_from_store(store: SettingsStore) -> list[Profile]:
     return [from_stored(store, p) for p in store.profiles]
-
-
-def builtin_profiles() -> list[Profile]:
-    """The stored profiles of the user's settings (Local engine and OpenAI on first run)."""
-    return profiles_from_store(SettingsStore())

@@ -16,9 +16,9 @@ import numpy as np
 from editor.store import FrameMissing, Results, ResultVariant, StoreError
 from editor.store.frame_cache import read_frame
 from editor.ui.common.qimage import thumbnail_array
-from editor.ui.common.tasks import spawn
 from editor.ui.gallery.gallery import Gallery
 from editor.ui.gallery.tile import MISSING_TEXT, THUMB
+from editor.workspace.tasks import spawn
 
 __all__ = ["ThumbnailLoader"]
 

@@ -21,7 +21,17 @@ from PySide6.QtWidgets import (
 from editor.pipeline.jobs import Job, JobQueue, JobState
 from editor.ui.common.scroll_column import scroll_column
 
-__all__ = ["JobRow", "JobsPanel", "format_elapsed", "job_title", "replacement_of"]
+__all__ = [
+    "CANCEL_NEWEST_KEY",
+    "JobRow",
+    "JobsPanel",
+    "format_elapsed",
+    "job_title",
+    "replacement_of",
+]
+
+# Cancels the newest running job (Esc never does: the service may already bill it).
+CANCEL_NEWEST_KEY = "Ctrl+."
 
 _ERROR = QColor(220, 70, 60)
 _WARNING = QColor(200, 130, 20)
@@ -134,7 +144,7 @@ class JobRow(QFrame):
         self.warning.setVisible(bool(job.warning))
         if job.active:
             self.button.setText("Cancel")
-            self.button.setToolTip("Stop this job (Esc cancels the newest one)")
+            self.button.setToolTip(f"Stop this job ({CANCEL_NEWEST_KEY} stops the newest one)")
             self.button.setVisible(True)
         elif job.state in (JobState.FAILED, JobState.CANCELLED):
             self.button.setText("Retry")

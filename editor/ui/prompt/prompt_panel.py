@@ -43,12 +43,13 @@ from editor.client import EditError, ListedModel
 from editor.core.models import format_size, model_spec
 from editor.core.request import OMIT, Omittable
 from editor.pipeline import ApiOptions, EditParams
+from editor.pipeline.resolve import resolve
 from editor.ui.common.icons import tool_icon
 from editor.ui.common.services import Profile
 from editor.ui.common.signals import signals_blocked
-from editor.ui.common.tasks import spawn
 from editor.ui.prompt.quality_options import Collapsible, ResultOptions
 from editor.ui.prompt.references_strip import ReferencesStrip
+from editor.workspace.tasks import spawn
 
 __all__ = ["PromptEdit", "PromptPanel"]
 
@@ -216,6 +217,9 @@ class PromptPanel(QWidget):
     def __init__(self, profiles: Sequence[Profile], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._profiles = list(profiles)
+        # Service name → the model last chosen with it: switching back brings that model back,
+        # and switching away never carries one service's model over to another.
+        self._last_model: dict[str, str] = {}
         self.prompt = PromptEdit()
         self.prompt.setMinimumHeight(56)
         self.prompt.setMaximumHeight(140)
@@ -365,11 +369,12 @@ class PromptPanel(QWidget):
         return self.model_combo.currentText().strip()
 
     def params(self) -> EditParams:
+        """What the person chose, with the chosen service's rewrites (its sizes, aliases and
+        answer format: :func:`editor.pipeline.resolve`)."""
         size = self.size_combo.currentText().strip()
         quality = self.quality_combo.currentData()
         response = self.format_combo.currentData()
-        profile = self.profile()
-        return EditParams(
+        chosen = EditParams(
             ApiOptions(
                 prompt=self.prompt.toPlainText().strip(),
                 model=self.model() or None,
@@ -377,20 +382,19 @@ class PromptPanel(QWidget):
                 size=None if size in ("", "auto") else size,
                 quality=quality or None,
                 watermark=_WATERMARK[self.watermark_combo.currentText()],
-                response_format=response or profile.response_format,
+                response_format=response or None,
                 # Only what this model takes: a hidden control sends nothing.
                 complexity=self._shown_choice(self.complexity_combo),
                 input_fidelity=self._shown_choice(self.fidelity_combo),
                 background=self._shown_choice(self.background_combo),
             ),
-            profile_sizes=profile.sizes,
-            aliases=profile.aliases,
             context=self.options.context(),
             context_margin=self.options.margin(),
             color_match=self.options.color_match(),
             color_match_strength=self.options.strength(),
             references=self.references_strip.references(),
         )
+        return resolve(chosen, self.profile())
 
     def _shown_choice(self, combo: QComboBox) -> str | None:
         """The combo's choice, or None when the model has no such field (the row is hidden)."""
@@ -421,6 +425,7 @@ class PromptPanel(QWidget):
     def set_profiles(self, profiles: Sequence[Profile]) -> None:
         """Swap in a new list (after Settings), keeping the current choice if it still exists."""
         current = self.profile_combo.currentText()
+        chosen = self._choices()
         self._profiles = list(profiles)
         with signals_blocked(self.profile_combo):
             self.profile_combo.clear()
@@ -428,6 +433,33 @@ class PromptPanel(QWidget):
             index = max(0, self.profile_combo.findText(current))
             self.profile_combo.setCurrentIndex(index)
         self._on_profile(index)
+        if self.profile_combo.currentText() == current:
+            self._restore_choices(chosen)  # the same service: what was chosen stays
+
+    def _choice_combos(self) -> tuple[QComboBox, ...]:
+        return (
+            self.quality_combo,
+            self.complexity_combo,
+            self.fidelity_combo,
+            self.background_combo,
+            self.format_combo,
+        )
+
+    def _choices(self) -> tuple[str, str, list[object]]:
+        combos = self._choice_combos()
+        return self.model(), self.size_combo.currentText(), [c.currentData() for c in combos]
+
+    def _restore_choices(self, chosen: tuple[str, str, list[object]]) -> None:
+        model, size, data = chosen
+        if model:
+            self.set_model(model)
+        if self.size_combo.isEditable() or self.size_combo.findText(size) >= 0:
+            self.size_combo.setCurrentText(size)
+        combos = self._choice_combos()
+        for combo, value in zip(combos, data, strict=True):
+            found = combo.findData(value)
+            if found >= 0:
+                combo.setCurrentIndex(found)
 
     def bind_settings(self, settings: QSettings) -> None:
         """Remember the context and colour-match choices in ``settings`` (restored now)."""
@@ -438,10 +470,9 @@ class PromptPanel(QWidget):
 
     def _on_profile(self, index: int) -> None:
         profile = self._profiles[index]
-        current = self.model()
         with signals_blocked(self.model_combo):
             self._fill_models(profile)
-        keep = current if current and current in profile.models else profile.default_model
+        keep = self._last_model.get(profile.name) or profile.default_model
         self.model_combo.setCurrentText(keep)
         self._on_model(keep)
         # The profile's defaults, where this model offers them.
@@ -564,6 +595,8 @@ class PromptPanel(QWidget):
         """Offer only what this model accepts."""
         current = self.profile_combo.currentIndex()
         profile = self._profiles[current] if 0 <= current < len(self._profiles) else None
+        if profile is not None and name.strip():
+            self._last_model[profile.name] = name.strip()
         spec = model_spec(
             name.strip() or None,
             profile_sizes=profile.sizes if profile is not None else (),

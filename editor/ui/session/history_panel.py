@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -28,14 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.markup_layer import Shape
-from editor.core.mask_document import MaskDocument
 from editor.core.references import Reference
 from editor.pipeline.fanout import CapabilityMemory
-from editor.pipeline.jobs import Job, JobQueue, job_input
+from editor.pipeline.jobs import Job
 from editor.store import BaseRef, RoundRecord, RoundState, StoreError, round_seq
-from editor.ui.common.undo_timeline import EditHistory, ImageRef
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.session.binding import SessionBinding
+from editor.workspace import Workspace
 
 __all__ = ["HistoryPanel"]
 
@@ -64,24 +62,13 @@ class HistoryHost(Protocol):
     """What the History tab uses of the window to restore and retry rounds."""
 
     @property
-    def image(self) -> np.ndarray | None: ...
-    @property
-    def document(self) -> MaskDocument | None: ...
-    @property
-    def history(self) -> EditHistory: ...
+    def workspace(self) -> Workspace: ...
     @property
     def sessions(self) -> SessionBinding: ...
     @property
     def prompt_panel(self) -> PromptPanel: ...
     @property
-    def jobs(self) -> JobQueue: ...
-    @property
     def capabilities(self) -> LearnedLimits: ...
-    def image_ref(self, pixels: np.ndarray) -> ImageRef: ...
-    def swap_image(self, pixels: np.ndarray) -> None: ...
-    def restore_canvas(
-        self, pixels: np.ndarray, mask: np.ndarray | None, base: BaseRef, label: str
-    ) -> None: ...
     def show_original(self) -> None: ...
     def set_markup_shapes(self, shapes: Sequence[Shape]) -> None: ...
     def show_jobs(self) -> None: ...
@@ -232,23 +219,24 @@ class HistoryPanel(QWidget):
 
     async def _restore(self, record: RoundRecord) -> bool:
         w = self.window_
+        ws = w.workspace
         grew = record.expansion is not None  # Expand Canvas: its grown frame is what it made
         loaded = await self._load(record, made=grew)
-        if loaded is None or w.image is None or w.document is None:
+        if loaded is None or ws.image is None or ws.document is None:
             return False
         base, mask = loaded
         w.show_original()  # the canvas shows the round's image, as the message says
         label = f"Back to {round_name(record.id)}"
-        if base.shape[:2] != w.image.shape[:2]:  # a canvas of another size: image and mask
-            w.restore_canvas(base, mask, BaseRef(record.id, 0) if grew else record.base, label)
-        elif not np.array_equal(base, w.image):
-            before = w.image_ref(w.image)
-            w.sessions.remember_base(base, record.base)
-            w.history.push_image(before, w.image_ref(base), label)
-            w.swap_image(base)
-        edit = mask if mask is not None else np.zeros_like(w.document.edit)
-        if edit.shape == w.document.edit.shape and not np.array_equal(edit, w.document.edit):
-            w.document.replace(edit)
+        made = BaseRef(record.id, 0) if grew else record.base
+        if base.shape[:2] != ws.image.shape[:2]:  # a canvas of another size: image and mask
+            ws.restore_canvas(base, mask, made, label)
+        elif not np.array_equal(base, ws.image):
+            ws.restore_image(base, made, label)
+        document = ws.document
+        assert document is not None
+        edit = mask if mask is not None else np.zeros_like(document.edit)
+        if edit.shape == document.edit.shape and not np.array_equal(edit, document.edit):
+            document.replace(edit)
         if grew:
             w.statusBar().showMessage(
                 f"{round_name(record.id)}: back at the expanded canvas — Ctrl+Z to undo", 8000
@@ -311,19 +299,6 @@ class HistoryPanel(QWidget):
                 f"{name[:1].upper()}{name[1:]} expanded the canvas; there is nothing to send."
             )
             return False
-        loaded = await self._load(record)
-        if loaded is None:
-            return False
-        base, mask = loaded
-        params = record.params
-        session = w.sessions.session
-        if record.references and session is not None:
-            try:
-                references = await asyncio.to_thread(session.load_references, record.id)
-            except (StoreError, KeyError) as e:
-                w.show_message(f"Round {record.id} could not be read: {e}")
-                return False
-            params = replace(params, references=references)
         panel = w.prompt_panel
         profile = next((p for p in panel.profiles() if p.id and p.id == record.profile), None)
         profile = profile or panel.profile()
@@ -331,10 +306,11 @@ class HistoryPanel(QWidget):
         if problem:
             w.show_message(problem)
             return False
-        w.sessions.retry_base(record.base)
-        job: Job = w.jobs.submit(
-            job_input(base, mask, params, profile, w.capabilities.memory, record.markup)
-        )
+        try:
+            job: Job = await w.workspace.retry_stored(record, profile, w.capabilities.memory)
+        except (StoreError, KeyError) as e:
+            w.show_message(f"{round_name(record.id)} could not be read: {e}")
+            return False
         w.show_jobs()
         w.statusBar().showMessage(f"{round_name(record.id)} sent again as job {job.id}", 6000)
         return True

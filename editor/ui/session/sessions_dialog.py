@@ -6,6 +6,8 @@ And File ▸ Save Session As…, which names the current session (it is always s
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QPixmap
@@ -44,6 +46,7 @@ class SessionsDialog(QDialog):
         self.window_ = window
         self.store = window.sessions.store
         self.task: asyncio.Task[bool] | None = None
+        self.busy: asyncio.Task[None] | None = None  # a listing or deletion under way
         self.setWindowTitle("Open Session")
         self.resize(720, 460)
         self.tree = QTreeWidget()
@@ -69,12 +72,30 @@ class SessionsDialog(QDialog):
         box.addWidget(self.buttons)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, done: str = "") -> asyncio.Task[None]:
+        """List the sessions again (the folders are walked off the loop); ``done`` is said
+        after the summary."""
+        return self._run(self._list(done), "list the sessions")
+
+    def _run(self, work: Coroutine[Any, Any, None], what: str) -> asyncio.Task[None]:
+        self.summary.setText("Reading the sessions folder…")
+        for button in (self.delete_button, self.cleanup_button):
+            button.setEnabled(False)
+        self.busy = self.window_.spawn(work, what)
+        return self.busy
+
+    async def _list(self, done: str = "") -> None:
         try:
-            infos = self.store.list_sessions()
+            infos = await self.store.list_sessions_async()
         except StoreError as e:
             self.summary.setText(str(e))
             infos = []
+        else:
+            self._fill(infos, done)
+        for button in (self.delete_button, self.cleanup_button):
+            button.setEnabled(True)
+
+    def _fill(self, infos: list[SessionInfo], done: str) -> None:
         self.tree.clear()
         current = self.window_.sessions.session
         for info in infos:
@@ -101,7 +122,7 @@ class SessionsDialog(QDialog):
         total = sum(i.size_bytes for i in infos)
         budget = self.store.budget_bytes
         limit = f" of a {format_bytes(budget)} budget" if budget else ""
-        self.summary.setText(f"{len(infos)} sessions, {format_bytes(total)}{limit}.")
+        self.summary.setText(f"{len(infos)} sessions, {format_bytes(total)}{limit}.{done}")
 
     def selected(self) -> str | None:
         item = self.tree.currentItem()
@@ -121,29 +142,35 @@ class SessionsDialog(QDialog):
         self.accept()
         return self.task
 
-    def delete_selected(self) -> bool:
+    def delete_selected(self) -> asyncio.Task[None] | None:
+        """Delete the selected session's folder (off the loop), then list again."""
         session_id = self.selected()
         if session_id is None:
-            return False
-        try:
-            self.store.delete_session(session_id)
-        except StoreError as e:
-            self.summary.setText(str(e))
-            return False
-        self.refresh()
-        return True
+            return None
 
-    def cleanup(self) -> list[str]:
-        try:
-            deleted = self.store.cleanup()
-        except StoreError as e:
-            self.summary.setText(str(e))
-            return []
-        self.refresh()
-        self.summary.setText(
-            self.summary.text() + f" Deleted {len(deleted)} old session{'s' * (len(deleted) != 1)}."
-        )
-        return deleted
+        async def delete() -> None:
+            try:
+                await self.store.delete_session_async(session_id)
+            except StoreError as e:
+                await self._list(f" {e}")
+                return
+            await self._list()
+
+        return self._run(delete(), "delete the session")
+
+    def cleanup(self) -> asyncio.Task[None]:
+        """Delete the oldest sessions down to the storage budget (off the loop)."""
+
+        async def clean() -> None:
+            try:
+                deleted = await self.store.cleanup_async()
+            except StoreError as e:
+                await self._list(f" {e}")
+                return
+            n = len(deleted)
+            await self._list(f" Deleted {n} old session{'s' * (n != 1)}.")
+
+        return self._run(clean(), "clean up old sessions")
 
 
 def _status(info: SessionInfo, current: str | None) -> str:

@@ -11,11 +11,11 @@ Messages sit in lines of a fixed height so nothing moves under the pointer while
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from typing import Protocol
+from collections.abc import Coroutine
+from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,18 +41,15 @@ from editor.client import ApiKey, EditError, EditsClient
 from editor.pipeline import embedded_client
 from editor.store import (
     KEY_ENV,
-    KeyringUnavailable,
     KeySource,
     KeyStore,
     Profile,
     ProfileError,
-    SessionStore,
-    SettingsStore,
-    StoreError,
     needs_insecure_warning,
     new_profile_id,
 )
-from editor.ui.settings.capabilities import Capabilities, learned_text
+from editor.ui.settings.capabilities import learned_text
+from editor.ui.settings.controller import SettingsChanges, SettingsController, SettingsTarget
 from editor.ui.settings.prefs import THEMES, UiPrefs
 from editor.ui.settings.pressure_fields import PressureFields
 from editor.ui.settings.profile_form import ProfileForm, fixed_message
@@ -60,28 +57,15 @@ from editor.ui.settings.profile_form import ProfileForm, fixed_message
 __all__ = ["SettingsDialog", "SettingsHost"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _GB = 1024**3
 
 
-class _SessionsOnDisk(Protocol):
-    @property
-    def store(self) -> SessionStore: ...
-
-
-class SettingsHost(Protocol):
+class SettingsHost(SettingsTarget, Protocol):
     """What Settings reads and updates in the window."""
 
-    @property
-    def settings(self) -> QSettings: ...
-    @property
-    def app_settings(self) -> SettingsStore: ...
-    @property
-    def capabilities(self) -> Capabilities: ...
-    @property
-    def sessions(self) -> _SessionsOnDisk: ...
-    def apply_prefs(self) -> None: ...
-    def reload_profiles(self) -> None: ...
     def statusBar(self) -> QStatusBar: ...
+    def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]: ...
 
 
 class SettingsDialog(QDialog):
@@ -95,6 +79,9 @@ class SettingsDialog(QDialog):
         self.keys: dict[str, str] = {}  # profile id → key typed in this dialog
         self.removed: list[Profile] = []
         self.test_task: asyncio.Task[str] | None = None
+        self.controller = SettingsController(window)
+        # A test still running when the dialog closes ends with it (its answer has no reader).
+        self.finished.connect(self._cancel_test)
         self._row = -1
         self._confirmed_insecure: set[str] = set()
         self._forgotten: set[str] = set()  # profile names whose learned limits go on OK/Apply
@@ -336,85 +323,45 @@ class SettingsDialog(QDialog):
         reason is shown (False)."""
         if not self._commit_form():
             return False
-        store = self.store
-        allow_file = self.consent.isChecked()
         # A new profile gets its id from the name it was given, e.g. "studio-server".
-        taken = {p.id for p in store.profiles}
+        taken = {p.id for p in self.store.profiles}
         profiles: list[Profile] = []
         keys: dict[str, str] = {}
         for profile in self.profiles:
             key = self.keys.get(profile.id)
-            if profile.id not in store.profiles:
+            if profile.id not in self.store.profiles:
                 profile = profile.with_(id=new_profile_id(profile.name, taken))
                 taken.add(profile.id)
             profiles.append(profile)
             if key:
                 keys[profile.id] = key
-        if keys and not allow_file and not store.keys.keyring_available():
-            name = next(p.name for p in profiles if p.id in keys)
-            self._show_error(
-                f"Nothing was saved: no system keyring works here, so the API key for “{name}” "
-                "has nowhere to go. Tick “allow saving API keys in a file”, name an environment "
-                "variable that holds the key (Key variable), or empty the API key field."
+        problem = self.controller.apply(
+            SettingsChanges(
+                tuple(profiles),
+                keys,
+                removed=tuple(self.removed),
+                allow_file_fallback=self.consent.isChecked(),
+                storage_budget_bytes=int(self.budget_spin.value() * _GB),
+                forgotten=frozenset(self._forgotten),
+                brush_size=self.brush_spin.value(),
+                overlay_color=self.overlay_color,
+                theme=THEMES[self.theme_combo.currentIndex()],
+                pressure_curve=self.pressure_fields.curve(),
             )
+        )
+        if problem is not None:
+            self._show_error(problem)
             return False
-        try:
-            self._save_all(profiles, keys, allow_file)
-        except (KeyringUnavailable, ProfileError, StoreError) as e:
-            self._show_error(f"Nothing was saved: {e}")
-            return False
-        ids = {p.id for p in profiles}
-        for gone in self.removed:
-            if gone.id not in ids:
-                with contextlib.suppress(StoreError):  # saved already; a leftover is harmless
-                    store.forget_profile_secrets(gone)
         self.removed.clear()
         self.keys.clear()
-        self.profiles = profiles
-        for name in self._forgotten:
-            self.window_.capabilities.forget(name)
         self._forgotten.clear()
-        self.window_.sessions.store.budget_bytes = store.settings.storage_budget_bytes
-        prefs = UiPrefs(self.window_.settings)
-        prefs.brush_size = self.brush_spin.value()
-        prefs.overlay_color = self.overlay_color
-        prefs.theme = THEMES[self.theme_combo.currentIndex()]
-        prefs.pressure_curve = self.pressure_fields.curve()
-        prefs.sync()
-        self.window_.apply_prefs()
-        self.window_.reload_profiles()
+        self.profiles = profiles
         self.form.key.clear()
         if 0 <= self._row < len(self.profiles):
             self._show_key_state(self.current())
         self._show_error("")
         self.window_.statusBar().showMessage("Settings saved", 4000)
         return True
-
-    def _save_all(self, profiles: list[Profile], keys: dict[str, str], allow_file: bool) -> None:
-        """Profiles, keys and settings.json together; on any error all are as they were."""
-        store = self.store
-        budget, allowed = store.settings.storage_budget_bytes, store.allow_file_fallback
-        old_profiles = list(store.profiles)
-        written: list[tuple[str, str | None]] = []  # (profile id, the key it had)
-        try:
-            store.allow_file_fallback = allow_file
-            store.profiles.replace_all(profiles)
-            for profile_id, key in keys.items():
-                previous = store.keys.get_secret(profile_id)
-                store.keys.set(profile_id, ApiKey(key), allow_file_fallback=allow_file)
-                written.append((profile_id, previous))
-            store.settings.storage_budget_bytes = int(self.budget_spin.value() * _GB)
-            store.save()
-        except Exception:
-            store.settings.storage_budget_bytes, store.allow_file_fallback = budget, allowed
-            store.profiles.replace_all(old_profiles)
-            for profile_id, previous in reversed(written):
-                with contextlib.suppress(KeyringUnavailable, StoreError):
-                    if previous is None:
-                        store.keys.delete(profile_id)
-                    else:
-                        store.keys.set_secret(profile_id, previous, allow_file_fallback=True)
-            raise
 
     def _ok(self) -> None:
         if self.apply():
@@ -456,7 +403,7 @@ class SettingsDialog(QDialog):
             )
         self.test_result.setText(f"{missing}Testing…")
         self.test_button.setEnabled(False)
-        self.test_task = asyncio.ensure_future(self._test(profile, key, missing))
+        self.test_task = self.window_.spawn(self._test(profile, key, missing), "test the service")
         return self.test_task
 
     async def _test(self, profile: Profile, key: ApiKey | None, missing: str = "") -> str:
@@ -483,6 +430,11 @@ class SettingsDialog(QDialog):
         self.test_result.setToolTip(text)
         self.test_button.setEnabled(True)
         return text
+
+    def _cancel_test(self) -> None:
+        if self.test_task is not None and not self.test_task.done():
+            self.test_task.cancel()
+            self.test_button.setEnabled(True)
 
     def _remember_models(self, profile_id: str, models: tuple[str, ...]) -> None:
         """Keep the service's list with the profile (saved with Apply/OK) for the Model box."""

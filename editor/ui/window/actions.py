@@ -28,6 +28,7 @@ from editor.ui.canvas.mask_library import MaskHost
 from editor.ui.canvas.mask_toolbar import MaskToolbar
 from editor.ui.canvas.reselect import ClearedMask
 from editor.ui.common.icons import tool_icon
+from editor.ui.jobs.jobs_panel import CANCEL_NEWEST_KEY
 from editor.ui.session.binding import SessionBinding
 from editor.ui.session.restore import RestoreHost
 from editor.ui.settings.settings_dialog import SettingsHost
@@ -58,6 +59,7 @@ class ActionsHost(MaskHost, RoundCopyHost, RestoreHost, SettingsHost, Protocol):
     def use_as_base(self) -> object: ...
     def generate(self) -> object: ...
     def escape(self) -> None: ...
+    def cancel_newest(self) -> bool: ...
     def set_compare(self, on: bool) -> None: ...
     def toggle_rounds(self) -> None: ...
 
@@ -168,6 +170,7 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     m = bar.addMenu("&Mask")
     c = w.canvas
     c.selection.message.connect(w.show_message)  # e.g. a box too small for object select
+    c.selection.status.connect(lambda text: w.statusBar().showMessage(text, 8000))
     act(m, "Brush", lambda: c.set_tool("brush"), shown="B", image=True)
     act(m, "Eraser", lambda: c.set_tool("eraser"), shown="E", image=True)
     act(m, "Rectangle", lambda: c.set_tool("rect"), shown="R", image=True)
@@ -240,7 +243,8 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     # Enabled without an image too: Generate then says what to do first.
     generate = act(g, "Generate", w.generate, ["Ctrl+Return", "Ctrl+Enter"])
     generate.setIcon(tool_icon("generate"))
-    escape = act(g, "Back to Original / Cancel Newest Job", w.escape, "Esc")
+    escape = act(g, "Back to Original", w.escape, "Esc")
+    act(g, "Cancel Newest Job", w.cancel_newest, CANCEL_NEWEST_KEY)
     g.addSeparator()
     # Ctrl+J: Photoshop's and Krita's "duplicate layer"; Ctrl+D is Clear Mask (Deselect).
     duplicate = act(g, "Duplicate Round for A/B", lambda: duplicate_round(w), "Ctrl+J", image=True)

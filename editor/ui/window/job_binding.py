@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QStatusBar
+from PySide6.QtWidgets import QMessageBox, QStatusBar
 
 from editor.core.markup_layer import MarkupLayer
 from editor.core.mask_document import MaskDocument
@@ -20,8 +20,9 @@ from editor.core.models import model_spec
 from editor.core.pricing import PriceTable
 from editor.core.request import OMIT
 from editor.pipeline import STREAM_FALLBACK_NOTE
-from editor.pipeline.jobs import Job, JobQueue, JobState, job_input
-from editor.pipeline.round_trip import markup_models
+from editor.pipeline.errors import InputError
+from editor.pipeline.jobs import Job, JobState, job_input
+from editor.pipeline.resolve import check
 from editor.store import Results
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.common.overlay import ImageLayer
@@ -34,6 +35,7 @@ from editor.ui.session.binding import SessionBinding
 from editor.ui.settings.capabilities import Capabilities
 from editor.ui.window.banners import NO_IMAGE, MessageBanner
 from editor.ui.window.previews import PreviewBinding
+from editor.workspace import Workspace
 
 __all__ = ["JobBinding", "JobHost", "describe_params"]
 
@@ -48,7 +50,7 @@ class JobHost(Protocol):
     @property
     def markup(self) -> MarkupLayer | None: ...
     @property
-    def jobs(self) -> JobQueue: ...
+    def workspace(self) -> Workspace: ...
     @property
     def results(self) -> Results: ...
     @property
@@ -106,11 +108,14 @@ class JobBinding:
         self._warned: set[str] = set()  # profiles whose send warning was shown once
         # What the canvas showed when each job was sent: its result replaces only that.
         self._shown_at_submit: dict[str, tuple[str, int] | None] = {}
-        queue = window.jobs
-        queue.added.connect(self._on_added)
-        queue.changed.connect(self._on_changed)
-        queue.finished.connect(self._on_finished)
-        window.jobs_panel.cancel_requested.connect(queue.cancel)
+        ws = window.workspace
+        ws.round_added.connect(self._on_added)
+        ws.round_changed.connect(self._on_changed)
+        ws.round_ended.connect(self._account)
+        ws.round_finished.connect(self._on_finished)
+        ws.presenters.append(self._show)
+        window.jobs_panel.cancel_requested.connect(self.cancel)
+        self.confirm: QMessageBox | None = None  # "Cancel the job?" while it asks
         window.jobs_panel.retry_requested.connect(self.retry)
         window.jobs_panel.switch_model_requested.connect(self.switch_model)
         window.gallery.variant_selected.connect(window.show_variant)
@@ -136,34 +141,59 @@ class JobBinding:
             w.show_message(warning)
             return None
         params = panel.params()
-        if not params.api.prompt and not model_spec(params.api.model).local:  # offline: no words
-            w.show_message("Type a prompt first: the service needs words describing the change.")
-            panel.focus_prompt()
-            return None
         mask = None if w.document.is_empty() else w.document.edit.copy()
         markup = w.markup.shapes if w.markup is not None else ()
-        spec = model_spec(params.api.model, aliases=dict(params.aliases))
-        if mask is None and not markup and spec.local:
-            w.show_message(
-                "Paint the area to change first (or mark it with Markup, M): the local engine "
-                "only fills the masked area."
-            )
-            return None
-        if markup and spec.known and not spec.markup:
-            w.show_message(
-                f"{spec.name} takes no markup. Pick {' or '.join(markup_models())}, or clear "
-                "the markup (Ctrl+Alt+D) and paint a mask."
-            )
+        try:
+            check(params, masked=mask is not None, marked=bool(markup))
+        except InputError as problem:
+            w.show_message(str(problem))
+            if not params.api.prompt.strip():
+                panel.focus_prompt()
             return None
         snapshot = job_input(w.image, mask, params, profile, w.capabilities.memory, markup)
         w.message_banner.hide()
         panel.remember_prompt()
-        job = w.jobs.submit(snapshot)
-        self._shown_at_submit[job.id] = w.shown_variant
+        shown = w.shown_variant
+        job = w.workspace.generate(snapshot, profile_id=profile.id or None)
+        self._shown_at_submit[job.id] = shown
         return job
 
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a job; once a priced service has its request, ask first (it may be billed
+        whatever happens). True when it was cancelled now."""
+        w = self.window
+        job = w.workspace.job(job_id)
+        if job is None or not job.active:
+            return False
+        model = job.params.api.model
+        priced = not model_spec(model).local and (
+            w.prices_for(job.input.profile).for_model(model) is not None
+        )
+        if not (job.sent and priced):
+            return w.workspace.jobs.cancel(job_id)
+        name = f"Round {w.results.number(job_id)}" if job_id in w.results else "The job"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Cancel the job?",
+            f"{name} has already been sent to {job.input.profile or 'the service'}, which may "
+            "bill it even if you cancel. Cancel it anyway?",
+            parent=w.statusBar().window(),
+        )
+        stop = box.addButton("Cancel Job", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep Running", QMessageBox.ButtonRole.RejectRole)
+
+        def answered() -> None:
+            if box.clickedButton() is stop and job.active:
+                w.workspace.jobs.cancel(job_id)
+            self.confirm = None
+
+        box.finished.connect(answered)
+        self.confirm = box
+        box.open()
+        return False
+
     def retry(self, job_id: str) -> Job:
-        return self.window.jobs.retry(job_id)
+        return self.window.workspace.retry(job_id)
 
     def switch_model(self, name: str) -> None:
         """The one-click way off a shut-down model: the Model box takes its replacement."""
@@ -180,16 +210,12 @@ class JobBinding:
 
     def _on_changed(self, job: Job) -> None:
         self.window.gallery.set_job_status(job.id, job.status)
-        entry = self.window.results.round(job.id)
-        if entry is not None:
-            entry.status = job.status
 
     def _on_finished(self, job: Job) -> None:
-        """Variants are written to the session first, then shown (see SessionBinding.deliver)."""
+        """A succeeded round was shown by :meth:`_show` (variants on disk first); the others
+        end here."""
         w = self.window
-        self._account(job)
         if job.state is JobState.SUCCEEDED:
-            w.sessions.deliver(job, lambda unsaved: self._show(job, unsaved))
             return
         # The jobs list keeps the row with the reason and Retry; streamed previews stay.
         if job.previews:
@@ -197,15 +223,14 @@ class JobBinding:
             w.previews.finished(job)
         else:
             w.gallery.remove_job(job.id)
-        w.sessions.finish(job)
         self.settled.add(job.id)
         if job.state is JobState.FAILED:
             name = f"Round {w.results.number(job.id)}" if job.id in w.results else "The job"
             w.statusBar().showMessage(f"{name} failed — see the Jobs list", 6000)
 
-    async def _show(self, job: Job, unsaved: set[int]) -> None:
-        """The variants are on disk (and in the results): tiles from the frames in hand, then
-        the job lets go of its frames, bytes and previews and leaves the queue."""
+    async def _show(self, job: Job, unsaved: frozenset[int]) -> None:
+        """The variants are on disk (and in the results): tiles from the frames in hand (the
+        job lets go of them, and leaves the queue, once this returns)."""
         w = self.window
         took = format_elapsed(job.elapsed())
 
@@ -222,7 +247,6 @@ class JobBinding:
         if job.id not in w.gallery.job_ids():  # another image was opened meanwhile
             w.previews.finished(job)
             self.settled.add(job.id)
-            w.jobs.prune(job.id)
             return
         for v in job.variants:
             tip = f"{job.params.api.prompt}\n{describe_params(job)}"
@@ -242,7 +266,6 @@ class JobBinding:
         w.previews.finished(job)
         self.settled.add(job.id)
         first = job.variants[0].index if job.variants else None
-        w.jobs.prune(job.id)
         newest = max((int(j) for j in w.gallery.job_ids() if j.isdigit()), default=0)
         untouched = w.shown_variant == self._shown_at_submit.pop(job.id, None)
         if (w.shown_variant is None or untouched) and first is not None and int(job.id) >= newest:

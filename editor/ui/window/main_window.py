@@ -1,13 +1,13 @@
 """The main window: canvas in the middle, prompt, jobs and gallery on the right.
 
-It owns the session state a person sees — the current image, its mask document, the undo
-timeline, the selected variant — and wires the views to the Qt-free job queue. File dialogs and
-clipboard live in :mod:`editor.ui.window.file_ops`, menus in :mod:`editor.ui.window.actions`, jobs
-↔ gallery
-in :mod:`editor.ui.window.job_binding`.
+The model under it is the Qt-free :class:`~editor.workspace.Workspace` (image, mask document,
+markup, undo timeline, rounds and the session); the window holds what a person is looking at
+(the shown and selected variant) and binds the views to the workspace. File dialogs and
+clipboard live in :mod:`editor.ui.window.file_ops`, menus in :mod:`editor.ui.window.actions`,
+rounds ↔ gallery in :mod:`editor.ui.window.job_binding`.
 
-Keys the canvas owns (B E R L W O [ ] F 1 + -) are not menu shortcuts (the menus only show them as
-``\\t`` labels); :mod:`editor.ui.canvas.canvas_keys` hands them to the canvas from any focus but
+Keys the canvas owns (B E R L W O M [ ] F 1 + = -) are not menu shortcuts (the menus show them
+as ``\\t`` labels); :mod:`editor.ui.canvas.canvas_keys` hands them to the canvas from any focus but
 a text field, so typing those letters in the prompt box never switches tools.
 """
 
@@ -17,7 +17,7 @@ import asyncio
 import gc
 import logging
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -26,22 +26,17 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEv
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from editor.client import warm_up
-from editor.core.expand import drop_opaque_alpha
 from editor.core.markup_layer import MarkupLayer, Shape
 from editor.core.mask_document import MaskDocument
 from editor.core.pricing import PriceTable
 from editor.pipeline.embedded import warm_up_engine
 from editor.pipeline.jobs import Job, JobQueue
 from editor.store import (
-    BaseRef,
-    FrameCache,
     FrameMissing,
-    Results,
     ResultVariant,
     SessionStore,
     SettingsStore,
     StoreError,
-    default_cache_bytes,
 )
 from editor.ui.canvas.canvas_keys import forward_canvas_keys
 from editor.ui.canvas.mask_canvas import MaskCanvas
@@ -51,8 +46,6 @@ from editor.ui.common.icons import app_icon
 from editor.ui.common.overlay import ImageLayer
 from editor.ui.common.services import Profile, profiles_from_store
 from editor.ui.common.signals import signals_blocked
-from editor.ui.common.tasks import spawn
-from editor.ui.common.undo_timeline import EditHistory, ImageRef
 from editor.ui.compare.compare import CompareView
 from editor.ui.compare.rounds import RoundsView
 from editor.ui.gallery.gallery import Gallery
@@ -69,12 +62,13 @@ from editor.ui.settings.prefs import UiPrefs
 from editor.ui.window.actions import WindowActions, build_actions
 from editor.ui.window.banners import NO_IMAGE, DropTarget, MessageBanner, VariantBanner
 from editor.ui.window.canvas_menu import canvas_menu
-from editor.ui.window.expand_canvas import CanvasState, Expander
+from editor.ui.window.expand_canvas import Expander
 from editor.ui.window.file_ops import FileOps
 from editor.ui.window.geometry import remember_geometry, restore_geometry
 from editor.ui.window.job_binding import JobBinding
 from editor.ui.window.layout import build_layout, build_status_bar
 from editor.ui.window.previews import PreviewBinding, full_size
+from editor.workspace import TaskSet, Workspace
 
 __all__ = ["MainWindow"]
 
@@ -115,14 +109,17 @@ class MainWindow(QMainWindow):
         self.app_settings = app_settings if app_settings is not None else SettingsStore()
         budget = self.app_settings.settings.storage_budget_bytes
         store = store if store is not None else SessionStore(budget_bytes=budget)
-        self.image: np.ndarray | None = None
-        self.image_name = ""
-        self.document: MaskDocument | None = None
-        # Arrows and circles for the 2.6 models, apart from the mask (Markup menu, M).
-        self.markup: MarkupLayer | None = None
-        self.jobs = JobQueue()
-        self.results = Results(FrameCache())  # rounds → variants on disk, frames in a cache
-        self.history = EditHistory(self.apply_image_ref)
+        # The model under the window: image, mask, markup, undo, rounds and the session.
+        self.workspace = Workspace(
+            store,
+            tasks=TaskSet(lambda text: self.show_message(text)),
+            frame_cache_bytes=self.app_settings.settings.frame_cache_bytes,
+        )
+        self.jobs: JobQueue = self.workspace.jobs
+        self.results = self.workspace.results  # rounds → variants on disk, frames in a cache
+        self.history = self.workspace.history
+        self._bound_document: MaskDocument | None = None  # whose changes the window hears
+        self._bound_markup: MarkupLayer | None = None
         self.shown_variant: tuple[str, int] | None = None  # on the canvas right now
         self.showing_full = True  # False while a proxy stands in for the shown variant
         self._shown_pixels: np.ndarray | None = None  # what the canvas shows for it
@@ -153,7 +150,7 @@ class MainWindow(QMainWindow):
         self.thumbnails = ThumbnailLoader(self.gallery, self.results)
         self.mask_toolbar = MaskToolbar(self.canvas)
         self.files = FileOps(self, self)
-        self.sessions = SessionBinding(self, store, parent=self)
+        self.sessions = SessionBinding(self, parent=self)
         self.history_panel = HistoryPanel(self)
         self.expander = Expander(self, self)
         laid_out = build_layout(
@@ -189,6 +186,8 @@ class MainWindow(QMainWindow):
         self.prompt_panel.generate_requested.connect(self.generate)
         self.prompt_panel.done_typing.connect(self._leave_prompt)
         self.history.on_change = self._update_enabled
+        self.workspace.image_opened.connect(self._on_image_opened)
+        self.workspace.image_changed.connect(self._on_image_changed)
         self.restore_offer: RestoreOffer | None = None  # set by run_app when it offers one
         self.prompt_panel.n_spin.setValue(self.app_settings.settings.default_variants)
         self.prompt_panel.bind_settings(self.settings)
@@ -219,6 +218,23 @@ class MainWindow(QMainWindow):
 
     # -- image and mask -------------------------------------------------------------------------
 
+    @property
+    def image(self) -> np.ndarray | None:
+        return self.workspace.image
+
+    @property
+    def image_name(self) -> str:
+        return self.workspace.name
+
+    @property
+    def document(self) -> MaskDocument | None:
+        return self.workspace.document
+
+    @property
+    def markup(self) -> MarkupLayer | None:
+        """Arrows and circles for the 2.6 models, apart from the mask (Markup menu, M)."""
+        return self.workspace.markup
+
     def set_image(
         self,
         pixels: np.ndarray,
@@ -227,43 +243,75 @@ class MainWindow(QMainWindow):
         mask: np.ndarray | None = None,
     ) -> None:
         """Start on a new image with an empty (or the given) mask; forgets the undo timeline."""
-        self.show_original()
-        self.message_banner.resolve(NO_IMAGE)  # its cause is gone
-        self.image = pixels
-        self.image_name = name
-        self.results.frames.max_bytes = default_cache_bytes(
-            pixels.nbytes, self.app_settings.settings.frame_cache_bytes
-        )
+        self.workspace.open_image(pixels, name, mask)
         h, w = pixels.shape[:2]
-        self.canvas.set_image(pixels)
-        self.document = MaskDocument(w, h, mask)
-        self.document.changed.connect(self._on_mask_changed)
-        self.canvas.set_document(self.document)
-        self.history.attach(self.document)
-        self._new_markup((w, h))
-        self.stack.setCurrentIndex(_COMPARE if self.actions.compare.isChecked() else _EDIT)
-        self.setWindowTitle(f"{name} — Inpaint Editor")
-        self.size_label.setText(f"{w} × {h} px")
-        self._update_coverage()
-        if self.actions.compare.isChecked():
-            self._refresh_compare()
         message = f"Opened {name} ({w} × {h})"
         if notes:
             message += " — " + "; ".join(notes)
         self.statusBar().showMessage(message, 15000 if notes else 5000)
+
+    def _on_image_opened(self) -> None:
+        pixels, name = self.workspace.image, self.workspace.name
+        assert pixels is not None
+        self.show_original()
+        self.message_banner.resolve(NO_IMAGE)  # its cause is gone
+        self.canvas.set_image(pixels)
+        self._bind_document()
+        self._bind_markup()
+        self.stack.setCurrentIndex(_COMPARE if self.actions.compare.isChecked() else _EDIT)
+        self.setWindowTitle(f"{name} — Inpaint Editor")
+        h, w = pixels.shape[:2]
+        self.size_label.setText(f"{w} × {h} px")
+        self._update_coverage()
+        if self.actions.compare.isChecked():
+            self._refresh_compare()
         self.canvas.setFocus()
-        self.sessions.image_opened(pixels, name, mask)
         self.image_changed.emit()
         self._update_enabled()
 
-    def _new_markup(self, size: tuple[int, int]) -> None:
-        if self.markup is not None:
-            self.markup.changed.disconnect(self._on_markup_changed)
-        self.markup = MarkupLayer(size)
-        self.markup.visible = self.actions.markup_visible.isChecked()
-        self.markup.changed.connect(self._on_markup_changed)
-        self.canvas.set_markup(self.markup)
-        self.history.follow_markup(self.markup)
+    def _on_image_changed(self) -> None:
+        """Other pixels (use as base, a round's base back, their undo) under the same view, or
+        a canvas of another size with its own mask document (Expand Canvas, its undo)."""
+        pixels = self.workspace.image
+        assert pixels is not None
+        self.show_original()
+        if self.workspace.document is self._bound_document:
+            view = self.canvas.view_state()
+            self.canvas.set_image(pixels)
+            self.canvas.set_document(self._bound_document)
+            self.canvas.set_view_state(*view)
+        else:
+            self.canvas.set_image(pixels)
+            self._bind_document()
+            self._bind_markup()
+            h, w = pixels.shape[:2]
+            self.size_label.setText(f"{w} × {h} px")
+            self._update_coverage()
+            self.sessions.mask_changed()
+        if self.actions.compare.isChecked():
+            self._refresh_compare()
+        self.image_changed.emit()
+
+    def _bind_document(self) -> None:
+        doc = self.workspace.document
+        if self._bound_document is not None:
+            self._bound_document.changed.disconnect(self._on_mask_changed)
+        self._bound_document = doc
+        if doc is not None:
+            doc.changed.connect(self._on_mask_changed)
+        self.canvas.set_document(doc)
+
+    def _bind_markup(self) -> None:
+        layer = self.workspace.markup
+        if layer is self._bound_markup:
+            return
+        if self._bound_markup is not None:
+            self._bound_markup.changed.disconnect(self._on_markup_changed)
+        self._bound_markup = layer
+        if layer is not None:
+            layer.visible = self.actions.markup_visible.isChecked()
+            layer.changed.connect(self._on_markup_changed)
+        self.canvas.set_markup(layer)
 
     def _on_markup_changed(self) -> None:
         layer = self.markup
@@ -304,48 +352,6 @@ class MainWindow(QMainWindow):
             )
         if not self.actions.overlay.isChecked():
             self.actions.overlay.setChecked(True)
-
-    def swap_image(self, pixels: np.ndarray) -> None:
-        """Swap the picture under the same mask and view (Use as base, restoring a round's
-        base, and their undo); the undo step is the caller's."""
-        assert self.image is not None
-        self.show_original()
-        view = self.canvas.view_state()
-        self.image = pixels
-        self.canvas.set_image(pixels)
-        self.canvas.set_document(self.document)
-        self.canvas.set_view_state(*view)
-        if self.actions.compare.isChecked():
-            self._refresh_compare()
-        self.image_changed.emit()
-
-    def replace_canvas(self, pixels: np.ndarray, document: MaskDocument) -> None:
-        """Swap image and mask document together (Expand Canvas and its undo); the undo
-        timeline goes on with the new document. The caller owns the undo step."""
-        self.show_original()
-        if self.document is not None:
-            self.document.changed.disconnect(self._on_mask_changed)
-        self.image = pixels
-        self.document = document
-        document.changed.connect(self._on_mask_changed)
-        self.history.follow(document)
-        self.canvas.set_image(pixels)
-        self.canvas.set_document(document)
-        h, w = pixels.shape[:2]
-        if self.markup is None or self.markup.size != (w, h):
-            self._new_markup((w, h))  # marks belong to the frame they were drawn on
-        self.size_label.setText(f"{w} × {h} px")
-        self._update_coverage()
-        self.sessions.mask_changed()
-        if self.actions.compare.isChecked():
-            self._refresh_compare()
-        self.image_changed.emit()
-
-    def restore_canvas(
-        self, pixels: np.ndarray, mask: np.ndarray | None, base: BaseRef, label: str
-    ) -> None:
-        """History: a round on a canvas of another size (Expand Canvas), undoable."""
-        self.expander.restore_canvas(pixels, mask, base, label)
 
     def _update_coverage(self) -> None:
         doc = self.document
@@ -426,7 +432,7 @@ class MainWindow(QMainWindow):
             self._refresh_compare()
         self._update_enabled()
         if frame is None:  # neighbours are read after it, not competing with it
-            self._frame_task = self._start(self._load_shown(variant), "read the shown variant")
+            self._frame_task = self._read_frame(variant, self._shown_full, "read the shown variant")
         else:
             self._prefetch_around(variant)
 
@@ -438,17 +444,44 @@ class MainWindow(QMainWindow):
         self._shown_pixels = pixels
         self.canvas.set_display(None if self._peeking else pixels, layer)
 
-    async def _load_shown(self, variant: ResultVariant) -> None:
-        try:
-            frame = await self.results.frame(variant)
-        except FrameMissing:
-            if self.shown_variant == (variant.key, variant.index):
-                self.show_original()
-            self._missing(variant)
-            return
-        except StoreError as e:
-            self.show_message(f"Variant {variant.index + 1} could not be read: {e}")
-            return
+    def _read_frame(
+        self,
+        variant: ResultVariant,
+        then: Callable[[ResultVariant, np.ndarray], None],
+        what: str,
+    ) -> asyncio.Task[None] | None:
+        """The variant's full frame decoded off the loop, then ``then(variant, frame)``; a
+        missing or unreadable file is said plainly. Without a running loop (a script driving
+        the window) it is read here and the result is None."""
+
+        def failed(e: StoreError) -> None:
+            if isinstance(e, FrameMissing):
+                if self.shown_variant == (variant.key, variant.index):
+                    self.show_original()
+                self._missing(variant)
+            else:
+                self.show_message(f"Variant {variant.index + 1} could not be read: {e}")
+
+        if not _loop_running():
+            try:
+                frame = self.results.load_frame(variant)
+            except StoreError as e:
+                failed(e)
+            else:
+                then(variant, frame)
+            return None
+
+        async def read() -> None:
+            try:
+                frame = await self.results.frame(variant)
+            except StoreError as e:
+                failed(e)
+            else:
+                then(variant, frame)
+
+        return self.spawn(read(), what)
+
+    def _shown_full(self, variant: ResultVariant, frame: np.ndarray) -> None:
         if self.shown_variant != (variant.key, variant.index) or self.image is None:
             return
         self.showing_full = True
@@ -500,67 +533,15 @@ class MainWindow(QMainWindow):
             self._use_as_base(variant, frame)
             return None
 
-        async def load() -> None:
-            try:
-                pixels = await self.results.frame(variant)
-            except StoreError as e:
-                self.show_message(f"Variant {variant.index + 1} could not be read: {e}")
-                return
+        def use(variant: ResultVariant, pixels: np.ndarray) -> None:
             if self.shown_variant == (variant.key, variant.index):
                 self._use_as_base(variant, pixels)
 
-        return self._start(load(), "use the variant as the base")
+        return self._read_frame(variant, use, "use the variant as the base")
 
     def _use_as_base(self, variant: ResultVariant, after: np.ndarray) -> None:
-        assert self.image is not None
-        after = drop_opaque_alpha(after)  # a filled expansion is a plain RGB photo again
-        job_id, index = variant.key, variant.index
-        base = self.sessions.variant_base(job_id, index)
-        before = self.image_ref(self.image)
-        self.sessions.remember_base(after, base)
-        after_ref = ImageRef(variant.path, None if variant.saved else after, base)
-        what = f"Round {self.round_number(job_id)} · variant {index + 1}"
-        self.history.push_image(before, after_ref, f"Use {what}")
-        self.swap_image(after)
+        what = self.workspace.use_as_base(variant, after)
         self.statusBar().showMessage(f"{what} is now the image — Ctrl+Z to undo", 8000)
-
-    def image_ref(self, pixels: np.ndarray) -> ImageRef:
-        """How an undo step names an image: its file in the session folder when it has one."""
-        base = self.sessions.base_of(pixels)
-        session = self.sessions.session
-        path = None
-        if session is not None:
-            try:
-                path = (
-                    session.original_path
-                    if base.is_original
-                    else session.variant_path(base.round_id or "", base.variant or 0)
-                )
-            except KeyError:
-                path = None
-        if path is not None and not path.is_file():
-            path = None
-        return ImageRef(path, pixels if path is None else None, base)
-
-    def apply_image_ref(self, ref: ImageRef) -> None:
-        """Undo/redo of an image step: read its file again (through the frame cache)."""
-        pixels = ref.pixels
-        if pixels is None:
-            assert ref.path is not None
-            try:
-                pixels = self.results.frames.load(ref.path)
-            except StoreError as e:
-                self.show_message(f"That image could not be read again: {e}")
-                return
-        if isinstance(ref.base, CanvasState):  # Expand Canvas: image and mask document
-            self.sessions.remember_base(pixels, ref.base.base)
-            if ref.base.grown is not None:
-                self.expander.remember(ref.base.grown)
-            self.replace_canvas(pixels, ref.base.document)
-            return
-        if isinstance(ref.base, BaseRef):
-            self.sessions.remember_base(pixels, ref.base)
-        self.swap_image(pixels)
 
     def displayed_pixels(self) -> np.ndarray | None:
         """What Save and Copy take: the shown variant (full resolution), else the image."""
@@ -611,19 +592,7 @@ class MainWindow(QMainWindow):
         self.compare.set_images(self.image, None)
 
     def _before(self, key: str) -> np.ndarray:
-        """The image a round edited: the current image unless it was another (use as base),
-        then that one from the session folder."""
-        assert self.image is not None
-        entry = self.results.round(key)
-        if entry is None or entry.base == self.sessions.base_of(self.image):
-            return self.image
-        try:
-            if entry.base.is_original and self.sessions.session is not None:
-                return self.results.frames.load(self.sessions.session.original_path)
-            base_key = self.sessions.gallery_key(entry.base.round_id or "")
-            return self.frame(base_key, entry.base.variant or 0)
-        except (StoreError, KeyError):
-            return self.image
+        return self.workspace.base_pixels(key)
 
     # -- jobs -----------------------------------------------------------------------------------
 
@@ -651,32 +620,25 @@ class MainWindow(QMainWindow):
         pages.get(index, self.drop_target).setFocus(reason)
 
     def cancel_newest(self) -> bool:
+        """Cancel Newest Job (its own key, never Esc); asks first once a priced service has
+        the request."""
         job = self.jobs.newest_active()
-        return job is not None and self.jobs.cancel(job.id)
+        return job is not None and self.binding.cancel(job.id)
 
     def escape(self) -> None:
         """Esc, one step back: close the rounds view, else leave compare (what was on the
-        canvas stays, e.g. the variant being compared), else back to the original, else
-        cancel the newest job."""
+        canvas stays, e.g. the variant being compared), else back to the original. It never
+        cancels a job: the service may already be working on it (and billing it)."""
         if self.rounds_view is not None and self.rounds_view.isVisible():
             self.rounds_view.close()
         elif self.actions.compare.isChecked():
             self.set_compare(False)
         elif self.shown_variant is not None:
             self.show_original()
-        elif self.cancel_newest():
-            self.statusBar().showMessage("Cancelled the newest job", 4000)
 
     def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]:
         """Start a task the window keeps until it ends; a failure is logged and shown."""
-        return spawn(coro, what, self.show_message)
-
-    def _start(self, coro: Coroutine[Any, Any, None], what: str) -> asyncio.Task[None] | None:
-        """Like :meth:`spawn`; without a running loop (plain scripts) run it to the end here."""
-        if _loop_running():
-            return self.spawn(coro, what)
-        asyncio.run(coro)
-        return None
+        return self.workspace.tasks.spawn(coro, what)
 
     def show_message(self, text: str, cause: str | None = None) -> None:
         """A message over the canvas (or the empty window); one with a ``cause`` vanishes
@@ -691,6 +653,9 @@ class MainWindow(QMainWindow):
 
     def _remember_brush(self, size: int) -> None:
         UiPrefs(self.settings).brush_size = size
+
+    def set_storage_budget(self, budget_bytes: int) -> None:
+        self.workspace.store.budget_bytes = budget_bytes
 
     def prices_for(self, profile_name: str) -> PriceTable:
         """The price table of the profile a job used (defaults for an ad-hoc profile)."""
@@ -806,6 +771,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         remember_geometry(self, self.settings)
         self.jobs.cancel_all()
+        # Work started from the window ends with it; the session's writes finish first.
+        self.workspace.tasks.cancel_all(keep=self.workspace.writes.pending)
         self.sessions.close()
         super().closeEvent(event)
         self.closed.emit()

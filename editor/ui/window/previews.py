@@ -16,10 +16,11 @@ import numpy as np
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStatusBar
 
-from editor.pipeline.jobs import Job, JobQueue, JobState
+from editor.pipeline.jobs import Job, JobState
 from editor.pipeline.round_trip import PartialPreview
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.gallery.gallery import Gallery
+from editor.workspace import Workspace
 
 
 class _Overlay(Protocol):
@@ -35,7 +36,7 @@ class PreviewHost(Protocol):
     @property
     def image(self) -> np.ndarray | None: ...
     @property
-    def jobs(self) -> JobQueue: ...
+    def workspace(self) -> Workspace: ...
     @property
     def canvas(self) -> MaskCanvas: ...
     @property
@@ -75,23 +76,22 @@ class PreviewBinding:
     def __init__(self, window: PreviewHost) -> None:
         self.window = window
         self.looking: tuple[str, int] | None = None
-        window.jobs.partial.connect(self._on_partial)
+        window.workspace.jobs.partial.connect(self._on_partial)
 
     def has_preview(self, job_id: str, index: int) -> bool:
-        job = self._job(job_id)
-        return job is not None and index in job.previews
+        return self.window.workspace.preview(job_id, index) is not None
 
     def show(self, job_id: str, index: int) -> None:
         """Show the newest preview of a variant whose final has not arrived."""
         w = self.window
-        job = self._job(job_id)
-        if job is None or index not in job.previews or w.image is None:
+        preview = w.workspace.preview(job_id, index)
+        if preview is None or w.image is None:
             return
         w.show_original()
         self.looking = (job_id, index)
         w.selected_variant = (job_id, index)
         w.gallery.select(job_id, index)
-        self._display(job.previews[index])
+        self._display(preview)
         w.canvas.set_overlay_visible(False)
         label = w.gallery.preview_label(job_id, index) or "preview"
         what = f"Round {w.round_number(job_id)} · variant {index + 1}"
@@ -127,12 +127,6 @@ class PreviewBinding:
         w.refresh_rounds()
 
     # -- internals ------------------------------------------------------------------------------
-
-    def _job(self, job_id: str) -> Job | None:
-        try:
-            return self.window.jobs.get(job_id)
-        except KeyError:
-            return None
 
     def _on_partial(self, job: Job, preview: PartialPreview) -> None:
         w = self.window

@@ -29,11 +29,7 @@ CANVAS_KEYS: list[tuple[str, str, str]] = [
     ("Canvas", "Space + drag, middle drag", "Pan"),
     ("Canvas", "Wheel, Ctrl+wheel, pinch", "Zoom about the pointer"),
     ("Canvas", "Two-finger scroll", "Pan (trackpad)"),
-    (
-        "Jobs",
-        "Esc",
-        "Back to the original if a variant shows, else leave Compare, else cancel the newest job",
-    ),
+    ("Jobs", "Esc", "Close the rounds view, else leave Compare, else back to the original"),
     ("Prompt", "Up / Down at the first / last line", "Earlier prompts"),
     ("Prompt", "Ctrl+Enter", "Generate"),
     ("Compare", "S / W", "Side by side / wipe"),

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from editor.client import EditsClient, Endpoint
+from editor.core.errors import UserInputError
 from editor.pipeline import ApiOptions, EditParams, embedded_client
 from editor.pipeline.jobs import ClientFactory, JobInput, JobQueue, JobState
 from editor.server import ServerThread
@@ -74,7 +75,7 @@ def test_cancel_button_stops_a_slow_job_and_offers_retry(
 
 def test_a_failed_job_shows_its_plain_reason(qtbot: QtBot, panel: JobsPanel) -> None:
     def no_key() -> EditsClient:
-        raise ValueError("The service needs an API key.")
+        raise UserInputError("The service needs an API key.")
 
     job = panel._queue.submit(snapshot(no_key))
     row = panel.row(job.id)

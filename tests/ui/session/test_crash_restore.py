@@ -90,7 +90,9 @@ def test_kill_9_then_restore_brings_back_every_variant_mask_and_prompt(
     )
     qtbot.addWidget(window)
     window.show()
-    offer = offer_restore(window, show=False, parent=window)
+    looking = asyncio.ensure_future(offer_restore(window, show=False, parent=window))
+    qtbot.waitUntil(looking.done, timeout=10_000)
+    offer = looking.result()
     assert offer is not None, "no restore was offered after kill -9"
     task = offer.accept_restore()
     qtbot.waitUntil(task.done, timeout=20_000)

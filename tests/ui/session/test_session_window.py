@@ -59,6 +59,8 @@ def test_a_round_is_written_to_disk_and_read_back_through_the_window(
     # A fresh window opens it from File ▸ Open Session.
     again = make_window(qtbot, tmp_path)
     dialog = SessionsDialog(again, again)
+    assert dialog.busy is not None
+    qtbot.waitUntil(dialog.busy.done, timeout=10_000)  # the folders are read off the loop
     rows = top_items(dialog.tree)
     assert [r.text(0) for r in rows] == ["Coffee cup"]
     assert rows[0].text(3) == "1"

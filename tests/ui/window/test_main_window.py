@@ -39,6 +39,7 @@ def profiles(local_server: ServerThread) -> list[Profile]:
     return [
         *local_profiles(),
         server_profile(local_server, "Test server", "telea"),
+        server_profile(local_server, "Priced server", "gpt-image-2"),
         Profile("Keyless", embedded_client, "gpt-image-1", problem=lambda: "Needs a key."),
     ]
 
@@ -297,7 +298,7 @@ def test_a_failing_job_shows_the_plain_error_keeps_everything_and_retry_succeeds
     assert window.gallery.variant_count(retry.id) == 1
 
 
-def test_esc_cancels_a_slow_job(
+def test_esc_never_cancels_a_sent_job_its_own_key_does(
     qtbot: QtBot, window: MainWindow, image_path: Path, server: ServerThread
 ) -> None:
     open_image(qtbot, window, image_path)
@@ -309,10 +310,41 @@ def test_esc_cancels_a_slow_job(
     assert job is not None
     qtbot.waitUntil(lambda: job.status.startswith("Waiting"), timeout=10_000)
     window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)  # the habitual double Esc
     qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
+    qtbot.wait(50)
+    assert job.active
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not job.active, timeout=5_000)
+    assert job.state is JobState.CANCELLED  # the test server has no price: nothing to ask
+    assert window.jobs_panel.row(job.id).button.text() == "Retry"
+
+
+def test_cancelling_a_job_a_priced_service_has_asks_first(
+    qtbot: QtBot, window: MainWindow, image_path: Path, server: ServerThread
+) -> None:
+    open_image(qtbot, window, image_path)
+    paint(qtbot, window, [(60, 60)])
+    window.prompt_panel.set_profile("Priced server")
+    window.prompt_panel.set_prompt("slow one")
+    add_fault(server, kind="delay", seconds=30)
+    job = window.generate()
+    assert job is not None
+    qtbot.waitUntil(lambda: job.status.startswith("Waiting"), timeout=10_000)
+    row = window.jobs_panel.row(job.id)
+    qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)  # Cancel
+    box = window.binding.confirm
+    assert box is not None and box.isVisible() and "bill" in box.text()
+    keep = next(b for b in box.buttons() if b.text() == "Keep Running")
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert job.active and not box.isVisible()
+    qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+    box = window.binding.confirm
+    assert box is not None
+    stop = next(b for b in box.buttons() if b.text() == "Cancel Job")
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not job.active, timeout=5_000)
     assert job.state is JobState.CANCELLED
-    assert window.jobs_panel.row(job.id).button.text() == "Retry"
 
 
 def test_a_profile_that_cannot_work_says_why_and_starts_nothing(

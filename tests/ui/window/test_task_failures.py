@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from editor.ui.common.tasks import running, spawn
 from editor.ui.window.main_window import MainWindow
+from editor.workspace.tasks import running, spawn
 from tests.ui.window_helpers import (
     open_image,
     write_image,

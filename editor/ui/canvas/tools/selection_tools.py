@@ -35,6 +35,7 @@ from editor.ui.canvas.tools.base import CanvasView, SelectionTool
 __all__ = ["SELECTION_TOOLS", "SelectionTools"]
 
 SELECTION_TOOLS = ("lasso", "wand", "object")
+TINY_SHARE = 0.001  # a selection under this share of the image is said to be tiny
 
 Compute = Callable[[threading.Event], Selection]
 # How a selection joins the mask, changing nothing yet (None: it does not join); runs on the
@@ -52,6 +53,10 @@ class SelectionTools(QObject):
     busy_changed = Signal(bool)
     message = Signal(str)
     settings_changed = Signal()
+    # A run's result came back after it was cancelled (Esc, another tool) and was dropped.
+    dropped = Signal()
+    # A word for the status bar about what a selection did (e.g. it took almost nothing).
+    status = Signal(str)
     # (token, Selection | Exception, PreparedStep | None), emitted on the worker thread
     _finished = Signal(object)
 
@@ -215,7 +220,8 @@ class SelectionTools(QObject):
         token, result, prepared = outcome
         running = self._running
         if running is None or running[0] != token:
-            return  # cancelled meanwhile
+            self.dropped.emit()  # cancelled meanwhile
+            return
         self._running = None
         self.busy_changed.emit(False)
         _, _, doc, join = running
@@ -228,12 +234,22 @@ class SelectionTools(QObject):
             raise result
         if doc is not self.canvas.document or prepared is None:
             return
+        self._say_if_tiny(result)
         if not doc.commit(prepared):
             # The mask changed while the worker prepared the step: join onto it as it is now.
             doc.end_stroke()
             again = join(doc, result)
             if again is not None:
                 doc.commit(again)
+
+    def _say_if_tiny(self, result: Selection) -> None:
+        """A selection under 0.1 % of the image is all but invisible under the overlay (and
+        is what Generate would send): say so, with its size."""
+        w, h = result.size
+        taken = int(np.count_nonzero(result.values))
+        if taken and taken < TINY_SHARE * w * h:
+            how = " — raise Tolerance to take more" if self.active is self.tools["wand"] else ""
+            self.status.emit(f"The selection took {taken} px, under 0.1 % of the image{how}")
 
     def image(self) -> np.ndarray | None:
         return self.canvas.image_pixels()

@@ -16,22 +16,27 @@ from pathlib import Path
 
 import numpy as np
 
+from editor.core.expand import ExpandedCanvas
 from editor.core.markup_layer import MarkupLayer
 from editor.core.mask_document import MaskDocument
+from editor.store import ORIGINAL, BaseRef
 
 __all__ = ["EditHistory", "ImageRef", "ImageStep"]
 
 _MAX_IMAGE_STEPS = 20  # an image without a file holds its pixels; keep a bounded number
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ImageRef:
-    """An image an undo step brings back: its file, or its pixels when it has no file.
-    ``base`` is what the window calls it (a BaseRef), handed back with it."""
+    """An image an undo step brings back: its file, or its pixels when it has no file, and
+    what the session calls it. A step that swapped the canvas's size (Expand Canvas) brings
+    its mask ``document`` back with it, and the grown frame when the image was one."""
 
     path: Path | None = None
     pixels: np.ndarray | None = None
-    base: object = None
+    base: BaseRef = ORIGINAL
+    document: MaskDocument | None = None
+    grown: ExpandedCanvas | None = None
 
 
 @dataclass(frozen=True, slots=True)
