@@ -70,9 +70,11 @@ class ProfileStats:
     latency: LatencyStats = field(default_factory=LatencyStats)
     ttfb: LatencyStats = field(default_factory=LatencyStats)
     cost: Cost | None = None
+    remote: bool = False  # a job went to a service (not only the offline engines, which are free)
 
-    def add_job(self, *, failed: bool, cost: Cost | None = None) -> None:
+    def add_job(self, *, failed: bool, cost: Cost | None = None, local: bool = False) -> None:
         self.jobs += 1
+        self.remote = self.remote or not local
         if failed:
             self.failed_jobs += 1
         if cost is not None:

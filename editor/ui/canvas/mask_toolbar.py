@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from editor.core.selection import SelectionMode
 from editor.ui.canvas.mask_canvas import MAX_BRUSH, MaskCanvas
+from editor.ui.canvas.tolerance_spin import ToleranceSpin
 from editor.ui.canvas.tools import SELECTION_TOOLS
 from editor.ui.common.icons import tool_icon
 from editor.ui.common.signals import signals_blocked
@@ -70,7 +71,9 @@ class MaskToolbar(QToolBar):
         super().__init__("Mask tools", parent)
         self.setObjectName("mask-toolbar")
         self.canvas = canvas
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # Tools as icons (their names and keys in the tooltips), as in Krita and Photoshop:
+        # the bar then keeps every control in view at 1024 px, whatever the tool.
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
         self.tool_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
@@ -104,16 +107,20 @@ class MaskToolbar(QToolBar):
         self.size_spin.setSuffix(" px")
         for w in (self.size_slider, self.size_spin):
             w.setToolTip("Brush diameter in image pixels ([ smaller, ] larger)")
-        self.addWidget(QLabel(" Size "))
-        self.addWidget(self.size_slider)
-        self.addWidget(self.size_spin)
+        self._brush_widgets = [
+            self.addWidget(QLabel(" Size ")),
+            self.addWidget(self.size_slider),
+            self.addWidget(self.size_spin),
+        ]
 
         self.hardness_slider = QSlider(Qt.Orientation.Horizontal)
         self.hardness_slider.setRange(0, 100)
         self.hardness_slider.setFixedWidth(80)
         self.hardness_slider.setToolTip("Brush edge: soft (left) to hard (right)")
-        self.addWidget(QLabel("  Hardness "))
-        self.addWidget(self.hardness_slider)
+        self._brush_widgets += [
+            self.addWidget(QLabel("  Hardness ")),
+            self.addWidget(self.hardness_slider),
+        ]
         self.addSeparator()
 
         self._color = QColor(255, 45, 110)
@@ -147,6 +154,8 @@ class MaskToolbar(QToolBar):
         canvas.tool_changed.connect(lambda name: self.tool_actions[name].setChecked(True))
         self._show_size(canvas.brush_size)
         self._show_hardness(canvas.hardness)
+        canvas.tool_changed.connect(self._show_tool_controls)
+        self._show_tool_controls(canvas.tool)
         canvas.set_overlay(self._color, self._opacity)
 
     def _add_selection_controls(self) -> None:
@@ -167,8 +176,8 @@ class MaskToolbar(QToolBar):
             modes.addAction(act)
             self.addAction(act)
             self.mode_actions[mode.value] = act
-        self.tolerance_spin = QSpinBox()
-        self.tolerance_spin.setRange(0, 255)
+        self.tolerance_spin = ToleranceSpin()
+        self.tolerance_spin.hand_back_to = self.canvas
         self.tolerance_spin.setValue(tools.tolerance)
         self.tolerance_spin.setToolTip("How far a colour may differ from the clicked one (0–255)")
         self.tolerance_spin.valueChanged.connect(lambda v: setattr(tools, "tolerance", v))
@@ -181,8 +190,7 @@ class MaskToolbar(QToolBar):
             self.addWidget(self.tolerance_spin),
             self.addWidget(self.contiguous_check),
         ]
-        for w in (self.tolerance_spin, self.contiguous_check):
-            w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.contiguous_check.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.shape_actions: dict[str, QAction] = {}
         shapes = QActionGroup(self)
         for kind, label in _SHAPES:
@@ -194,14 +202,14 @@ class MaskToolbar(QToolBar):
             shapes.addAction(act)
             self.addAction(act)
             self.shape_actions[kind] = act
-        self.canvas.tool_changed.connect(self._show_tool_controls)
-        self._show_tool_controls(self.canvas.tool)
         self.addSeparator()
 
     def _show_tool_controls(self, tool: str) -> None:
         selecting = tool in SELECTION_TOOLS
         for act in self.mode_actions.values():
             act.setVisible(selecting)
+        for act in self._brush_widgets:  # a brush's size and edge mean nothing to a selection
+            act.setVisible(not selecting)
         for act in self._wand_widgets:
             act.setVisible(tool == "wand")
         for act in self.shape_actions.values():

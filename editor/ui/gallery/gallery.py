@@ -300,8 +300,11 @@ class Gallery(QWidget):
         self.variant_selected.emit(tile.job_id, tile.index)
 
     def _on_click(self, tile: ThumbTile) -> None:
+        """A click always shows the tile, the highlighted one too (after Esc or Use as Base
+        it is still highlighted but no longer shown)."""
         self.setFocus(Qt.FocusReason.MouseFocusReason)
-        self._pick(tile)
+        self._set_selected(tile)
+        self.variant_selected.emit(tile.job_id, tile.index)
 
     def _on_double_click(self, tile: ThumbTile) -> None:
         self._pick(tile)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from editor.core.models import model_spec
 from editor.core.pricing import Cost, PriceTable, parse_usage
 from editor.core.stats import ProfileStats
 from editor.pipeline.jobs import Job, JobState
@@ -69,7 +70,7 @@ class SessionStats:
         stats = self.profiles.setdefault(job.input.profile or "—", ProfileStats())
         failed = job.state is not JobState.SUCCEEDED
         cost = job_cost(job, prices)
-        stats.add_job(failed=failed, cost=cost)
+        stats.add_job(failed=failed, cost=cost, local=model_spec(job.params.api.model).local)
         outcome = job.outcome
         if outcome is not None and outcome.requests:
             for r in outcome.requests:
@@ -155,7 +156,10 @@ class _ProfileCard(QFrame):
         self.values["First byte"].setText(
             f"median {_seconds(ttfb.median)} · p95 {_seconds(ttfb.p95)}"
         )
-        self.values["Cost"].setText(cost_text(s.cost) or "— (no usage reported)")
+        free = s.jobs and not s.remote
+        self.values["Cost"].setText(
+            cost_text(s.cost) or ("free (local)" if free else "— (no usage reported)")
+        )
         self.values["Cost"].setToolTip(cost_tooltip(s.cost))
         self.spark.set_values(lat.sparkline())
 

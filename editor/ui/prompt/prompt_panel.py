@@ -18,12 +18,14 @@ from PySide6.QtCore import (
     QSettings,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -206,6 +208,9 @@ def _plain_escape(event: QEvent) -> bool:
     )
 
 
+LOCAL_ENGINE_NOTE = "The offline engine ignores the prompt: it fills from the surroundings."
+
+
 class PromptPanel(QWidget):
     """Prompt, parameters, profile picker and Generate. ``generate_requested`` on Ctrl+Enter
     or the button; ``done_typing`` on Esc in the prompt; the window reads :meth:`params` and
@@ -233,6 +238,12 @@ class PromptPanel(QWidget):
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
         self.model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # Typing suggests names in a list; it never fills one in by itself, so Return keeps
+        # exactly what was typed ("gpt-image-2" stays gpt-image-2), and choosing is explicit.
+        completer = self.model_combo.completer()
+        if completer is not None:
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
         self.model_combo.setToolTip(
             "Model name; type any name your service knows. Shut-down models are listed apart "
             "(a gateway may still serve them)"
@@ -286,6 +297,11 @@ class PromptPanel(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # Beside Generate while an offline engine is picked: what it does with the prompt.
+        self.engine_note = QLabel(LOCAL_ENGINE_NOTE)
+        self.engine_note.setWordWrap(True)
+        self.engine_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.engine_note.hide()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -314,6 +330,7 @@ class PromptPanel(QWidget):
         more.addRow("Watermark", self.watermark_combo)
         more.addRow("Response", self.format_combo)
         self.advanced = Collapsible("Advanced", advanced)
+        self.advanced.toggled.connect(self._advanced_toggled)
         for combo in (
             self.size_combo,
             self.quality_combo,
@@ -353,6 +370,7 @@ class PromptPanel(QWidget):
         box.addWidget(title)
         box.addWidget(self.parameters, 1)
         box.addWidget(self.hint)
+        box.addWidget(self.engine_note)
         box.addLayout(go)
 
         self.profile_combo.currentIndexChanged.connect(self._on_profile)
@@ -587,6 +605,19 @@ class PromptPanel(QWidget):
             parts.append(self.format_combo.currentText())
         self.advanced.set_summary(" · ".join(parts))
 
+    def wanted_height(self) -> int:
+        """The height that shows everything without scrolling (Advanced open or not): the
+        scroll area's own hint stops well short of its contents."""
+        inside = self.parameters.widget()
+        extra = self.sizeHint().height() - self.parameters.sizeHint().height()
+        return extra + (inside.sizeHint().height() if inside is not None else 0) + 4
+
+    def _advanced_toggled(self, on: bool) -> None:
+        self.updateGeometry()  # the column gives the prompt the height it now wants
+        if on:  # where the column is too short, the opened section scrolls into view
+            reveal = lambda: self.parameters.ensureWidgetVisible(self.size_combo, 0, 40)  # noqa: E731
+            QTimer.singleShot(0, reveal)
+
     def _say(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
@@ -595,6 +626,8 @@ class PromptPanel(QWidget):
         """Offer only what this model accepts."""
         current = self.profile_combo.currentIndex()
         profile = self._profiles[current] if 0 <= current < len(self._profiles) else None
+        aliases = dict(profile.aliases) if profile is not None else None
+        self.engine_note.setVisible(model_spec(name.strip() or None, aliases=aliases).local)
         if profile is not None and name.strip():
             self._last_model[profile.name] = name.strip()
         spec = model_spec(

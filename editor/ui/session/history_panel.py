@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtGui import QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -110,6 +110,7 @@ class HistoryPanel(QWidget):
         box.addWidget(self.tree, 1)
         box.addLayout(buttons)
         self._thumbs: dict[str, QIcon] = {}
+        self._followed: str | None = None  # the round the window shows
         self.task: asyncio.Task[bool] | None = None  # the last restore or retry (tests wait)
         self.tree.itemClicked.connect(lambda item, _col: self.restore(item.data(0, _ROLE)))
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
@@ -119,8 +120,10 @@ class HistoryPanel(QWidget):
     # -- the list -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Newest first, as Jobs and the gallery: a round made from a variant sits under its
+        round."""
         rounds = self.window_.sessions.rounds()
-        current = self.selected_round()
+        current = self.selected_round() or self._followed
         self.tree.clear()
         items: dict[str, QTreeWidgetItem] = {}
         for record in rounds:
@@ -132,16 +135,28 @@ class HistoryPanel(QWidget):
             item.setIcon(0, self._thumb(record))
             parent = items.get(record.base.round_id or "")
             if parent is not None:
-                parent.addChild(item)
+                parent.insertChild(0, item)
                 parent.setExpanded(True)
             else:
-                self.tree.addTopLevelItem(item)
+                self.tree.insertTopLevelItem(0, item)
             items[record.id] = item
             if record.id == current:
                 self.tree.setCurrentItem(item)
         self.empty.setVisible(not rounds)
         self.tree.setVisible(bool(rounds))
         self._update_buttons()
+
+    def highlight(self, round_id: str | None) -> None:
+        """Follow what the window shows (a round's variant, or a round's image as the base)
+        without restoring anything."""
+        self._followed = round_id
+        item = self.item(round_id) if round_id is not None else None
+        if item is None:
+            self.tree.clearSelection()
+            self.tree.setCurrentIndex(QModelIndex())
+        else:
+            self.tree.setCurrentItem(item)
+            self.tree.scrollToItem(item)
 
     def item(self, round_id: str) -> QTreeWidgetItem | None:
         for item in self._walk():
@@ -317,6 +332,10 @@ class HistoryPanel(QWidget):
 
 
 def _title(record: RoundRecord) -> str:
+    if record.expansion is not None:
+        sides = zip(record.expansion.sides, ("left", "top", "right", "bottom"), strict=True)
+        grown = ", ".join(f"+{n} {side}" for n, side in sides if n)
+        return f"Expand canvas ({grown or 'no change'})\n{round_name(record.id)}"
     prompt = " ".join(record.prompt.split()) or "(no prompt)"
     prompt = prompt if len(prompt) <= 44 else prompt[:43] + "…"
     n = len(record.variants)

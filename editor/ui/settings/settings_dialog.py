@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QColorDialog,
     QComboBox,
@@ -75,6 +76,11 @@ class SettingsDialog(QDialog):
         self.store = window.app_settings
         self.setWindowTitle("Settings")
         self.resize(860, 640)
+        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+        if screen is not None:  # never wider or taller than the screen it opens on
+            room = screen.availableGeometry()
+            self.setMaximumSize(room.width(), room.height())
+            self.resize(min(860, room.width()), min(640, room.height()))
         self.profiles: list[Profile] = list(self.store.profiles)
         self.keys: dict[str, str] = {}  # profile id → key typed in this dialog
         self.removed: list[Profile] = []
@@ -97,12 +103,22 @@ class SettingsDialog(QDialog):
             window.capabilities.no_stream(name),
             window.capabilities.markup_note(name),
         )
-        self.consent = QCheckBox(
+        # A check box, and its words beside it in a label that wraps: the key file's path can
+        # be long, and the dialog must fit a 1024 px screen.
+        self.consent = QCheckBox()
+        self.consent.setChecked(self.store.allow_file_fallback)
+        self.consent_text = QLabel(
             "No system keyring works here: allow saving API keys in a file only I can read "
             f"({self.store.keys.file_path})"
         )
-        self.consent.setVisible(not self.store.keys.keyring_available())
-        self.consent.setChecked(self.store.allow_file_fallback)
+        self.consent_text.setWordWrap(True)
+        self.consent_text.setBuddy(self.consent)
+        consent_row = QWidget()
+        consent_line = QHBoxLayout(consent_row)
+        consent_line.setContentsMargins(0, 0, 0, 0)
+        consent_line.addWidget(self.consent, 0, Qt.AlignmentFlag.AlignTop)
+        consent_line.addWidget(self.consent_text, 1)
+        consent_row.setVisible(not self.store.keys.keyring_available())
         self.test_button = QPushButton("Test connection")
         self.test_result = QLabel()
         fixed_message(self.test_result, lines=2)
@@ -128,7 +144,7 @@ class SettingsDialog(QDialog):
         self.form.setAutoFillBackground(False)
         right = QVBoxLayout()
         right.addWidget(scroll, 1)
-        right.addWidget(self.consent)
+        right.addWidget(consent_row)
         right.addLayout(test)
         services = QWidget()
         row = QHBoxLayout(services)

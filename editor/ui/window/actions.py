@@ -13,7 +13,7 @@ from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QToolButton
 
 from editor.core.markup_layer import MarkupLayer
 from editor.core.selection import (
@@ -264,6 +264,9 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
 
     w.mask_toolbar.addSeparator()
     w.mask_toolbar.addAction(compare)
+    button = w.mask_toolbar.widgetForAction(compare)
+    if isinstance(button, QToolButton):
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     return WindowActions(
         open=open_,
         save_as=save_as,

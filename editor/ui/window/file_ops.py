@@ -52,6 +52,7 @@ from editor.ui.common.files import (
 )
 from editor.ui.common.overlay import to_qimage
 from editor.ui.session.binding import SessionBinding
+from editor.workspace import Workspace
 
 __all__ = ["FileHost", "FileOps"]
 
@@ -77,6 +78,8 @@ class FileHost(Protocol):
     def sessions(self) -> SessionBinding: ...
     @property
     def shown_variant(self) -> tuple[str, int] | None: ...
+    @property
+    def workspace(self) -> Workspace: ...
     def variant(self, key: str, index: int) -> ResultVariant: ...
     def displayed_pixels(self) -> np.ndarray | None: ...
     def set_image(
@@ -92,6 +95,7 @@ class FileHost(Protocol):
 
 _STRIP = " without metadata"
 _STRIP_PREF = "save_strip_metadata"
+_LAST_SAVE_DIR = "last_save_dir"
 
 
 class FileOps:
@@ -204,19 +208,48 @@ class FileOps:
 
     # -- save and copy --------------------------------------------------------------------------
 
+    def _made_from(self) -> tuple[str, int] | None:
+        """The round key and variant index of what Save takes: the shown variant, else the
+        variant that is the image (Use as Base); None for the original."""
+        w = self.window
+        if w.shown_variant is not None:
+            return w.shown_variant
+        current = w.workspace.current
+        if current is None or current.base.round_id is None:
+            return None
+        key = w.results.key_of(current.base.round_id) or current.base.round_id
+        return key, current.base.variant or 0
+
+    def suggested_save_path(self) -> Path:
+        """A new file in the folder last saved to: named after the image and, for a result,
+        its round as the window numbers it ("photo-round2-v1.png"); never the open file."""
+        w = self.window
+        stem = Path(w.image_name).stem or "image"
+        made = self._made_from()
+        if made is not None:
+            key, index = made
+            number = w.results.number(key) if key in w.results else key
+            stem += f"-round{number}-v{index + 1}"
+        else:
+            stem += "-edited"
+        folder = Path(str(w.settings.value(_LAST_SAVE_DIR, "")) or self._start_dir())
+        path = folder / f"{stem}.png"
+        n = 2
+        while path.exists():  # a suggestion never replaces a file
+            path = folder / f"{stem}-{n}.png"
+            n += 1
+        return path
+
     def save_as(self) -> None:
         w = self.window
         if w.image is None:
             return
-        stem = Path(w.image_name).stem or "image"
-        if w.shown_variant is not None:
-            stem += f"-job{w.shown_variant[0]}-v{w.shown_variant[1] + 1}"
         filters = list(SAVE_FILTERS)
         filters += [f.replace(" (", f"{_STRIP} (", 1) for f in SAVE_FILTERS]
         chosen, chosen_filter = QFileDialog.getSaveFileName(
             self.parent,
             "Save Image As",
-            str(Path(self._start_dir()) / f"{stem}.png"),
+            str(self.suggested_save_path()),
             ";;".join(filters),
             filters[-len(SAVE_FILTERS)] if self._strip_pref() else filters[0],
         )
@@ -242,6 +275,7 @@ class FileOps:
                 return
             w.settings.setValue("save_quality", quality)
         w.settings.setValue(_STRIP_PREF, strip)
+        w.settings.setValue(_LAST_SAVE_DIR, str(path.parent))
         self.save_to(path, quality, strip=strip)
 
     def save_to(
@@ -280,11 +314,13 @@ class FileOps:
         return self.metadata if self.window.image_name == self._metadata_name else None
 
     def provenance(self) -> Provenance | None:
-        """How the shown variant was made (None for the original: nothing was generated)."""
+        """How the shown variant (or the variant used as the image) was made; None for the
+        original: nothing was generated."""
         w = self.window
-        if w.shown_variant is None:
+        made = self._made_from()
+        if made is None:
             return None
-        entry = w.results.round(w.shown_variant[0])
+        entry = w.results.round(made[0])
         if entry is None:
             return None
         if entry.params is not None:  # a round of this run

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QGridLayout,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -55,12 +56,13 @@ def build_layout(
     """Lay the widgets out in ``window``: the canvas stack in the middle, ``prompt``, the side
     ``tabs`` (widget, title) and ``gallery`` on the right, ``toolbar`` on top."""
     message, variant = banners
+    # The variant banner floats over the canvas's top edge: the image never moves when it
+    # comes or goes, so flicking between a variant and the original compares in place.
     editor = QWidget()
-    column = QVBoxLayout(editor)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(0)
-    column.addWidget(variant)
-    column.addWidget(canvas, 1)
+    overlay = QGridLayout(editor)
+    overlay.setContentsMargins(0, 0, 0, 0)
+    overlay.addWidget(canvas, 0, 0)
+    overlay.addWidget(variant, 0, 0, Qt.AlignmentFlag.AlignTop)
     stack = QStackedWidget()
     for page in (drop_target, editor, compare):
         stack.addWidget(page)
@@ -76,11 +78,11 @@ def build_layout(
     side_tabs.setDocumentMode(True)
     for widget, title in tabs:
         side_tabs.addTab(widget, title)
-    # Jobs/History keep room for three rows (History's are 48 px thumbnails), one more before
-    # the prompt takes all it wants; the gallery keeps a row of variants (its own minimum).
+    # Jobs/History keep room for one row (History's are 48 px thumbnails) and get two more
+    # once the prompt has all it wants (Advanced open); the gallery keeps a row of variants.
     row = 48 + 6
-    side_tabs.setMinimumHeight(side_tabs.tabBar().sizeHint().height() + 36 + 3 * row)
-    side = SidePanel(prompt, side_tabs, gallery, prompt_first=130, tabs_comfort=row)
+    side_tabs.setMinimumHeight(side_tabs.tabBar().sizeHint().height() + 36 + row)
+    side = SidePanel(prompt, side_tabs, gallery, tabs_comfort=2 * row)
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)
     main.addWidget(centre)
@@ -99,6 +101,5 @@ def build_status_bar(bar: QStatusBar, canvas: MaskCanvas) -> StatusLabels:
     for label in (labels.size, labels.zoom, labels.coverage):
         label.setContentsMargins(8, 0, 8, 0)
         bar.addPermanentWidget(label)
-    canvas.zoom_changed.connect(lambda z: labels.zoom.setText(f"Zoom {z * 100:.0f} %"))
     bar.showMessage(f"Inpaint Editor {__version__}", 4000)
     return labels

@@ -176,6 +176,9 @@ class MainWindow(QMainWindow):
         status = build_status_bar(self.statusBar(), self.canvas)
         self.size_label = status.size
         self.zoom_label = status.zoom
+        # One zoom figure: the canvas's, or Compare's while Compare is what is seen.
+        self.canvas.zoom_changed.connect(lambda _z: self._show_zoom())
+        self.compare.view_changed.connect(self._show_zoom)
         self.coverage_label = status.coverage
         self._coverage_timer = QTimer(self, singleShot=True, interval=150)
         self._coverage_timer.timeout.connect(self._update_coverage)
@@ -273,8 +276,9 @@ class MainWindow(QMainWindow):
         """Other pixels (use as base, a round's base back, their undo) under the same view, or
         a canvas of another size with its own mask document (Expand Canvas, its undo)."""
         pixels = self.workspace.image
-        assert pixels is not None
+        assert pixels is not None and self.workspace.current is not None
         self.show_original()
+        self.history_panel.highlight(self.workspace.current.base.round_id)
         if self.workspace.document is self._bound_document:
             view = self.canvas.view_state()
             self.canvas.set_image(pixels)
@@ -353,6 +357,11 @@ class MainWindow(QMainWindow):
         if not self.actions.overlay.isChecked():
             self.actions.overlay.setChecked(True)
 
+    def _show_zoom(self) -> None:
+        comparing = self.stack.currentIndex() == _COMPARE
+        zoom = self.compare.view_state()[0] if comparing else self.canvas.zoom
+        self.zoom_label.setText(f"Zoom {zoom * 100:.0f} %")
+
     def _update_coverage(self) -> None:
         doc = self.document
         if doc is None:
@@ -422,6 +431,8 @@ class MainWindow(QMainWindow):
             self._missing(variant)
             return
         self.shown_variant = (job_id, index)
+        entry = self.results.round(job_id)
+        self.history_panel.highlight(entry.round_id if entry is not None else None)
         self.showing_full = frame is not None
         self._display(frame if frame is not None else self.results.load_proxy(variant), layer)
         self.canvas.set_overlay_visible(False)  # the tint would hide exactly what changed
@@ -514,6 +525,8 @@ class MainWindow(QMainWindow):
         if self.shown_variant is None:
             return
         self.shown_variant = None
+        current = self.workspace.current
+        self.history_panel.highlight(current.base.round_id if current is not None else None)
         self.showing_full = True
         self._display(None)
         self.canvas.set_overlay_visible(self.actions.overlay.isChecked())
@@ -563,11 +576,13 @@ class MainWindow(QMainWindow):
             # Each half is half the canvas: the canvas's zoom would crop both, so fit them.
             self.compare.fit()
             self.compare.setFocus()
+            self._show_zoom()
         else:
             self.stack.setCurrentIndex(_EDIT)
             if not self.compare.fitted():  # zoomed in compare: keep that place on the canvas
                 self.canvas.set_view_state(*self.compare.view_state())
             self.canvas.setFocus()
+            self._show_zoom()
 
     def _refresh_compare(self) -> None:
         if self.image is None:

@@ -1,10 +1,10 @@
 """The right-hand column: prompt on top, Jobs/History/Stats in the middle, the gallery below.
 
 Height goes out in this order: each part its minimum (the gallery a full row of variants,
-Jobs/History a few rows, the prompt its text box and Generate); the prompt a little more, so
-the service shows; Jobs/History a row more; the prompt up to its natural height (it
-scrolls below that); what is left is shared between Jobs/History and the gallery. Dragging a
-handle sets a height or share the column keeps from then on.
+Jobs/History a few rows, the prompt its text box and Generate); then the prompt up to the
+height it wants (Advanced open included: it scrolls only below that); Jobs/History a row more;
+what is left is shared between Jobs/History and the gallery. Dragging a handle sets a height
+or share the column keeps from then on.
 """
 
 from __future__ import annotations
@@ -29,13 +29,11 @@ class SidePanel(QSplitter):
         tabs: QWidget,
         gallery: QWidget,
         *,
-        prompt_first: int = 0,
         tabs_comfort: int = 0,
     ) -> None:
-        """``prompt_first``: height the prompt gets beyond its minimum before the tabs get
-        ``tabs_comfort`` beyond theirs."""
+        """``tabs_comfort``: height Jobs/History get beyond their minimum once the prompt has
+        what it wants."""
         super().__init__(Qt.Orientation.Vertical)
-        self._first = prompt_first
         self._comfort = tabs_comfort
         self._panes = (prompt, tabs, gallery)
         for widget in self._panes:
@@ -62,19 +60,18 @@ class SidePanel(QSplitter):
         total = self.height() - 2 * self.handleWidth()
         prompt = self._panes[0]
         lows = [_min_height(w) for w in self._panes]
-        natural = prompt.heightForWidth(prompt.width())
+        wants = getattr(prompt, "wanted_height", None)
+        natural = wants() if callable(wants) else prompt.heightForWidth(prompt.width())
         wanted = self._prompt_height or (natural if natural > 0 else prompt.sizeHint().height())
         left = max(0, total - sum(lows))
-        first = min(left, max(0, min(wanted - lows[0], self._first)))
+        first = min(left, max(0, wanted - lows[0]))
         left -= first
         comfort = min(left, self._comfort)
         left -= comfort
-        rest = min(left, max(0, wanted - lows[0] - first))
-        left -= rest
         more = round(left * self._gallery_share)
         self._fitting = True
         try:
-            self.setSizes([lows[0] + first + rest, lows[1] + comfort + left - more, lows[2] + more])
+            self.setSizes([lows[0] + first, lows[1] + comfort + left - more, lows[2] + more])
         finally:
             self._fitting = False
 

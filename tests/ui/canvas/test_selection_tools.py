@@ -184,7 +184,7 @@ def test_wand_selects_the_flat_disk_and_follows_the_toolbar(qtbot: QtBot) -> Non
     qtbot.addWidget(bar)
     qtbot.keyClick(w, Qt.Key.Key_W)
     assert w.tool == "wand" and bar.tool_actions["wand"].isChecked()
-    assert bar.tolerance_spin.value() == 32 and bar.contiguous_check.isChecked()
+    assert bar.tolerance_spin.value() == 40 and bar.contiguous_check.isChecked()
     click(qtbot, w, *DISK[:2])
     settle(qtbot, w)
     got = doc_of(w).edit > 0
@@ -192,6 +192,7 @@ def test_wand_selects_the_flat_disk_and_follows_the_toolbar(qtbot: QtBot) -> Non
     assert not (got & twin).any()  # contiguous: the twin disk is not reached
 
     doc_of(w).clear()
+    bar.tolerance_spin.setValue(32)  # the noise around stays out of a tighter range
     bar.contiguous_check.setChecked(False)  # a colour range over the whole image
     click(qtbot, w, *DISK[:2])
     settle(qtbot, w)

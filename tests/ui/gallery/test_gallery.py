@@ -125,10 +125,10 @@ def test_click_selects_and_emits(gallery: Gallery, qtbot: QtBot) -> None:
     assert gallery.selected() == ("j1", 1)
     assert t.selected and not tile(gallery, "j1", 0).selected
     assert gallery.hasFocus()  # so the arrow keys work next
-    qtbot.mouseClick(t, LEFT)  # clicking the selected tile again is no change
-    assert seen == [("j1", 1)]
+    qtbot.mouseClick(t, LEFT)  # the highlighted tile too: a click always shows it
+    assert seen == [("j1", 1), ("j1", 1)]
     qtbot.mouseClick(tile(gallery, "j2", 0), LEFT)
-    assert seen == [("j1", 1), ("j2", 0)]
+    assert seen == [("j1", 1), ("j1", 1), ("j2", 0)]
     assert not t.selected
 
 

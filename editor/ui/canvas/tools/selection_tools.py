@@ -232,9 +232,11 @@ class SelectionTools(QObject):
             return
         if isinstance(result, Exception):
             raise result
-        if doc is not self.canvas.document or prepared is None:
+        if doc is not self.canvas.document:
             return
         self._say_if_tiny(result)
+        if prepared is None:
+            return
         if not doc.commit(prepared):
             # The mask changed while the worker prepared the step: join onto it as it is now.
             doc.end_stroke()
@@ -247,7 +249,7 @@ class SelectionTools(QObject):
         is what Generate would send): say so, with its size."""
         w, h = result.size
         taken = int(np.count_nonzero(result.values))
-        if taken and taken < TINY_SHARE * w * h:
+        if taken < TINY_SHARE * w * h:
             how = " — raise Tolerance to take more" if self.active is self.tools["wand"] else ""
             self.status.emit(f"The selection took {taken} px, under 0.1 % of the image{how}")
 
