@@ -236,7 +236,7 @@ class JobQueue:
         return [j for j in self._jobs.values() if j.state is JobState.RUNNING]
 
     def newest_active(self) -> Job | None:
-        """The most recently submitted job that has not finished (what Esc cancels)."""
+        """The most recently submitted job that has not finished (Cancel Newest Job stops it)."""
         for job in reversed(self._jobs.values()):
             if job.active:
                 return job

@@ -39,6 +39,8 @@ from PySide6.QtGui import (
     QNativeGestureEvent,
     QPainter,
     QPaintEvent,
+    QPen,
+    QPixmap,
     QResizeEvent,
     QTabletEvent,
     QWheelEvent,
@@ -48,7 +50,7 @@ from PySide6.QtWidgets import QWidget
 from editor.core.expand import Expansion
 from editor.core.markup_layer import MarkupLayer
 from editor.core.mask_document import MaskDocument
-from editor.core.selection import PressureCurve, pressure_factors
+from editor.core.selection import PressureCurve, SelectionMode, pressure_factors
 from editor.ui.canvas.tools import SELECTION_TOOLS, SelectionTools
 from editor.ui.canvas.tools.markup_tool import paint_shapes
 from editor.ui.common.decor import (
@@ -130,6 +132,7 @@ class MaskCanvas(ViewControls, QWidget):
         # The view before a preview took over, put back when it ends: (zoom, cx, cy, auto fit).
         self._view_before_preview: tuple[float, float, float, bool] | None = None
         self.selection = SelectionTools(self)
+        self.selection.settings_changed.connect(self._update_cursor)  # Add/Subtract shows
         self.pressure_curve = PressureCurve()  # Preferences ▸ tablet pressure
         self._pen_opacity = 1.0
         self.selection.busy_changed.connect(lambda _busy: self._update_cursor())
@@ -690,6 +693,7 @@ class MaskCanvas(ViewControls, QWidget):
         elif key == K.Key_Alt:
             self._alt = True
             self._update_hover()
+            self._update_cursor()
         elif key == K.Key_B:
             self.set_tool("brush")
         elif key == K.Key_E:
@@ -721,6 +725,7 @@ class MaskCanvas(ViewControls, QWidget):
         elif event.key() == Qt.Key.Key_Alt:
             self._alt = False
             self._update_hover()
+            self._update_cursor()
         else:
             super().keyReleaseEvent(event)
 
@@ -740,7 +745,12 @@ class MaskCanvas(ViewControls, QWidget):
             self.setCursor(Qt.CursorShape.OpenHandCursor)
         elif self.selection.busy:
             self.setCursor(Qt.CursorShape.BusyCursor)
-        elif self._tool in ("rect", "markup") or self._tool in SELECTION_TOOLS:
+        elif self._tool in SELECTION_TOOLS:
+            # A small − beside the cross while a selection would subtract (the toolbar's
+            # Subtract, or Alt held), a + while it adds: the cue Photoshop's tools give.
+            subtract = self.selection.mode is SelectionMode.SUBTRACT or self._alt
+            self.setCursor(selection_cursor(subtract=subtract))
+        elif self._tool in ("rect", "markup"):
             self.setCursor(Qt.CursorShape.CrossCursor)
         else:
             self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
@@ -755,3 +765,28 @@ class MaskCanvas(ViewControls, QWidget):
         """Widget pixels per image pixel."""
         self._sync_view_geometry()
         return self._view.scale
+
+
+_CURSORS: dict[bool, QCursor] = {}
+
+
+def selection_cursor(*, subtract: bool) -> QCursor:
+    """A crosshair with a small + (adds to the mask) or − (subtracts) at its lower right."""
+    cached = _CURSORS.get(subtract)
+    if cached is not None:
+        return cached
+    px = QPixmap(32, 32)
+    px.fill(Qt.GlobalColor.transparent)
+    p = QPainter(px)
+    for colour, width in ((QColor(0, 0, 0), 3), (QColor(255, 255, 255), 1)):
+        pen = QPen(colour, width)
+        p.setPen(pen)
+        p.drawLine(11, 1, 11, 21)
+        p.drawLine(1, 11, 21, 11)
+        p.drawLine(20, 26, 28, 26)  # the sign's bar
+        if not subtract:
+            p.drawLine(24, 22, 24, 30)
+    p.end()
+    cursor = QCursor(px, 11, 11)
+    _CURSORS[subtract] = cursor
+    return cursor

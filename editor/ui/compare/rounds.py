@@ -2,9 +2,11 @@
 :mod:`editor.ui.window.round_copy`).
 
 The Rounds view (Ctrl+Shift+R opens and closes it, as does Esc) shows the 2–4 most recent rounds
-as columns: prompt on top, variant thumbnails below, as large as the window lets them be;
-clicking one shows it on the canvas. Ctrl+click a second one (from
-another round) to put the two side by side below the columns, zoom and pan synced.
+as columns: prompt on top, variant pictures below, as large as the window lets every column be
+without scrolling, drawn from the screen-sized proxies (not the gallery's small thumbnails);
+clicking one shows it on the canvas. Ctrl+click a second one (from another round) to put the
+two side by side below the columns (a handle between them sets the share), zoom and pan
+synced. The window opens at most of the main window's size and can be maximised.
 """
 
 from __future__ import annotations
@@ -13,23 +15,28 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, Protocol, TypeVar
 
+import numpy as np
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPalette, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from editor.pipeline.jobs import Job, JobQueue
+from editor.pipeline.jobs import Job
 from editor.store import ResultRound, Results, ResultVariant, StoreError
+from editor.ui.common.overlay import to_qimage
 from editor.ui.compare.compare import CompareView
+from editor.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -56,7 +63,7 @@ class RoundsHost(Protocol):
     @property
     def gallery(self) -> VariantPictures: ...
     @property
-    def jobs(self) -> JobQueue: ...
+    def workspace(self) -> Workspace: ...
     @property
     def results(self) -> Results: ...
     def variant(self, key: str, index: int) -> ResultVariant: ...
@@ -80,11 +87,12 @@ class _Column(QFrame):
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.buttons: list[QToolButton] = []
         self._pixmaps: list[QPixmap | None] = []
+        self.indices = view.window_.gallery.variant_indices(job.key)
         self.column = column = QVBoxLayout(self)
         column.setContentsMargins(8, 8, 8, 8)
         column.addWidget(self.prompt)
         column.addWidget(self.status)
-        for index in view.window_.gallery.variant_indices(job.key):
+        for index in self.indices:
             pixmap = view.window_.gallery.thumbnail(job.key, index)
             button = QToolButton()
             button.setAutoRaise(True)
@@ -97,12 +105,22 @@ class _Column(QFrame):
             button.setAccessibleName(f"Round {number} variant {index + 1}")
             button.clicked.connect(lambda _=False, j=job.key, i=index: view.picked(j, i))
             self.buttons.append(button)
-            column.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(column.spacing())
+        column.addLayout(self.grid)
+        self.arrange(1)
         if not self.buttons:
             none = QLabel("No variants yet" if job.active else "No variants")
             none.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             column.addWidget(none)
         column.addStretch(1)
+
+    def arrange(self, across: int) -> None:
+        """The variants ``across`` to a row (wide columns put two or more side by side)."""
+        for button in self.buttons:
+            self.grid.removeWidget(button)
+        for i, button in enumerate(self.buttons):
+            self.grid.addWidget(button, i // across, i % across, Qt.AlignmentFlag.AlignHCenter)
 
     def header_height(self, width: int) -> int:
         """Height of the prompt and status above the thumbnails at this column width."""
@@ -110,10 +128,19 @@ class _Column(QFrame):
         prompt = max(self.prompt.minimumHeight(), self.prompt.heightForWidth(width))
         return prompt + self.status.sizeHint().height() + 2 * spacing
 
+    def use_pictures(self, pictures: dict[int, QPixmap]) -> None:
+        """Sharper pictures (the proxies) in place of the gallery's thumbnails."""
+        for i, index in enumerate(self.indices):
+            if index in pictures:
+                self._pixmaps[i] = pictures[index]
+        self.set_side(self.buttons[0].iconSize().width() if self.buttons else _THUMB)
+
     def set_side(self, side: int) -> None:
         for button, pixmap in zip(self.buttons, self._pixmaps, strict=True):
             button.setIconSize(QSize(side, side))
-            if pixmap is not None and max(pixmap.width(), pixmap.height()) < side:
+            if pixmap is None:
+                continue
+            if max(pixmap.width(), pixmap.height()) != side:
                 # An icon never grows past its pixmap: hand it one of the size shown.
                 dpr = pixmap.devicePixelRatio()
                 big = pixmap.scaled(
@@ -134,6 +161,7 @@ class RoundsView(QDialog):
         self.window_ = window
         self.setWindowTitle("Rounds")
         self.setModal(False)
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.columns: list[_Column] = []
         self._row = QHBoxLayout()
         self._row.setSpacing(8)
@@ -143,6 +171,9 @@ class RoundsView(QDialog):
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Every column fits across (the pictures shrink instead); only a very short window
+        # scrolls, downwards.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         hint = QLabel(
             "Click a variant to show it · Ctrl+click a second one to compare the two here · "
             "Ctrl+J duplicates the current round to try another prompt on the same mask · "
@@ -154,14 +185,23 @@ class RoundsView(QDialog):
         self.compare.hide()
         self._first: tuple[str, int] | None = None
         self.task: asyncio.Future[None] | None = None
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(scroll)
+        self.split.addWidget(self.compare)
+        self.split.setChildrenCollapsible(False)
+        self.split.splitterMoved.connect(lambda *_: self._fit_thumbnails())
         box = QVBoxLayout(self)
-        box.addWidget(scroll, 1)
-        box.addWidget(self.compare, 2)
+        box.addWidget(self.split, 1)
         box.addWidget(hint)
-        window.jobs.finished.connect(self._on_job)
-        window.jobs.added.connect(self._on_job)
+        window.workspace.round_finished.connect(self._on_job)
+        window.workspace.round_added.connect(self._on_job)
+        self._pictures: asyncio.Task[None] | None = None
         self.refresh()
-        self.resize(760, 560)
+        host = parent.window() if parent is not None else None
+        if host is not None and host.width() > 0:
+            self.resize(round(host.width() * 0.85), round(host.height() * 0.85))
+        else:
+            self.resize(1100, 760)
 
     def picked(self, job_id: str, index: int) -> None:
         """A plain click shows the variant; Ctrl+click compares it with the one shown before."""
@@ -192,7 +232,11 @@ class RoundsView(QDialog):
         self.compare.set_images(left, right)
         self.compare.set_mode("side")
         self.compare.set_labels(self._label(*a), self._label(*b))
-        self.compare.show()
+        if not self.compare.isVisible():
+            self.compare.show()
+            total = sum(self.split.sizes())
+            self.split.setSizes([round(total * 0.45), total - round(total * 0.45)])
+        self._fit_thumbnails()
 
     def _label(self, job_id: str, index: int) -> str:
         entry = self.window_.results.round(job_id)
@@ -214,6 +258,34 @@ class RoundsView(QDialog):
         for column in self.columns:
             self._row.addWidget(column, 1)
         self._fit_thumbnails()
+        self._load_pictures()
+
+    def _load_pictures(self) -> None:
+        """The proxies of the columns' variants, read off the loop, then shown."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (a script): the gallery's thumbnails stay
+        if self._pictures is not None:
+            self._pictures.cancel()
+        wanted = [(c, self.window_.results.variants(c.job_id)) for c in self.columns]
+
+        def read() -> list[dict[int, np.ndarray]]:
+            out = []
+            for _column, variants in wanted:
+                found = {v.index: Results.load_proxy(v) for v in variants}
+                out.append({i: p for i, p in found.items() if p is not None})
+            return out
+
+        async def load() -> None:
+            pictures = await asyncio.to_thread(read)
+            for (column, _variants), frames in zip(wanted, pictures, strict=True):
+                if column in self.columns:
+                    column.use_pictures(
+                        {i: QPixmap.fromImage(to_qimage(f)) for i, f in frames.items()}
+                    )
+
+        self._pictures = self.window_.spawn(load(), "read the rounds' pictures")
 
     def thumbnail_side(self) -> int:
         """The side of the thumbnails now (0 without any)."""
@@ -229,14 +301,21 @@ class RoundsView(QDialog):
         margins = self.columns[0].column.contentsMargins()
         inner = margins.left() + margins.right() + 2 * self.columns[0].frameWidth()
         width = (area.width() - self._row.spacing() * (n - 1)) // n - inner
-        rows = max(max(len(c.buttons) for c in self.columns), 1)
+        most = max(max(len(c.buttons) for c in self.columns), 1)
         header = max(c.header_height(width) for c in self.columns)
         spacing = self.columns[0].column.spacing()
         free = area.height() - header - margins.top() - margins.bottom() - 2 * inner
-        height = (free - rows * spacing) // rows
-        side = min(width, height) - _BUTTON_FRAME
+        # As many variants to a row as makes them largest: a wide, short column puts them
+        # side by side, a tall narrow one stacks them.
+        best, across = 0, 1
+        for k in range(1, most + 1):
+            rows = -(-most // k)
+            side = min((width - (k - 1) * spacing) // k, (free - rows * spacing) // rows)
+            if side > best:
+                best, across = side, k
         for column in self.columns:
-            column.set_side(max(_MIN_THUMB, min(_MAX_THUMB, side)))
+            column.arrange(across)
+            column.set_side(max(_MIN_THUMB, min(_MAX_THUMB, best - _BUTTON_FRAME)))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -78,11 +78,21 @@ def build_layout(
     side_tabs.setDocumentMode(True)
     for widget, title in tabs:
         side_tabs.addTab(widget, title)
-    # Jobs/History keep room for one row (History's are 48 px thumbnails) and get two more
-    # once the prompt has all it wants (Advanced open); the gallery keeps a row of variants.
+    # Jobs/History keep room for three rows (History's are 48 px thumbnails) and one more
+    # before the prompt takes all it wants; only an opened Advanced takes them down to one.
+    # The gallery keeps a row of variants.
     row = 48 + 6
     side_tabs.setMinimumHeight(side_tabs.tabBar().sizeHint().height() + 36 + row)
-    side = SidePanel(prompt, side_tabs, gallery, tabs_comfort=2 * row)
+    opened = getattr(prompt, "advanced", None)
+    side = SidePanel(
+        prompt,
+        side_tabs,
+        gallery,
+        tabs_keep=2 * row,
+        prompt_more=130,
+        tabs_comfort=row,
+        prompt_first=lambda: opened is not None and opened.expanded(),
+    )
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)
     main.addWidget(centre)

@@ -1,13 +1,17 @@
 """The right-hand column: prompt on top, Jobs/History/Stats in the middle, the gallery below.
 
 Height goes out in this order: each part its minimum (the gallery a full row of variants,
-Jobs/History a few rows, the prompt its text box and Generate); then the prompt up to the
-height it wants (Advanced open included: it scrolls only below that); Jobs/History a row more;
-what is left is shared between Jobs/History and the gallery. Dragging a handle sets a height
-or share the column keeps from then on.
+Jobs/History one row, the prompt its text box and Generate); Jobs/History a few rows more
+(``tabs_keep``); the prompt a little more (``prompt_more``), so the service shows; Jobs/History a
+row more (``tabs_comfort``); the prompt up to the height it wants (it scrolls below that); what
+is left is shared between Jobs/History and the gallery. While the prompt opens a section
+(Advanced), it comes first: the section takes its room from Jobs/History and the gallery.
+Dragging a handle sets a height or share the column keeps from then on.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QResizeEvent
@@ -29,12 +33,18 @@ class SidePanel(QSplitter):
         tabs: QWidget,
         gallery: QWidget,
         *,
+        tabs_keep: int = 0,
+        prompt_more: int = 0,
         tabs_comfort: int = 0,
+        prompt_first: Callable[[], bool] = lambda: False,
     ) -> None:
-        """``tabs_comfort``: height Jobs/History get beyond their minimum once the prompt has
-        what it wants."""
+        """Heights in the order of the module's doc; ``prompt_first()``: the prompt opened a
+        section and comes before Jobs/History."""
         super().__init__(Qt.Orientation.Vertical)
+        self._keep = tabs_keep
+        self._more = prompt_more
         self._comfort = tabs_comfort
+        self._prompt_first = prompt_first
         self._panes = (prompt, tabs, gallery)
         for widget in self._panes:
             self.addWidget(widget)
@@ -64,10 +74,22 @@ class SidePanel(QSplitter):
         natural = wants() if callable(wants) else prompt.heightForWidth(prompt.width())
         wanted = self._prompt_height or (natural if natural > 0 else prompt.sizeHint().height())
         left = max(0, total - sum(lows))
-        first = min(left, max(0, wanted - lows[0]))
-        left -= first
-        comfort = min(left, self._comfort)
-        left -= comfort
+        want = max(0, wanted - lows[0])
+        if self._prompt_first():
+            steps = [("prompt", want), ("tabs", self._keep + self._comfort)]
+        else:
+            steps = [
+                ("tabs", self._keep),
+                ("prompt", min(want, self._more)),
+                ("tabs", self._comfort),
+                ("prompt", want),
+            ]
+        given = {"prompt": 0, "tabs": 0}
+        for part, up_to in steps:
+            take = min(left, max(0, up_to - (given[part] if part == "prompt" else 0)))
+            given[part] += take
+            left -= take
+        first, comfort = given["prompt"], given["tabs"]
         more = round(left * self._gallery_share)
         self._fitting = True
         try:

@@ -87,3 +87,35 @@ def test_the_shortcut_toggles_and_esc_closes(qtbot: QtBot, window: MainWindow) -
     window.gallery.setFocus()
     qtbot.keyClick(window.gallery, Qt.Key.Key_Escape)  # Esc from anywhere in the window
     assert not view.isVisible()
+
+
+def test_the_rounds_window_is_large_sharp_and_keeps_its_columns_when_comparing(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    window.resize(1400, 900)
+    _open(qtbot, window)
+    view = window.rounds_view
+    assert view is not None
+    assert view.width() >= 0.8 * window.width() and view.height() >= 0.8 * window.height()
+    assert view.windowFlags() & Qt.WindowType.WindowMaximizeButtonHint
+    scroll = view.split.widget(0)
+    assert scroll.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    for column in view.columns:  # every column whole across the view
+        assert column.geometry().right() <= scroll.viewport().width()
+    side = view.thumbnail_side()
+    qtbot.waitUntil(lambda: view._pictures is not None and view._pictures.done(), timeout=5_000)
+    button: QToolButton = view.columns[0].buttons[0]
+    drawn = button.icon().pixmap(button.iconSize()).size()
+    thumb = window.gallery.thumbnail(view.columns[0].job_id, 0)
+    assert thumb is not None and max(drawn.width(), drawn.height()) > thumb.width()  # not blown up
+    # Ctrl+click a second variant: the pair shows below, the columns stay usable.
+    qtbot.mouseClick(view.columns[0].buttons[0], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        view.columns[1].buttons[0], Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier
+    )
+    assert view.task is not None
+    qtbot.waitUntil(view.task.done, timeout=5_000)
+    assert view.compare.isVisible()
+    assert view.thumbnail_side() >= min(side, 120)

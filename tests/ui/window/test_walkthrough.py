@@ -288,3 +288,57 @@ def test_settings_fit_a_1024_by_700_screen_whatever_the_key_files_path(
     assert dialog.minimumSizeHint().width() <= 1000
     assert dialog.minimumSizeHint().height() <= 680
     assert dialog.consent_text.wordWrap()
+
+
+def test_subtracting_shows_a_minus_cursor(
+    qtbot: QtBot, window: MainWindow, image_path: Path
+) -> None:
+    from editor.ui.canvas.mask_canvas import selection_cursor
+
+    open_image(qtbot, window, image_path)
+    canvas = window.canvas
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_L)
+
+    def shows(subtract: bool) -> bool:
+        return (
+            canvas.cursor().pixmap().toImage()
+            == selection_cursor(subtract=subtract).pixmap().toImage()
+        )
+
+    assert shows(subtract=False)
+    qtbot.keyPress(canvas, Qt.Key.Key_Alt, Qt.KeyboardModifier.AltModifier)
+    assert shows(subtract=True)
+    qtbot.keyRelease(canvas, Qt.Key.Key_Alt)
+    assert shows(subtract=False)
+    window.mask_toolbar.mode_actions["subtract"].trigger()
+    assert shows(subtract=True)
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1024, 700)])
+def test_advanced_opens_into_view_taking_room_from_jobs_and_the_gallery(
+    qtbot: QtBot, window: MainWindow, size: tuple[int, int]
+) -> None:
+    window.resize(*size)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=2_000)
+    panel = window.prompt_panel
+    below = window.side_tabs.height() + window.gallery.height()
+    qtbot.mouseClick(panel.advanced.header, LEFT)
+    assert panel.advanced.expanded()
+
+    def size_row_in_view() -> bool:
+        combo = panel.size_combo
+        view = panel.parameters.viewport()
+        top_left = combo.mapTo(view, QPoint(0, 0))
+        return (
+            combo.isVisible()
+            and view.rect().contains(top_left)
+            and view.rect().contains(top_left + QPoint(combo.width() - 1, combo.height() - 1))
+        )
+
+    qtbot.waitUntil(size_row_in_view, timeout=2_000)
+    # Jobs and the gallery gave the room.
+    qtbot.waitUntil(lambda: window.side_tabs.height() + window.gallery.height() < below)
+    if size == (1600, 1000):  # room enough: nothing in the prompt scrolls
+        bar = panel.parameters.verticalScrollBar()
+        assert not bar.isVisible() or bar.maximum() == 0
