@@ -132,6 +132,7 @@ class MaskCanvas(ViewControls, QWidget):
         # The view before a preview took over, put back when it ends: (zoom, cx, cy, auto fit).
         self._view_before_preview: tuple[float, float, float, bool] | None = None
         self.selection = SelectionTools(self)
+        self._preview_overlay: MaskOverlay | None = None  # a dialog's mask preview (Feather)
         self.selection.settings_changed.connect(self._update_cursor)  # Add/Subtract shows
         self.pressure_curve = PressureCurve()  # Preferences ▸ tablet pressure
         self._pen_opacity = 1.0
@@ -263,6 +264,14 @@ class MaskCanvas(ViewControls, QWidget):
     @property
     def expansion_preview(self) -> Expansion | None:
         return self._expansion
+
+    def preview_mask(self, edit: np.ndarray | None) -> None:
+        """Draw ``edit`` as the mask overlay instead of the document's (None: back to it)."""
+        if edit is None:
+            self._preview_overlay = None
+        else:
+            self._preview_overlay = MaskOverlay(edit, self._overlay_color, self._overlay_opacity)
+        self.update()
 
     def preview_expansion(self, expansion: Expansion | None) -> None:
         """Show the bounds ``expansion`` would give the image: the new frame's outline and a
@@ -423,8 +432,9 @@ class MaskCanvas(ViewControls, QWidget):
             smooth = v.zoom <= 2.0 and abs(v.zoom - 1.0) > 1e-9
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
             layer.draw(p, src, v.zoom)
-            if self._overlay is not None and self._overlay_visible:
-                self._overlay.draw(p, src)
+            overlay = self._preview_overlay or self._overlay
+            if overlay is not None and self._overlay_visible:
+                overlay.draw(p, src)
             if self._markup is not None and self._markup.visible and self._display is None:
                 paint_shapes(p, self._markup.shapes)
             p.resetTransform()

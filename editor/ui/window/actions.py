@@ -23,6 +23,7 @@ from editor.core.selection import (
     mask_from_transparency,
 )
 from editor.ui.canvas import mask_library as ml
+from editor.ui.canvas.feather_dialog import FeatherDialog
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.canvas.mask_library import MaskHost
 from editor.ui.canvas.mask_toolbar import MaskToolbar
@@ -41,6 +42,8 @@ __all__ = ["ActionsHost", "Shortcut", "ShortcutSheet", "WindowActions", "build_a
 
 class ActionsHost(MaskHost, RoundCopyHost, RestoreHost, SettingsHost, Protocol):
     """What the menus call in the window (the dialogs they open take the same window)."""
+
+    feather_dialog: FeatherDialog | None  # Mask ▸ Feather… while it is open
 
     @property
     def sessions(self) -> SessionBinding: ...
@@ -347,12 +350,16 @@ def _grow_dialog(w: ActionsHost, window: QMainWindow) -> None:
         w.document.grow(px)
 
 
-def _feather_dialog(w: ActionsHost, window: QMainWindow) -> None:
-    radius, ok = QInputDialog.getDouble(
-        window, "Feather Mask", "Soften the edge by (px):", 8, 0.5, 200, 1
-    )
-    if ok and w.document is not None:
-        w.document.feather(radius)
+def _feather_dialog(w: ActionsHost, window: QMainWindow) -> FeatherDialog | None:
+    """Non-blocking: the canvas previews the softened mask while the dialog is open."""
+    if w.document is None:
+        return None
+    w.show_original()  # the mask is what is being looked at
+    dialog = FeatherDialog(w.canvas, w.document, window)
+    dialog.finished.connect(dialog.deleteLater)
+    w.feather_dialog = dialog
+    dialog.open()
+    return dialog
 
 
 def _fill_recent(w: ActionsHost, menu: QMenu) -> None:

@@ -39,6 +39,7 @@ from editor.store import (
     StoreError,
 )
 from editor.ui.canvas.canvas_keys import forward_canvas_keys
+from editor.ui.canvas.feather_dialog import FeatherDialog
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.canvas.mask_toolbar import MaskToolbar
 from editor.ui.common.files import image_source
@@ -200,6 +201,7 @@ class MainWindow(QMainWindow):
         self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.canvas.customContextMenuRequested.connect(self._show_canvas_menu)
         self.canvas_menu: QMenu | None = None  # the right-click menu while it is open
+        self.feather_dialog: FeatherDialog | None = None  # Mask ▸ Feather… while it is open
         self._update_enabled()
         restore_geometry(self, self.settings)
         self._announce_model_moves()

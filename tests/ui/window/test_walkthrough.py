@@ -342,3 +342,38 @@ def test_advanced_opens_into_view_taking_room_from_jobs_and_the_gallery(
     if size == (1600, 1000):  # room enough: nothing in the prompt scrolls
         bar = panel.parameters.verticalScrollBar()
         assert not bar.isVisible() or bar.maximum() == 0
+
+
+def test_feather_previews_on_the_canvas_and_cancel_leaves_the_mask(
+    qtbot: QtBot, window: MainWindow, image_path: Path
+) -> None:
+    from PySide6.QtGui import QAction
+
+    open_image(qtbot, window, image_path)
+    doc = window.document
+    assert doc is not None
+    edit = np.zeros((doc.height, doc.width), np.uint8)
+    edit[40:120, 60:180] = 255
+    doc.replace(edit)
+    feather = next(a for a in window.findChildren(QAction) if a.text().split("\t")[0] == "Feather…")
+    plain = window.canvas.grab().toImage()
+    feather.trigger()
+    dialog = window.feather_dialog
+    assert dialog is not None and dialog.isVisible()
+    before = window.canvas.grab().toImage()
+    assert before != plain  # the default radius shows at once
+    dialog.radius.setValue(20)
+    qtbot.waitUntil(lambda: window.canvas.grab().toImage() != before, timeout=2_000)
+    np.testing.assert_array_equal(doc.edit, edit)  # only a preview so far
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    np.testing.assert_array_equal(doc.edit, edit)
+    assert window.canvas.grab().toImage() == plain
+    feather.trigger()
+    dialog = window.feather_dialog
+    assert dialog is not None
+    dialog.radius.setValue(20)
+    dialog.accept()
+    assert doc.edit[40, 60] < 255 and doc.edit[80, 120] == 255  # softened edge, one step
+    doc.undo()
+    np.testing.assert_array_equal(doc.edit, edit)
