@@ -22,7 +22,7 @@ import numpy as np
 from editor.client import EditsClient, Endpoint
 from editor.core.imageio import encode_png, mask_to_api_png
 from editor.core.request import EditRequest, ImageInput
-from editor.pipeline import ApiOptions, EditParams, run_edit
+from editor.pipeline import ApiOptions, EditParams, send_round
 from editor.server import ServerThread
 
 W, H = 1536, 1024
@@ -97,7 +97,7 @@ async def main(runs: int) -> dict[str, object]:
             for _ in range(runs):
                 async with EditsClient(endpoint) as client:
                     t = time.perf_counter()
-                    outcome = await run_edit(
+                    outcome = await send_round(
                         client,
                         pixels,
                         edit,

@@ -31,7 +31,13 @@ from editor.core.markup import has_marks
 from editor.core.models import DEFAULT_REMOTE_MODEL
 from editor.core.references import Reference, load_reference
 from editor.core.request import OMIT
-from editor.pipeline import STREAM_FALLBACK_NOTE, ApiOptions, EditParams, embedded_client, run_edit
+from editor.pipeline import (
+    STREAM_FALLBACK_NOTE,
+    ApiOptions,
+    EditParams,
+    embedded_client,
+    send_round,
+)
 from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
 from editor.pipeline.errors import InputError
 
@@ -339,7 +345,7 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
         raise InputError("--concurrency is at least 1.")
     progress.expect_partials(options.partial_images)
     async with client:
-        outcome = await run_edit(
+        outcome = await send_round(
             client,
             pixels,
             edit,

@@ -16,20 +16,16 @@ import enum
 import itertools
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
 
 import numpy as np
 from psygnal import Signal
 
-from editor.client import EditError, EditsClient, Progress, warm_up
+from editor.client import EditError, Progress, warm_up
 from editor.core.errors import UserInputError
-from editor.core.markup_layer import Shape, render_shapes
 from editor.core.params import EditParams
 from editor.pipeline.embedded import embedded_client, warm_up_engine
-from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
-from editor.pipeline.resolve import ProfileTraits, resolve
+from editor.pipeline.job_input import ClientFactory, JobInput, SendingProfile, job_input
 from editor.pipeline.round_trip import (
     EditOutcome,
     PartialPreview,
@@ -52,9 +48,6 @@ log = logging.getLogger(__name__)
 
 _RELEASED = np.zeros((0, 0, 3), np.uint8)
 
-ClientFactory = Callable[[], EditsClient]
-"""Makes a fresh client for one job (closed when the job ends); may raise with a plain message."""
-
 
 class JobState(enum.StrEnum):
     QUEUED = "queued"
@@ -66,67 +59,6 @@ class JobState(enum.StrEnum):
     @property
     def finished(self) -> bool:
         return self in (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
-
-
-@dataclass(frozen=True, slots=True)
-class JobInput:
-    """Everything a job needs, frozen at the moment Generate was pressed."""
-
-    image: np.ndarray
-    mask: np.ndarray | None
-    params: EditParams
-    make_client: ClientFactory
-    profile: str = ""
-    # Fan-out (editor.pipeline.fanout): None = learned or from the model table.
-    max_n_per_request: int | None = None
-    concurrency: int = DEFAULT_CONCURRENCY
-    memory: CapabilityMemory | None = None  # shared, learns "n=1 only" from rejections
-    preview_max_side: int | None = 1024  # streamed previews are downscaled to fit this
-    # The markup layer's shapes (drawn to pixels off the loop when the job runs), and whether
-    # the service passes markup on (None: learned per profile).
-    markup: tuple[Shape, ...] = ()
-    markup_carried: bool | None = None
-
-
-class SendingProfile(ProfileTraits, Protocol):
-    """What a job takes from the service profile it is sent with (the window's profiles)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def make_client(self) -> ClientFactory: ...
-    @property
-    def max_n_per_request(self) -> int | None: ...
-    @property
-    def concurrency(self) -> int: ...
-    @property
-    def markup_carried(self) -> bool | None: ...
-
-
-def job_input(
-    image: np.ndarray,
-    mask: np.ndarray | None,
-    params: EditParams,
-    profile: SendingProfile,
-    memory: CapabilityMemory | None,
-    markup: tuple[Shape, ...] = (),
-) -> JobInput:
-    """The one way a round becomes a job: the profile's streaming and fan-out settings, and the
-    shared memory of learned limits, apply whether it is a new Generate or a Retry of a saved
-    round."""
-    params = resolve(params, profile)
-    return JobInput(
-        image,
-        mask,
-        params,
-        profile.make_client,
-        profile.name,
-        max_n_per_request=profile.max_n_per_request,
-        concurrency=profile.concurrency,
-        memory=memory,
-        markup=markup,
-        markup_carried=profile.markup_carried,
-    )
 
 
 @dataclass(eq=False, slots=True)
@@ -354,26 +286,8 @@ class JobQueue:
         await warm_up()
         if asked.make_client is embedded_client:
             await warm_up_engine()
-        height, width = asked.image.shape[:2]
-        markup = None
-        if asked.markup:
-            markup = await asyncio.to_thread(render_shapes, (width, height), asked.markup)
         async with asked.make_client() as client:
-            return await run_edit(
-                client,
-                asked.image,
-                asked.mask,
-                asked.params,
-                on_progress=on_progress,
-                on_partial=on_partial if asked.params.api.stream else None,
-                max_n_per_request=asked.max_n_per_request,
-                concurrency=asked.concurrency,
-                memory=asked.memory,
-                profile=asked.profile,
-                preview_max_side=asked.preview_max_side,
-                markup=markup,
-                markup_carried=asked.markup_carried,
-            )
+            return await run_edit(client, asked, on_progress=on_progress, on_partial=on_partial)
 
     def _finish(self, job: Job, state: JobState, status: str, error: str | None = None) -> None:
         if job.state.finished:

@@ -26,6 +26,7 @@ from editor.core.context import plan_with_context
 from editor.core.imageio import decode_result, encode_png, mask_to_api_png
 from editor.core.leak import leak_map, leak_stats
 from editor.core.markup import has_marks, markup_region
+from editor.core.markup_layer import render_shapes
 from editor.core.models import ModelSpec
 from editor.core.params import EditParams
 from editor.core.references import reference_inputs
@@ -43,6 +44,7 @@ from editor.pipeline.fanout import (
     merge_results,
     send_fanned,
 )
+from editor.pipeline.job_input import JobInput
 from editor.pipeline.resolve import check, resolve
 
 log = logging.getLogger(__name__)
@@ -385,6 +387,37 @@ class _PreviewPump:
 
 
 async def run_edit(
+    client: EditsClient,
+    job: JobInput,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    on_partial: Callable[[PartialPreview], None] | None = None,
+) -> EditOutcome:
+    """One round as a job asked it: its markup drawn off the loop, then :func:`send_round`
+    with the job's fan-out, learned memory and service. ``on_partial`` hears previews only
+    when the round streams."""
+    markup = None
+    if job.markup:
+        height, width = job.image.shape[:2]
+        markup = await asyncio.to_thread(render_shapes, (width, height), job.markup)
+    return await send_round(
+        client,
+        job.image,
+        job.mask,
+        job.params,
+        on_progress=on_progress,
+        on_partial=on_partial if job.params.api.stream else None,
+        max_n_per_request=job.max_n_per_request,
+        concurrency=job.concurrency,
+        memory=job.memory,
+        profile=job.profile,
+        preview_max_side=job.preview_max_side,
+        markup=markup,
+        markup_carried=job.markup_carried,
+    )
+
+
+async def send_round(
     client: EditsClient,
     original: np.ndarray,
     mask: np.ndarray | None,

@@ -43,6 +43,7 @@ from editor.store import (
     SessionStore,
     StoreError,
     default_cache_bytes,
+    round_seq,
 )
 
 from .image import CurrentImage
@@ -120,7 +121,14 @@ class Workspace:
         self.last_problem: str | None = None
         self.writes = SessionWrites(self.tasks, self._report)
         self.presenters: list[Presenter] = []
+        # What the person looks at: the variant shown in place of the image, and the one
+        # picked in the gallery (round key, variant index); None for the image itself.
+        self.shown: tuple[str, int] | None = None
+        self.selected: tuple[str, int] | None = None
         self._rounds: dict[str, _Round] = {}
+        # The number the next round of this image's session gets (its round id says it once
+        # the session has reserved one; before the session exists, the count goes on).
+        self._next_number = 1
         # Streamed previews of variants whose final never came, kept once their job has gone.
         self._previews: dict[str, dict[int, PartialPreview]] = {}
         self.jobs.changed.connect(self._on_changed)
@@ -232,6 +240,17 @@ class Workspace:
         self.swap(after, base)
         return what
 
+    def show(self, key: str, index: int) -> ResultVariant | None:
+        """Look at a variant in place of the image (it becomes the selected one too); None,
+        and nothing changes, when the results have no such variant."""
+        variant = self.results.variant(key, index)
+        if variant is not None:
+            self.shown = self.selected = (key, index)
+        return variant
+
+    def show_original(self) -> None:
+        self.shown = None
+
     def variant_base(self, key: str, index: int) -> BaseRef:
         """How the session names a variant (a round of this run or read back), once saved."""
         entry, variant = self.results.round(key), self.results.variant(key, index)
@@ -257,6 +276,7 @@ class Workspace:
         document = MaskDocument(grown.size[0], grown.size[1], grown.mask)
         session = self.session
         round_id = session.reserve_round() if session is not None else None
+        self._counted(round_id)
         after_base = BaseRef(round_id, 0) if round_id is not None else cur.base
         e = expansion
         label = f"Expand canvas by {e.left}, {e.top}, {e.right}, {e.bottom} px"
@@ -392,6 +412,7 @@ class Workspace:
         session = self.session
         # The round's id from the moment it is sent; its record is written off the loop.
         round_id = session.reserve_round() if session is not None else None
+        number = self._counted(round_id)
         entry = self.results.add_round(
             ResultRound(
                 job.id,
@@ -404,6 +425,7 @@ class Workspace:
                 active=True,
             )
         )
+        entry.number = number
         self.save_mask()  # the mask as it is when sent
 
         async def start() -> None:
@@ -428,6 +450,12 @@ class Workspace:
         self.writes.write(start, "the round")
         self.round_added.emit(job)
         return job
+
+    def _counted(self, round_id: str | None) -> int:
+        """The number of a round just started: its id's, else the next in this session."""
+        number = round_seq(round_id) or self._next_number
+        self._next_number = number + 1
+        return number
 
     def round_base(self, key: str) -> BaseRef:
         entry = self.results.round(key)
@@ -619,6 +647,7 @@ class Workspace:
 
     def _start_session(self, pixels: np.ndarray, name: str, mask: np.ndarray | None) -> None:
         old, self.session = self.session, None
+        self._next_number = 1
         self._rounds.clear()
         self._previews.clear()
         if old is not None:
@@ -649,6 +678,7 @@ class Workspace:
         self._rounds.clear()
         self._previews.clear()
         self.prompt = loaded.prompt
+        self._next_number = 1 + max((r.seq for r in session.rounds), default=0)
         for record in session.rounds:
             self.results.add_round(
                 ResultRound(

@@ -14,7 +14,7 @@ from PIL import Image
 
 from editor.cli.main import main
 from editor.client import EditError, EditsClient, Endpoint
-from editor.pipeline import ApiOptions, CapabilityMemory, EditParams, run_edit
+from editor.pipeline import ApiOptions, CapabilityMemory, EditParams, send_round
 
 from .conftest import Gateway
 
@@ -107,8 +107,10 @@ async def test_a_learned_no_stream_skips_streaming_next_time(via: Gateway) -> No
     memory = CapabilityMemory()
     endpoint = Endpoint(base_url=via.base_url, api_key=via.key, max_retries=1)
     async with EditsClient(endpoint) as client:
-        first = await run_edit(client, original, edit_area, params, memory=memory, profile="team")
-        second = await run_edit(client, original, edit_area, params, memory=memory, profile="team")
+        first = await send_round(client, original, edit_area, params, memory=memory, profile="team")
+        second = await send_round(
+            client, original, edit_area, params, memory=memory, profile="team"
+        )
     assert first.stream_fallback and len(first.variants) == 1
     assert not memory.streams("team", "telea")
     assert not second.stream_fallback and len(second.variants) == 1
@@ -189,7 +191,7 @@ async def test_without_the_fallback_litellm_forwards_markup_as_text(
     endpoint = Endpoint(base_url=via.base_url, api_key=via.key, max_retries=0)
     async with EditsClient(endpoint) as client:
         with pytest.raises(EditError):  # the upstream can't read text as an image
-            await run_edit(client, original, None, params, markup=marks, markup_carried=True)
+            await send_round(client, original, None, params, markup=marks, markup_carried=True)
     (sent,) = edits_seen(via)
     assert str(sent["fields"]["markup"]).startswith("UploadFile(")
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from editor.core.imageio import encode_png
-from editor.pipeline import ApiOptions, EditParams, embedded_client, run_edit
+from editor.pipeline import ApiOptions, EditParams, embedded_client, send_round
 from editor.server import ServerThread
 
 
@@ -20,7 +20,7 @@ async def test_an_upload_over_the_servers_limit_reaches_the_embedded_engine() ->
     mask[2000:2100, 3000:3100] = 255
     params = EditParams(ApiOptions(prompt="", model="telea"), context="whole")
     async with embedded_client() as client:
-        outcome = await run_edit(client, image, mask, params)
+        outcome = await send_round(client, image, mask, params)
     (variant,) = outcome.variants
     assert variant.pixels.shape == image.shape
     assert not np.array_equal(variant.pixels[2000:2100, 3000:3100], image[2000:2100, 3000:3100])

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from editor.client import EditsClient, Endpoint
-from editor.pipeline import ApiOptions, EditParams, run_edit
+from editor.pipeline import ApiOptions, EditParams, send_round
 from editor.pipeline.errors import InputError
 from editor.pipeline.resolve import LOCAL_PROMPT
 from editor.server import ServerThread
@@ -34,7 +34,7 @@ async def test_a_local_engine_fills_without_a_prompt(server: ServerThread, promp
     image, edit = _inputs()
     endpoint = Endpoint(base_url=server.base_url, max_retries=0, timeout=30)
     async with EditsClient(endpoint) as c:
-        outcome = await run_edit(c, image, edit, EditParams(ApiOptions(prompt, model="telea")))
+        outcome = await send_round(c, image, edit, EditParams(ApiOptions(prompt, model="telea")))
     assert len(outcome.variants) == 1
     assert not np.array_equal(outcome.variants[0].pixels[25, 40], image[25, 40])  # filled
     [entry] = _logged(server)
@@ -47,5 +47,5 @@ async def test_a_generative_model_still_asks_for_words(server: ServerThread) -> 
     endpoint = Endpoint(base_url=server.base_url, max_retries=0, timeout=30)
     async with EditsClient(endpoint) as c:
         with pytest.raises(InputError, match="Type a prompt"):
-            await run_edit(c, image, edit, EditParams(ApiOptions("", model="gpt-image-1")))
+            await send_round(c, image, edit, EditParams(ApiOptions("", model="gpt-image-1")))
     assert _logged(server) == [], "nothing was sent"

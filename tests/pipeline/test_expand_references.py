@@ -21,7 +21,7 @@ from editor.core.composite import default_feather
 from editor.core.expand import Expansion, expand_canvas, expand_to_aspect, shrink_to_original
 from editor.core.models import GPT_IMAGE_SIZES
 from editor.core.references import Reference
-from editor.pipeline import ApiOptions, EditParams, prepare_edit, run_edit
+from editor.pipeline import ApiOptions, EditParams, prepare_edit, send_round
 from editor.pipeline.errors import InputError
 from editor.server import ServerThread
 
@@ -76,7 +76,7 @@ async def test_expanded_frame_is_sent_at_a_model_size_and_comes_back_exactly(
     prepared = prepare_edit(canvas.pixels, canvas.mask, params)
     echo(server)
     async with client(server) as c:
-        outcome = await run_edit(c, canvas.pixels, canvas.mask, params)
+        outcome = await send_round(c, canvas.pixels, canvas.mask, params)
     [entry] = logged(server)
     image, mask = entry["fields"]["image"], entry["fields"]["mask"]
     # What arrived is what prepare built, at a size the model takes.
@@ -115,7 +115,7 @@ async def test_local_engine_fills_the_transparent_new_area(server: ServerThread)
     original = photo(w, h, seed=3)
     canvas = expand_canvas(original, Expansion(0, 0, 120, 60))
     async with client(server) as c:
-        outcome = await run_edit(
+        outcome = await send_round(
             c,
             canvas.pixels,
             canvas.mask,
@@ -155,7 +155,7 @@ async def test_references_arrive_as_image_parts_after_the_edited_image(
     prepared = prepare_edit(original, edit, params)
     echo(server)
     async with client(server) as c:
-        outcome = await run_edit(c, original, edit, params)
+        outcome = await send_round(c, original, edit, params)
     [entry] = logged(server)
     names = entry["raw_field_names"]
     assert names[:3] == ["image[]"] * 3 and names.count("mask") == 1
@@ -186,7 +186,7 @@ async def test_references_in_a_json_body_are_the_images_list_in_order(
     prepared = prepare_edit(original, edit, params)
     echo(server)
     async with client(server, body="json") as c:
-        await run_edit(c, original, edit, params)
+        await send_round(c, original, edit, params)
     [entry] = logged(server)
     images = [i["image_url"] for i in entry["fields"]["images"]]
     assert [i["sha256"] for i in images] == [sha(i.data) for i in prepared.request.images]
@@ -207,7 +207,7 @@ async def test_models_without_references_refuse_them_plainly(
     params = EditParams(ApiOptions(prompt="p", model=model), references=references()[:1])
     async with client(server) as c:
         with pytest.raises(InputError, match=words):
-            await run_edit(c, original, edit, params)
+            await send_round(c, original, edit, params)
     assert logged(server) == [], "nothing was sent"
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from editor.client import EditsClient, Endpoint
 from editor.core.composite import default_feather
-from editor.pipeline import ApiOptions, EditParams, run_edit
+from editor.pipeline import ApiOptions, EditParams, send_round
 from editor.server import ServerThread
 
 
@@ -53,10 +53,10 @@ async def test_small_mask_is_sent_as_a_crop_at_native_density(server: ServerThre
     edit = ellipse(w, h, 0.02)
     add_fault(server, kind="echo_cast", times=2)  # a plain echo: the service sends our pixels
     async with client(server) as c:
-        cropped = await run_edit(
+        cropped = await send_round(
             c, original, edit, EditParams(ApiOptions(prompt="p", model="gpt-image-1"))
         )
-        whole = await run_edit(
+        whole = await send_round(
             c,
             original,
             edit,
@@ -96,7 +96,7 @@ async def test_color_match_removes_the_services_cast(server: ServerThread) -> No
     async with client(server) as c:
         for on in (True, False):
             params = EditParams(ApiOptions(prompt="p", model="gpt-image-1"), color_match=on)
-            outcome = await run_edit(c, original, edit, params)
+            outcome = await send_round(c, original, edit, params)
             (variant,) = outcome.variants
             means[on] = variant.pixels[inside].astype(float).mean(axis=0)
             keep = far_from(edit, default_feather((w, h)))
@@ -113,10 +113,10 @@ async def test_color_match_off_is_bit_identical_to_before(server: ServerThread) 
     edit = ellipse(400, 300, 0.05)
     add_fault(server, kind="echo_cast", times=2, offset=[10, 0, 0])
     async with client(server) as c:
-        off = await run_edit(
+        off = await send_round(
             c, original, edit, EditParams(ApiOptions(prompt="p", model="gpt-image-1"))
         )
-        zero = await run_edit(
+        zero = await send_round(
             c,
             original,
             edit,
@@ -139,13 +139,13 @@ async def test_local_engine_leaks_nothing_and_a_flat_frame_leaks_everything(
     async with client(server) as c:
         for context in ("whole", "auto"):
             params = EditParams(ApiOptions(prompt="p", model="telea", n=2), context=context)
-            local = await run_edit(c, original, edit, params)
+            local = await send_round(c, original, edit, params)
             assert local.plan.is_identity == (context == "whole")
             assert [v.leak for v in local.variants] == [
                 {"changed_fraction": 0.0, "mean_delta": 0.0}
             ] * 2
         add_fault(server, kind="flat", color=[128, 128, 128])
-        flat = await run_edit(
+        flat = await send_round(
             c, original, edit, EditParams(ApiOptions(prompt="p", model="gpt-image-1"))
         )
     leak = flat.variants[0].leak

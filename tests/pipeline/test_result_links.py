@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from editor.client import EditsClient, Endpoint
-from editor.pipeline import ApiOptions, EditParams, embedded_client, prepare_edit, run_edit
+from editor.pipeline import ApiOptions, EditParams, embedded_client, prepare_edit, send_round
 from editor.server import ServerThread
 
 
@@ -47,7 +47,7 @@ async def test_a_served_engine_answers_in_the_body_and_no_link_is_fetched(
     image, edit = scene()
     params = EditParams(ApiOptions(prompt="fill", model="telea", n=2))
     async with EditsClient(Endpoint(base_url=server.base_url, max_retries=0)) as client:
-        outcome = await run_edit(client, image, edit, params)
+        outcome = await send_round(client, image, edit, params)
     assert len(outcome.variants) == 2
     assert all(v.url is None for v in outcome.result.images)
     (sent,) = httpx.get(f"{server.origin}/_test/requests", timeout=10).json()
@@ -59,7 +59,7 @@ async def test_a_served_engine_answers_in_the_body_and_no_link_is_fetched(
 async def test_the_in_process_engine_still_sends_its_results_as_links() -> None:
     image, edit = scene()
     async with embedded_client() as client:
-        outcome = await run_edit(
+        outcome = await send_round(
             client, image, edit, EditParams(ApiOptions(prompt="fill", model="telea"))
         )
     assert len(outcome.variants) == 1 and outcome.result.images[0].url is not None

@@ -1,4 +1,4 @@
-"""Fan-out through run_edit against the real local server: K requests, failures, learning."""
+"""Fan-out through send_round against the real local server: K requests, failures, learning."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from editor.client import BadRequestError, EditsClient, Endpoint, RateLimitError
-from editor.pipeline import ApiOptions, CapabilityMemory, EditParams, PartialPreview, run_edit
+from editor.pipeline import ApiOptions, CapabilityMemory, EditParams, PartialPreview, send_round
 from editor.pipeline.fanout import failure_summary, is_n_rejection, split_counts
 from editor.server import ServerThread
 
@@ -33,7 +33,7 @@ def sent_n(server: ServerThread) -> list[str]:
 @pytest.mark.asyncio
 async def test_n4_on_a_one_per_request_model_sends_four_requests(server: ServerThread) -> None:
     async with client_for(server) as client:
-        outcome = await run_edit(
+        outcome = await send_round(
             client,
             photo_array(),
             edit_array(),
@@ -50,7 +50,7 @@ async def test_n4_on_a_one_per_request_model_sends_four_requests(server: ServerT
 @pytest.mark.asyncio
 async def test_uneven_split_and_concurrency_bound(server: ServerThread) -> None:
     async with client_for(server) as client:
-        outcome = await run_edit(
+        outcome = await send_round(
             client,
             photo_array(),
             edit_array(),
@@ -67,7 +67,7 @@ async def test_uneven_split_and_concurrency_bound(server: ServerThread) -> None:
 async def test_one_failing_request_keeps_the_others(server: ServerThread) -> None:
     add_fault(server, kind="status", status=429, times=1)
     async with client_for(server) as client:
-        outcome = await run_edit(
+        outcome = await send_round(
             client,
             photo_array(),
             edit_array(),
@@ -89,7 +89,7 @@ async def test_all_failing_raises_the_first_error(server: ServerThread) -> None:
     add_fault(server, kind="status", status=429, times=2)
     async with client_for(server) as client:
         with pytest.raises(RateLimitError):
-            await run_edit(
+            await send_round(
                 client,
                 photo_array(),
                 edit_array(),
@@ -103,7 +103,7 @@ async def test_learns_n1_from_a_rejection_and_remembers(server: ServerThread) ->
     add_fault(server, kind="reject_n", times=50)
     memory = CapabilityMemory()
     async with client_for(server) as client:
-        outcome = await run_edit(
+        outcome = await send_round(
             client,
             photo_array(),
             edit_array(),
@@ -120,7 +120,7 @@ async def test_learns_n1_from_a_rejection_and_remembers(server: ServerThread) ->
         assert restored.limit("gateway", "telea") == 1
 
         httpx.delete(server.origin + "/_test/requests", timeout=10)
-        again = await run_edit(
+        again = await send_round(
             client,
             photo_array(),
             edit_array(),
@@ -138,7 +138,7 @@ async def test_fanned_out_streams_number_previews_by_slot(server: ServerThread) 
     original = photo_array()
     edit = edit_array()
     async with client_for(server) as client:
-        outcome = await run_edit(
+        outcome = await send_round(
             client,
             original,
             edit,
@@ -163,7 +163,7 @@ async def test_dropped_stream_in_run_edit_keeps_previews(server: ServerThread) -
     previews: list[PartialPreview] = []
     async with client_for(server) as client:
         with pytest.raises(Exception, match="stream was cut"):
-            await run_edit(
+            await send_round(
                 client,
                 photo_array(),
                 edit_array(),

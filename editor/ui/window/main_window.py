@@ -121,11 +121,9 @@ class MainWindow(QMainWindow):
         self.history = self.workspace.history
         self._bound_document: MaskDocument | None = None  # whose changes the window hears
         self._bound_markup: MarkupLayer | None = None
-        self.shown_variant: tuple[str, int] | None = None  # on the canvas right now
         self.showing_full = True  # False while a proxy stands in for the shown variant
         self._shown_pixels: np.ndarray | None = None  # what the canvas shows for it
         self._frame_task: asyncio.Future[None] | None = None
-        self.selected_variant: tuple[str, int] | None = None  # picked in the gallery
         self._peeking = False
         self._activated = False  # the window has been the active window once
 
@@ -222,6 +220,24 @@ class MainWindow(QMainWindow):
             self.spawn(warm_up_engine(), "prepare the local engine")
 
     # -- image and mask -------------------------------------------------------------------------
+
+    @property
+    def shown_variant(self) -> tuple[str, int] | None:
+        """The variant on the canvas in place of the image (the workspace keeps it)."""
+        return self.workspace.shown
+
+    @shown_variant.setter
+    def shown_variant(self, value: tuple[str, int] | None) -> None:
+        self.workspace.shown = value
+
+    @property
+    def selected_variant(self) -> tuple[str, int] | None:
+        """The variant picked in the gallery (a streamed preview's slot too)."""
+        return self.workspace.selected
+
+    @selected_variant.setter
+    def selected_variant(self, value: tuple[str, int] | None) -> None:
+        self.workspace.selected = value
 
     @property
     def image(self) -> np.ndarray | None:
