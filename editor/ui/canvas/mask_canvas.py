@@ -53,11 +53,11 @@ from editor.core.mask_document import MaskDocument
 from editor.core.selection import PressureCurve, SelectionMode, pressure_factors
 from editor.ui.canvas.tools import SELECTION_TOOLS, SelectionTools
 from editor.ui.canvas.tools.markup_tool import paint_shapes
+from editor.ui.canvas.tools.paint_tools import BrushTool, PaintTool, RectTool
 from editor.ui.common.decor import (
     checker_brush,
     paint_brush_outline,
     paint_expansion_outline,
-    paint_rect_preview,
 )
 from editor.ui.common.overlay import ImageLayer, MaskOverlay
 from editor.ui.common.view_controls import ViewControls
@@ -122,16 +122,18 @@ class MaskCanvas(ViewControls, QWidget):
         self._hover: QPointF | None = None  # widget position of the pointer, if over us
         self._space = False
         self._alt = False
-        self._stroking = False
-        self._stroke_waiting = False  # pressed on the margin; the stroke starts on the image
         self._pan_from: QPointF | None = None
-        self._rect_from: tuple[float, float] | None = None
-        self._rect_to: tuple[float, float] | None = None
         self._checker = checker_brush()
         self._expansion: Expansion | None = None
         # The view before a preview took over, put back when it ends: (zoom, cx, cy, auto fit).
         self._view_before_preview: tuple[float, float, float, bool] | None = None
         self.selection = SelectionTools(self)
+        # Brush, eraser and rectangle: tool objects too (selection tools are in ``selection``).
+        self._paint_tools: dict[str, PaintTool] = {
+            "brush": BrushTool(self),
+            "eraser": BrushTool(self),
+            "rect": RectTool(self),
+        }
         self._preview_overlay: MaskOverlay | None = None  # a dialog's mask preview (Feather)
         self.selection.settings_changed.connect(self._update_cursor)  # Add/Subtract shows
         self.pressure_curve = PressureCurve()  # Preferences ▸ tablet pressure
@@ -202,11 +204,8 @@ class MaskCanvas(ViewControls, QWidget):
         """Edit ``doc`` (its size must match the image); ``None`` shows no mask."""
         if self._document is not None:
             self._document.changed.disconnect(self._on_document_changed)
-        if self._stroking:
-            self._stroking = False
-            if self._document is not None and not self._stroke_waiting:
-                self._document.end_stroke()
-            self._stroke_waiting = False
+        for tool in self._paint_tools.values():
+            tool.cancel()
         self.selection.reset()
         if doc is not None:
             if self._image is None or (doc.width, doc.height) != (
@@ -341,6 +340,9 @@ class MaskCanvas(ViewControls, QWidget):
         if tool not in _TOOLS:
             raise ValueError(f"unknown tool {tool!r}; expected one of {_TOOLS}")
         if tool != self._tool:
+            previous = self._paint_tool()
+            if previous is not None:
+                previous.cancel()  # a stroke under way ends as it is: one undo step
             self._tool = tool
             self.selection.set_tool(tool)
             self._update_cursor()
@@ -373,8 +375,25 @@ class MaskCanvas(ViewControls, QWidget):
             self._hardness = value
             self.hardness_changed.emit(value)
 
-    def _erasing(self) -> bool:
+    def erasing(self) -> bool:
+        """The paint tools erase (the eraser, or the brush with Alt held; and the reverse)."""
         return (self._tool == "eraser") != self._alt
+
+    @property
+    def pen_opacity(self) -> float:
+        """The pen's opacity from its pressure (1 for a mouse)."""
+        return self._pen_opacity
+
+    @property
+    def overlay_color(self) -> QColor:
+        return QColor(self._overlay_color)
+
+    def _paint_tool(self) -> PaintTool | None:
+        return self._paint_tools.get(self._tool)
+
+    def _painting(self) -> bool:
+        tool = self._paint_tool()
+        return tool is not None and tool.active
 
     # -- view -----------------------------------------------------------------------------------
 
@@ -440,7 +459,9 @@ class MaskCanvas(ViewControls, QWidget):
             p.resetTransform()
         if frame is not None:
             paint_expansion_outline(p, frame)
-        self._paint_rect_preview(p)
+        tool = self._paint_tool()
+        if tool is not None:
+            tool.paint(p)
         self.selection.paint(p)
         self._paint_brush_outline(p)
         p.end()
@@ -455,16 +476,11 @@ class MaskCanvas(ViewControls, QWidget):
         bx, by = v.to_widget(v.image_w + e.right, v.image_h + e.bottom)
         return QRectF(QPointF(ax, ay), QPointF(bx, by)).toAlignedRect()
 
-    def _paint_rect_preview(self, p: QPainter) -> None:
-        r = self._rect_widget()
-        if r is not None:
-            paint_rect_preview(p, r, self._overlay_color, erase=self._erasing())
-
     def _paint_brush_outline(self, p: QPainter) -> None:
         c = self._outline_center()
         if c is not None:
             radius = self._brush_size / 2 * self._view.scale
-            paint_brush_outline(p, c, radius, erase=self._erasing())
+            paint_brush_outline(p, c, radius, erase=self.erasing())
 
     def _outline_center(self) -> QPointF | None:
         if (
@@ -487,19 +503,6 @@ class MaskCanvas(ViewControls, QWidget):
         if r is not None:
             self.update(r)
 
-    def _rect_widget(self) -> QRect | None:
-        if self._rect_from is None or self._rect_to is None:
-            return None
-        x0, y0, x1, y1 = self._rect_image()
-        a = self.map_from_image(x0, y0)
-        b = self.map_from_image(x1, y1)
-        return QRectF(a, b).normalized().toRect()
-
-    def _rect_image(self) -> tuple[int, int, int, int]:
-        assert self._rect_from is not None and self._rect_to is not None
-        (ax, ay), (bx, by) = self._rect_from, self._rect_to
-        return round(min(ax, bx)), round(min(ay, by)), round(max(ax, bx)), round(max(ay, by))
-
     # -- pointer --------------------------------------------------------------------------------
 
     def _panning_mode(self) -> bool:
@@ -519,43 +522,16 @@ class MaskCanvas(ViewControls, QWidget):
             return self.selection.active.press(*self.map_to_image(pos), button, mods)
         if button != Qt.MouseButton.LeftButton or self._image is None:
             return False
-        x, y = self.map_to_image(pos)
-        if self._tool == "rect":
-            self.mask_edit_started.emit()
-            self._rect_from = self._rect_to = (x, y)
-            return True
-        if self._document is None:
-            return False
-        self._stroking = True
-        if self._on_image(x, y):
-            self._begin_stroke(x, y, pressure)
-        else:
-            # A press on the margin (often just to focus the canvas) leaves no dab; a drag
-            # from there paints from where it reaches the image.
-            self._stroke_waiting = True
-        return True
+        tool = self._paint_tool()
+        return tool is not None and tool.press(*self.map_to_image(pos), pressure)
 
-    def _on_image(self, x: float, y: float) -> bool:
+    def on_image(self, x: float, y: float) -> bool:
         v = self._view
         return 0 <= x < v.image_w and 0 <= y < v.image_h
 
-    def _begin_stroke(self, x: float, y: float, pressure: float) -> None:
-        assert self._document is not None
-        self._stroke_waiting = False
-        self.mask_edit_started.emit()
-        self._document.begin_stroke(
-            x,
-            y,
-            radius=self._brush_size / 2,
-            hardness=self._hardness,
-            erase=self._erasing(),
-            pressure=pressure,
-            opacity=self._pen_opacity,
-        )
-
     def _move(self, pos: QPointF, mods: Qt.KeyboardModifier, pressure: float) -> None:
         alt = bool(mods & Qt.KeyboardModifier.AltModifier)
-        if alt != self._alt and not self._stroking:
+        if alt != self._alt and not self._painting():
             self._alt = alt
         self._update_hover()
         self._hover = pos
@@ -566,18 +542,10 @@ class MaskCanvas(ViewControls, QWidget):
             self.pan_by(d.x(), d.y())
         elif self.selection.active is not None:
             self.selection.active.move(*self.map_to_image(pos), mods)
-        elif self._rect_from is not None:
-            old = self._rect_widget()
-            self._rect_to = self.map_to_image(pos)
-            new = self._rect_widget()
-            if old is not None and new is not None:
-                self.update(old.united(new).adjusted(-2, -2, 2, 2))
-        elif self._stroking and self._document is not None:
-            x, y = self.map_to_image(pos)
-            if not self._stroke_waiting:
-                self._document.stroke_to(x, y, pressure, self._pen_opacity)
-            elif self._on_image(x, y):
-                self._begin_stroke(x, y, pressure)
+        elif self._painting():
+            tool = self._paint_tool()
+            assert tool is not None
+            tool.move(*self.map_to_image(pos), pressure)
 
     def _release(self, pos: QPointF, button: Qt.MouseButton) -> None:
         if self._pan_from is not None and button in (
@@ -589,23 +557,10 @@ class MaskCanvas(ViewControls, QWidget):
             self.update()
         elif self.selection.active is not None:
             self.selection.active.release(*self.map_to_image(pos), button)
-        elif self._rect_from is not None and button == Qt.MouseButton.LeftButton:
-            self._rect_to = self.map_to_image(pos)
-            old = self._rect_widget()
-            x0, y0, x1, y1 = self._rect_image()
-            self._rect_from = self._rect_to = None
-            if old is not None:
-                self.update(old.adjusted(-2, -2, 2, 2))
-            if self._document is not None:
-                self._document.fill_rect(x0, y0, x1, y1, erase=self._erasing())
-        elif self._stroking and button == Qt.MouseButton.LeftButton:
-            self._stroking = False
-            if self._stroke_waiting:
-                self._stroke_waiting = False  # it never reached the image
-            elif self._document is not None:
-                x, y = self.map_to_image(pos)
-                self._document.stroke_to(x, y)  # the release point may be past the last move
-                self._document.end_stroke()
+        elif self._painting() and button == Qt.MouseButton.LeftButton:
+            tool = self._paint_tool()
+            assert tool is not None
+            tool.release(*self.map_to_image(pos))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._pen_opacity = 1.0

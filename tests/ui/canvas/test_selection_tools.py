@@ -344,3 +344,28 @@ def test_a_large_lasso_joins_as_before_and_its_tint_arrives_in_bands(qtbot: QtBo
     assert np.array_equal(doc.edit, before)
     doc.undo()
     assert doc.is_empty() and not doc.can_undo
+
+
+def test_brush_eraser_and_rectangle_are_tool_objects_like_the_selection_tools(
+    qtbot: QtBot,
+) -> None:
+    from editor.ui.canvas.tools.paint_tools import BrushTool, RectTool
+
+    pixels, _, _ = wand_scene()
+    w = show_canvas(qtbot, pixels)
+    doc = doc_of(w)
+    assert isinstance(w._paint_tools["brush"], BrushTool)
+    assert isinstance(w._paint_tools["rect"], RectTool)
+    qtbot.keyClick(w, Qt.Key.Key_R)
+    drag(w, [(40 + OFFSET, 40 + OFFSET), (120 + OFFSET, 90 + OFFSET)])
+    assert doc.edit[60, 80] == 255 and doc.edit[20, 20] == 0
+    # A key switching tools mid-stroke ends the stroke as one undo step.
+    qtbot.keyClick(w, Qt.Key.Key_B)
+    start = w.map_from_image(200, 60).toPoint()
+    qtbot.mousePress(w, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(w, w.map_from_image(260, 60).toPoint())
+    qtbot.keyClick(w, Qt.Key.Key_E)
+    qtbot.mouseRelease(w, Qt.MouseButton.LeftButton, pos=w.map_from_image(300, 60).toPoint())
+    assert not doc.stroke_active and doc.edit[60, 230] > 0
+    doc.undo()
+    assert doc.edit[60, 230] == 0 and doc.edit[60, 80] == 255
