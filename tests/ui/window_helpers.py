@@ -14,6 +14,7 @@ import httpx
 import numpy as np
 from PIL import Image
 from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from editor.client import Endpoint
@@ -168,3 +169,11 @@ def clear_faults(server: ServerThread) -> None:
 
 def logged_requests(server: ServerThread) -> list[dict[str, Any]]:
     return list(httpx.get(f"{server.origin}/_test/requests", timeout=5).json())
+
+
+def menu_action(window: MainWindow, text: str) -> QAction:
+    """The window's menu item named ``text`` (its shortcut label left off)."""
+    for action in window.findChildren(QAction):
+        if action.text().split("\t")[0] == text:
+            return action
+    raise AssertionError(f"no menu item {text!r}")

@@ -264,13 +264,15 @@ class MaskCanvas(ViewControls, QWidget):
     def expansion_preview(self) -> Expansion | None:
         return self._expansion
 
-    def preview_mask(self, edit: np.ndarray | None) -> None:
-        """Draw ``edit`` as the mask overlay instead of the document's (None: back to it)."""
-        if edit is None:
-            self._preview_overlay = None
-        else:
-            self._preview_overlay = MaskOverlay(edit, self._overlay_color, self._overlay_opacity)
+    def preview_overlay(self, overlay: MaskOverlay | None) -> None:
+        """Draw ``overlay`` (a mask a dialog previews, tinted as :meth:`overlay_style` says)
+        instead of the document's; None: back to it."""
+        self._preview_overlay = overlay
         self.update()
+
+    def overlay_style(self) -> tuple[QColor, float]:
+        """The mask tint's colour and opacity."""
+        return QColor(self._overlay_color), self._overlay_opacity
 
     def preview_expansion(self, expansion: Expansion | None) -> None:
         """Show the bounds ``expansion`` would give the image: the new frame's outline and a
@@ -386,7 +388,7 @@ class MaskCanvas(ViewControls, QWidget):
 
     @property
     def overlay_color(self) -> QColor:
-        return QColor(self._overlay_color)
+        return self.overlay_style()[0]
 
     def _paint_tool(self) -> PaintTool | None:
         return self._paint_tools.get(self._tool)

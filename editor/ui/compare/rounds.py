@@ -15,9 +15,8 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, Protocol, TypeVar
 
-import numpy as np
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QPalette, QPixmap, QResizeEvent, QShowEvent
+from PySide6.QtGui import QIcon, QImage, QPalette, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from editor.pipeline.jobs import Job
 from editor.store import ResultRound, Results, ResultVariant, StoreError
-from editor.ui.common.overlay import to_qimage
+from editor.ui.common.qimage import thumbnail_image
 from editor.ui.compare.compare import CompareView
 from editor.workspace import Workspace
 
@@ -47,6 +46,7 @@ _THUMB = 150  # until the window is laid out
 _MIN_THUMB = 64
 _MAX_THUMB = 1024
 _BUTTON_FRAME = 8  # a tool button's frame around its icon
+PICTURE_SIDE = 800  # the proxies are shrunk to this (logical px): sharp in the largest column
 
 
 class VariantPictures(Protocol):
@@ -133,14 +133,13 @@ class _Column(QFrame):
         for i, index in enumerate(self.indices):
             if index in pictures:
                 self._pixmaps[i] = pictures[index]
+                self.buttons[i].setIcon(QIcon(pictures[index]))
         self.set_side(self.buttons[0].iconSize().width() if self.buttons else _THUMB)
 
     def set_side(self, side: int) -> None:
         for button, pixmap in zip(self.buttons, self._pixmaps, strict=True):
             button.setIconSize(QSize(side, side))
-            if pixmap is None:
-                continue
-            if max(pixmap.width(), pixmap.height()) != side:
+            if pixmap is not None and max(pixmap.width(), pixmap.height()) < side:
                 # An icon never grows past its pixmap: hand it one of the size shown.
                 dpr = pixmap.devicePixelRatio()
                 big = pixmap.scaled(
@@ -270,20 +269,28 @@ class RoundsView(QDialog):
             self._pictures.cancel()
         wanted = [(c, self.window_.results.variants(c.job_id)) for c in self.columns]
 
-        def read() -> list[dict[int, np.ndarray]]:
+        dpr = self.devicePixelRatioF()
+
+        def read() -> list[dict[int, QImage]]:
+            # Decoded and shrunk here (QImage is made off the GUI thread safely); the loop
+            # only turns each into a pixmap.
             out = []
             for _column, variants in wanted:
                 found = {v.index: Results.load_proxy(v) for v in variants}
-                out.append({i: p for i, p in found.items() if p is not None})
+                out.append(
+                    {
+                        i: thumbnail_image(p, PICTURE_SIDE, dpr)
+                        for i, p in found.items()
+                        if p is not None
+                    }
+                )
             return out
 
         async def load() -> None:
             pictures = await asyncio.to_thread(read)
-            for (column, _variants), frames in zip(wanted, pictures, strict=True):
+            for (column, _variants), images in zip(wanted, pictures, strict=True):
                 if column in self.columns:
-                    column.use_pictures(
-                        {i: QPixmap.fromImage(to_qimage(f)) for i, f in frames.items()}
-                    )
+                    column.use_pictures({i: QPixmap.fromImage(im) for i, im in images.items()})
 
         self._pictures = self.window_.spawn(load(), "read the rounds' pictures")
 

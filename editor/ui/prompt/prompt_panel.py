@@ -615,8 +615,10 @@ class PromptPanel(QWidget):
     def _advanced_toggled(self, on: bool) -> None:
         self.updateGeometry()  # the column gives the prompt the height it now wants
         if on:  # where the column is too short, the opened section scrolls into view
-            reveal = lambda: self.parameters.ensureWidgetVisible(self.size_combo, 0, 40)  # noqa: E731
-            QTimer.singleShot(0, reveal)
+            QTimer.singleShot(0, self._reveal_advanced)
+
+    def _reveal_advanced(self) -> None:
+        self.parameters.ensureWidgetVisible(self.size_combo, 0, 40)
 
     def _say(self, text: str) -> None:
         self.hint.setText(text)

@@ -80,9 +80,6 @@ class SessionBinding(QObject):
     def unsaved(self, key: str) -> set[int]:
         return self.workspace.unsaved(key)
 
-    def gallery_key(self, round_id: str) -> str:
-        return self.workspace.results.key_of(round_id) or round_id
-
     def _problem(self, text: str) -> None:
         self.window.show_message(text)
         self.write_failed.emit(text)

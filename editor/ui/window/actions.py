@@ -355,7 +355,7 @@ def _feather_dialog(w: ActionsHost, window: QMainWindow) -> FeatherDialog | None
     if w.document is None:
         return None
     w.show_original()  # the mask is what is being looked at
-    dialog = FeatherDialog(w.canvas, w.document, window)
+    dialog = FeatherDialog(w.canvas, w.document, window, w.spawn)
     dialog.finished.connect(dialog.deleteLater)
     w.feather_dialog = dialog
     dialog.open()

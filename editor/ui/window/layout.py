@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from editor import __version__
 from editor.ui.canvas.mask_canvas import MaskCanvas
+from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.window.side_panel import SidePanel
 
 __all__ = ["StatusLabels", "WindowLayout", "build_layout", "build_status_bar"]
@@ -48,7 +49,7 @@ def build_layout(
     canvas: QWidget,
     drop_target: QWidget,
     compare: QWidget,
-    prompt: QWidget,
+    prompt: PromptPanel,
     tabs: tuple[tuple[QWidget, str], ...],
     gallery: QWidget,
     toolbar: QToolBar,
@@ -83,7 +84,6 @@ def build_layout(
     # The gallery keeps a row of variants.
     row = 48 + 6
     side_tabs.setMinimumHeight(side_tabs.tabBar().sizeHint().height() + 36 + row)
-    opened = getattr(prompt, "advanced", None)
     side = SidePanel(
         prompt,
         side_tabs,
@@ -91,7 +91,8 @@ def build_layout(
         tabs_keep=2 * row,
         prompt_more=130,
         tabs_comfort=row,
-        prompt_first=lambda: opened is not None and opened.expanded(),
+        prompt_wants=prompt.wanted_height,
+        prompt_first=prompt.advanced.expanded,
     )
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)

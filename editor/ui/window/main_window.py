@@ -448,7 +448,7 @@ class MainWindow(QMainWindow):
         if frame is None and self.results.missing(variant):
             self._missing(variant)
             return
-        self.shown_variant = (job_id, index)
+        self.workspace.show(job_id, index)
         entry = self.results.round(job_id)
         self.history_panel.highlight(entry.round_id if entry is not None else None)
         self.showing_full = frame is not None
@@ -542,7 +542,7 @@ class MainWindow(QMainWindow):
         self.previews.stop()
         if self.shown_variant is None:
             return
-        self.shown_variant = None
+        self.workspace.show_original()
         current = self.workspace.current
         self.history_panel.highlight(current.base.round_id if current is not None else None)
         self.showing_full = True

@@ -36,14 +36,17 @@ class SidePanel(QSplitter):
         tabs_keep: int = 0,
         prompt_more: int = 0,
         tabs_comfort: int = 0,
+        prompt_wants: Callable[[], int] | None = None,
         prompt_first: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Heights in the order of the module's doc; ``prompt_first()``: the prompt opened a
-        section and comes before Jobs/History."""
+        """Heights in the order of the module's doc; ``prompt_wants()``: the prompt's height
+        with nothing scrolled (its size hint otherwise); ``prompt_first()``: the prompt opened
+        a section and comes before Jobs/History."""
         super().__init__(Qt.Orientation.Vertical)
         self._keep = tabs_keep
         self._more = prompt_more
         self._comfort = tabs_comfort
+        self._prompt_wants = prompt_wants
         self._prompt_first = prompt_first
         self._panes = (prompt, tabs, gallery)
         for widget in self._panes:
@@ -70,23 +73,23 @@ class SidePanel(QSplitter):
         total = self.height() - 2 * self.handleWidth()
         prompt = self._panes[0]
         lows = [_min_height(w) for w in self._panes]
-        wants = getattr(prompt, "wanted_height", None)
-        natural = wants() if callable(wants) else prompt.heightForWidth(prompt.width())
-        wanted = self._prompt_height or (natural if natural > 0 else prompt.sizeHint().height())
+        natural = self._prompt_wants() if self._prompt_wants else prompt.sizeHint().height()
+        wanted = self._prompt_height or natural
         left = max(0, total - sum(lows))
         want = max(0, wanted - lows[0])
         if self._prompt_first():
             steps = [("prompt", want), ("tabs", self._keep + self._comfort)]
         else:
+            first = min(want, self._more)
             steps = [
                 ("tabs", self._keep),
-                ("prompt", min(want, self._more)),
+                ("prompt", first),
                 ("tabs", self._comfort),
-                ("prompt", want),
+                ("prompt", want - first),
             ]
         given = {"prompt": 0, "tabs": 0}
-        for part, up_to in steps:
-            take = min(left, max(0, up_to - (given[part] if part == "prompt" else 0)))
+        for part, amount in steps:
+            take = min(left, amount)
             given[part] += take
             left -= take
         first, comfort = given["prompt"], given["tabs"]

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from editor.core.imageio import load_image
 from editor.pipeline import embedded_client
-from editor.pipeline.jobs import JobState
+from editor.pipeline.jobs import Job, JobState
 from editor.server import ServerThread
 from editor.ui.common.services import Profile
 from editor.ui.window.main_window import MainWindow
@@ -298,17 +298,25 @@ def test_a_failing_job_shows_the_plain_error_keeps_everything_and_retry_succeeds
     assert window.gallery.variant_count(retry.id) == 1
 
 
-def test_esc_never_cancels_a_sent_job_its_own_key_does(
-    qtbot: QtBot, window: MainWindow, image_path: Path, server: ServerThread
-) -> None:
+def _slow_job(
+    qtbot: QtBot, window: MainWindow, image_path: Path, server: ServerThread, service: str
+) -> Job:
+    """A job the service holds for 30 s, once its request has gone out."""
     open_image(qtbot, window, image_path)
     paint(qtbot, window, [(60, 60)])
-    window.prompt_panel.set_profile("Test server")
+    window.prompt_panel.set_profile(service)
     window.prompt_panel.set_prompt("slow one")
     add_fault(server, kind="delay", seconds=30)
     job = window.generate()
     assert job is not None
     qtbot.waitUntil(lambda: job.status.startswith("Waiting"), timeout=10_000)
+    return job
+
+
+def test_esc_never_cancels_a_sent_job_its_own_key_does(
+    qtbot: QtBot, window: MainWindow, image_path: Path, server: ServerThread
+) -> None:
+    job = _slow_job(qtbot, window, image_path, server, "Test server")
     window.canvas.setFocus()
     qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)  # the habitual double Esc
     qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
@@ -323,14 +331,7 @@ def test_esc_never_cancels_a_sent_job_its_own_key_does(
 def test_cancelling_a_job_a_priced_service_has_asks_first(
     qtbot: QtBot, window: MainWindow, image_path: Path, server: ServerThread
 ) -> None:
-    open_image(qtbot, window, image_path)
-    paint(qtbot, window, [(60, 60)])
-    window.prompt_panel.set_profile("Priced server")
-    window.prompt_panel.set_prompt("slow one")
-    add_fault(server, kind="delay", seconds=30)
-    job = window.generate()
-    assert job is not None
-    qtbot.waitUntil(lambda: job.status.startswith("Waiting"), timeout=10_000)
+    job = _slow_job(qtbot, window, image_path, server, "Priced server")
     row = window.jobs_panel.row(job.id)
     qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)  # Cancel
     box = window.binding.confirm

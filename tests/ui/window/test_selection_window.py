@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from editor.ui.window.main_window import MainWindow
@@ -15,19 +14,13 @@ from tests.ui.window_helpers import (
     LEFT,
     H,
     W,
+    menu_action,
     open_image,
     open_photo,
     write_image,
 )
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def menu_action(window: MainWindow, text: str) -> QAction:
-    for action in window.findChildren(QAction):
-        if action.text().split("\t")[0] == text:
-            return action
-    raise AssertionError(f"no menu item {text!r}")
 
 
 def lasso_square(qtbot: QtBot, window: MainWindow) -> None:

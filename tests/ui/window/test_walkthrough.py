@@ -20,6 +20,7 @@ from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import (
     LEFT,
     local_profiles,
+    menu_action,
     one_round,
     open_image,
     server_profile,
@@ -347,19 +348,19 @@ def test_advanced_opens_into_view_taking_room_from_jobs_and_the_gallery(
 def test_feather_previews_on_the_canvas_and_cancel_leaves_the_mask(
     qtbot: QtBot, window: MainWindow, image_path: Path
 ) -> None:
-    from PySide6.QtGui import QAction
-
     open_image(qtbot, window, image_path)
     doc = window.document
     assert doc is not None
     edit = np.zeros((doc.height, doc.width), np.uint8)
     edit[40:120, 60:180] = 255
     doc.replace(edit)
-    feather = next(a for a in window.findChildren(QAction) if a.text().split("\t")[0] == "Feather…")
+    feather = menu_action(window, "Feather…")
     plain = window.canvas.grab().toImage()
     feather.trigger()
     dialog = window.feather_dialog
     assert dialog is not None and dialog.isVisible()
+    assert dialog.task is not None  # worked out off the loop
+    qtbot.waitUntil(dialog.task.done, timeout=2_000)
     before = window.canvas.grab().toImage()
     assert before != plain  # the default radius shows at once
     dialog.radius.setValue(20)
