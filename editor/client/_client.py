@@ -16,8 +16,6 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
-import httpx
-
 from .. import __version__
 from ..core.models import model_spec
 from ..core.request import EditRequest
@@ -33,6 +31,7 @@ from ._exceptions import (
     ServiceConnectionError,
     ServiceTimeoutError,
 )
+from ._httpx import httpx
 from ._jsonbody import build_json
 from ._models import ModelListing, gateway_of, parse_listing
 from ._multipart import Body, build_multipart

@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
-import httpx
-
+from ._httpx import httpx
 from ._secret import ApiKey
 
 __all__ = ["DEFAULT_BASE_URL", "BodyKind", "Endpoint", "Route"]

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-import httpx
-
 from ..core.models import MODELS, model_spec, retirement_words, usable_replacements
 from ._exceptions import (
     APIStatusError,
@@ -27,6 +25,7 @@ from ._exceptions import (
     RateLimitError,
     ServerError,
 )
+from ._httpx import httpx
 
 __all__ = [
     "ErrorContext",

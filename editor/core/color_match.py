@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import cv2
 import numpy as np
 
 from editor.core.composite import ColorTransform
+from editor.core.deferred_imports import cv2
 from editor.core.sent_view import GUARD, SentView
 from editor.core.sizing import SendPlan, returned_canvas
 

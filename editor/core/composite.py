@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.masks import bbox, compare_zero
 from editor.core.sizing import SendPlan, resize, undo_plan
 

@@ -14,8 +14,9 @@ import math
 import re
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
+
+from editor.core.deferred_imports import cv2
 
 __all__ = [
     "ANCHORS",

@@ -14,10 +14,10 @@ import warnings
 from dataclasses import dataclass
 from typing import Literal
 
-import cv2
 import numpy as np
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
+from editor.core.deferred_imports import cv2
 from editor.core.errors import UserInputError
 
 __all__ = [

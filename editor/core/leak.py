@@ -7,9 +7,9 @@ scores 0; a service answering a flat grey frame scores about 1.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.sent_view import SentView
 from editor.core.sizing import SendPlan, resize, returned_canvas
 

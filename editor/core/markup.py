@@ -8,8 +8,9 @@ region covers what was marked.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
+
+from editor.core.deferred_imports import cv2
 
 __all__ = ["MARK_ALPHA", "has_marks", "markup_region", "stroke_reach"]
 

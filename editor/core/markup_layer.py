@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import cv2
 import numpy as np
 from psygnal import Signal
+
+from editor.core.deferred_imports import cv2
 
 __all__ = [
     "MARKUP_COLOR",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
-import cv2
 import numpy as np
+
+from editor.core.deferred_imports import cv2
 
 __all__ = ["bbox", "compare_zero", "coverage", "disc", "feather", "grow", "invert"]
 

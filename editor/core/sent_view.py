@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.masks import compare_zero
 from editor.core.sizing import SendPlan, apply_plan_to_mask, resize
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.masks import compare_zero
 from editor.core.models import ModelSpec, format_size
 

@@ -9,8 +9,6 @@ from starlette.types import ASGIApp
 
 from editor.client import EditsClient, Endpoint
 from editor.core.imageio import MAX_PIXELS
-from editor.pipeline.asgi_stream import StreamingASGITransport
-from editor.pipeline.background_transport import BackgroundLoopTransport
 
 # Never resolved: the in-process transport answers every request for this origin.
 EMBEDDED_ORIGIN = "http://local-engine"
@@ -58,5 +56,9 @@ def embedded_client() -> EditsClient:
     """A client whose requests go straight into the local server app, no socket involved;
     streamed answers arrive event by event (editor.pipeline.asgi_stream). The app runs on its
     own thread and loop so its CPU work never stalls the caller's (the window's) loop."""
+    # Imported here: they subclass httpx's transports, which the window's start defers.
+    from editor.pipeline.asgi_stream import StreamingASGITransport
+    from editor.pipeline.background_transport import BackgroundLoopTransport
+
     transport = BackgroundLoopTransport(StreamingASGITransport(_engine_app()))
     return EditsClient(embedded_endpoint(), transport=transport)

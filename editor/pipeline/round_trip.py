@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import cv2
 import numpy as np
 
 from editor.client import (
@@ -23,6 +22,7 @@ from editor.client import (
 from editor.core.color_match import DEFAULT_METHOD, fit_color
 from editor.core.composite import default_feather, take_variant
 from editor.core.context import plan_with_context
+from editor.core.deferred_imports import cv2
 from editor.core.imageio import decode_result, encode_png, mask_to_api_png
 from editor.core.leak import leak_map, leak_stats
 from editor.core.markup import has_marks, markup_region

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 
-import cv2
 import numpy as np
 from PIL import Image
 
+from editor.core.deferred_imports import cv2
 from editor.core.imageio import encode_png, load_image, mask_to_api_png
 
 from ._errors import StoreReadError

@@ -13,9 +13,9 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.imageio import ImageLoadError, load_image
 
 from ._errors import StoreReadError

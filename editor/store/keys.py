@@ -19,19 +19,20 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import fail, null
-from keyring.backends.chainer import ChainerBackend
+from typing import TYPE_CHECKING, Any
 
 from editor.client import ApiKey
+from editor.core.deferred_imports import DeferredModule
 
 from ._errors import KeyringUnavailable, StoreReadError
 from ._fsio import describe_os_error, make_dir, write_durable
 from ._paths import default_config_dir
+
+if TYPE_CHECKING:
+    import keyring
+    from keyring.backend import KeyringBackend
+else:  # imported at first use: the window's start does without it (~50 ms)
+    keyring = DeferredModule("keyring")
 
 __all__ = ["KEYS_FILE", "KEY_ENV", "SERVICE", "KeySource", "KeyStore", "header_secret_name"]
 
@@ -54,6 +55,10 @@ def header_secret_name(profile_id: str, header: str) -> str:
 
 
 def _usable_backends() -> list[KeyringBackend]:
+    # Imported at use: the window's start defers keyring until a key is needed.
+    from keyring.backends import fail, null
+    from keyring.backends.chainer import ChainerBackend
+
     current = keyring.get_keyring()
     chain = list(current.backends) if isinstance(current, ChainerBackend) else [current]
     return [

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.params import EditParams
 
 from ._errors import StoreReadError

@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.selection.combine import Selection
 
 __all__ = ["LassoPath", "fill_polygon", "snap_45"]

@@ -13,9 +13,9 @@ call them from a worker thread.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.selection.cancel import CancelCheck, raise_if_cancelled
 from editor.core.selection.combine import Selection
 

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.mask_document import Rect
 from editor.core.selection.cancel import CancelCheck, raise_if_cancelled
 from editor.core.selection.combine import Selection

@@ -7,9 +7,9 @@ selected mask (255 - alpha), so soft cut-out edges stay soft.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.errors import UserInputError
 from editor.core.selection.combine import Selection
 

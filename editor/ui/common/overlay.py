@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import math
 
-import cv2
 import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
+
+from editor.core.deferred_imports import cv2
 
 __all__ = ["ImageLayer", "MaskOverlay", "to_qimage"]
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 
-import cv2
 import numpy as np
 from PySide6.QtGui import QImage
 
+from editor.core.deferred_imports import cv2
 from editor.ui.common.overlay import to_qimage
 
 __all__ = ["thumbnail_array", "thumbnail_image", "thumbnail_size", "to_qimage"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import cv2
 import numpy as np
 
+from editor.core.deferred_imports import cv2
 from editor.core.leak import LEAK_THRESHOLD
 
 __all__ = ["LEAK_LEGEND", "describe_leak", "leak_overlay"]

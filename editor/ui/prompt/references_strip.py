@@ -10,7 +10,6 @@ Each tile keeps a small thumbnail; the pixels live once, in the :class:`Referenc
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.core.deferred_imports import cv2
 from editor.core.imageio import ImageLoadError
 from editor.core.models import ModelSpec
 from editor.core.references import (

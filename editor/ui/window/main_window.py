@@ -26,6 +26,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEv
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from editor.client import warm_up
+from editor.core import deferred_imports
 from editor.core.markup_layer import MarkupLayer, Shape
 from editor.core.mask_document import MaskDocument
 from editor.core.pricing import PriceTable
@@ -215,6 +216,12 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
 
     def _warm_up(self) -> None:
+        # Libraries the start deferred are imported here, one per idle turn and on this thread
+        # (a lazy module is not safe to load from two threads at once on Python 3.11), before
+        # the warm-ups' workers touch them.
+        if deferred_imports.finish_next():
+            QTimer.singleShot(0, self._warm_up)
+            return
         if _loop_running():
             self.spawn(warm_up(), "prepare connections")
             self.spawn(warm_up_engine(), "prepare the local engine")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-import cv2
 import numpy as np
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStatusBar
 
+from editor.core.deferred_imports import cv2
 from editor.pipeline.jobs import Job, JobState
 from editor.pipeline.round_trip import PartialPreview
 from editor.ui.canvas.mask_canvas import MaskCanvas

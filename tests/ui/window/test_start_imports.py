@@ -1,0 +1,48 @@
+"""The window's first paint does without OpenCV, httpx and keyring; they come once it is idle."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QTimer
+    from editor.ui.app import build_window, make_application
+
+    app = make_application()
+    window = build_window()
+    window.show()
+    app.processEvents()
+    heavy = ("cv2", "httpx", "keyring")
+    print("painted:", sorted(m for m in heavy if m in sys.modules))
+
+    def later():
+        print("idle:", sorted(m for m in heavy if m in sys.modules))
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(2000, later)
+    app.exec()
+    """
+)
+
+
+def test_heavy_libraries_wait_until_the_window_is_up(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "INPAINT_EDITOR_CONFIG_DIR": str(tmp_path / "config"),
+        "INPAINT_EDITOR_DATA_DIR": str(tmp_path / "data"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert "painted: []" in lines, done.stdout
+    assert "idle: ['cv2', 'httpx', 'keyring']" in lines, done.stdout
