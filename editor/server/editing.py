@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from editor.core.markup import markup_region
-from editor.server.engines import Variant, inpaint, plan_variants
+from editor.server.engines import Variant, inpaint_any_size, plan_variants
 from editor.server.errors import bad_request, invalid_image
 from editor.server.imaging import (
     Pixels,
@@ -92,17 +92,19 @@ def run_edit(
         # Reference images are not used by the local engine, but must be valid like upstream.
         open_image(extra, "image", f"image {index}", max_pixels)
     pixels = to_pixels(image)
+    size = image.size
+    del image  # the decoded copy: 288 MB at 96 MP, and pixels hold the same
     marks = None
     if params.markup is not None and params.mask is None:
         marks = open_image(params.markup, "markup", "markup", max_pixels)
-    region = _region(mask_job.result() if mask_job else None, pixels, image.size, marks)
+    region = _region(mask_job.result() if mask_job else None, pixels, size, marks)
 
     notes = ""
     if len(params.images) > 1:
         notes += f" Reference images 2–{len(params.images)} were not used."
-    out_size = params.size or image.size
-    if out_size != image.size:
-        notes += f" Resized from {image.width}x{image.height} to {out_size[0]}x{out_size[1]}."
+    out_size = params.size or size
+    if out_size != size:
+        notes += f" Resized from {size[0]}x{size[1]} to {out_size[0]}x{out_size[1]}."
 
     def finish(filled: Pixels) -> tuple[bytes, bool]:
         if params.background == "opaque" or params.output_format == "jpeg":
@@ -120,7 +122,7 @@ def run_edit(
         size = (max(1, round(out_size[0] * scale)), max(1, round(out_size[1] * scale)))
         return encode(resize(frame, size), params.output_format, params.output_compression)
 
-    def render(item: tuple[int, Variant]) -> tuple[bytes, bool]:
+    def render(item: tuple[int, Variant]) -> tuple[bytes, bool, str]:
         index, variant = item
         if hooks is not None:
             stages = preview_stages(pixels, region, variant, hooks.partial_images)
@@ -130,10 +132,12 @@ def run_edit(
                 hooks.partial(index, stage, preview(frame), description)
         if stop.is_set():
             raise Cancelled
-        data, transparent = finish(inpaint(pixels, region, variant))
+        filled, scaled = inpaint_any_size(pixels, region, variant)
+        data, transparent = finish(filled)
+        del filled
         if hooks is not None:
-            hooks.image(index, EditedImage(data, variant.describe() + notes), transparent)
-        return data, transparent
+            hooks.image(index, EditedImage(data, variant.describe() + scaled + notes), transparent)
+        return data, transparent, scaled
 
     variants = plan_variants(params.model, params.n)
     if stop.is_set():
@@ -143,10 +147,10 @@ def run_edit(
     if stop.is_set():
         raise Cancelled  # nobody is waiting for the encoded images
     images = [
-        EditedImage(data, v.describe() + notes)
-        for v, (data, _) in zip(variants, rendered, strict=True)
+        EditedImage(data, v.describe() + scaled + notes)
+        for v, (data, _, scaled) in zip(variants, rendered, strict=True)
     ]
-    background = "transparent" if any(t for _, t in rendered) else "opaque"
+    background = "transparent" if any(t for _, t, _ in rendered) else "opaque"
     return EditResult(images, f"{out_size[0]}x{out_size[1]}", background)
 
 

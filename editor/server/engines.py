@@ -140,3 +140,51 @@ def inpaint(pixels: Pixels, region: Pixels, variant: Variant) -> Pixels:
     if pixels.shape[2] == 4:
         out[y0:y1, x0:x1, 3][selected] = 255  # filled pixels are content now, not holes
     return out
+
+
+def inpaint_scaled(pixels: Pixels, region: Pixels, variant: Variant, scale: float) -> Pixels:
+    """Run ``variant`` on a copy downscaled by ``scale``, upscale the fill into ``region``; the
+    known pixels stay exact."""
+    height, width = region.shape[:2]
+    small_size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = np.asarray(cv2.resize(pixels, small_size, interpolation=cv2.INTER_AREA), np.uint8)
+    # Any touched pixel counts as hole, so no unknown colour leaks in from the hole's edge.
+    shrunk = cv2.resize(region, small_size, interpolation=cv2.INTER_AREA)
+    small_region = np.where(shrunk > 0, np.uint8(255), np.uint8(0))
+    if not small_region.any():
+        return inpaint(pixels, region, variant)
+    filled = inpaint(small, small_region, variant)
+    del small
+    out = np.asarray(cv2.resize(filled, (width, height), interpolation=cv2.INTER_LINEAR), np.uint8)
+    del filled
+    known = region == 0  # the upscaled frame becomes the result: put the known pixels back
+    out[known] = pixels[known]
+    if out.shape[2] == 4:
+        out[:, :, 3][~known] = 255
+    return out
+
+
+# A hole larger than this is filled at the scale that brings it to this size and upscaled (as
+# IOPaint's "resize" strategy): a 90 % mask of a 96 MP photo filled at full size runs for many
+# minutes and gains little over 4 MP of fill, which PatchMatch makes in about 40 s on two cores.
+FULL_SIZE_FILL_LIMIT = 4_000_000
+
+
+def fill_scale(region: Pixels) -> float:
+    """1.0, or the scale at which the hole in ``region`` is FULL_SIZE_FILL_LIMIT pixels."""
+    hole = int(cv2.countNonZero(region))
+    return 1.0 if hole <= FULL_SIZE_FILL_LIMIT else (FULL_SIZE_FILL_LIMIT / hole) ** 0.5
+
+
+def inpaint_any_size(pixels: Pixels, region: Pixels, variant: Variant) -> tuple[Pixels, str]:
+    """:func:`inpaint`, or :func:`inpaint_scaled` for a hole over the limit; with a note for
+    revised_prompt when it was scaled."""
+    scale = fill_scale(region)
+    if scale >= 1.0:
+        return inpaint(pixels, region, variant), ""
+    megapixels = cv2.countNonZero(region) / 1e6
+    note = (
+        f" The masked area ({megapixels:.0f} MP) was filled at {scale:.0%} size and upscaled; "
+        "the pixels outside it are untouched."
+    )
+    return inpaint_scaled(pixels, region, variant, scale), note

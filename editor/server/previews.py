@@ -21,7 +21,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from editor.server.engines import PATCHMATCH, TELEA, Variant, inpaint
+from editor.server.engines import PATCHMATCH, TELEA, Variant, inpaint_scaled
 from editor.server.imaging import Pixels
 
 __all__ = ["MAX_PARTIAL_IMAGES", "Stage", "preview_stages"]
@@ -51,7 +51,7 @@ def preview_stages(
     for kind, scale in _plan(count):
         if kind == "sketch":
             if variant.engine is PATCHMATCH:
-                sketch = _low_res(pixels, region, Variant(TELEA, 3), scale)
+                sketch = inpaint_scaled(pixels, region, Variant(TELEA, 3), scale)
                 yield (
                     sketch,
                     (
@@ -73,7 +73,7 @@ def preview_stages(
                 if variant.engine is PATCHMATCH
                 else max(1, round(variant.size * scale))
             )
-            frame = _low_res(pixels, region, replace(variant, size=size), scale)
+            frame = inpaint_scaled(pixels, region, replace(variant, size=size), scale)
             yield (
                 frame,
                 (
@@ -81,26 +81,6 @@ def preview_stages(
                     f"({variant.engine.details(size, variant.flip)}), upscaled."
                 ),
             )
-
-
-def _low_res(pixels: Pixels, region: Pixels, variant: Variant, scale: float) -> Pixels:
-    """Run ``variant`` on a downscaled copy, upscale the fill, keep the known pixels exact."""
-    height, width = region.shape[:2]
-    small_size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small = np.asarray(cv2.resize(pixels, small_size, interpolation=cv2.INTER_AREA), np.uint8)
-    # Any touched pixel counts as hole, so no unknown colour leaks in from the hole's edge.
-    shrunk = cv2.resize(region, small_size, interpolation=cv2.INTER_AREA)
-    small_region = np.where(shrunk > 0, np.uint8(255), np.uint8(0))
-    if not small_region.any():
-        return inpaint(pixels, region, variant)
-    filled = inpaint(small, small_region, variant)
-    up = np.asarray(cv2.resize(filled, (width, height), interpolation=cv2.INTER_LINEAR), np.uint8)
-    out = pixels.copy()
-    selected = region > 0
-    out[selected] = up[selected]
-    if out.shape[2] == 4:
-        out[:, :, 3][selected] = 255
-    return out
 
 
 def _flat(pixels: Pixels, region: Pixels) -> Pixels:
