@@ -31,10 +31,11 @@ def test_96_megapixel_photo_with_a_mask_over_most_of_it(tmp_path: Path) -> None:
         "INPAINT_EDITOR_CONFIG_DIR": str(tmp_path / "config"),
         "INPAINT_EDITOR_DATA_DIR": str(tmp_path / "data"),
     }
+    command = [sys.executable, "-m", "editor", "edit", str(tmp_path / "photo.png")]
+    command += ["--mask", str(tmp_path / "mask.png"), "--prompt", "fill", "--model", "telea"]
+    command += ["-n", "1", "--out", str(tmp_path / "out"), "--quiet"]
     done = subprocess.run(
-        [sys.executable, "-m", "editor", "edit", str(tmp_path / "photo.png")]
-        + ["--mask", str(tmp_path / "mask.png"), "--prompt", "fill", "--model", "telea"]
-        + ["-n", "1", "--out", str(tmp_path / "out"), "--quiet"],
+        command,
         capture_output=True,
         text=True,
         timeout=600,

@@ -35,6 +35,8 @@ SCRIPT = textwrap.dedent(
 
 
 def test_first_use_from_eight_threads_at_once_gets_the_real_module() -> None:
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "ok"
