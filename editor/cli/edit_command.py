@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from editor.cli.output import write_outcome
+from editor.cli.output import write_matrix, write_outcome, write_regions
 from editor.cli.progress import ProgressLine
 from editor.client import EditError, EditsClient, Endpoint
 from editor.core.expand import (
@@ -29,6 +29,7 @@ from editor.core.expand import (
 from editor.core.imageio import ImageLoadError, load_image, load_mask
 from editor.core.markup import has_marks
 from editor.core.models import DEFAULT_REMOTE_MODEL
+from editor.core.prompt_matrix import expand_all
 from editor.core.references import Reference, load_reference
 from editor.core.request import OMIT
 from editor.pipeline import (
@@ -36,10 +37,12 @@ from editor.pipeline import (
     ApiOptions,
     EditParams,
     embedded_client,
+    send_prompts,
     send_round,
 )
 from editor.pipeline.embedded import EMBEDDED_DEFAULT_MODEL
 from editor.pipeline.errors import InputError
+from editor.pipeline.regions import Region, check_regions, send_regions
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_SERVICE, EXIT_CANCELLED = 0, 1, 2, 3, 130
 REMOTE_DEFAULT_MODEL = DEFAULT_REMOTE_MODEL
@@ -54,8 +57,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("image", help="the image to edit")
     p.add_argument("--mask", help="mask PNG: alpha 0 = edit (or white = edit on black)")
+    p.add_argument(
+        "--region",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("MASK", "PROMPT"),
+        help="a region with its own mask and prompt (repeatable, instead of --mask); each is "
+        "sent at its own crop and variant k of every region lands in result k. An empty "
+        "PROMPT uses --prompt",
+    )
     p.add_argument("--invert-mask", action="store_true", help="swap the mask's edit/keep areas")
-    p.add_argument("--prompt", required=True, help="what to change")
+    p.add_argument(
+        "--prompt",
+        action="append",
+        default=[],
+        help='what to change. Repeat it, or write {a|b|c} alternatives ("a {red|blue} '
+        'cube"), to send every prompt with -n variants each: a prompt matrix',
+    )
     p.add_argument("-n", type=int, default=1, help="number of variants (0 is sent as 1)")
     p.add_argument("--out", default="results", help="folder for the results (default: results)")
     p.add_argument(
@@ -313,7 +332,122 @@ def _markup(
     return marks, {"file": str(options.markup), "size": list(size)}
 
 
+def _prompts(options: argparse.Namespace) -> list[str]:
+    """Every prompt asked for, expanded; InputError when there is none or too many."""
+    try:
+        prompts = expand_all(options.prompt)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    if not prompts and not options.region:
+        raise InputError("--prompt is needed (or --region MASK PROMPT).")
+    if options.region and len(prompts) > 1:
+        raise InputError("A prompt matrix goes with one --mask; with --region give each its own.")
+    if options.region and options.mask:
+        raise InputError("--region replaces --mask: give each region its own mask.")
+    if options.region and not prompts and not all(p.strip() for _, p in options.region):
+        raise InputError("A region without a prompt needs --prompt.")
+    return prompts or [""]
+
+
+def _regions(options: argparse.Namespace, size: tuple[int, int]) -> list[Region]:
+    regions = []
+    for path, prompt in options.region:
+        mask = load_mask(path, size=size, invert=options.invert_mask)
+        regions.append(Region(mask, prompt.strip(), name=Path(path).name))
+    return regions
+
+
+async def _run_regions(options: argparse.Namespace, progress: ProgressLine) -> int:
+    image = load_image(options.image)
+    if options.expand or options.aspect or options.markup or options.stream:
+        raise InputError("--region goes without --expand, --aspect, --markup and --stream.")
+    regions = _regions(options, image.size)
+    check_regions(regions, image.size)
+    client, default_model = _client_for(options)
+    params = _params(options, default_model, tuple(load_reference(p) for p in options.ref))
+    started = time.perf_counter()
+    async with client:
+        outcome = await send_regions(
+            client,
+            image.pixels,
+            regions,
+            params,
+            on_progress=lambda _i, p: progress.update(p),
+            max_n_per_request=options.max_n_per_request,
+            concurrency=options.concurrency,
+        )
+    progress.finish()
+    if outcome.missing:
+        print(f"warning: {outcome.missing}", file=sys.stderr)
+    paths = write_regions(
+        Path(options.out),
+        Path(options.image),
+        params,
+        outcome,
+        [path for path, _ in options.region],
+        endpoint=options.endpoint or "local engine (in-process)",
+        total_s=time.perf_counter() - started,
+        strip_metadata=options.strip_metadata,
+    )
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
+async def _run_matrix(
+    options: argparse.Namespace, progress: ProgressLine, prompts: list[str]
+) -> int:
+    image = load_image(options.image)
+    if options.expand or options.aspect or options.markup:
+        raise InputError("A prompt matrix goes without --expand, --aspect and --markup.")
+    edit = None
+    if options.mask:
+        edit = load_mask(options.mask, size=image.size, invert=options.invert_mask)
+    client, default_model = _client_for(options)
+    params = _params(options, default_model, tuple(load_reference(p) for p in options.ref))
+    started = time.perf_counter()
+    async with client:
+        outcomes = await send_prompts(
+            client,
+            image.pixels,
+            edit,
+            params,
+            prompts,
+            on_progress=lambda _i, p: progress.update(p),
+            max_n_per_request=options.max_n_per_request,
+            concurrency=options.concurrency,
+        )
+    progress.finish()
+    failed = [o for o in outcomes if isinstance(o, EditError)]
+    if len(failed) == len(outcomes):
+        raise failed[0]
+    for prompt, outcome in zip(prompts, outcomes, strict=True):
+        if isinstance(outcome, EditError):
+            print(f"warning: “{prompt}” failed: {outcome.user_message}", file=sys.stderr)
+    paths = write_matrix(
+        Path(options.out),
+        Path(options.image),
+        params,
+        prompts,
+        outcomes,
+        endpoint=options.endpoint or "local engine (in-process)",
+        total_s=time.perf_counter() - started,
+        strip_metadata=options.strip_metadata,
+    )
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
 async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
+    prompts = _prompts(options)
+    if options.concurrency < 1:
+        raise InputError("--concurrency is at least 1.")
+    options.prompt = prompts[0]  # each request's own prompt replaces it in a matrix
+    if options.region:
+        return await _run_regions(options, progress)
+    if len(prompts) > 1:
+        return await _run_matrix(options, progress, prompts)
     image = load_image(options.image)
     for note in image.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -341,8 +475,6 @@ async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
         raise InputError("--partial-images needs --stream.")
     if options.max_n_per_request is not None and options.max_n_per_request < 1:
         raise InputError("--max-n-per-request is at least 1.")
-    if options.concurrency < 1:
-        raise InputError("--concurrency is at least 1.")
     progress.expect_partials(options.partial_images)
     async with client:
         outcome = await send_round(

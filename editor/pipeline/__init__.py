@@ -19,6 +19,7 @@ from editor.pipeline.round_trip import (
     prepare_edit,
     preview_from_partial,
     run_edit,
+    send_prompts,
     send_round,
 )
 
@@ -43,5 +44,6 @@ __all__ = [
     "preview_from_partial",
     "resolve",
     "run_edit",
+    "send_prompts",
     "send_round",
 ]

@@ -6,7 +6,7 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -482,6 +482,87 @@ async def send_round(
         preview_max_side=preview_max_side,
     )
     prepared = await prepare(carried)
+    return await _complete(
+        prepared, prepare, send, original, params, markup_carried, memory, profile
+    )
+
+
+async def send_prompts(
+    client: EditsClient,
+    original: np.ndarray,
+    mask: np.ndarray | None,
+    params: EditParams,
+    prompts: Sequence[str],
+    *,
+    on_progress: Callable[[int, Progress], None] | None = None,
+    on_partial: Callable[[int, PartialPreview], None] | None = None,
+    max_n_per_request: int | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    memory: CapabilityMemory | None = None,
+    profile: str = "",
+    preview_max_side: int | None = None,
+) -> list[EditOutcome | EditError]:
+    """A prompt matrix: ``params`` once per prompt, ``params.api.n`` variants each, from one
+    prepared image and mask (scaled and encoded once). Requests go out at most ``concurrency``
+    at once across all prompts, each fanned out as :func:`send_round` does. One outcome per
+    prompt, in order; a prompt whose every request failed gives its error in its place, and
+    the others are kept. Callbacks get the prompt's index first."""
+    if not prompts:
+        raise InputError("No prompt to send.")
+    in_process = client.endpoint.base_url == EMBEDDED_BASE_URL
+    params = resolve(params, learned=memory, profile_name=profile, in_process=in_process)
+    prepared = await asyncio.to_thread(
+        functools.partial(prepare_edit, original, mask, params, in_process=in_process)
+    )
+    slots = asyncio.Semaphore(max(1, concurrency))
+    per_prompt = max(1, concurrency // len(prompts))
+
+    async def one(index: int, prompt: str) -> EditOutcome | EditError:
+        asked = replace(params, api=replace(params.api, prompt=prompt))
+        request = replace(prepared.request, prompt=prompt)
+        send = functools.partial(
+            _send_prepared,
+            client,
+            original,
+            asked,
+            on_progress=functools.partial(on_progress, index) if on_progress else None,
+            on_partial=functools.partial(on_partial, index) if on_partial else None,
+            max_n_per_request=max_n_per_request,
+            concurrency=per_prompt,
+            memory=memory,
+            profile=profile,
+            preview_max_side=preview_max_side,
+        )
+        async with slots:
+            try:
+                return await _complete(
+                    replace(prepared, request=request),
+                    None,
+                    send,
+                    original,
+                    asked,
+                    False,
+                    memory,
+                    profile,
+                )
+            except EditError as exc:
+                return exc
+
+    return list(await asyncio.gather(*(one(i, p) for i, p in enumerate(prompts))))
+
+
+async def _complete(
+    prepared: PreparedEdit,
+    prepare: Callable[[bool], Awaitable[PreparedEdit]] | None,
+    send: Callable[[PreparedEdit], Awaitable[tuple[FanOut, float, float]]],
+    original: np.ndarray,
+    params: EditParams,
+    markup_carried: bool | None,
+    memory: CapabilityMemory | None,
+    profile: str,
+) -> EditOutcome:
+    """Send a prepared round, learn whether a gateway lost its markup (and, when that failed
+    it and ``prepare`` is given, send it again as a mask), composite the variants."""
     fan, sent, received = await send(prepared)
     lost = _markup_lost(prepared, fan)
     said: tuple[str, ...] = ()
@@ -494,7 +575,7 @@ async def send_round(
         # A gateway took the markup as text: learned, and (when it failed) sent as a mask now.
         if memory is not None:
             memory.learn_markup(profile, False, f"{lost} forwards markup as text")
-        if not fan.results and markup_carried is None:
+        if not fan.results and markup_carried is None and prepare is not None:
             prepared = await prepare(False)
             fan, sent, received = await send(prepared)
     mask = prepared.blend_mask

@@ -1,0 +1,50 @@
+"""Several regions in one round: each region's variant k is made on its own (its own crop and
+prompt); variant k of the round puts all of them into the original together.
+
+Regions may not overlap: a pixel in two regions would have two answers, and any rule choosing
+one would throw away paid-for work unseen. :func:`overlap` finds where they do, so the caller
+can say so before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from editor.core.masks import bbox
+
+__all__ = ["combine_variants", "overlap"]
+
+
+def overlap(masks: Sequence[np.ndarray]) -> tuple[int, int, int] | None:
+    """The first two regions that share pixels, and how many they share; None if none do.
+    Masks are H×W, non-zero = in the region."""
+    for i, first in enumerate(masks):
+        for j in range(i + 1, len(masks)):
+            shared = int(np.count_nonzero((first > 0) & (masks[j] > 0)))
+            if shared:
+                return i, j, shared
+    return None
+
+
+def combine_variants(original: np.ndarray, variants: Sequence[np.ndarray]) -> np.ndarray:
+    """The original with every region's variant in it: each variant differs from the original
+    only around its own region (its mask and the composite's feather), so its difference is
+    added there. Pixels no variant changed stay the original's, bit for bit."""
+    out = original.copy()
+    for variant in variants:
+        if variant.shape != original.shape:
+            raise ValueError("a region's variant is not the size of the image")
+        changed = np.any(variant != original, axis=-1) if variant.ndim == 3 else variant != original
+        box = bbox(changed.view(np.uint8))
+        if box is None:
+            continue
+        x0, y0, x1, y1 = box
+        mine = changed[y0:y1, x0:x1]
+        delta = variant[y0:y1, x0:x1].astype(np.int16) - original[y0:y1, x0:x1]
+        # Where two feathered bands meet, both differences count (they are each a fade).
+        mixed = out[y0:y1, x0:x1].astype(np.int16) + delta
+        target = out[y0:y1, x0:x1]
+        target[mine] = np.clip(mixed, 0, 255).astype(np.uint8)[mine]
+    return out
