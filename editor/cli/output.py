@@ -46,13 +46,14 @@ def write_outcome(
     prices: PriceTable | None = None,
     expand: dict[str, object] | None = None,
     markup: dict[str, object] | None = None,
+    stem: str | None = None,
 ) -> list[Path]:
     """Write every variant (PNG, full resolution) and one sidecar; return the written paths.
 
     Variants carry the original's ICC/EXIF/DPI and provenance unless ``strip_metadata``.
     ``expand`` (the canvas expansion, when the round grew the frame) goes into the sidecar as is.
     """
-    stem = _free_stem(out_dir, image_path)
+    stem = _free_stem(out_dir, image_path, stem)
     saver = _Saver(out_dir, image_path, params, endpoint, strip_metadata)
     variants_meta = [
         saver.variant(f"{stem}-v{v.index + 1}.png", v, v.index + 1) for v in outcome.variants
@@ -104,9 +105,12 @@ def write_outcome(
     return [*written, _write_sidecar(out_dir, stem, sidecar)]
 
 
-def _free_stem(out_dir: Path, image_path: Path) -> str:
-    """``photo-20261205-101500``, numbered when two runs share a second."""
+def _free_stem(out_dir: Path, image_path: Path, stem: str | None = None) -> str:
+    """``photo-20261205-101500``, numbered when two runs share a second; ``stem`` as given
+    (a batch names its outputs so a resumed run writes the same files)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    if stem is not None:
+        return stem
     stamp = time.strftime("%Y%m%d-%H%M%S")
     stem = f"{image_path.stem}-{stamp}"
     counter = 1
@@ -126,6 +130,7 @@ class _Saver:
         self.metadata = read_metadata(image_path)
         self.host = urlsplit(endpoint).hostname or endpoint
         self.model = params.api.model
+        self.prompt = params.api.prompt
         self.strip = strip
         self.written: list[Path] = []
 
@@ -143,7 +148,7 @@ class _Saver:
         self, name: str, variant: Variant, number: int, prompt: str | None = None
     ) -> dict[str, object]:
         """Write one variant; its sidecar entry."""
-        path = self.pixels(name, variant.pixels, prompt or "")
+        path = self.pixels(name, variant.pixels, prompt or self.prompt)
         meta: dict[str, object] = {
             "file": path.name,
             "variant": number,
@@ -198,10 +203,11 @@ def write_matrix(
     total_s: float,
     strip_metadata: bool = False,
     prices: PriceTable | None = None,
+    stem: str | None = None,
 ) -> list[Path]:
     """A prompt matrix: ``stem-p{row}-v{k}.png`` per prompt and variant, and one sidecar that
     lists each prompt (with the words that set it apart) with its variants, cost and errors."""
-    stem = _free_stem(out_dir, image_path)
+    stem = _free_stem(out_dir, image_path, stem)
     saver = _Saver(out_dir, image_path, params, endpoint, strip_metadata)
     table = prices if prices is not None else PriceTable()
     rows: list[dict[str, object]] = []
@@ -246,10 +252,11 @@ def write_regions(
     total_s: float,
     strip_metadata: bool = False,
     prices: PriceTable | None = None,
+    stem: str | None = None,
 ) -> list[Path]:
     """A round over several regions: ``stem-v{k}.png`` with every region in it, and a sidecar
     listing each region's mask, prompt, crop, cost and own variants' descriptions."""
-    stem = _free_stem(out_dir, image_path)
+    stem = _free_stem(out_dir, image_path, stem)
     saver = _Saver(out_dir, image_path, params, endpoint, strip_metadata)
     table = prices if prices is not None else PriceTable()
     prompts = [r.prompt or params.api.prompt for r in outcome.regions]
@@ -290,7 +297,7 @@ def _params_json(params: EditParams) -> dict[str, object]:
     for owner in (params.api, params):
         for f in dataclasses.fields(owner):
             v = getattr(owner, f.name)
-            if f.name in ("prompt", "references", "api") or v is None:
+            if f.name in ("prompt", "prompts", "references", "api") or v is None:
                 continue
             if f.name == "watermark" and not isinstance(v, bool):
                 continue

@@ -40,3 +40,21 @@ class EditParams:
     # Sent after the edited image as "image 2", "image 3", … (editor.core.references); the mask
     # and the context crop apply to the edited image only.
     references: tuple[Reference, ...] = field(default=())
+    # A prompt matrix: each of these prompts is sent with ``api.n`` variants, variant i coming
+    # from ``prompts[i // api.n]`` (``api.prompt`` keeps what was typed). Empty: one prompt.
+    prompts: tuple[str, ...] = ()
+
+    @property
+    def per_prompt(self) -> int:
+        return self.api.n if self.api.n and self.api.n > 0 else 1
+
+    @property
+    def image_count(self) -> int:
+        """How many images the round asks for: prompts × variants."""
+        return max(1, len(self.prompts)) * self.per_prompt
+
+    def prompt_of(self, index: int) -> str:
+        """The prompt variant ``index`` was made from."""
+        if not self.prompts:
+            return self.api.prompt
+        return self.prompts[min(index // self.per_prompt, len(self.prompts) - 1)]

@@ -13,6 +13,7 @@ from editor.client import EditsClient
 from editor.core.markup_layer import Shape
 from editor.core.params import EditParams
 from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
+from editor.pipeline.region import Region
 from editor.pipeline.resolve import ProfileTraits, resolve
 
 __all__ = ["ClientFactory", "JobInput", "SendingProfile", "job_input"]
@@ -39,6 +40,8 @@ class JobInput:
     # the service passes markup on (None: learned per profile).
     markup: tuple[Shape, ...] = ()
     markup_carried: bool | None = None
+    # A round over several regions (editor.pipeline.regions): one request each, combined.
+    regions: tuple[Region, ...] = ()
 
 
 class SendingProfile(ProfileTraits, Protocol):
@@ -63,6 +66,7 @@ def job_input(
     profile: SendingProfile,
     memory: CapabilityMemory | None,
     markup: tuple[Shape, ...] = (),
+    regions: tuple[Region, ...] = (),
 ) -> JobInput:
     """The one way a round becomes a job: the profile's streaming and fan-out settings, and the
     shared memory of learned limits, apply whether it is a new Generate or a Retry of a saved
@@ -79,4 +83,5 @@ def job_input(
         memory=memory,
         markup=markup,
         markup_carried=profile.markup_carried,
+        regions=regions,
     )

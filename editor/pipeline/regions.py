@@ -14,17 +14,11 @@ from editor.client import EditsClient, Progress
 from editor.core.params import EditParams
 from editor.core.regions import combine_variants, overlap
 from editor.pipeline.errors import InputError
-from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
-from editor.pipeline.round_trip import EditOutcome, send_round
+from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory, merge_results
+from editor.pipeline.region import Region
+from editor.pipeline.round_trip import EditOutcome, Variant, send_round
 
-__all__ = ["Region", "RegionsOutcome", "check_regions", "send_regions"]
-
-
-@dataclass(frozen=True, slots=True)
-class Region:
-    mask: np.ndarray  # H×W uint8, 255 = edit
-    prompt: str  # "" = the round's own prompt
-    name: str = ""
+__all__ = ["Region", "RegionsOutcome", "as_round", "check_regions", "send_regions"]
 
 
 @dataclass(slots=True)
@@ -122,3 +116,35 @@ async def send_regions(
         ]
     )
     return RegionsOutcome(list(regions), done, variants)
+
+
+def as_round(outcome: RegionsOutcome) -> EditOutcome:
+    """The regions round as one round's outcome: variant k is the combined frame, its text
+    says what each region's variant was made of; usage, requests and failures added up."""
+    first = outcome.outcomes[0]
+    variants = [
+        Variant(
+            index=k,
+            pixels=pixels,
+            data=b"",
+            mime_type="image/png",
+            revised_prompt=" · ".join(
+                f"{r.name or f'region {i + 1}'}: {o.variants[k].revised_prompt or r.prompt}"
+                for i, (r, o) in enumerate(zip(outcome.regions, outcome.outcomes, strict=True))
+            ),
+        )
+        for k, pixels in enumerate(outcome.variants)
+    ]
+    total = max(o.result.timings.total_s or 0.0 for o in outcome.outcomes)
+    result = merge_results([(i, o.result) for i, o in enumerate(outcome.outcomes)], total)
+    notes = tuple(dict.fromkeys(n for o in outcome.outcomes for n in o.notes))
+    return EditOutcome(
+        variants,
+        result,
+        first.plan,
+        {k: max(o.timings.get(k, 0.0) for o in outcome.outcomes) for k in first.timings},
+        failures=[f for o in outcome.outcomes for f in o.failures],
+        requests=[r for o in outcome.outcomes for r in o.requests],
+        asked=max(o.asked for o in outcome.outcomes),
+        notes=notes + ((outcome.missing,) if outcome.missing else ()),
+    )

@@ -396,6 +396,23 @@ async def run_edit(
     """One round as a job asked it: its markup drawn off the loop, then :func:`send_round`
     with the job's fan-out, learned memory and service. ``on_partial`` hears previews only
     when the round streams."""
+    if len(job.regions) > 1:
+        from editor.pipeline.regions import as_round, send_regions  # it builds on this module
+
+        regions = await send_regions(
+            client,
+            job.image,
+            job.regions,
+            job.params,
+            on_progress=(lambda _i, p: on_progress(p)) if on_progress else None,
+            max_n_per_request=job.max_n_per_request,
+            concurrency=job.concurrency,
+            memory=job.memory,
+            profile=job.profile,
+        )
+        return await asyncio.to_thread(as_round, regions)
+    if len(job.params.prompts) > 1:
+        return await _run_matrix(client, job, on_progress=on_progress, on_partial=on_partial)
     markup = None
     if job.markup:
         height, width = job.image.shape[:2]
@@ -415,6 +432,75 @@ async def run_edit(
         markup=markup,
         markup_carried=job.markup_carried,
     )
+
+
+async def _run_matrix(
+    client: EditsClient,
+    job: JobInput,
+    *,
+    on_progress: Callable[[Progress], None] | None,
+    on_partial: Callable[[PartialPreview], None] | None,
+) -> EditOutcome:
+    """A prompt-matrix job as one round: prompt r's variant k is the round's variant
+    r × n + k (:meth:`EditParams.prompt_of`)."""
+    params = job.params
+    per_prompt = params.per_prompt
+
+    def moved(row: int, preview: PartialPreview) -> None:
+        if on_partial is not None:
+            on_partial(replace(preview, index=row * per_prompt + preview.index))
+
+    outcomes = await send_prompts(
+        client,
+        job.image,
+        job.mask,
+        params,
+        params.prompts,
+        on_progress=(lambda _row, p: on_progress(p)) if on_progress else None,
+        on_partial=moved if on_partial is not None and params.api.stream else None,
+        max_n_per_request=job.max_n_per_request,
+        concurrency=job.concurrency,
+        memory=job.memory,
+        profile=job.profile,
+        preview_max_side=job.preview_max_side,
+    )
+    return merge_matrix(outcomes, per_prompt)
+
+
+def merge_matrix(outcomes: Sequence[EditOutcome | EditError], per_prompt: int) -> EditOutcome:
+    """One outcome for a matrix round from each prompt's (in order); a prompt that failed
+    leaves its row empty and its error in ``failures``. Raises the first error when every
+    prompt failed."""
+    done = [(row, o) for row, o in enumerate(outcomes) if isinstance(o, EditOutcome)]
+    errors = [o for o in outcomes if isinstance(o, EditError)]
+    if not done:
+        raise errors[0]
+    variants = [replace(v, index=row * per_prompt + v.index) for row, o in done for v in o.variants]
+    first = done[0][1]
+    total = max(o.result.timings.total_s or 0.0 for _, o in done)
+    result = merge_results([(row * per_prompt, o.result) for row, o in done], total)
+    failures = [f for _, o in done for f in o.failures] + errors
+    requests = [r for _, o in done for r in o.requests]
+    failed_rows = len(errors)
+    outcome = EditOutcome(
+        variants,
+        result,
+        first.plan,
+        {k: max(o.timings.get(k, 0.0) for _, o in done) for k in first.timings},
+        failures=failures,
+        requests=requests,
+        asked=per_prompt * len(outcomes),
+        learned_limit=next((o.learned_limit for _, o in done if o.learned_limit), None),
+        stream_fallback=any(o.stream_fallback for _, o in done),
+        notes=tuple(dict.fromkeys(n for _, o in done for n in o.notes)),
+        service_did=first.service_did,
+    )
+    if failed_rows:
+        # Requests of a prompt that failed outright are not in ``requests``: count them here.
+        outcome.notes += (
+            f"{failed_rows} of {len(outcomes)} prompts failed: {errors[0].user_message}",
+        )
+    return outcome
 
 
 async def send_round(

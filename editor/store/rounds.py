@@ -144,6 +144,29 @@ class ReferenceRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class RegionRecord:
+    """One region of a round sent over several: its name, prompt ("" = the round's), overlay
+    colour and mask snapshot (a file under ``masks/``)."""
+
+    name: str
+    prompt: str
+    color: str
+    mask: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "prompt": self.prompt, "color": self.color, "mask": self.mask}
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> RegionRecord:
+        return cls(
+            name=str(value.get("name", "")),
+            prompt=str(value.get("prompt", "")),
+            color=str(value.get("color", "")),
+            mask=plain_name(value["mask"], "a region's mask file"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RoundRecord:
     """A round as stored in ``rounds/<id>/round.json``. Immutable: the store swaps in new copies.
 
@@ -170,6 +193,7 @@ class RoundRecord:
     references: tuple[ReferenceRecord, ...] = ()  # in the order sent, "image 2" first
     expansion: ExpansionRecord | None = None  # Expand Canvas: nothing was sent
     markup: tuple[Shape, ...] = ()  # the markup layer's shapes sent with it
+    regions: tuple[RegionRecord, ...] = ()  # a round over several regions, in order
 
     @property
     def parent(self) -> str | None:
@@ -202,6 +226,7 @@ class RoundRecord:
             "references": [r.to_json() for r in self.references],
             "expansion": None if self.expansion is None else self.expansion.to_json(),
             "markup": [s.to_json() for s in self.markup],
+            "regions": [r.to_json() for r in self.regions],
         }
 
     @classmethod
@@ -235,6 +260,7 @@ class RoundRecord:
             references=tuple(ReferenceRecord.from_json(r) for r in value.get("references") or ()),
             expansion=ExpansionRecord.from_json(value.get("expansion")),
             markup=_markup(value.get("markup")),
+            regions=tuple(RegionRecord.from_json(r) for r in value.get("regions") or ()),
         )
 
 

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from .rounds import (
     BaseRef,
     ExpansionRecord,
     ReferenceRecord,
+    RegionRecord,
     RoundRecord,
     RoundState,
     VariantRecord,
@@ -252,12 +253,15 @@ class Session:
         round_id: str | None = None,
         expansion: ExpansionRecord | None = None,
         markup: tuple[Shape, ...] = (),
+        regions: Sequence[tuple[str, str, str, np.ndarray]] = (),
     ) -> RoundRecord:
         """Record a round about to be sent (state running) and return it.
 
         ``round_id`` is one :meth:`reserve_round` handed out (None: the next free one).
         ``expansion``: the round grew the canvas (Expand Canvas); its mask has the grown size.
         ``markup``: the markup layer's shapes sent with the round (kept in round.json).
+        ``regions``: (name, prompt, colour, mask) of a round sent over several regions; each
+        mask becomes a snapshot like ``mask``.
 
         ``prompt`` defaults to ``params.api.prompt``. The mask sent becomes a snapshot, and
         prompt and mask become the session's current ones. The reference images are written
@@ -275,6 +279,10 @@ class Session:
                     raise KeyError(f"round {base.round_id} has no variant {base.variant}")
             grown = expansion.size if expansion is not None else None
             mask_ref = None if mask is None else self._store_mask(mask, grown)
+            region_records = tuple(
+                RegionRecord(name, text_, color, self._store_mask(edit))
+                for name, text_, color, edit in regions
+            )
             seq = self._claim(round_id)
             record = RoundRecord(
                 id=f"r{seq:04d}",
@@ -288,6 +296,7 @@ class Session:
                 profile=profile,
                 expansion=expansion,
                 markup=markup,
+                regions=region_records,
                 references=tuple(
                     ReferenceRecord(f"reference-{i + 2}.png", ref.name, ref.path)
                     for i, ref in enumerate(references)
@@ -410,6 +419,7 @@ class Session:
         round_id: str | None = None,
         expansion: ExpansionRecord | None = None,
         markup: tuple[Shape, ...] = (),
+        regions: Sequence[tuple[str, str, str, np.ndarray]] = (),
     ) -> RoundRecord:
         snapshot = None if mask is None else mask.copy()
         return await asyncio.to_thread(
@@ -422,6 +432,7 @@ class Session:
                 round_id=round_id,
                 expansion=expansion,
                 markup=markup,
+                regions=regions,
             )
         )
 

@@ -2,6 +2,7 @@
 round's life (see :mod:`editor.workspace.workspace`)."""
 
 from .image import CurrentImage, ImageKind
+from .regions import Region, RegionSet
 from .restore import LoadedSession, grown_from_round, load_session
 from .tasks import TaskSet, spawn
 from .undo_timeline import EditHistory, ImageRef
@@ -14,6 +15,8 @@ __all__ = [
     "ImageRef",
     "LoadedSession",
     "Presenter",
+    "Region",
+    "RegionSet",
     "TaskSet",
     "Workspace",
     "grown_from_round",

@@ -10,6 +10,7 @@ Qt-free.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,8 +48,9 @@ class ImageStep:
 
 
 MARKUP = "markup"
-# None = one mask step, replayed by the document itself; MARKUP = one step of the markup layer.
-_Entry = ImageStep | str | None
+# A MaskDocument = one mask step, replayed by that document itself (with several regions each
+# has its own); MARKUP = one step of the markup layer.
+_Entry = ImageStep | str | MaskDocument
 
 
 class EditHistory:
@@ -56,7 +58,11 @@ class EditHistory:
 
     def __init__(self, set_image: Callable[[ImageRef], None]) -> None:
         self._set_image = set_image
-        self._doc: MaskDocument | None = None
+        self._doc: MaskDocument | None = None  # the document the newest steps are made on
+        # Every document followed (several regions: one each), with its connection.
+        self._followed: dict[int, tuple[MaskDocument, Callable[[], None]]] = {}
+        # Told when undo or redo replays a step on a document that is not the current one.
+        self.on_other_document: Callable[[MaskDocument], None] = lambda _doc: None
         self._undo: list[_Entry] = []
         self._redo: list[_Entry] = []
         self._replaying = False
@@ -82,25 +88,52 @@ class EditHistory:
         self._redo.clear()
         self.on_change()
 
+    def _connect(self, doc: MaskDocument) -> None:
+        if id(doc) not in self._followed:
+            slot = functools.partial(self._on_doc_state, doc)
+            doc.undo_state_changed.connect(slot)
+            self._followed[id(doc)] = (doc, slot)
+
+    def _disconnect_all(self) -> None:
+        for doc, slot in self._followed.values():
+            doc.undo_state_changed.disconnect(slot)
+        self._followed.clear()
+
     def attach(self, doc: MaskDocument | None) -> None:
         """Follow ``doc`` from now on and forget everything before (a new image was opened)."""
-        if self._doc is not None:
-            self._doc.undo_state_changed.disconnect(self._on_doc_state)
+        self._disconnect_all()
         self._doc = doc
         self._undo.clear()
         self._redo.clear()
         if doc is not None:
-            doc.undo_state_changed.connect(self._on_doc_state)
+            self._connect(doc)
         self.on_change()
 
     def follow(self, doc: MaskDocument) -> None:
         """Follow another document and keep the timeline (an image step that swaps the mask
         document with the image, as Expand Canvas does): mask steps before it replay on the
-        document it brings back."""
-        if self._doc is not None:
-            self._doc.undo_state_changed.disconnect(self._on_doc_state)
+        document they were made on, which the image step brings back."""
+        self._disconnect_all()
         self._doc = doc
-        doc.undo_state_changed.connect(self._on_doc_state)
+        self._connect(doc)
+
+    def also_follow(self, doc: MaskDocument) -> None:
+        """Record ``doc``'s steps too, in the same timeline (another region's mask)."""
+        self._connect(doc)
+
+    def make_current(self, doc: MaskDocument) -> None:
+        """New steps are expected on ``doc`` (the region being painted)."""
+        self._connect(doc)
+        self._doc = doc
+
+    def forget(self, doc: MaskDocument) -> None:
+        """Stop following ``doc`` and drop its steps (a region removed)."""
+        found = self._followed.pop(id(doc), None)
+        if found is not None:
+            doc.undo_state_changed.disconnect(found[1])
+        self._undo = [e for e in self._undo if e is not doc]
+        self._redo = [e for e in self._redo if e is not doc]
+        self.on_change()
 
     @property
     def can_undo(self) -> bool:
@@ -142,27 +175,29 @@ class EditHistory:
             if entry == MARKUP:
                 if self._markup is not None:
                     _ = self._markup.undo() if undo else self._markup.redo()
-            elif entry is None:
-                if self._doc is not None and undo:
-                    self._doc.undo()
-                elif self._doc is not None:
-                    self._doc.redo()
+            elif isinstance(entry, MaskDocument):
+                if entry is not self._doc and id(entry) in self._followed:
+                    self.on_other_document(entry)  # show that region before its step replays
+                if undo:
+                    entry.undo()
+                else:
+                    entry.redo()
             elif isinstance(entry, ImageStep):
                 self._set_image(entry.before if undo else entry.after)
         finally:
             self._replaying = False
         self.on_change()
 
-    def _on_doc_state(self) -> None:
-        if self._replaying or self._doc is None:
+    def _on_doc_state(self, doc: MaskDocument) -> None:
+        if self._replaying:
             return
         # Not our own undo/redo: the document recorded a new step (or cleared its history).
-        if self._doc.can_undo and not self._doc.can_redo:
-            self._undo.append(None)
+        if doc.can_undo and not doc.can_redo:
+            self._undo.append(doc)
             self._redo.clear()
-        elif not self._doc.can_undo and not self._doc.can_redo:
-            self._undo = [e for e in self._undo if e is not None]
-            self._redo = [e for e in self._redo if e is not None]
+        elif not doc.can_undo and not doc.can_redo:
+            self._undo = [e for e in self._undo if e is not doc]
+            self._redo = [e for e in self._redo if e is not doc]
         self.on_change()
 
 

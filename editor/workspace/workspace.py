@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from editor.core.mask_document import MaskDocument
 from editor.core.params import ApiOptions, EditParams
 from editor.pipeline.fanout import CapabilityMemory
 from editor.pipeline.jobs import Job, JobInput, JobQueue, JobState, SendingProfile, job_input
+from editor.pipeline.region import Region as RegionInput
 from editor.pipeline.round_trip import PartialPreview
 from editor.store import (
     ORIGINAL,
@@ -47,6 +48,7 @@ from editor.store import (
 )
 
 from .image import CurrentImage
+from .regions import Region, RegionSet
 from .restore import LoadedSession, grown_from_round
 from .tasks import TaskSet
 from .undo_timeline import EditHistory, ImageRef
@@ -96,6 +98,7 @@ class Workspace:
     round_finished = Signal(object)
     rounds_changed = Signal()
     problem = Signal(str)
+    document_switched = Signal()  # another region's mask is the one painted now
 
     def __init__(
         self,
@@ -116,6 +119,8 @@ class Workspace:
         self.document: MaskDocument | None = None
         self.markup: MarkupLayer | None = None
         self.history = EditHistory(self.apply_image_ref)
+        self.regions = RegionSet()
+        self.history.on_other_document = self._show_region_of
         self.prompt = ""  # as typed; saved with the session
         self.session: Session | None = None
         self.last_problem: str | None = None
@@ -155,6 +160,7 @@ class Workspace:
         self.name = name
         self.results.frames.max_bytes = default_cache_bytes(pixels.nbytes, self.frame_cache_bytes)
         h, w = pixels.shape[:2]
+        self.regions.clear()
         self.document = MaskDocument(w, h, mask)
         self.history.attach(self.document)
         self._new_markup((w, h))
@@ -184,11 +190,106 @@ class Workspace:
         """Image and mask document together (Expand Canvas and its undo); the timeline goes on
         with the new document. The undo step is the caller's."""
         self.current = CurrentImage(pixels, base, grown)
+        self.regions.clear()  # a canvas of another size: one mask again
         self.document = document
         self.history.follow(document)
         if self.markup is None or self.markup.size != (pixels.shape[1], pixels.shape[0]):
             self._new_markup((pixels.shape[1], pixels.shape[0]))  # marks belong to their frame
         self.image_changed.emit()
+
+    # -- regions --------------------------------------------------------------------------------
+
+    def add_region(self, mask: np.ndarray | None = None) -> Region:
+        """A new region to paint (empty, or ``mask``); the mask so far becomes Region 1."""
+        assert self.document is not None
+        region = self.regions.add(self.document, mask)
+        self.history.also_follow(region.document)
+        self._paint(len(self.regions) - 1)
+        return region
+
+    def select_region(self, index: int) -> None:
+        if 0 <= index < len(self.regions) and index != self.regions.active:
+            self._paint(index)
+
+    def remove_region(self, index: int) -> None:
+        """Drop a region (its mask steps leave the undo timeline); with one left, it is the
+        mask again."""
+        if not 0 <= index < len(self.regions):
+            return
+        kept = [r for i, r in enumerate(self.regions.items) if i != index]
+        gone = self.regions.remove(index)
+        self.history.forget(gone.document)
+        if self.regions:
+            self._paint(self.regions.active)
+        else:
+            self._switch_document(kept[0].document)
+
+    def set_regions(self, regions: Sequence[tuple[str, str, str, np.ndarray]]) -> None:
+        """Regions back from a round (name, prompt, colour, mask), or none: the painted mask
+        takes the first region's mask (one undoable step), each other region its own."""
+        assert self.document is not None
+        self.end_regions()
+        if len(regions) < 2:
+            return
+        if not np.array_equal(self.document.edit, regions[0][3]):
+            self.document.replace(regions[0][3])
+        for _name, _prompt, _color, mask in regions[1:]:
+            self.add_region(mask)
+        for i, (name, prompt, color, _mask) in enumerate(regions):
+            self.regions.update(i, name=name, prompt=prompt, color=color)
+        self._paint(0)
+
+    def end_regions(self) -> None:
+        """Back to one mask: the painted region's; the others and their steps go."""
+        if not self.regions:
+            return
+        painted = self.regions.current
+        for region in list(self.regions.items):
+            if region is not painted:
+                self.history.forget(region.document)
+        self.regions.clear()
+        if painted is not None:
+            self._switch_document(painted.document)
+
+    async def round_regions(self, record: RoundRecord) -> list[tuple[str, str, str, np.ndarray]]:
+        """A recorded round's regions with their masks, read off the loop (StoreError or
+        KeyError when they can't be)."""
+        session = self.session
+        if not record.regions or session is None:
+            return []
+
+        def read() -> list[tuple[str, str, str, np.ndarray]]:
+            out = []
+            for r in record.regions:
+                mask = session.load_mask(r.mask)
+                if mask is None:
+                    raise StoreError(f"the mask of {r.name} is missing")
+                out.append((r.name, r.prompt, r.color, mask))
+            return out
+
+        return await asyncio.to_thread(read)
+
+    def region_inputs(self) -> tuple[RegionInput, ...]:
+        """Each region as a round sends it (its mask copied); empty without regions."""
+        return tuple(
+            RegionInput(r.document.edit.copy(), r.prompt, r.name, r.color)
+            for r in self.regions.items
+        )
+
+    def _paint(self, index: int) -> None:
+        self.regions.active = index
+        self._switch_document(self.regions.items[index].document)
+
+    def _switch_document(self, doc: MaskDocument) -> None:
+        self.document = doc
+        self.history.make_current(doc)
+        self.document_switched.emit()
+
+    def _show_region_of(self, doc: MaskDocument) -> None:
+        """Undo or redo reached another region's step: that region is painted (and shown)."""
+        index = self.regions.index_of(doc)
+        if index is not None:
+            self._paint(index)
 
     def image_ref(self, pixels: np.ndarray | None = None, base: BaseRef | None = None) -> ImageRef:
         """How an undo step names an image (the current one by default): its file in the
@@ -440,6 +541,7 @@ class Workspace:
                     profile=profile_id,
                     round_id=round_id if target is session else None,
                     markup=job.input.markup,
+                    regions=[(r.name, r.prompt, r.color, r.mask) for r in job.input.regions],
                 )
             except BaseException:
                 entry.round_id = None  # no record on disk to point at

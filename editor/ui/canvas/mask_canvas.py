@@ -135,6 +135,8 @@ class MaskCanvas(ViewControls, QWidget):
             "rect": RectTool(self),
         }
         self._preview_overlay: MaskOverlay | None = None  # a dialog's mask preview (Feather)
+        # The other regions' masks, each in its own colour, under the one being painted.
+        self._region_overlays: list[MaskOverlay] = []
         self.selection.settings_changed.connect(self._update_cursor)  # Add/Subtract shows
         self.pressure_curve = PressureCurve()  # Preferences ▸ tablet pressure
         self._pen_opacity = 1.0
@@ -263,6 +265,14 @@ class MaskCanvas(ViewControls, QWidget):
     @property
     def expansion_preview(self) -> Expansion | None:
         return self._expansion
+
+    def set_region_overlays(self, regions: list[tuple[np.ndarray, QColor]]) -> None:
+        """Show these masks (the regions not being painted) tinted in their colours; the
+        painted one keeps :meth:`set_overlay`'s colour."""
+        self._region_overlays = [
+            MaskOverlay(mask, color, self._overlay_opacity) for mask, color in regions
+        ]
+        self.update()
 
     def preview_overlay(self, overlay: MaskOverlay | None) -> None:
         """Draw ``overlay`` (a mask a dialog previews, tinted as :meth:`overlay_style` says)
@@ -454,6 +464,9 @@ class MaskCanvas(ViewControls, QWidget):
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
             layer.draw(p, src, v.zoom)
             overlay = self._preview_overlay or self._overlay
+            if self._overlay_visible and self._display is None:
+                for other in self._region_overlays:
+                    other.draw(p, src)
             if overlay is not None and self._overlay_visible:
                 overlay.draw(p, src)
             if self._markup is not None and self._markup.visible and self._display is None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.core.prompt_matrix import differing_words
 from editor.ui.common.qimage import thumbnail_image
 from editor.ui.gallery.tile import (
     MIN_THUMB,
@@ -46,6 +47,7 @@ class Gallery(QWidget):
     variant_selected = Signal(str, int)
     variant_activated = Signal(str, int)
     thumbnails_wanted = Signal(list)  # [(job_id, index)] of tiles in view without a picture
+    prompt_picked = Signal(str)  # a prompt matrix's row label was clicked: its whole prompt
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +96,17 @@ class Gallery(QWidget):
         self._column.insertWidget(0, section)
         self._stack.setCurrentWidget(self._scroll)
         self._scroll.verticalScrollBar().setValue(0)  # the new job is where the user looks
+
+    def set_job_rows(self, job_id: str, prompts: list[str], per_row: int) -> None:
+        """Show a job as a prompt matrix: a row per prompt, labelled with the words that set it
+        apart, and a column per variant (variant i in row i // per_row)."""
+        labels = differing_words(prompts)
+        self._sections[job_id].set_rows(labels, prompts, per_row, self.prompt_picked.emit)
+
+    def row_labels(self, job_id: str) -> list[str]:
+        """A matrix job's row labels, top to bottom (empty for a one-prompt job)."""
+        section = self._sections.get(job_id)
+        return [] if section is None else [b.text() for b in section.row_labels]
 
     def set_job_status(self, job_id: str, text: str) -> None:
         """Status line of a job, e.g. "running 45 % · 3.2 s". ``KeyError`` if unknown."""

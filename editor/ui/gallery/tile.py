@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -16,7 +18,7 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from editor.ui.gallery.flow import FlowLayout
 
@@ -259,7 +261,11 @@ class JobSection(QWidget):
         header.addWidget(self.title)
         header.addWidget(self.status)
         self.grid = FlowLayout(spacing=6)
-        body = QVBoxLayout(self)
+        # A prompt matrix (set_rows): a labelled row of tiles per prompt instead of one grid.
+        self.rows: list[FlowLayout] = []
+        self.row_labels: list[QToolButton] = []
+        self.per_row = 1
+        body = self.body = QVBoxLayout(self)
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(6)
         body.addLayout(header)
@@ -277,7 +283,40 @@ class JobSection(QWidget):
         return next((t for t in self.tiles if t.index == index), None)
 
     def insert_tile(self, tile: ThumbTile) -> None:
-        """Add ``tile`` in variant-index order."""
+        """Add ``tile`` in variant-index order (in its prompt's row for a matrix)."""
         pos = sum(1 for t in self.tiles if t.index < tile.index)
         self.tiles.insert(pos, tile)
-        self.grid.insert_widget(pos, tile)
+        if not self.rows:
+            self.grid.insert_widget(pos, tile)
+            return
+        row = min(tile.index // self.per_row, len(self.rows) - 1)
+        in_row = sum(
+            1 for t in self.tiles if t.index // self.per_row == row and t.index < tile.index
+        )
+        self.rows[row].insert_widget(in_row, tile)
+
+    def set_rows(
+        self, labels: list[str], prompts: list[str], per_row: int, pick: Callable[[str], None]
+    ) -> None:
+        """Lay the tiles out as a prompt matrix: a row per prompt under a label of the words
+        that set it apart (a click on it hands ``pick`` the whole prompt), a column per
+        variant. Called before any tile is added."""
+        if self.rows or self.tiles:
+            return
+        self.per_row = max(1, per_row)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        for label, prompt in zip(labels, prompts, strict=True):
+            button = QToolButton()
+            button.setText(label)
+            button.setAutoRaise(True)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setToolTip(f"{prompt}\n\nClick to put this prompt in the prompt box")
+            button.clicked.connect(lambda _c=False, p=prompt: pick(p))
+            self.row_labels.append(button)
+            row = FlowLayout(spacing=6)
+            self.rows.append(row)
+            column.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+            column.addLayout(row)
+        self.body.addLayout(column)

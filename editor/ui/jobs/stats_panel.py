@@ -65,6 +65,13 @@ class SessionStats:
 
     def __init__(self) -> None:
         self.profiles: dict[str, ProfileStats] = {}
+        # (profile, model) → (dollars, images) of this session's priced rounds: what the next
+        # image will likely cost, said before a prompt matrix is sent.
+        self._spent: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def cost_per_image(self, profile: str, model: str) -> float | None:
+        spent, images = self._spent.get((profile or "—", model), (0.0, 0))
+        return spent / images if images else None
 
     def record(self, job: Job, prices: PriceTable) -> Cost | None:
         stats = self.profiles.setdefault(job.input.profile or "—", ProfileStats())
@@ -72,6 +79,15 @@ class SessionStats:
         cost = job_cost(job, prices)
         stats.add_job(failed=failed, cost=cost, local=model_spec(job.params.api.model).local)
         outcome = job.outcome
+        images = (
+            sum(r.n for r in outcome.requests if r.ok) or len(outcome.variants)
+            if outcome is not None
+            else 0
+        )
+        if cost is not None and images:
+            key = (job.input.profile or "—", job.params.api.model or "")
+            spent, counted = self._spent.get(key, (0.0, 0))
+            self._spent[key] = (spent + cost.amount, counted + images)
         if outcome is not None and outcome.requests:
             for r in outcome.requests:
                 stats.add_request(r.total_s, r.ttfb_s, failed=not r.ok)

@@ -49,8 +49,10 @@ from editor.pipeline.resolve import resolve
 from editor.ui.common.icons import tool_icon
 from editor.ui.common.services import Profile
 from editor.ui.common.signals import signals_blocked
+from editor.ui.prompt.matrix_line import MatrixLine, prompts_of
 from editor.ui.prompt.quality_options import Collapsible, ResultOptions
 from editor.ui.prompt.references_strip import ReferencesStrip
+from editor.ui.prompt.regions_panel import RegionsPanel
 from editor.workspace.tasks import spawn
 
 __all__ = ["PromptEdit", "PromptPanel"]
@@ -231,6 +233,10 @@ class PromptPanel(QWidget):
         self.prompt.submitted.connect(self.generate_requested)
         self.prompt.escaped.connect(self.done_typing)
         self.references_strip = ReferencesStrip()
+        self.matrix = MatrixLine()
+        self.matrix.hide()  # until the prompt holds several (matrix_line)
+        self.matrix.per_line_changed.connect(lambda _on: self.update_count())
+        self.prompt.textChanged.connect(self.update_count)
 
         self.profile_combo = QComboBox()
         self.profile_combo.addItems([p.name for p in self._profiles])
@@ -283,6 +289,7 @@ class PromptPanel(QWidget):
         self.n_spin.valueChanged.connect(
             lambda n: self.n_spin.setSuffix(" variant" if n == 1 else " variants")
         )
+        self.n_spin.valueChanged.connect(lambda _n: self.update_count())
         self.watermark_combo = QComboBox()
         self.watermark_combo.addItems(list(_WATERMARK))
         self.watermark_combo.setToolTip("Ask the service to add (or leave out) a watermark")
@@ -349,9 +356,14 @@ class PromptPanel(QWidget):
         column = QVBoxLayout(parameters)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.prompt)
+        column.addWidget(self.matrix)
         column.addWidget(self.references_strip)
         column.addLayout(form)
         column.addWidget(self.advanced)
+        self.regions = RegionsPanel()
+        self.regions_section = Collapsible("Regions", self.regions)
+        self.regions_section.toggled.connect(self._regions_toggled)
+        column.addWidget(self.regions_section)
         column.addStretch(1)
         self.parameters = QScrollArea()
         self.parameters.setWidget(parameters)
@@ -392,6 +404,10 @@ class PromptPanel(QWidget):
         size = self.size_combo.currentText().strip()
         quality = self.quality_combo.currentData()
         response = self.format_combo.currentData()
+        try:
+            prompts = self.prompts()
+        except ValueError:
+            prompts = []  # too many: Generate says so (editor.ui.window.job_binding)
         chosen = EditParams(
             ApiOptions(
                 prompt=self.prompt.toPlainText().strip(),
@@ -411,8 +427,17 @@ class PromptPanel(QWidget):
             color_match=self.options.color_match(),
             color_match_strength=self.options.strength(),
             references=self.references_strip.references(),
+            prompts=tuple(prompts) if len(prompts) > 1 else (),
         )
         return resolve(chosen, self.profile())
+
+    def prompts(self) -> list[str]:
+        """Every prompt the box holds (``{a|b}`` expanded; one per line when that is on).
+        ValueError past editor.core.prompt_matrix.MAX_PROMPTS."""
+        return prompts_of(self.prompt.toPlainText(), self.matrix.per_line.isChecked())
+
+    def update_count(self) -> None:
+        self.matrix.update_count(self.prompt.toPlainText(), self.n_spin.value())
 
     def _shown_choice(self, combo: QComboBox) -> str | None:
         """The combo's choice, or None when the model has no such field (the row is hidden)."""
@@ -616,6 +641,11 @@ class PromptPanel(QWidget):
         self.updateGeometry()  # the column gives the prompt the height it now wants
         if on:  # where the column is too short, the opened section scrolls into view
             QTimer.singleShot(0, self._reveal_advanced)
+
+    def _regions_toggled(self, on: bool) -> None:
+        self.updateGeometry()
+        if on:
+            QTimer.singleShot(0, lambda: self.parameters.ensureWidgetVisible(self.regions, 0, 20))
 
     def _reveal_advanced(self) -> None:
         self.parameters.ensureWidgetVisible(self.size_combo, 0, 40)

@@ -250,8 +250,18 @@ class HistoryPanel(QWidget):
         document = ws.document
         assert document is not None
         edit = mask if mask is not None else np.zeros_like(document.edit)
-        if edit.shape == document.edit.shape and not np.array_equal(edit, document.edit):
-            document.replace(edit)
+        regions = []
+        if record.regions:
+            try:
+                regions = await ws.round_regions(record)
+            except (StoreError, KeyError) as e:
+                w.show_message(f"The regions of {round_name(record.id)} could not be read: {e}")
+        if regions:
+            ws.set_regions(regions)  # every region's mask and prompt, each undoable
+        else:
+            ws.end_regions()
+            if edit.shape == document.edit.shape and not np.array_equal(edit, document.edit):
+                document.replace(edit)
         if grew:
             w.statusBar().showMessage(
                 f"{round_name(record.id)}: back at the expanded canvas — Ctrl+Z to undo", 8000

@@ -56,6 +56,10 @@ def apply_session(window: RestoreHost, session: Session, loaded: LoadedSession) 
             continue
         tip = record.prompt
         window.gallery.add_job(record.id, f"Round {record.id} · “{_excerpt(record.prompt)}”", tip)
+        if record.params.prompts:
+            window.gallery.set_job_rows(
+                record.id, list(record.params.prompts), record.params.per_prompt
+            )
         for v in items:
             window.gallery.add_placeholder(record.id, v.index, tip)
         window.gallery.set_job_status(record.id, f"{len(items)} saved")

@@ -50,6 +50,7 @@ class SettingsChanges:
     brush_size: int = 0
     overlay_color: QColor = field(default_factory=QColor)
     theme: str = "system"
+    confirm_images_over: int = 12
     pressure_curve: PressureCurve = field(default_factory=PressureCurve)
 
 
@@ -90,6 +91,7 @@ class SettingsController:
         prefs.brush_size = changes.brush_size
         prefs.overlay_color = changes.overlay_color
         prefs.theme = changes.theme
+        prefs.confirm_images_over = changes.confirm_images_over
         prefs.pressure_curve = changes.pressure_curve
         prefs.sync()
         w.apply_prefs()

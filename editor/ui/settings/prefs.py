@@ -66,5 +66,17 @@ class UiPrefs:
     def pressure_curve(self, curve: PressureCurve) -> None:
         self._s.setValue("ui/pressure_curve", json.dumps(curve.to_dict()))
 
+    @property
+    def confirm_images_over(self) -> int:
+        """Generate asks first when a prompt matrix would ask for more images than this."""
+        try:
+            return max(1, min(1000, int(str(self._s.value("ui/confirm_images_over", 12)))))
+        except ValueError:
+            return 12
+
+    @confirm_images_over.setter
+    def confirm_images_over(self, value: int) -> None:
+        self._s.setValue("ui/confirm_images_over", int(value))
+
     def sync(self) -> None:
         self._s.sync()

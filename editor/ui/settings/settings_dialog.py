@@ -207,6 +207,14 @@ class SettingsDialog(QDialog):
         form.addRow("Mask overlay colour", self.overlay_button)
         form.addRow("Theme", self.theme_combo)
         form.addRow("Storage for sessions", self.budget_spin)
+        self.confirm_spin = QSpinBox()
+        self.confirm_spin.setRange(1, 1000)
+        self.confirm_spin.setSuffix(" images")
+        self.confirm_spin.setValue(prefs.confirm_images_over)
+        self.confirm_spin.setToolTip(
+            "A prompt matrix asking for more images than this is sent only after you confirm"
+        )
+        form.addRow("Ask before sending over", self.confirm_spin)
         self.pressure_fields = PressureFields(prefs.pressure_curve)
         form.addRow("Tablet pressure", self.pressure_fields)
         return page
@@ -362,6 +370,7 @@ class SettingsDialog(QDialog):
                 brush_size=self.brush_spin.value(),
                 overlay_color=self.overlay_color,
                 theme=THEMES[self.theme_combo.currentIndex()],
+                confirm_images_over=self.confirm_spin.value(),
                 pressure_curve=self.pressure_fields.curve(),
             )
         )

@@ -65,6 +65,7 @@ class ActionsHost(MaskHost, RoundCopyHost, RestoreHost, SettingsHost, Protocol):
     def cancel_newest(self) -> bool: ...
     def set_compare(self, on: bool) -> None: ...
     def toggle_rounds(self) -> None: ...
+    def open_contact_sheet(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,8 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     f.addSeparator()
     save_as = act(f, "Save As…", w.files.save_as, ["Ctrl+S", "Ctrl+Shift+S"], image=True)
     copy = act(f, "Copy Image", w.files.copy, QKeySequence.StandardKey.Copy, image=True)
+    f.addSeparator()
+    act(f, "Export Contact Sheet…", w.open_contact_sheet, "Ctrl+Alt+E")
     f.addSeparator()
     act(f, "Open Session…", lambda: _open_sessions(w, window), "Ctrl+Shift+O")
     act(f, "Save Session As…", lambda: _rename_session(w, window), image=True)

@@ -325,12 +325,14 @@ class FileOps:
             return None
         if entry.params is not None:  # a round of this run
             model = entry.params.api.model
-            return Provenance(entry.prompt, model, self._host(entry.profile))
+            prompt = entry.params.prompt_of(made[1])  # a matrix tile: its own row's prompt
+            return Provenance(prompt, model, self._host(entry.profile))
         record = next((r for r in w.sessions.rounds() if r.id == entry.round_id), None)
         if record is None:
             return None
         model = record.params.api.model
-        return Provenance(record.prompt, str(model) if model else None, self._host(record.profile))
+        prompt = record.params.prompt_of(made[1]) if record.params.prompts else record.prompt
+        return Provenance(prompt, str(model) if model else None, self._host(record.profile))
 
     def _host(self, profile: str | None) -> str | None:
         """The endpoint's host name of a stored profile (by id or name); "local" for the

@@ -8,9 +8,11 @@ and Retry re-sends exactly the same.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox, QStatusBar
 
@@ -21,7 +23,8 @@ from editor.core.pricing import PriceTable
 from editor.core.request import OMIT
 from editor.pipeline import STREAM_FALLBACK_NOTE
 from editor.pipeline.errors import InputError
-from editor.pipeline.jobs import Job, JobState, job_input
+from editor.pipeline.jobs import Job, JobInput, JobState, job_input
+from editor.pipeline.regions import check_regions
 from editor.pipeline.resolve import check
 from editor.store import Results
 from editor.ui.canvas.mask_canvas import MaskCanvas
@@ -33,6 +36,7 @@ from editor.ui.jobs.stats_panel import SessionStats, StatsPanel, cost_text, cost
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.session.binding import SessionBinding
 from editor.ui.settings.capabilities import Capabilities
+from editor.ui.settings.prefs import UiPrefs
 from editor.ui.window.banners import NO_IMAGE, MessageBanner
 from editor.ui.window.previews import PreviewBinding
 from editor.workspace import Workspace
@@ -75,6 +79,8 @@ class JobHost(Protocol):
     def message_banner(self) -> MessageBanner: ...
     @property
     def shown_variant(self) -> tuple[str, int] | None: ...
+    @property
+    def settings(self) -> QSettings: ...
     def prices_for(self, profile_name: str) -> PriceTable: ...
     def show_variant(self, job_id: str, index: int, layer: ImageLayer | None = None) -> None: ...
     def set_compare(self, on: bool) -> None: ...
@@ -115,11 +121,13 @@ class JobBinding:
         ws.round_finished.connect(self._on_finished)
         ws.presenters.append(self._show)
         window.jobs_panel.cancel_requested.connect(self.cancel)
-        self.confirm: QMessageBox | None = None  # "Cancel the job?" while it asks
+        # "Cancel the job?" or "Send this prompt matrix?" while it asks.
+        self.confirm: QMessageBox | None = None
         window.jobs_panel.retry_requested.connect(self.retry)
         window.jobs_panel.switch_model_requested.connect(self.switch_model)
         window.gallery.variant_selected.connect(window.show_variant)
         window.gallery.variant_activated.connect(self._activated)
+        window.gallery.prompt_picked.connect(self._put_prompt)
 
     def generate(self) -> Job | None:
         w = self.window
@@ -140,23 +148,80 @@ class JobBinding:
             self._warned.add(profile.name)  # said once; the next Generate sends
             w.show_message(warning)
             return None
+        try:
+            panel.prompts()
+        except ValueError as problem:
+            w.show_message(str(problem))
+            panel.focus_prompt()
+            return None
         params = panel.params()
         mask = None if w.document.is_empty() else w.document.edit.copy()
         markup = w.markup.shapes if w.markup is not None else ()
+        regions = w.workspace.region_inputs()
         try:
+            if regions:
+                if params.prompts:
+                    raise InputError(
+                        "A prompt matrix goes with one mask: remove the regions, or write one "
+                        "prompt per region."
+                    )
+                if markup:
+                    raise InputError("Regions go without markup: clear the markup (Ctrl+Alt+D).")
+                height, width = w.image.shape[:2]
+                check_regions(regions, (width, height))
+                mask = np.maximum.reduce([r.mask for r in regions])
+                if not params.api.prompt.strip() and not all(r.prompt for r in regions):
+                    raise InputError(
+                        "A region without its own prompt uses the prompt box's: write one."
+                    )
+                if not params.api.prompt.strip():
+                    params = replace(params, api=replace(params.api, prompt=regions[0].prompt))
             check(params, masked=mask is not None, marked=bool(markup))
         except InputError as problem:
             w.show_message(str(problem))
             if not params.api.prompt.strip():
                 panel.focus_prompt()
             return None
-        snapshot = job_input(w.image, mask, params, profile, w.capabilities.memory, markup)
+        snapshot = job_input(w.image, mask, params, profile, w.capabilities.memory, markup, regions)
         w.message_banner.hide()
         panel.remember_prompt()
-        shown = w.shown_variant
-        job = w.workspace.generate(snapshot, profile_id=profile.id or None)
+        limit = UiPrefs(w.settings).confirm_images_over
+        if params.prompts and params.image_count > limit:
+            self._ask_to_send(snapshot, profile.id or None, limit)
+            return None
+        return self._submit(snapshot, profile.id or None)
+
+    def _submit(self, snapshot: JobInput, profile_id: str | None) -> Job:
+        shown = self.window.shown_variant
+        job = self.window.workspace.generate(snapshot, profile_id=profile_id)
         self._shown_at_submit[job.id] = shown
         return job
+
+    def _ask_to_send(self, snapshot: JobInput, profile_id: str | None, limit: int) -> None:
+        """A prompt matrix past the limit (Settings ▸ Preferences) is sent once confirmed."""
+        w = self.window
+        params = snapshot.params
+        cost = w.prompt_panel.matrix.count.text().partition(" · ")[2]
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Send this prompt matrix?",
+            f"{len(params.prompts)} prompts × {params.per_prompt} variants ask for "
+            f"{params.image_count} images{f' ({cost})' if cost else ''}, more than the "
+            f"{limit} you set in Settings ▸ Preferences.",
+            parent=w.statusBar().window(),
+        )
+        send = box.addButton(f"Send {params.image_count} Images", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Don't Send", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(send)
+
+        def answered() -> None:
+            if box.clickedButton() is send:
+                self._submit(snapshot, profile_id)
+            self.confirm = None
+
+        box.finished.connect(answered)
+        self.confirm = box
+        box.open()
 
     def cancel(self, job_id: str) -> bool:
         """Cancel a job; once a priced service has its request, ask first (it may be billed
@@ -192,6 +257,14 @@ class JobBinding:
         box.open()
         return False
 
+    def _put_prompt(self, prompt: str) -> None:
+        """A matrix row's label: that prompt goes in the prompt box, one prompt again."""
+        panel = self.window.prompt_panel
+        panel.matrix.per_line.setChecked(False)
+        panel.set_prompt(prompt)
+        panel.focus_prompt()
+        self.window.statusBar().showMessage("Prompt taken from the matrix row", 5000)
+
     def retry(self, job_id: str) -> Job:
         return self.window.workspace.retry(job_id)
 
@@ -205,6 +278,10 @@ class JobBinding:
         tooltip = f"{job.params.api.prompt}\n{describe_params(job)}"
         title = job_title(job, self.window.results.number(job.id))
         self.window.gallery.add_job(job.id, title, tooltip)
+        if job.params.prompts:
+            self.window.gallery.set_job_rows(
+                job.id, list(job.params.prompts), job.params.per_prompt
+            )
         self.window.jobs_panel.row(job.id).title.setText(title)
         self.window.gallery.set_job_status(job.id, job.status)
 
@@ -249,7 +326,7 @@ class JobBinding:
             self.settled.add(job.id)
             return
         for v in job.variants:
-            tip = f"{job.params.api.prompt}\n{describe_params(job)}"
+            tip = f"{job.params.prompt_of(v.index)}\n{describe_params(job)}"
             if v.revised_prompt:
                 tip += f"\nRevised prompt: {v.revised_prompt}"
             if v.leak:

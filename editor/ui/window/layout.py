@@ -92,7 +92,7 @@ def build_layout(
         prompt_more=130,
         tabs_comfort=row,
         prompt_wants=prompt.wanted_height,
-        prompt_first=prompt.advanced.expanded,
+        prompt_first=lambda: prompt.advanced.expanded() or prompt.regions_section.expanded(),
     )
     side.setMinimumWidth(330)
     main = QSplitter(Qt.Orientation.Horizontal)

@@ -22,13 +22,21 @@ from typing import Any, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeyEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QKeyEvent,
+)
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from editor.client import warm_up
 from editor.core import deferred_imports
 from editor.core.markup_layer import MarkupLayer, Shape
 from editor.core.mask_document import MaskDocument
+from editor.core.models import model_spec
 from editor.core.pricing import PriceTable
 from editor.pipeline.embedded import warm_up_engine
 from editor.pipeline.jobs import Job, JobQueue
@@ -64,12 +72,14 @@ from editor.ui.settings.prefs import UiPrefs
 from editor.ui.window.actions import WindowActions, build_actions
 from editor.ui.window.banners import NO_IMAGE, DropTarget, MessageBanner, VariantBanner
 from editor.ui.window.canvas_menu import canvas_menu
+from editor.ui.window.contact_sheet import ContactSheetDialog
 from editor.ui.window.expand_canvas import Expander
 from editor.ui.window.file_ops import FileOps
 from editor.ui.window.geometry import remember_geometry, restore_geometry
 from editor.ui.window.job_binding import JobBinding
 from editor.ui.window.layout import build_layout, build_status_bar
 from editor.ui.window.previews import PreviewBinding, full_size
+from editor.ui.window.regions_binding import RegionsBinding
 from editor.workspace import TaskSet, Workspace
 
 __all__ = ["MainWindow"]
@@ -186,11 +196,14 @@ class MainWindow(QMainWindow):
         self.variant_banner.base_button.clicked.connect(self.use_as_base)
         self.variant_banner.save_button.clicked.connect(self.files.save_as)
         self.drop_target.open_clicked.connect(self.files.open_dialog)
+        self.prompt_panel.matrix.cost_per_image = self._cost_per_image
         self.prompt_panel.generate_requested.connect(self.generate)
         self.prompt_panel.done_typing.connect(self._leave_prompt)
         self.history.on_change = self._update_enabled
         self.workspace.image_opened.connect(self._on_image_opened)
         self.workspace.image_changed.connect(self._on_image_changed)
+        self.regions = RegionsBinding(self)
+        self.workspace.document_switched.connect(self._on_document_switched)
         self.restore_offer: RestoreOffer | None = None  # set by run_app when it offers one
         self.prompt_panel.n_spin.setValue(self.app_settings.settings.default_variants)
         self.prompt_panel.bind_settings(self.settings)
@@ -201,6 +214,7 @@ class MainWindow(QMainWindow):
         self.canvas.customContextMenuRequested.connect(self._show_canvas_menu)
         self.canvas_menu: QMenu | None = None  # the right-click menu while it is open
         self.feather_dialog: FeatherDialog | None = None  # Mask ▸ Feather… while it is open
+        self.contact_sheet: ContactSheetDialog | None = None  # the last Export Contact Sheet
         self._update_enabled()
         restore_geometry(self, self.settings)
         self._announce_model_moves()
@@ -320,6 +334,19 @@ class MainWindow(QMainWindow):
         if self.actions.compare.isChecked():
             self._refresh_compare()
         self.image_changed.emit()
+
+    def _on_document_switched(self) -> None:
+        """Another region is painted now: the canvas edits its mask, in its colour."""
+        self.show_original()
+        view = self.canvas.view_state()
+        self._bind_document()
+        self.canvas.set_view_state(*view)
+        self.regions.refresh()
+        self._update_coverage()
+
+    def overlay_color(self) -> QColor:
+        """The mask's colour as set in Preferences (a region has its own)."""
+        return UiPrefs(self.settings).overlay_color
 
     def _bind_document(self) -> None:
         doc = self.workspace.document
@@ -690,6 +717,8 @@ class MainWindow(QMainWindow):
         self.canvas.brush_size = prefs.brush_size
         self.canvas.pressure_curve = prefs.pressure_curve
         self.canvas.set_overlay(prefs.overlay_color, self.canvas.overlay_opacity)
+        if self.workspace.regions:
+            self.regions.refresh()  # the painted region keeps its own colour
 
     def _remember_brush(self, size: int) -> None:
         UiPrefs(self.settings).brush_size = size
@@ -697,10 +726,28 @@ class MainWindow(QMainWindow):
     def set_storage_budget(self, budget_bytes: int) -> None:
         self.workspace.store.budget_bytes = budget_bytes
 
+    def _cost_per_image(self) -> tuple[float | None, str]:
+        """What one more image will likely cost with the chosen service and model."""
+        panel = self.prompt_panel
+        if model_spec(panel.model() or None).local:
+            return 0.0, "local engine"
+        each = self.session_stats.cost_per_image(panel.profile().name, panel.model())
+        if each is None:
+            return None, "cost known after this model's first round"
+        return each, "this session's average for this model"
+
     def prices_for(self, profile_name: str) -> PriceTable:
         """The price table of the profile a job used (defaults for an ad-hoc profile)."""
         found = next((p for p in self.profile_list if p.name == profile_name), None)
         return found.prices if found is not None else PriceTable()
+
+    def open_contact_sheet(self) -> None:
+        """File ▸ Export Contact Sheet…: the shown round, or every round, on one page."""
+        if not self.results.rounds():
+            self.show_message("There are no results to put on a contact sheet yet.")
+            return
+        self.contact_sheet = ContactSheetDialog(self, parent=self)
+        self.contact_sheet.open()
 
     def toggle_rounds(self) -> None:
         """Ctrl+Shift+R: open the rounds side by side, or close them when open."""

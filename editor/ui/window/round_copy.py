@@ -21,6 +21,7 @@ from editor.pipeline import EditParams
 from editor.store import ResultRound, Results, StoreError
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.ui.session.binding import SessionBinding
+from editor.workspace import Workspace
 
 __all__ = ["RoundCopyHost", "current_round", "duplicate_round"]
 
@@ -30,6 +31,8 @@ class RoundCopyHost(Protocol):
 
     @property
     def document(self) -> MaskDocument | None: ...
+    @property
+    def workspace(self) -> Workspace: ...
     @property
     def results(self) -> Results: ...
     @property
@@ -55,6 +58,23 @@ def _markup(w: RoundCopyHost, entry: ResultRound) -> tuple[Shape, ...]:
         return session.round(entry.round_id).markup
     except KeyError:
         return ()
+
+
+def _regions(w: RoundCopyHost, entry: ResultRound) -> list[tuple[str, str, str, np.ndarray]]:
+    """A round's regions with their masks (small PNGs, read here)."""
+    session = w.sessions.session
+    if session is None or entry.round_id is None:
+        return []
+    try:
+        record = session.round(entry.round_id)
+        masks = [session.load_mask(r.mask) for r in record.regions]
+    except (KeyError, StoreError):
+        return []
+    return [
+        (r.name, r.prompt, r.color, m)
+        for r, m in zip(record.regions, masks, strict=True)
+        if m is not None
+    ]
 
 
 def current_round(w: RoundCopyHost) -> ResultRound | None:
@@ -109,11 +129,17 @@ def duplicate_round(w: RoundCopyHost) -> ResultRound | None:
     if params is not None:
         panel.n_spin.setValue(params.api.n or 1)
         panel.references_strip.set_references(_references(w, entry, params))  # kept for the A/B
-    doc = w.document
-    if mask is not None and mask.shape == (doc.height, doc.width):
-        doc.replace(mask)  # a no-op when unchanged; else one undoable step
-    elif mask is None and entry.round_id is not None:
-        doc.clear()
+    regions = _regions(w, entry)
+    if regions:
+        w.workspace.set_regions(regions)  # every region's mask and prompt back
+    else:
+        w.workspace.end_regions()
+        doc = w.workspace.document
+        assert doc is not None
+        if mask is not None and mask.shape == (doc.height, doc.width):
+            doc.replace(mask)  # a no-op when unchanged; else one undoable step
+        elif mask is None and entry.round_id is not None:
+            doc.clear()
     w.set_markup_shapes(_markup(w, entry))
     w.show_original()
     panel.focus_prompt()
