@@ -8,15 +8,15 @@ from collections.abc import Sequence
 
 from editor import __version__
 
-SUBCOMMANDS = ("edit", "serve", "models")
+SUBCOMMANDS = ("edit", "batch", "serve", "models")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inpaint-editor",
         description="Paint a mask, type a prompt, get variants back. "
-        "Subcommands: edit (headless), serve (local engine server), models (what a service "
-        "offers).",
+        "Subcommands: edit (headless), batch (a folder of images), serve (local engine "
+        "server), models (what a service offers).",
     )
     parser.add_argument("--version", action="version", version=f"inpaint-editor {__version__}")
     parser.add_argument("image", nargs="?", help="image to open")
@@ -51,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from editor.cli.edit_command import run_edit_command
 
         return run_edit_command(args[1:])
+    if args and args[0] == "batch":
+        from editor.cli.batch_command import run_batch_command
+
+        return run_batch_command(args[1:])
     if args and args[0] == "models":
         from editor.cli.models_command import run_models_command
 
