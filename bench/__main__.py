@@ -370,6 +370,72 @@ def p9_huge_photo(quick: bool) -> list[Row]:
     ]
 
 
+# -- B1 batch, X1 prompt matrix, X2 regions -----------------------------------------------
+
+
+def b1_batch(quick: bool) -> list[Row]:
+    images = 12 if quick else 50
+    f = run_helper("batch", "--images", str(images), "--jobs", "2", timeout=3600)
+    rss = {int(k): v / 1024 for k, v in f["rss_kb_by_done"].items()}
+    after = sorted(k for k in rss if k >= 10) if images > 10 else sorted(rss)
+    growth = (rss[after[-1]] - rss[after[0]]) / max(1, after[-1] - after[0]) if after else 0.0
+    throughput = f["images"] / f["batch_s"]
+    peer = f["images"] / f["single_s"]
+    return [
+        Row(
+            "B1",
+            f"batch of {f['images']} × 12 MP, local engine, --jobs 2: RSS growth per image "
+            "after the tenth",
+            growth,
+            "MB",
+            goal="≤ 1 MB per image",
+            ok=growth <= 1.0,
+            note=f"RSS {rss[after[0]]:.0f} → {rss[after[-1]]:.0f} MB" if after else "",
+        ),
+        Row(
+            "B1b",
+            "batch throughput vs 2 single `edit` processes side by side",
+            throughput,
+            "images/s",
+            peer=peer,
+            peer_label="2 × edit",
+            ratio=throughput / peer,
+            goal="≥ 0.9× the single edits",
+            ok=throughput >= 0.9 * peer,
+            note=f"{f['batch_s']:.0f} s vs {f['single_s']:.0f} s",
+        ),
+    ]
+
+
+def x1_matrix(quick: bool) -> list[Row]:
+    f = run_helper("matrix")
+    return [
+        Row(
+            "X1",
+            "click → all request bytes sent, 3 prompts × 2 variants on 24 MP",
+            f["matrix_s"],
+            "s",
+            peer=f["single_s"],
+            peer_label="one round, 2 variants",
+            ratio=f["matrix_s"] / f["single_s"],
+            goal="≤ 1.5× one round",
+            ok=f["matrix_s"] <= 1.5 * f["single_s"],
+            note=f"{f['matrix_mb']:.0f} MB sent in {f['requests']} requests",
+        ),
+        Row(
+            "X2",
+            "compositing a 3-region round into 24 MP",
+            f["three_regions_s"] * 1000,
+            "ms",
+            peer=f["one_region_s"] * 1000,
+            peer_label="one region",
+            ratio=f["three_regions_s"] / f["one_region_s"],
+            goal="≤ 3× one region",
+            ok=f["three_regions_s"] <= 3 * f["one_region_s"],
+        ),
+    ]
+
+
 # -- P8 composite ---------------------------------------------------------------------------
 
 
@@ -687,6 +753,8 @@ METRICS: dict[str, Callable[[bool], list[Row]]] = {
     "M1": m_rounds,
     "M3": m_restore,
     "M4": m_mask_undo,
+    "B1": b1_batch,
+    "X1": x1_matrix,
 }
 
 
@@ -776,6 +844,8 @@ def main(argv: list[str] | None = None) -> int:
         "M1",
         "M3",
         "M4",
+        "X1",
+        "B1",
     ]
     want = {s.strip().upper() for s in args.only.split(",") if s.strip()} or set(every)
     unknown = want - set(every)

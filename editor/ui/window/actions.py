@@ -66,6 +66,7 @@ class ActionsHost(MaskHost, RoundCopyHost, RestoreHost, SettingsHost, Protocol):
     def set_compare(self, on: bool) -> None: ...
     def toggle_rounds(self) -> None: ...
     def open_contact_sheet(self) -> None: ...
+    def open_batch(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def build_actions(w: ActionsHost, window: QMainWindow) -> WindowActions:
     copy = act(f, "Copy Image", w.files.copy, QKeySequence.StandardKey.Copy, image=True)
     f.addSeparator()
     act(f, "Export Contact Sheet…", w.open_contact_sheet, "Ctrl+Alt+E")
+    act(f, "Batch…", w.open_batch, "Ctrl+Alt+B")
     f.addSeparator()
     act(f, "Open Session…", lambda: _open_sessions(w, window), "Ctrl+Shift+O")
     act(f, "Save Session As…", lambda: _rename_session(w, window), image=True)

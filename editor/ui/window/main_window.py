@@ -71,6 +71,7 @@ from editor.ui.settings.capabilities import Capabilities
 from editor.ui.settings.prefs import UiPrefs
 from editor.ui.window.actions import WindowActions, build_actions
 from editor.ui.window.banners import NO_IMAGE, DropTarget, MessageBanner, VariantBanner
+from editor.ui.window.batch import BatchDialog
 from editor.ui.window.canvas_menu import canvas_menu
 from editor.ui.window.contact_sheet import ContactSheetDialog
 from editor.ui.window.expand_canvas import Expander
@@ -215,6 +216,7 @@ class MainWindow(QMainWindow):
         self.canvas_menu: QMenu | None = None  # the right-click menu while it is open
         self.feather_dialog: FeatherDialog | None = None  # Mask ▸ Feather… while it is open
         self.contact_sheet: ContactSheetDialog | None = None  # the last Export Contact Sheet
+        self.batch_dialog: BatchDialog | None = None  # File ▸ Batch…, kept while a batch runs
         self._update_enabled()
         restore_geometry(self, self.settings)
         self._announce_model_moves()
@@ -748,6 +750,15 @@ class MainWindow(QMainWindow):
             return
         self.contact_sheet = ContactSheetDialog(self, parent=self)
         self.contact_sheet.open()
+
+    def open_batch(self) -> None:
+        """File ▸ Batch…: this mask, prompt and settings over a folder; it runs on while the
+        window is used, and the dialog shows it again when asked."""
+        if self.batch_dialog is None:
+            self.batch_dialog = BatchDialog(self, parent=self)
+        self.batch_dialog.refresh_asked()
+        self.batch_dialog.show()
+        self.batch_dialog.raise_()
 
     def toggle_rounds(self) -> None:
         """Ctrl+Shift+R: open the rounds side by side, or close them when open."""

@@ -1,0 +1,60 @@
+"""File ▸ Batch…: the current mask and prompt over a folder, in a process of its own, with
+progress, while the canvas still takes strokes; it ends with the results listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from pytestqt.qtbot import QtBot
+
+from editor.ui.window.main_window import MainWindow
+from tests.ui.window_helpers import LEFT, menu_action, open_photo, paint, write_image
+
+
+def test_batch_runs_beside_the_canvas_and_lists_its_results(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    open_photo(qtbot, window, tmp_path)
+    paint(qtbot, window, [(40, 40), (120, 90)])
+    window.prompt_panel.set_prompt("fill")
+    images = tmp_path / "shoot"
+    images.mkdir()
+    for i in range(3):
+        write_image(images / f"shot{i}.png")
+    (images / "notes.txt").write_text("not an image")
+    (images / "broken.png").write_bytes(b"not a png either")
+    menu_action(window, "Batch…").trigger()
+    dialog = window.batch_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "“fill”" in dialog.asked.text()
+    dialog.folder.setText(str(images))
+    qtbot.mouseClick(dialog.start, LEFT)
+    assert dialog.running and not dialog.start.isEnabled()
+    # The window is free meanwhile: a stroke lands on the mask at once.
+    before = window.document.edit.copy()
+    paint(qtbot, window, [(200, 130), (220, 150)])
+    assert not np.array_equal(before, window.document.edit)
+    qtbot.waitUntil(lambda: not dialog.running and dialog.summary is not None, timeout=60_000)
+    assert sorted(dialog.summary["done"]) == ["shot0.png", "shot1.png", "shot2.png"]
+    assert list(dialog.summary["failed"]) == ["broken.png"]
+    listed = [dialog.results.item(i).text() for i in range(dialog.results.count())]
+    assert sum(t.startswith("✓") for t in listed) == 3
+    assert any(t.startswith("✗ broken.png") for t in listed)
+    assert dialog.bar.value() == 4 and dialog.status.text().startswith("Finished: 3 done, 1 failed")
+    out = images / "edited"
+    results = dialog.result_files()
+    assert [name for name, _ in results] == ["shot0.png", "shot1.png", "shot2.png"]
+    for _, path in results:
+        assert Image.open(path).size == (240, 160)
+    # The mask sent is the one painted before Start, not the stroke added while it ran.
+    alpha = np.asarray(Image.open(out / "batch-mask.png"))[..., 3]
+    assert (alpha[before == 255] == 0).all()
+    assert (alpha[(window.document.edit > 0) & (before == 0)] == 255).all()
+    qtbot.mouseClick(dialog.sheet, LEFT)
+    task = dialog.sheet_task
+    assert task is not None
+    qtbot.waitUntil(task.done, timeout=20_000)
+    assert task.result() == out / "contact-sheet.png"
+    assert Image.open(out / "contact-sheet.png").width > 256
