@@ -36,7 +36,7 @@ def _photos(count: int) -> tuple[Path, Path]:
         path = folder / f"photo{i:03d}.png"
         if not path.exists():
             pixels = base.copy()
-            pixels[:, :, 2] = (pixels[:, :, 2] + i * 5) % 256  # each its own bytes
+            pixels[:, :, 2] += np.uint8(i * 5 % 256)  # each its own bytes (wraps)
             Image.fromarray(pixels).save(path, compress_level=1)
     mask = WORK / "mask.png"
     if not mask.exists():

@@ -13,7 +13,14 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
-__all__ = ["MAX_PROMPTS", "differing_words", "expand", "expand_all", "expand_lines"]
+__all__ = [
+    "MAX_PROMPTS",
+    "differing_words",
+    "expand",
+    "expand_all",
+    "expand_lines",
+    "marked_words",
+]
 
 # More than this many prompts is a typing slip, not a comparison (a 4×4×4 matrix): refused.
 MAX_PROMPTS = 64
@@ -82,3 +89,12 @@ def differing_words(prompts: Sequence[str]) -> list[str]:
         middle = words[head : len(words) - tail]
         labels.append(" ".join(middle) if middle else prompt)
     return labels
+
+
+def marked_words(prompts: Sequence[str]) -> list[list[tuple[str, bool]]]:
+    """Each prompt's words, each marked True where some other prompt lacks it (what sets the
+    prompts apart, to highlight); nothing is marked for a single prompt."""
+    split = [p.split() for p in prompts]
+    shared = set.intersection(*(set(words) for words in split)) if split else set()
+    several = len(prompts) > 1
+    return [[(word, several and word not in shared) for word in words] for words in split]

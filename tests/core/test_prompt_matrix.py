@@ -12,6 +12,7 @@ from editor.core.prompt_matrix import (
     expand,
     expand_all,
     expand_lines,
+    marked_words,
 )
 
 
@@ -64,3 +65,12 @@ def test_every_combination_once(groups: list[list[str]], fixed: list[str]) -> No
         expected *= len(group)
     assert len(out) == len(set(out)) == expected
     assert all("{" not in p and "|" not in p for p in out)
+
+
+def test_marked_words_are_those_some_other_prompt_lacks() -> None:
+    marks = marked_words(["a red ball", "a blue ball"])
+    assert marks == [
+        [("a", False), ("red", True), ("ball", False)],
+        [("a", False), ("blue", True), ("ball", False)],
+    ]
+    assert marked_words(["alone"]) == [[("alone", False)]]

@@ -12,6 +12,7 @@ synced. The window opens at most of the main window's size and can be maximised.
 from __future__ import annotations
 
 import asyncio
+import html
 from collections.abc import Coroutine
 from typing import Any, Protocol, TypeVar
 
@@ -19,6 +20,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPalette, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDialog,
     QFrame,
     QGridLayout,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.core.prompt_matrix import marked_words
 from editor.pipeline.jobs import Job
 from editor.store import ResultRound, Results, ResultVariant, StoreError
 from editor.ui.common.qimage import thumbnail_image
@@ -70,6 +73,14 @@ class RoundsHost(Protocol):
     def show_variant(self, job_id: str, index: int) -> None: ...
     def show_message(self, text: str) -> None: ...
     def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]: ...
+
+
+def _prompts_of(entry: ResultRound | None) -> list[str]:
+    if entry is None:
+        return [""]
+    if entry.params is not None and entry.params.prompts:
+        return list(entry.params.prompts)
+    return [entry.prompt]
 
 
 class _Column(QFrame):
@@ -180,6 +191,9 @@ class RoundsView(QDialog):
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.highlight = QCheckBox("Highlight what differs between the prompts")
+        self.highlight.setChecked(True)
+        self.highlight.toggled.connect(lambda _on: self._mark_prompts())
         self.compare = CompareView()
         self.compare.hide()
         self._first: tuple[str, int] | None = None
@@ -190,6 +204,7 @@ class RoundsView(QDialog):
         self.split.setChildrenCollapsible(False)
         self.split.splitterMoved.connect(lambda *_: self._fit_thumbnails())
         box = QVBoxLayout(self)
+        box.addWidget(self.highlight)
         box.addWidget(self.split, 1)
         box.addWidget(hint)
         window.workspace.round_finished.connect(self._on_job)
@@ -256,8 +271,36 @@ class RoundsView(QDialog):
         self.columns = [_Column(self, job) for job in self.rounds()]
         for column in self.columns:
             self._row.addWidget(column, 1)
+        self._mark_prompts()
         self._fit_thumbnails()
         self._load_pictures()
+
+    def _mark_prompts(self) -> None:
+        """Each column's prompt with the words the others lack in bold, in the accent colour
+        (a matrix round shows its rows' prompts, one per line)."""
+        entries = [self.window_.results.round(c.job_id) for c in self.columns]
+        texts = [_prompts_of(e) for e in entries]
+        flat = [p for ps in texts for p in ps]
+        marks = marked_words(flat) if self.highlight.isChecked() else [[] for _ in flat]
+        accent = self.palette().color(QPalette.ColorRole.Link).name()
+        at = 0
+        for column, prompts in zip(self.columns, texts, strict=True):
+            lines = []
+            for prompt, words in zip(prompts, marks[at : at + len(prompts)], strict=True):
+                if not words:
+                    lines.append(html.escape(prompt))
+                    continue
+                lines.append(
+                    " ".join(
+                        f'<b style="color:{accent}">{html.escape(w)}</b>'
+                        if differs
+                        else html.escape(w)
+                        for w, differs in words
+                    )
+                )
+            at += len(prompts)
+            column.prompt.setTextFormat(Qt.TextFormat.RichText)
+            column.prompt.setText("<br>".join(lines))
 
     def _load_pictures(self) -> None:
         """The proxies of the columns' variants, read off the loop, then shown."""

@@ -6,6 +6,7 @@ Real events against the local server on 127.0.0.1 (tests/conftest.py) with its t
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -214,6 +215,14 @@ def test_ctrl_j_duplicates_the_round_for_an_ab(
     qtbot.keyClick(w.canvas, Qt.Key.Key_R, CTRL | Qt.KeyboardModifier.ShiftModifier)
     view = w.rounds_view
     assert view is not None and view.isVisible()
+    # What differs between the prompts is in bold; "a" is in both.
+    texts = [c.prompt.text() for c in view.columns]
+    assert all(t.startswith("a <b") for t in texts)
+    assert [re.findall(r"<b[^>]*>(\w+)</b>", t) for t in texts] == [
+        ["red", "ball"],
+        ["blue", "cube"],
+    ]
+    view.highlight.setChecked(False)
     assert [c.prompt.text() for c in view.columns] == ["a red ball", "a blue cube"]
     qtbot.mouseClick(view.columns[0].buttons[0], Qt.MouseButton.LeftButton)
     assert w.shown_variant == (first, 0)
