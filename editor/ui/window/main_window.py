@@ -232,15 +232,15 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
 
     def _warm_up(self) -> None:
-        # Libraries the start deferred are imported here, one per idle turn and on this thread
-        # (a lazy module is not safe to load from two threads at once on Python 3.11), before
-        # the warm-ups' workers touch them.
-        if deferred_imports.finish_next():
-            QTimer.singleShot(0, self._warm_up)
-            return
+        # The libraries the start left for later are imported on a worker (the import system's
+        # module locks make that safe beside any first use here), then what the first job
+        # needs is made.
         if _loop_running():
+            self.spawn(asyncio.to_thread(deferred_imports.finish), "import the libraries")
             self.spawn(warm_up(), "prepare connections")
             self.spawn(warm_up_engine(), "prepare the local engine")
+        else:
+            deferred_imports.finish()
 
     # -- image and mask -------------------------------------------------------------------------
 
