@@ -466,9 +466,9 @@ class MaskCanvas(ViewControls, QWidget):
             overlay = self._preview_overlay or self._overlay
             if self._overlay_visible and self._display is None:
                 for other in self._region_overlays:
-                    other.draw(p, src)
+                    other.draw(p, src, v.zoom)
             if overlay is not None and self._overlay_visible:
-                overlay.draw(p, src)
+                overlay.draw(p, src, v.zoom)
             if self._markup is not None and self._markup.visible and self._display is None:
                 paint_shapes(p, self._markup.shapes)
             p.resetTransform()

@@ -133,6 +133,9 @@ class ImageLayer:
         painter.drawImage(target, img, QRectF(lx0, ly0, lx1 - lx0, ly1 - ly0))
 
 
+_MAX_LEVEL = 4  # 1/16 of each side: a 24 MP overlay at 375 × 250
+
+
 class MaskOverlay:
     """An ARGB32-premultiplied tint of an ``edit`` mask, refreshed rect by rect.
 
@@ -149,11 +152,57 @@ class MaskOverlay:
         self._lut = _tint_table(color, opacity)
         self._fresh = True  # the buffer is still all zeros (untouched pages cost nothing)
         self._later: list[Rect] = []
+        # Reduced copies (level k: 1/2^k of each side) drawn when zoomed out, so a repaint at
+        # fit zoom never reads 24 MP; built on first use, kept in step by refresh().
+        self._levels: dict[int, tuple[np.ndarray, QImage]] = {}
         self.refresh()
 
     def set_style(self, color: QColor, opacity: float) -> None:
         self._lut = _tint_table(color, opacity)
         self.refresh()
+
+    @staticmethod
+    def level_for(zoom: float) -> int:
+        """The reduced copy drawn at ``zoom``: the smallest still at least screen size."""
+        k = 0
+        while zoom <= 0.5 ** (k + 1) and k < _MAX_LEVEL:
+            k += 1
+        return k
+
+    def level_image(self, k: int) -> QImage:
+        """The overlay at 1/2^k of its size (k = 0: the full one)."""
+        if k == 0:
+            return self.image
+        found = self._levels.get(k)
+        if found is None:
+            h, w = self._mask.shape
+            f = 2**k
+            argb = np.zeros((-(-h // f), -(-w // f)), np.uint32)
+            image = QImage(
+                argb.data,
+                argb.shape[1],
+                argb.shape[0],
+                argb.shape[1] * 4,
+                QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            found = self._levels[k] = (argb, image)
+            self._refresh_level(k, (0, 0, w, h))
+        return found[1]
+
+    def _refresh_level(self, k: int, rect: Rect) -> None:
+        """Re-tint level ``k`` over the full-size ``rect``: the mask's area average there,
+        tinted (the tint is linear in the mask value, so this is the full tint scaled down)."""
+        argb = self._levels[k][0]
+        f = 2**k
+        h, w = self._mask.shape
+        x0, y0, x1, y1 = rect
+        sx0, sy0 = x0 // f, y0 // f
+        sx1, sy1 = min(argb.shape[1], -(-x1 // f)), min(argb.shape[0], -(-y1 // f))
+        if sx0 >= sx1 or sy0 >= sy1:
+            return
+        block = self._mask[sy0 * f : min(h, sy1 * f), sx0 * f : min(w, sx1 * f)]
+        small = cv2.resize(block, (sx1 - sx0, sy1 - sy0), interpolation=cv2.INTER_AREA)
+        self._tint(np.ascontiguousarray(small), argb[sy0:sy1, sx0:sx1])
 
     def refresh(self, rect: Rect | None = None) -> None:
         """Recompute the tint for ``rect`` (``x0, y0, x1, y1``), or everywhere."""
@@ -168,10 +217,15 @@ class MaskOverlay:
                 elif not self._fresh:
                     self._argb[y : y + _BAND] = 0
             self._fresh = False
+            h, w = self._mask.shape
+            for k in self._levels:
+                self._refresh_level(k, (0, 0, w, h))
             return
         self._fresh = False
         x0, y0, x1, y1 = rect
         self._tint(self._mask[y0:y1, x0:x1], self._argb[y0:y1, x0:x1])
+        for k in self._levels:
+            self._refresh_level(k, rect)
 
     @property
     def pending(self) -> bool:
@@ -209,10 +263,19 @@ class MaskOverlay:
         if cv2.LUT(mask, self._lut.view(np.int32), dst=dst) is not dst:
             out[...] = self._lut[mask]  # OpenCV would not write in place: never seen, but safe
 
-    def draw(self, painter: QPainter, src: Rect) -> None:
+    def draw(self, painter: QPainter, src: Rect, zoom: float = 1.0) -> None:
+        """Draw the ``src`` part (full-size pixels) where the painter's image coordinates put
+        it; zoomed out, from the reduced copy nearest the zoom."""
         x0, y0, x1, y1 = src
         r = QRectF(x0, y0, x1 - x0, y1 - y0)
-        painter.drawImage(r, self.image, r)
+        k = self.level_for(zoom)
+        if k == 0:
+            painter.drawImage(r, self.image, r)
+            return
+        f = 0.5**k
+        painter.drawImage(
+            r, self.level_image(k), QRectF(x0 * f, y0 * f, (x1 - x0) * f, (y1 - y0) * f)
+        )
 
 
 def _tint_table(color: QColor, opacity: float) -> np.ndarray:

@@ -87,6 +87,7 @@ __all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
 WARM_UP_AFTER_MS = 300
+IMPORT_LATER_MS = 1500
 SWITCH_INTERVAL_S = 0.001
 T = TypeVar("T")
 
@@ -232,15 +233,22 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
 
     def _warm_up(self) -> None:
-        # The libraries the start left for later are imported on a worker (the import system's
-        # module locks make that safe beside any first use here), then what the first job
-        # needs is made.
+        # What the first job needs (connections, the in-process engine) is made off the loop.
         if _loop_running():
-            self.spawn(asyncio.to_thread(deferred_imports.finish), "import the libraries")
             self.spawn(warm_up(), "prepare connections")
             self.spawn(warm_up_engine(), "prepare the local engine")
-        else:
+        QTimer.singleShot(IMPORT_LATER_MS, self._import_later)
+
+    def _import_later(self) -> None:
+        """The libraries the start left for later (keyring, …), imported on a worker while
+        no job runs: an import holds the interpreter, so beside a job it would stall the loop
+        (the import system's module locks make it safe beside a first use here)."""
+        if not _loop_running():
             deferred_imports.finish()
+        elif self.jobs.newest_active() is not None:
+            QTimer.singleShot(IMPORT_LATER_MS, self._import_later)
+        else:
+            self.spawn(asyncio.to_thread(deferred_imports.finish), "import the libraries")
 
     # -- image and mask -------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent(
         window.close()
         app.quit()
 
-    QTimer.singleShot(2000, later)
+    QTimer.singleShot(4000, later)
     app.exec()
     """
 )
