@@ -152,3 +152,18 @@ def test_a_rejected_key_stops_the_batch(
     assert summary["stopped"] and len(summary["failed"]) == 1 and summary["done"] == []
     assert len(seen(today)) == 1
     clear_faults(today)
+
+
+def test_an_image_not_the_size_of_the_single_mask_fails_alone(
+    today: ServerThread, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    images = folder(tmp_path, count=2, broken=None)
+    photo(images / "wide.png", (400, 200))
+    mask_file(tmp_path / "m.png", SIZE, (80, 50, 200, 120))
+    out = tmp_path / "out"
+    code = batch(today, str(images), "--mask", str(tmp_path / "m.png"), "--out", str(out), "--json")
+    assert code == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["done"] == ["p0.png", "p1.png"]
+    assert list(summary["failed"]) == ["wide.png"]
+    assert "400" in summary["failed"]["wide.png"] and "300" in summary["failed"]["wide.png"]
