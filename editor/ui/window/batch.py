@@ -196,7 +196,11 @@ class BatchDialog(QDialog):
         params = panel.params()
         out = self.out_dir()
         assert out is not None
-        command = [sys.executable, "-m", "editor", "batch", self.folder.text().strip()]
+        # The packaged app is its own command line; from source, the package is run.
+        cli = (
+            [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "editor"]
+        )
+        command = [*cli, "batch", self.folder.text().strip()]
         command += ["--out", str(out), "--json", "--quiet"]
         if mask_file is not None:
             command += ["--mask", str(mask_file)]
