@@ -46,10 +46,22 @@ def _engine_app() -> ASGIApp:
         return _app
 
 
+def _transports() -> None:
+    """Import the in-process transports (they subclass httpx's, which the start defers)."""
+    import editor.pipeline.asgi_stream
+    import editor.pipeline.background_transport  # noqa: F401
+
+
 async def warm_up_engine() -> None:
-    """Import and build the in-process engine on a worker thread (at once when built)."""
+    """Import and build the in-process engine and its transports on a worker thread (at once
+    when done), so the first job's "Preparing" imports nothing on the caller's loop."""
     if _app is None:
-        await asyncio.to_thread(_engine_app)
+
+        def build() -> None:
+            _engine_app()
+            _transports()
+
+        await asyncio.to_thread(build)
 
 
 def embedded_client() -> EditsClient:
