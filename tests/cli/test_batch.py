@@ -167,3 +167,41 @@ def test_an_image_not_the_size_of_the_single_mask_fails_alone(
     assert summary["done"] == ["p0.png", "p1.png"]
     assert list(summary["failed"]) == ["wide.png"]
     assert "400" in summary["failed"]["wide.png"] and "300" in summary["failed"]["wide.png"]
+
+
+def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(
+    today: ServerThread, tmp_path: Path
+) -> None:
+    images = folder(tmp_path, count=4, broken=None)
+    mask_file(tmp_path / "m.png", SIZE, (80, 50, 200, 120))
+    out = tmp_path / "out"
+    add_fault(today, kind="delay", seconds=0.5, times=20)
+    args = [str(images), "--mask", str(tmp_path / "m.png"), "--out", str(out), "--jobs", "1"]
+    command = [sys.executable, "-m", "editor", "batch", *args, "--prompt", "a red door"]
+    child = subprocess.Popen(
+        [*command, "--endpoint", today.base_url],
+        env={**os.environ, "INPAINT_EDITOR_CONFIG_DIR": str(tmp_path / "config")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.glob("p*-v1.png")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 130, err
+    assert "run the same command again" in err
+    # Nothing half-written: every file there is whole, and the manifest is valid JSON.
+    (manifest,) = out.glob("batch-*.json")
+    items = json.loads(manifest.read_text())["items"]
+    for name, item in items.items():
+        if item["state"] == "done":
+            for output in item["outputs"]:
+                assert (out / output).stat().st_size > 0, name
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*"))
+    for png in out.glob("*.png"):
+        Image.open(png).load()  # decodes whole
+    clear_faults(today)
+    assert batch(today, *args) == 0
+    assert len(list(out.glob("p*-v1.png"))) == 4
