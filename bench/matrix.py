@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from statistics import median
 
@@ -55,18 +56,13 @@ async def _timed(port: int, pixels: np.ndarray, mask: np.ndarray, prompts: list[
         started = time.perf_counter()
         try:
             if len(prompts) == 1:
-                await send_round(client, pixels, mask, replace_prompt(params, prompts[0]))
+                asked = replace(params, api=replace(params.api, prompt=prompts[0]))
+                await send_round(client, pixels, mask, asked)
             else:
                 await send_prompts(client, pixels, mask, params, prompts)
         except EditError:
             pass  # every request answered 503 once its body was in: what was timed is done
         return time.perf_counter() - started
-
-
-def replace_prompt(params: EditParams, prompt: str) -> EditParams:
-    from dataclasses import replace
-
-    return replace(params, api=replace(params.api, prompt=prompt))
 
 
 def main() -> int:

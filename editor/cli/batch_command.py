@@ -187,13 +187,9 @@ async def run_batch(options: argparse.Namespace, *, progress: bool = False) -> B
             if stop.is_set():
                 return
             image_sha = await asyncio.to_thread(file_digest, image)
-            this_mask = (
-                mask_sha
-                if mask_dir is None
-                else await asyncio.to_thread(file_digest, mask)
-                if mask
-                else ""
-            )
+            this_mask = mask_sha
+            if mask_dir is not None and mask is not None:
+                this_mask = await asyncio.to_thread(file_digest, mask)
             if manifest.done(name, image_sha, this_mask):
                 summary.already_done.append(name)
                 line.show(summary)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -372,6 +373,22 @@ def _prompts(options: argparse.Namespace) -> list[str]:
     return prompts or [""]
 
 
+def _service(options: argparse.Namespace) -> tuple[EditsClient, EditParams]:
+    """The client the options point at and what they ask (references read)."""
+    client, default_model = _client_for(options)
+    return client, _params(options, default_model, tuple(load_reference(p) for p in options.ref))
+
+
+def _written(options: argparse.Namespace, started: float) -> dict[str, Any]:
+    """What every writer of results takes from the options."""
+    return {
+        "endpoint": options.endpoint or "local engine (in-process)",
+        "total_s": time.perf_counter() - started,
+        "strip_metadata": options.strip_metadata,
+        "stem": getattr(options, "stem", None),
+    }
+
+
 def _regions(options: argparse.Namespace, size: tuple[int, int]) -> list[Region]:
     regions = []
     for path, prompt in options.region:
@@ -386,8 +403,7 @@ async def _run_regions(options: argparse.Namespace, progress: ProgressLine) -> l
         raise InputError("--region goes without --expand, --aspect, --markup and --stream.")
     regions = _regions(options, image.size)
     check_regions(regions, image.size)
-    client, default_model = _client_for(options)
-    params = _params(options, default_model, tuple(load_reference(p) for p in options.ref))
+    client, params = _service(options)
     started = time.perf_counter()
     async with client:
         outcome = await send_regions(
@@ -402,18 +418,9 @@ async def _run_regions(options: argparse.Namespace, progress: ProgressLine) -> l
     progress.finish()
     if outcome.missing:
         print(f"warning: {outcome.missing}", file=sys.stderr)
-    paths = write_regions(
-        Path(options.out),
-        Path(options.image),
-        params,
-        outcome,
-        [path for path, _ in options.region],
-        endpoint=options.endpoint or "local engine (in-process)",
-        total_s=time.perf_counter() - started,
-        strip_metadata=options.strip_metadata,
-        stem=getattr(options, "stem", None),
-    )
-    return paths
+    masks = [path for path, _ in options.region]
+    out, image_path = Path(options.out), Path(options.image)
+    return write_regions(out, image_path, params, outcome, masks, **_written(options, started))
 
 
 async def _run_matrix(
@@ -425,8 +432,7 @@ async def _run_matrix(
     edit = None
     if options.mask:
         edit = load_mask(options.mask, size=image.size, invert=options.invert_mask)
-    client, default_model = _client_for(options)
-    params = _params(options, default_model, tuple(load_reference(p) for p in options.ref))
+    client, params = _service(options)
     started = time.perf_counter()
     async with client:
         outcomes = await send_prompts(
@@ -446,18 +452,8 @@ async def _run_matrix(
     for prompt, outcome in zip(prompts, outcomes, strict=True):
         if isinstance(outcome, EditError):
             print(f"warning: “{prompt}” failed: {outcome.user_message}", file=sys.stderr)
-    paths = write_matrix(
-        Path(options.out),
-        Path(options.image),
-        params,
-        prompts,
-        outcomes,
-        endpoint=options.endpoint or "local engine (in-process)",
-        total_s=time.perf_counter() - started,
-        strip_metadata=options.strip_metadata,
-        stem=getattr(options, "stem", None),
-    )
-    return paths
+    out, image_path = Path(options.out), Path(options.image)
+    return write_matrix(out, image_path, params, prompts, outcomes, **_written(options, started))
 
 
 async def _run(options: argparse.Namespace, progress: ProgressLine) -> int:
@@ -496,9 +492,7 @@ async def edit_one(options: argparse.Namespace, progress: ProgressLine) -> list[
         pixels, edit = canvas.pixels, canvas.mask
         expand_record = _expand_record(options, canvas)
     markup, markup_record = _markup(options, image.size, canvas)
-    references = tuple(load_reference(path) for path in options.ref)
-    client, default_model = _client_for(options)
-    params = _params(options, default_model, references)
+    client, params = _service(options)
     started = time.perf_counter()
     if options.partial_images is not None and not options.stream:
         raise InputError("--partial-images needs --stream.")
@@ -539,19 +533,15 @@ async def edit_one(options: argparse.Namespace, progress: ProgressLine) -> list[
         markup_record["sent_as"] = (
             "mask" if any("as a mask" in n for n in outcome.notes) else ("markup")
         )
-    paths = write_outcome(
+    return write_outcome(
         Path(options.out),
         Path(options.image),
         params,
         outcome,
-        endpoint=options.endpoint or "local engine (in-process)",
-        total_s=time.perf_counter() - started,
-        strip_metadata=options.strip_metadata,
         expand=expand_record,
         markup=markup_record,
-        stem=getattr(options, "stem", None),
+        **_written(options, started),
     )
-    return paths
 
 
 def run_edit_command(argv: Sequence[str]) -> int:

@@ -17,7 +17,7 @@ import time
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["DeferredModule", "cv2", "finish", "finish_next", "is_loaded"]
+__all__ = ["DeferredModule", "cv2", "finish", "is_loaded"]
 
 log = logging.getLogger(__name__)
 
@@ -58,20 +58,11 @@ def is_loaded(name: str) -> bool:
     return name in sys.modules
 
 
-def finish_next() -> bool:
-    """Import the next deferred module still waiting; False when none is left. One at a time,
-    so a caller on the window's loop can spread them over idle turns."""
+def finish() -> None:
+    """Import every deferred module still waiting."""
     for deferred in _made:
         if not is_loaded(deferred.__name__):
             _load(deferred.__name__)
-            return True
-    return False
-
-
-def finish() -> None:
-    """Import every deferred module still waiting."""
-    while finish_next():
-        pass
 
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from editor.client import EditsClient, Progress
 from editor.core.params import EditParams
 from editor.core.regions import combine_variants, overlap
 from editor.pipeline.errors import InputError
-from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory, merge_results
+from editor.pipeline.fanout import DEFAULT_CONCURRENCY, CapabilityMemory
 from editor.pipeline.region import Region
-from editor.pipeline.round_trip import EditOutcome, Variant, send_round
+from editor.pipeline.round_trip import EditOutcome, Variant, combined_outcome, send_round
 
 __all__ = ["Region", "RegionsOutcome", "as_round", "check_regions", "send_regions"]
 
@@ -121,7 +121,6 @@ async def send_regions(
 def as_round(outcome: RegionsOutcome) -> EditOutcome:
     """The regions round as one round's outcome: variant k is the combined frame, its text
     says what each region's variant was made of; usage, requests and failures added up."""
-    first = outcome.outcomes[0]
     variants = [
         Variant(
             index=k,
@@ -135,16 +134,9 @@ def as_round(outcome: RegionsOutcome) -> EditOutcome:
         )
         for k, pixels in enumerate(outcome.variants)
     ]
-    total = max(o.result.timings.total_s or 0.0 for o in outcome.outcomes)
-    result = merge_results([(i, o.result) for i, o in enumerate(outcome.outcomes)], total)
-    notes = tuple(dict.fromkeys(n for o in outcome.outcomes for n in o.notes))
-    return EditOutcome(
+    return combined_outcome(
+        list(enumerate(outcome.outcomes)),
         variants,
-        result,
-        first.plan,
-        {k: max(o.timings.get(k, 0.0) for o in outcome.outcomes) for k in first.timings},
-        failures=[f for o in outcome.outcomes for f in o.failures],
-        requests=[r for o in outcome.outcomes for r in o.requests],
         asked=max(o.asked for o in outcome.outcomes),
-        notes=notes + ((outcome.missing,) if outcome.missing else ()),
+        notes=(outcome.missing,) if outcome.missing else (),
     )

@@ -467,40 +467,55 @@ async def _run_matrix(
     return merge_matrix(outcomes, per_prompt)
 
 
+def combined_outcome(
+    parts: Sequence[tuple[int, EditOutcome]],
+    variants: list[Variant],
+    *,
+    asked: int,
+    errors: Sequence[EditError] = (),
+    notes: tuple[str, ...] = (),
+) -> EditOutcome:
+    """One round's outcome from several that ran side by side (a matrix's prompts, a round's
+    regions), each with its first variant's slot: ``variants`` as given; usage, requests,
+    failures (and ``errors`` of parts that failed outright) added up; the slowest timings."""
+    first = parts[0][1]
+    total = max(o.result.timings.total_s or 0.0 for _, o in parts)
+    return EditOutcome(
+        variants,
+        merge_results([(slot, o.result) for slot, o in parts], total),
+        first.plan,
+        {k: max(o.timings.get(k, 0.0) for _, o in parts) for k in first.timings},
+        failures=[f for _, o in parts for f in o.failures] + list(errors),
+        requests=[r for _, o in parts for r in o.requests],
+        asked=asked,
+        learned_limit=next((o.learned_limit for _, o in parts if o.learned_limit), None),
+        stream_fallback=any(o.stream_fallback for _, o in parts),
+        notes=tuple(dict.fromkeys(n for _, o in parts for n in o.notes)) + notes,
+        service_did=first.service_did,
+    )
+
+
 def merge_matrix(outcomes: Sequence[EditOutcome | EditError], per_prompt: int) -> EditOutcome:
     """One outcome for a matrix round from each prompt's (in order); a prompt that failed
     leaves its row empty and its error in ``failures``. Raises the first error when every
     prompt failed."""
-    done = [(row, o) for row, o in enumerate(outcomes) if isinstance(o, EditOutcome)]
+    done = [(row * per_prompt, o) for row, o in enumerate(outcomes) if isinstance(o, EditOutcome)]
     errors = [o for o in outcomes if isinstance(o, EditError)]
     if not done:
         raise errors[0]
-    variants = [replace(v, index=row * per_prompt + v.index) for row, o in done for v in o.variants]
-    first = done[0][1]
-    total = max(o.result.timings.total_s or 0.0 for _, o in done)
-    result = merge_results([(row * per_prompt, o.result) for row, o in done], total)
-    failures = [f for _, o in done for f in o.failures] + errors
-    requests = [r for _, o in done for r in o.requests]
-    failed_rows = len(errors)
-    outcome = EditOutcome(
-        variants,
-        result,
-        first.plan,
-        {k: max(o.timings.get(k, 0.0) for _, o in done) for k in first.timings},
-        failures=failures,
-        requests=requests,
-        asked=per_prompt * len(outcomes),
-        learned_limit=next((o.learned_limit for _, o in done if o.learned_limit), None),
-        stream_fallback=any(o.stream_fallback for _, o in done),
-        notes=tuple(dict.fromkeys(n for _, o in done for n in o.notes)),
-        service_did=first.service_did,
+    # Requests of a prompt that failed outright are not in ``requests``: said in a note.
+    failed = (
+        (f"{len(errors)} of {len(outcomes)} prompts failed: {errors[0].user_message}",)
+        if errors
+        else ()
     )
-    if failed_rows:
-        # Requests of a prompt that failed outright are not in ``requests``: count them here.
-        outcome.notes += (
-            f"{failed_rows} of {len(outcomes)} prompts failed: {errors[0].user_message}",
-        )
-    return outcome
+    return combined_outcome(
+        done,
+        [replace(v, index=slot + v.index) for slot, o in done for v in o.variants],
+        asked=per_prompt * len(outcomes),
+        errors=errors,
+        notes=failed,
+    )
 
 
 async def send_round(

@@ -170,19 +170,14 @@ def inpaint_scaled(pixels: Pixels, region: Pixels, variant: Variant, scale: floa
 FULL_SIZE_FILL_LIMIT = 4_000_000
 
 
-def fill_scale(region: Pixels) -> float:
-    """1.0, or the scale at which the hole in ``region`` is FULL_SIZE_FILL_LIMIT pixels."""
-    hole = int(cv2.countNonZero(region))
-    return 1.0 if hole <= FULL_SIZE_FILL_LIMIT else (FULL_SIZE_FILL_LIMIT / hole) ** 0.5
-
-
 def inpaint_any_size(pixels: Pixels, region: Pixels, variant: Variant) -> tuple[Pixels, str]:
-    """:func:`inpaint`, or :func:`inpaint_scaled` for a hole over the limit; with a note for
-    revised_prompt when it was scaled."""
-    scale = fill_scale(region)
-    if scale >= 1.0:
+    """:func:`inpaint`, or, for a hole over FULL_SIZE_FILL_LIMIT pixels, :func:`inpaint_scaled`
+    at the scale that makes it that size; with a note for revised_prompt when it was scaled."""
+    hole = int(cv2.countNonZero(region))
+    if hole <= FULL_SIZE_FILL_LIMIT:
         return inpaint(pixels, region, variant), ""
-    megapixels = cv2.countNonZero(region) / 1e6
+    scale = (FULL_SIZE_FILL_LIMIT / hole) ** 0.5
+    megapixels = hole / 1e6
     note = (
         f" The masked area ({megapixels:.0f} MP) was filled at {scale:.0%} size and upscaled; "
         "the pixels outside it are untouched."

@@ -136,7 +136,7 @@ class MaskCanvas(ViewControls, QWidget):
         }
         self._preview_overlay: MaskOverlay | None = None  # a dialog's mask preview (Feather)
         # The other regions' masks, each in its own colour, under the one being painted.
-        self._region_overlays: list[MaskOverlay] = []
+        self._region_overlays: list[tuple[MaskOverlay, QColor]] = []
         self.selection.settings_changed.connect(self._update_cursor)  # Add/Subtract shows
         self.pressure_curve = PressureCurve()  # Preferences ▸ tablet pressure
         self._pen_opacity = 1.0
@@ -244,9 +244,13 @@ class MaskCanvas(ViewControls, QWidget):
 
     def set_overlay(self, color: QColor, opacity: float) -> None:
         """Tint of the editable area: ``color`` at ``opacity`` (0..1) where the mask is 255."""
+        opacity_changed = float(opacity) != self._overlay_opacity
         self._overlay_color, self._overlay_opacity = QColor(color), float(opacity)
         if self._overlay is not None:
             self._overlay.set_style(self._overlay_color, self._overlay_opacity)
+        if opacity_changed:
+            for other, other_color in self._region_overlays:
+                other.set_style(other_color, self._overlay_opacity)
         self.update()
 
     @property
@@ -266,12 +270,10 @@ class MaskCanvas(ViewControls, QWidget):
     def expansion_preview(self) -> Expansion | None:
         return self._expansion
 
-    def set_region_overlays(self, regions: list[tuple[np.ndarray, QColor]]) -> None:
-        """Show these masks (the regions not being painted) tinted in their colours; the
-        painted one keeps :meth:`set_overlay`'s colour."""
-        self._region_overlays = [
-            MaskOverlay(mask, color, self._overlay_opacity) for mask, color in regions
-        ]
+    def set_region_overlays(self, overlays: list[tuple[MaskOverlay, QColor]]) -> None:
+        """Show these tints (the regions not being painted, each with its colour) under the
+        painted one; :meth:`set_overlay`'s opacity applies to them too."""
+        self._region_overlays = list(overlays)
         self.update()
 
     def preview_overlay(self, overlay: MaskOverlay | None) -> None:
@@ -465,7 +467,7 @@ class MaskCanvas(ViewControls, QWidget):
             layer.draw(p, src, v.zoom)
             overlay = self._preview_overlay or self._overlay
             if self._overlay_visible and self._display is None:
-                for other in self._region_overlays:
+                for other, _color in self._region_overlays:
                     other.draw(p, src, v.zoom)
             if overlay is not None and self._overlay_visible:
                 overlay.draw(p, src, v.zoom)

@@ -47,6 +47,7 @@ class MatrixLine(QWidget):
         row.addWidget(self.per_line)
         row.addWidget(self.count, 1)
         self.cost_per_image: CostPerImage | None = None
+        self.cost_note = ""  # "≈ $0.32", "free (local)", … for the count shown; "" without
 
     def update_count(self, text: str, per_prompt: int) -> None:
         """ "3 prompts × 2 = 6 images · ≈ $0.24" for a matrix; nothing for one prompt. The
@@ -56,6 +57,7 @@ class MatrixLine(QWidget):
         self.setVisible(several)
 
     def _update(self, text: str, per_prompt: int) -> None:
+        self.cost_note = ""
         try:
             prompts = prompts_of(text, self.per_line.isChecked())
         except ValueError as exc:
@@ -68,10 +70,10 @@ class MatrixLine(QWidget):
         line = f"{len(prompts)} prompts × {per_prompt} = {images} images"
         price, how = self.cost_per_image() if self.cost_per_image is not None else (None, "")
         if price is not None:
-            line += f" · ≈ ${price * images:.2f}" if price > 0 else " · free (local)"
-        elif how:
-            line += f" · {how}"
-        self.count.setText(line)
+            self.cost_note = f"≈ ${price * images:.2f}" if price > 0 else "free (local)"
+        else:
+            self.cost_note = how
+        self.count.setText(f"{line} · {self.cost_note}" if self.cost_note else line)
         self.count.setToolTip(
             "\n".join(prompts) + (f"\n\nPrice per image: {how}" if how and price else "")
         )

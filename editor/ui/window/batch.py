@@ -17,7 +17,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.client import EditsClient
 from editor.core.atomic import atomic_write_bytes
 from editor.core.contact_sheet import SheetCell, encode_sheet, render_sheet
 from editor.core.imageio import ImageLoadError, load_image, mask_to_api_png
@@ -82,7 +83,7 @@ class BatchDialog(QDialog):
         self.summary: dict[str, Any] | None = None
         self._started = 0.0
         self._total = 0
-        self._key_env: dict[str, str] = {}
+        self.launch: asyncio.Task[None] | None = None  # writing the mask, reading the service
         self.sheet_task: asyncio.Task[Path | None] | None = None
 
         self.folder = QLineEdit()
@@ -189,9 +190,12 @@ class BatchDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        """Starting (the mask being written) or running."""
+        return self.launch is not None or (self.process is not None and self.process.poll() is None)
 
     def _command(self, mask_file: Path | None) -> list[str]:
+        """The command line of what the side panel asks (the service's address is added when
+        the batch starts)."""
         panel = self.host.prompt_panel
         params = panel.params()
         out = self.out_dir()
@@ -218,16 +222,11 @@ class BatchDialog(QDialog):
         ):
             if value:
                 command += [flag, str(value)]
-        self._key_env = {}
-        if not model_spec(api.model).local:
-            client = panel.profile().make_client()
-            command += ["--endpoint", client.endpoint.base_url]
-            if client.endpoint.api_key is not None:  # to the process, never on its command line
-                self._key_env["OPENAI_API_KEY"] = client.endpoint.api_key.reveal()
         return command
 
     def start_batch(self) -> bool:
-        """Start the batch; False (with the reason shown) when something is missing."""
+        """Start the batch; False (with the reason shown) when something is missing. The mask
+        file is written and the service's address read off the loop, then the process starts."""
         folder = Path(self.folder.text().strip())
         if not self.folder.text().strip() or not folder.is_dir():
             self.status.setText("Choose the folder of images to edit.")
@@ -238,32 +237,69 @@ class BatchDialog(QDialog):
         if not images:
             self.status.setText(f"{folder} holds no images (PNG, JPEG or WebP).")
             return False
-        mask_file = None
+        out = self.out_dir()
+        assert out is not None
+        edit = None
         if not self._by_folder():
             doc = self.host.document
             if doc is None or doc.is_empty():
                 self.status.setText("Paint the mask first, or choose a folder of masks.")
                 return False
-            out = self.out_dir()
-            assert out is not None
-            out.mkdir(parents=True, exist_ok=True)
-            mask_file = out / "batch-mask.png"
-            mask_file.write_bytes(mask_to_api_png(np.asarray(doc.edit)))
+            edit = np.asarray(doc.edit).copy()  # as it is now: strokes from here on stay out
         elif not Path(self.mask_dir.text().strip()).is_dir():
             self.status.setText("Choose the folder of masks.")
             return False
+        mask_file = out / "batch-mask.png" if edit is not None else None
         try:
             command = self._command(mask_file)
-        except Exception as exc:  # a profile without a key says so in words
-            self.status.setText(f"The service cannot be used: {exc}")
+        except ValueError as exc:  # a prompt matrix too big
+            self.status.setText(str(exc))
             return False
+        panel = self.host.prompt_panel
+        remote = not model_spec(panel.params().api.model).local
         self._total = len(images)
         self.summary = None
         self.results.clear()
         self.bar.setRange(0, self._total)
         self.bar.setValue(0)
+        self.status.setText(f"Starting on {self._total} images…")
+        make_client = panel.profile().make_client if remote else None
+        self.launch = self.host.spawn(
+            self._launch(command, out, edit, make_client), "start the batch"
+        )
+        self._set_running(True)
+        return True
+
+    async def _launch(
+        self,
+        command: list[str],
+        out: Path,
+        edit: np.ndarray | None,
+        make_client: Callable[[], EditsClient] | None,
+    ) -> None:
+        env = dict(os.environ)
+        try:
+            if edit is not None:
+
+                def write_mask() -> None:
+                    out.mkdir(parents=True, exist_ok=True)
+                    atomic_write_bytes(out / "batch-mask.png", mask_to_api_png(edit))
+
+                await asyncio.to_thread(write_mask)
+            if make_client is not None:
+                client = await asyncio.to_thread(make_client)
+                try:
+                    command = [*command, "--endpoint", client.endpoint.base_url]
+                    if client.endpoint.api_key is not None:  # its environment, not its command
+                        env["OPENAI_API_KEY"] = client.endpoint.api_key.reveal()
+                finally:
+                    await client.aclose()
+        except Exception as exc:  # a profile without a key, a folder not writable: in words
+            self.launch = None
+            self.status.setText(f"The batch could not start: {exc}")
+            self._set_running(False)
+            return
         self._started = time.monotonic()
-        env = {**os.environ, **self._key_env}
         self.process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
@@ -272,14 +308,18 @@ class BatchDialog(QDialog):
             env=env,
             start_new_session=True,  # Ctrl+C in a terminal that started the app stays ours
         )
+        self.launch = None
         self.status.setText(f"Editing {self._total} images…")
-        self._set_running(True)
         self.timer.start()
-        return True
 
     def stop_batch(self) -> None:
         """A clean stop: what finished is recorded; Start goes on from there."""
-        if self.running:
+        if self.launch is not None:  # not started yet: nothing was sent
+            self.launch.cancel()
+            self.launch = None
+            self.status.setText("Not started.")
+            self._set_running(False)
+        elif self.running:
             assert self.process is not None
             self.process.send_signal(signal.SIGINT)
             self.status.setText("Stopping after the images being sent…")

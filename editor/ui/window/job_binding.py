@@ -201,7 +201,7 @@ class JobBinding:
         """A prompt matrix past the limit (Settings ▸ Preferences) is sent once confirmed."""
         w = self.window
         params = snapshot.params
-        cost = w.prompt_panel.matrix.count.text().partition(" · ")[2]
+        cost = w.prompt_panel.matrix.cost_note
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Send this prompt matrix?",

@@ -7,7 +7,9 @@ from typing import Protocol
 
 from PySide6.QtGui import QColor
 
+from editor.core.mask_document import MaskDocument
 from editor.ui.canvas.mask_canvas import MaskCanvas
+from editor.ui.common.overlay import MaskOverlay
 from editor.ui.prompt.prompt_panel import PromptPanel
 from editor.workspace import Workspace
 
@@ -37,6 +39,11 @@ class RegionsBinding:
         panel.prompt_edited.connect(lambda i, text: ws.regions.update(i, prompt=text))
         panel.recolored.connect(lambda i, color: ws.regions.update(i, color=color))
         ws.regions.changed.connect(self.refresh)
+        # The other regions' tints, kept per mask document: a rename or a prompt edit reuses
+        # them, and one is re-tinted only when its mask changed (a 24 MP tint is ~100 MB and a
+        # full pass on the window's loop).
+        self._tints: dict[int, _Tint] = {}
+        self._changed: set[int] = set()
 
     def add(self) -> None:
         ws = self.window.workspace
@@ -58,10 +65,47 @@ class RegionsBinding:
         opacity = w.canvas.overlay_opacity
         color = QColor(current.color) if current is not None else w.overlay_color()
         w.canvas.set_overlay(color, opacity)
-        w.canvas.set_region_overlays(
-            [
-                (r.document.edit, QColor(r.color))
-                for i, r in enumerate(regions.items)
-                if i != regions.active
-            ]
-        )
+        live = {id(r.document) for r in regions.items}
+        for key in [k for k in self._tints if k not in live]:
+            self._tints.pop(key).forget()
+            self._changed.discard(key)
+        shown = []
+        for i, region in enumerate(regions.items):
+            key = id(region.document)
+            tint = self._tints.get(key)
+            if tint is None or tint.document is not region.document:
+                if tint is not None:
+                    tint.forget()
+                tint = self._tints[key] = _Tint(region.document, self._changed)
+            if i == regions.active:
+                continue  # the canvas tints the painted mask itself
+            shown.append(
+                (tint.show(region.color, opacity, key in self._changed), QColor(region.color))
+            )
+            self._changed.discard(key)
+        w.canvas.set_region_overlays(shown)
+
+
+class _Tint:
+    """One region's tint, and a note of when its mask changed since it was made."""
+
+    def __init__(self, document: MaskDocument, changed: set[int]) -> None:
+        self.document = document
+        self.overlay: MaskOverlay | None = None
+        self._style: tuple[str, float] | None = None
+        key = id(document)
+        self._slot = lambda _rect: changed.add(key)
+        document.changed.connect(self._slot)
+
+    def show(self, color: str, opacity: float, changed: bool) -> MaskOverlay:
+        if self.overlay is None:
+            self.overlay = MaskOverlay(self.document.edit, QColor(color), opacity)
+        elif (color, opacity) != self._style:
+            self.overlay.set_style(QColor(color), opacity)  # re-tints all of it
+        elif changed:
+            self.overlay.refresh()
+        self._style = (color, opacity)
+        return self.overlay
+
+    def forget(self) -> None:
+        self.document.changed.disconnect(self._slot)
