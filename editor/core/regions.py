@@ -14,7 +14,7 @@ import numpy as np
 
 from editor.core.deferred_imports import cv2
 
-__all__ = ["combine_variants", "overlap"]
+__all__ = ["combine_variants", "overlap", "union"]
 
 
 def overlap(masks: Sequence[np.ndarray]) -> tuple[int, int, int] | None:
@@ -22,10 +22,20 @@ def overlap(masks: Sequence[np.ndarray]) -> tuple[int, int, int] | None:
     Masks are H×W, non-zero = in the region."""
     for i, first in enumerate(masks):
         for j in range(i + 1, len(masks)):
-            shared = int(np.count_nonzero((first > 0) & (masks[j] > 0)))
+            # Non-zero in both is non-zero in their minimum (OpenCV: a 24 MP pair in a few ms,
+            # the interpreter free meanwhile).
+            shared = int(cv2.countNonZero(cv2.min(first, masks[j])))
             if shared:
                 return i, j, shared
     return None
+
+
+def union(masks: Sequence[np.ndarray]) -> np.ndarray:
+    """Every region at once: the largest value of each pixel."""
+    out = masks[0].copy()
+    for mask in masks[1:]:
+        cv2.max(out, mask, dst=out)
+    return out
 
 
 def combine_variants(original: np.ndarray, variants: Sequence[np.ndarray]) -> np.ndarray:

@@ -20,6 +20,7 @@ from editor.core.markup_layer import MarkupLayer
 from editor.core.mask_document import MaskDocument
 from editor.core.models import model_spec
 from editor.core.pricing import PriceTable
+from editor.core.regions import union
 from editor.core.request import OMIT
 from editor.pipeline import STREAM_FALLBACK_NOTE
 from editor.pipeline.errors import InputError
@@ -169,7 +170,7 @@ class JobBinding:
                     raise InputError("Regions go without markup: clear the markup (Ctrl+Alt+D).")
                 height, width = w.image.shape[:2]
                 check_regions(regions, (width, height))
-                mask = np.maximum.reduce([r.mask for r in regions])
+                mask = union([r.mask for r in regions])  # the round's mask, for History
                 if not params.api.prompt.strip() and not all(r.prompt for r in regions):
                     raise InputError(
                         "A region without its own prompt uses the prompt box's: write one."
