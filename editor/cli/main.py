@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -45,7 +46,7 @@ def _use_user_models() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] != "serve":  # the server's own engines need no table
+    if args and args[0] in ("edit", "batch", "models"):  # the server's own engines need no table
         _use_user_models()
     if args and args[0] == "edit":
         from editor.cli.edit_command import run_edit_command
@@ -65,15 +66,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_serve_command(args[1:])
     options = _gui_parser().parse_args(args)
     if options.self_check is not None:
+        _use_user_models()
         try:
             from editor.ui.self_check import run_self_check
         except ImportError as exc:
             print(f"self-check: FAILED: the window cannot start here ({exc})", file=sys.stderr)
             return 1
         return run_self_check(options.self_check or None)
+    # What the window's start makes lives as long as the window: no collections while it is
+    # made (run_app turns the collector back on once the window is built).
+    gc.disable()
+    _use_user_models()
     try:
         from editor.ui.app import run_app
     except ImportError as exc:
+        gc.enable()
         print(f"inpaint-editor: the window cannot start here ({exc}).", file=sys.stderr)
         print("The headless job still works: inpaint-editor edit --help", file=sys.stderr)
         return 1
