@@ -83,3 +83,19 @@ def test_missing_resources_say_where_they_were_looked_for(
     monkeypatch.setattr(resources_path, "_candidates", lambda: [REPO_RESOURCES])
     with pytest.raises(ResourceNotFoundError, match="missing"):
         resource_path("samples", "no-such.png")
+
+
+def test_an_install_under_the_prefix_is_found_without_reading_the_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(RESOURCES_ENV, raising=False)
+    site = tmp_path / "prefix" / "lib" / "python3" / "site-packages"
+    monkeypatch.setattr(resources_path, "__file__", str(site / "editor" / "resources_path.py"))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "prefix"))
+    data = _fake_resources(tmp_path / "prefix" / "share" / "inpaint-editor")
+
+    def no_record(name: str) -> metadata.Distribution:
+        raise AssertionError("the RECORD was read although the prefix held the resources")
+
+    monkeypatch.setattr(metadata, "distribution", no_record)
+    assert resources_dir() == data
