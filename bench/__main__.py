@@ -42,6 +42,9 @@ def _ms(stats: dict[str, float]) -> tuple[float, float]:
 def p1_start(quick: bool) -> list[Row]:
     starts = 5 if quick else 7
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # An installed app starts from bytecode (pip compiles it at install, PyInstaller ships it);
+    # a shell with PYTHONDONTWRITEBYTECODE=1 would make every start compile ~200 modules again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     times, python_up = [], []
     for i in range(starts + 1):  # the first start warms the page cache and .pyc files
         home = ROOT / "bench" / "results" / f"p1-home-{i}"  # first-run config, ours only

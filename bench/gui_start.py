@@ -1,4 +1,5 @@
-"""P1 helper: start the real window (``run_app``) offscreen and report when it first painted.
+"""P1 helper: start the real window (the ``inpaint-editor`` command's ``main``) offscreen and
+report when it first painted.
 
     python -m bench.gui_start
 
@@ -14,6 +15,7 @@ import time
 STARTED = time.time()  # the interpreter is up and running our first line
 
 import os  # noqa: E402
+import sys  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -46,12 +48,14 @@ class _FirstPaint(QObject):
 
 
 def main() -> int:
-    from editor.ui.app import make_application, run_app
+    from PySide6.QtWidgets import QApplication
 
-    app = make_application()  # run_app reuses this instance
+    app = QApplication(sys.argv[:1])  # the app's start reuses this instance
     spy = _FirstPaint()
     app.installEventFilter(spy)
-    return run_app()
+    from editor.cli.main import main as inpaint_editor  # what the installed command runs
+
+    return inpaint_editor([])
 
 
 if __name__ == "__main__":
