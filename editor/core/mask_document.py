@@ -215,6 +215,8 @@ class MaskDocument:
         self._stored = 0
         self._stroke: _Stroke | None = None
         self._revision = next(_REVISIONS)
+        self._frozen: np.ndarray | None = None  # snapshot() of this revision, once asked for
+        self._frozen_revision = -1
 
     # -- state ------------------------------------------------------------------------------
 
@@ -232,6 +234,17 @@ class MaskDocument:
         view = self._edit.view()
         view.flags.writeable = False
         return view
+
+    def snapshot(self) -> np.ndarray | None:
+        """The mask as it is now, as a read-only copy that later edits leave alone; None when
+        nothing is masked. Copied once per change: Generate hands the same copy to the job and
+        to the session's save (each copy of a 24 MP mask is 5 ms on the loop)."""
+        if self._frozen_revision != self._revision:
+            frozen = None if self.is_empty() else self._edit.copy()
+            if frozen is not None:
+                frozen.flags.writeable = False
+            self._frozen, self._frozen_revision = frozen, self._revision
+        return self._frozen
 
     def is_empty(self) -> bool:
         return not bool(self._edit.any())
@@ -412,6 +425,7 @@ class MaskDocument:
 
     def _changed(self, rect: Rect) -> None:
         self._revision = next(_REVISIONS)  # after the write: a step prepared before it is stale
+        self._frozen = None  # whoever took the snapshot keeps it; the document lets go
         self.changed.emit(rect)
 
     def replace(self, edit: np.ndarray) -> None:

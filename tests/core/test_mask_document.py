@@ -431,3 +431,19 @@ def test_prepare_within_checks_the_rectangle_and_shape() -> None:
         doc.prepare(lambda region: np.zeros((3, 3), np.uint8), (0, 0, 10, 10))
     nothing = doc.prepare(lambda region: region.copy(), (5, 5, 10, 10))
     assert doc.commit(nothing) and not doc.can_undo  # no change, no step
+
+
+def test_a_snapshot_keeps_the_mask_as_it_was_sent() -> None:
+    doc = MaskDocument(64, 48)
+    assert doc.snapshot() is None  # nothing masked: nothing to send
+    doc.fill_rect(10, 10, 20, 20)
+    sent = doc.snapshot()
+    assert sent is not None and not sent.flags.writeable
+    assert doc.snapshot() is sent  # unchanged since: the same copy, not another
+    hard_dot(doc, 40.5, 30.5, 4.0)
+    doc.invert()
+    assert int(np.count_nonzero(sent)) == 100 and sent[30, 40] == 0  # later edits left it
+    now = doc.snapshot()
+    assert now is not sent and np.array_equal(now, doc.edit)
+    doc.undo()
+    assert np.array_equal(doc.snapshot(), 255 - now)

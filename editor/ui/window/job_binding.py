@@ -156,7 +156,7 @@ class JobBinding:
             panel.focus_prompt()
             return None
         params = panel.params()
-        mask = None if w.document.is_empty() else w.document.edit.copy()
+        mask = w.document.snapshot()
         markup = w.markup.shapes if w.markup is not None else ()
         regions = w.workspace.region_inputs()
         try:
