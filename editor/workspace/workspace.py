@@ -689,7 +689,12 @@ class Workspace:
                     written[v.index] = (result, session.proxy_path(round_id, v.index))
             return written
 
+        def pack_leak_maps() -> dict[int, bytes | None]:
+            return {v.index: ResultVariant.pack_leak_map(v.leak_map) for v in variants}
+
+        packing = asyncio.ensure_future(asyncio.to_thread(pack_leak_maps))  # PNGs: off the loop
         written = await self.writes.write(write, f"the variants of job {job.id}") or {}
+        leak_pngs = await packing
         if entry is None or entry.key not in self.results:
             return {v.index for v in variants}  # another image was opened meanwhile
         for v in reversed(variants):  # the first variant ends up the most recently cached
@@ -703,7 +708,7 @@ class Workspace:
                 proxy,
                 v.revised_prompt,
                 v.leak,
-                ResultVariant.pack_leak_map(v.leak_map),
+                leak_pngs[v.index],
                 pixels=None if path is not None else v.pixels,
             )
             self.results.add_variant(result)
@@ -802,7 +807,7 @@ class Workspace:
 
     def save_mask(self) -> asyncio.Task[str | None]:
         doc = self.document
-        edit = None if doc is None or doc.is_empty() else doc.edit.copy()
+        edit = None if doc is None else doc.snapshot()
         return self.writes.write(
             lambda: None if self.session is None else self.session.save_mask_async(edit),
             "the mask",
