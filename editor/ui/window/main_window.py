@@ -234,6 +234,11 @@ class MainWindow(QMainWindow):
 
     def _warm_up(self) -> None:
         # What the first job needs (connections, the in-process engine) is made off the loop.
+        if _loop_running() and self.jobs.newest_active() is not None:
+            # A job sent at once makes what it needs itself; a warm-up's imports beside it
+            # would hold the interpreter while the loop waits (httpcore's, 30 ms).
+            QTimer.singleShot(IMPORT_LATER_MS, self._warm_up)
+            return
         if _loop_running():
             self.spawn(warm_up(), "prepare connections")
             self.spawn(warm_up_engine(), "prepare the local engine")
