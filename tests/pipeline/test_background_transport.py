@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -66,3 +67,42 @@ async def test_closing_the_client_stops_the_engine_thread() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://engine"):
         pass
     assert "engine-under-test" not in {t.name for t in threading.enumerate()}
+
+
+@pytest.mark.asyncio
+async def test_a_large_upload_is_taken_a_chunk_per_loop_turn() -> None:
+    body = bytes(range(256)) * 40_000  # 10 MB, as a 24 MP crop's PNG
+    received = bytearray()
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        while True:
+            message = await receive()
+            received.extend(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    turns = 0
+    turn_at_chunk: list[int] = []
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 65_536):
+            turn_at_chunk.append(turns)
+            yield body[start : start + 65_536]
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    counter = asyncio.create_task(count_turns())
+    transport = BackgroundLoopTransport(StreamingASGITransport(app))
+    async with httpx.AsyncClient(transport=transport, base_url="http://engine") as client:
+        answer = await client.post("/", content=chunks())
+    counter.cancel()
+    assert answer.text == "ok" and bytes(received) == body
+    # Other work on the caller's loop ran between one chunk and the next.
+    assert len(turn_at_chunk) == -(-len(body) // 65_536)
+    assert turn_at_chunk == sorted(set(turn_at_chunk)), turn_at_chunk[:10]
