@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 import secrets
 import threading
@@ -23,6 +22,7 @@ from editor.server.config import ServerConfig, get_config
 from editor.server.editing import Cancelled, EditResult, run_edit
 from editor.server.engines import DEFAULT_MODEL, ENGINES
 from editor.server.errors import ApiError, bad_request, too_large
+from editor.server.image_json import chunked_response, image_answer
 from editor.server.imaging import mime_for
 from editor.server.parsing import AnyModel, RawBody, RawFile, UrlResolver, read_body, validate
 from editor.server.streaming import stream_edit
@@ -116,28 +116,25 @@ async def create_edit(request: Request) -> Response:
         return Response(status_code=499)
     created = int(time.time())
     base = (config.public_base_url or str(request.base_url)).rstrip("/")
-    data: list[dict[str, str]] = []
+    items: list[tuple[bytes | None, dict[str, str]]] = []
     for image in result.images:
-        item: dict[str, str] = {}
         if params.response_format == "url":
             name = config.store.put(
                 image.data, mime_for(params.output_format), params.output_format
             )
-            item["url"] = f"{base}/v1/files/{name}"
+            link = {"url": f"{base}/v1/files/{name}", "revised_prompt": image.revised_prompt}
+            items.append((None, link))
         else:
-            item["b64_json"] = base64.b64encode(image.data).decode("ascii")
-        item["revised_prompt"] = image.revised_prompt
-        data.append(item)
-    return JSONResponse(
-        {
-            "created": created,
-            "data": data,
-            "size": result.size,
-            "output_format": params.output_format,
-            "quality": params.quality,
-            "background": result.background,
-        }
-    )
+            items.append((image.data, {"revised_prompt": image.revised_prompt}))
+    fields = {
+        "created": created,
+        "size": result.size,
+        "output_format": params.output_format,
+        "quality": params.quality,
+        "background": result.background,
+    }
+    # Base64 a slice at a time in a worker, sent as made (editor.server.image_json).
+    return chunked_response(await anyio.to_thread.run_sync(image_answer, items, fields))
 
 
 async def _stand_in_edit(raw: RawBody, request: Request, config: ServerConfig) -> Response:

@@ -19,10 +19,7 @@ The response starts only once the first event is ready, so a bad mask or image s
 from __future__ import annotations
 
 import asyncio
-import binascii
-import json
 import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,10 +31,11 @@ from starlette.requests import Request
 
 from editor.server.editing import Cancelled, EditedImage, EditResult, StreamHooks
 from editor.server.errors import ApiError, bad_request
+from editor.server.image_json import image_event
 from editor.server.parsing import ReceivedEdit
 from editor.server.previews import MAX_PARTIAL_IMAGES
 
-__all__ = ["partial_images_of", "sse", "stream_edit"]
+__all__ = ["partial_images_of", "stream_edit"]
 
 _USAGE = {  # the local engine uses no tokens
     "input_tokens": 0,
@@ -66,32 +64,6 @@ def partial_images_of(params: ReceivedEdit) -> int:
     return value
 
 
-_B64_SLICE = 3 * (1 << 17)  # bytes per encoding step: whole 3-byte groups, ~0.3 ms each
-
-
-def b64_text(data: bytes) -> str:
-    """Base64 of ``data`` a slice at a time, handing the interpreter over between slices: the
-    in-process engine shares it with the window, which must not wait for a 20 MB encode."""
-    view = memoryview(data)
-    parts = []
-    for start in range(0, len(view), _B64_SLICE):
-        parts.append(binascii.b2a_base64(view[start : start + _B64_SLICE], newline=False))
-        time.sleep(0)
-    return b"".join(parts).decode("ascii")
-
-
-def sse(event: str, doc: dict[str, Any]) -> bytes:
-    """One server-sent event; a ``b64_json`` value goes in as it is (base64 needs no JSON
-    escaping), so a full-resolution image is never walked by the JSON encoder."""
-    image = doc.pop("b64_json", None) if isinstance(doc.get("b64_json"), str) else None
-    body = json.dumps(doc, separators=(",", ":"))
-    if image is not None:
-        body = (
-            f'{{"b64_json":"{image}",{body[1:]}' if len(body) > 2 else f'{{"b64_json":"{image}"}}'
-        )
-    return f"event: {event}\ndata: {body}\n\n".encode()
-
-
 @dataclass(frozen=True, slots=True)
 class _End:
     result: EditResult | None = None
@@ -106,7 +78,7 @@ class _Channel:
         self._partial_images = partial_images
         self._created = created
         self._loop = asyncio.get_running_loop()
-        self.queue: asyncio.Queue[bytes | _End] = asyncio.Queue()
+        self.queue: asyncio.Queue[list[bytes] | _End] = asyncio.Queue()
         self._lock = threading.Lock()
         self._finals: dict[int, tuple[EditedImage, bool]] = {}
         self._next_final = 0
@@ -117,7 +89,7 @@ class _Channel:
     def partial_images(self) -> int:
         return self._partial_images
 
-    def _put(self, item: bytes | _End) -> None:
+    def _put(self, item: list[bytes] | _End) -> None:
         self._loop.call_soon_threadsafe(self.queue.put_nowait, item)
 
     def _common(self, transparent: bool | None) -> dict[str, Any]:
@@ -133,34 +105,32 @@ class _Channel:
         }
 
     def partial(self, index: int, stage: int, data: bytes, description: str) -> None:
-        doc = {
+        fields = {
             "type": "image_edit.partial_image",
-            "b64_json": b64_text(data),
             **self._common(None),
             "partial_image_index": stage,
             "index": index,
             "description": description,
         }
-        self._put(sse("image_edit.partial_image", doc))
+        self._put(image_event("image_edit.partial_image", data, fields))
 
     def image(self, index: int, image: EditedImage, transparent: bool) -> None:
         with self._lock:  # completed events go out in image order
             self._finals[index] = (image, transparent)
             while self._next_final in self._finals:
                 done, clear = self._finals.pop(self._next_final)
-                doc = {
+                fields = {
                     "type": "image_edit.completed",
-                    "b64_json": b64_text(done.data),
                     **self._common(clear),
                     "usage": _USAGE,
                     "index": self._next_final,
                     "revised_prompt": done.revised_prompt,
                 }
-                self._put(sse("image_edit.completed", doc))
+                self._put(image_event("image_edit.completed", done.data, fields))
                 self._next_final += 1
 
 
-def _error_event(exc: BaseException) -> bytes:
+def _error_event(exc: BaseException) -> list[bytes]:
     if isinstance(exc, ApiError):
         error = exc.body()["error"]
     else:
@@ -170,7 +140,7 @@ def _error_event(exc: BaseException) -> bytes:
             "param": None,
             "code": None,
         }
-    return sse("error", {"type": "error", "error": error})
+    return image_event("error", None, {"type": "error", "error": error})
 
 
 async def stream_edit(
@@ -201,14 +171,16 @@ async def stream_edit(
         raise first.error
 
     async def body() -> AsyncIterator[bytes]:
-        item: bytes | _End = first
+        item: list[bytes] | _End = first
         try:
             while True:
                 if isinstance(item, _End):
                     if item.error is not None and not isinstance(item.error, Cancelled):
-                        yield _error_event(item.error)
+                        for part in _error_event(item.error):
+                            yield part
                     return
-                yield item
+                for part in item:  # an image's event in the slices it was encoded in
+                    yield part
                 item = await channel.queue.get()
         finally:
             cancel.set()  # done, failed or the client left: skip whatever is left
@@ -222,7 +194,9 @@ async def stream_edit(
     )
 
 
-async def _first_item(request: Request, channel: _Channel, cancel: threading.Event) -> bytes | _End:
+async def _first_item(
+    request: Request, channel: _Channel, cancel: threading.Event
+) -> list[bytes] | _End:
     """The first event (or the end), while watching for a client that gives up waiting."""
     getter = asyncio.ensure_future(channel.queue.get())
     try:
