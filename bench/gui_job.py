@@ -1,6 +1,7 @@
 """P4 and P7 helper: a 4-variant job on a 24 MP image through the window, event loop probed.
 
-    python -m bench.gui_job [--server process|embedded|thread] [--n 4]
+    python -m bench.gui_job [--server process|embedded|thread] [--n 4] [--stream]
+                            [--dump-stalls MS]
 
 A shown MainWindow (offscreen) runs ``generate()`` on a 6000×4000 photo-like image with a 6 %
 mask, model ``telea`` (instant, so upload, download, decode and compositing dominate) on:
@@ -19,6 +20,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import faulthandler
 import os
 import tempfile
 import time
@@ -50,6 +52,7 @@ class Probe:
         self.last = 0.0
         self.gaps: list[tuple[float, str]] = []
         self.phase = "idle"
+        self.dump_after_s = 0.0
 
     def start(self) -> None:
         self.last = time.perf_counter()
@@ -57,8 +60,13 @@ class Probe:
 
     def stop(self) -> None:
         self.timer.stop()
+        faulthandler.cancel_dump_traceback_later()
 
     def _tick(self) -> None:
+        if self.dump_after_s:
+            # Every thread's stack, written to stderr if the next tick is this late: who held
+            # the interpreter while the loop waited.
+            faulthandler.dump_traceback_later(self.dump_after_s, repeat=False)
         now = time.perf_counter()
         self.gaps.append(((now - self.last) * 1000, self.phase))
         self.last = now
@@ -117,7 +125,9 @@ async def _job(window: MainWindow, probe: Probe, n: int) -> dict[str, object]:
     return {"job_s": took, **{f"job_{k}": v for k, v in timings.items()}}
 
 
-def measure(kind: str, n: int, stream: bool = False) -> dict[str, object]:
+def measure(
+    kind: str, n: int, stream: bool = False, dump_after_ms: float = 0.0
+) -> dict[str, object]:
     app: QApplication = make_application()
     tmp = tempfile.mkdtemp(prefix="bench-")
     settings = QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat)
@@ -136,6 +146,7 @@ def measure(kind: str, n: int, stream: bool = False) -> dict[str, object]:
         _reset_peak()  # the peak so far is the bench making its inputs, not the editor
         opened_rss, opened_peak = _rss_mb(), peak_rss_mb()
         probe = Probe()
+        probe.dump_after_s = dump_after_ms / 1000
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
             figures = runner.run(_job(window, probe, n))
             runner.run(window.jobs.aclose())
@@ -162,8 +173,15 @@ def main() -> None:
     parser.add_argument("--server", choices=("process", "embedded", "thread"), default="process")
     parser.add_argument("--n", type=int, default=4)
     parser.add_argument("--stream", action="store_true", help="2 streamed previews per variant")
+    parser.add_argument(
+        "--dump-stalls",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="write every thread's stack to stderr whenever the loop stalls longer than MS",
+    )
     args = parser.parse_args()
-    emit(measure(args.server, args.n, args.stream))
+    emit(measure(args.server, args.n, args.stream, dump_after_ms=args.dump_stalls))
 
 
 if __name__ == "__main__":
