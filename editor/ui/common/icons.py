@@ -6,6 +6,7 @@ desktop files and installers.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -76,6 +77,7 @@ def render_app_icon(size: int) -> QImage:
     return image
 
 
+@functools.cache  # drawn once: the application and the window both ask for it at start
 def app_icon() -> QIcon:
     icon = QIcon()
     for size in ICON_SIZES:

@@ -8,19 +8,24 @@ the service picker.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QStatusBar
 
 from editor.core.selection import PressureCurve
 from editor.store import KeyringUnavailable, Profile, ProfileError, SettingsStore, StoreError
 from editor.ui.settings.capabilities import Capabilities
 from editor.ui.settings.prefs import UiPrefs
 
-__all__ = ["SettingsChanges", "SettingsController", "SettingsTarget"]
+__all__ = ["SettingsChanges", "SettingsController", "SettingsHost", "SettingsTarget"]
+
+T = TypeVar("T")
 
 
 class SettingsTarget(Protocol):
@@ -97,3 +102,10 @@ class SettingsController:
         w.apply_prefs()
         w.reload_profiles()
         return None
+
+
+class SettingsHost(SettingsTarget, Protocol):
+    """What Settings reads and updates in the window."""
+
+    def statusBar(self) -> QStatusBar: ...
+    def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]: ...

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QStatusBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -50,7 +48,7 @@ from editor.store import (
     new_profile_id,
 )
 from editor.ui.settings.capabilities import learned_text
-from editor.ui.settings.controller import SettingsChanges, SettingsController, SettingsTarget
+from editor.ui.settings.controller import SettingsChanges, SettingsController, SettingsHost
 from editor.ui.settings.prefs import THEMES, UiPrefs
 from editor.ui.settings.pressure_fields import PressureFields
 from editor.ui.settings.profile_form import ProfileForm, fixed_message
@@ -60,13 +58,6 @@ __all__ = ["SettingsDialog", "SettingsHost"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _GB = 1024**3
-
-
-class SettingsHost(SettingsTarget, Protocol):
-    """What Settings reads and updates in the window."""
-
-    def statusBar(self) -> QStatusBar: ...
-    def spawn(self, coro: Coroutine[Any, Any, T], what: str) -> asyncio.Task[T]: ...
 
 
 class SettingsDialog(QDialog):

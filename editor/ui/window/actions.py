@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,7 +23,6 @@ from editor.core.selection import (
     mask_from_transparency,
 )
 from editor.ui.canvas import mask_library as ml
-from editor.ui.canvas.feather_dialog import FeatherDialog
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.canvas.mask_library import MaskHost
 from editor.ui.canvas.mask_toolbar import MaskToolbar
@@ -32,10 +31,13 @@ from editor.ui.common.icons import tool_icon
 from editor.ui.jobs.jobs_panel import CANCEL_NEWEST_KEY
 from editor.ui.session.binding import SessionBinding
 from editor.ui.session.restore import RestoreHost
-from editor.ui.settings.settings_dialog import SettingsHost
-from editor.ui.window.expand_canvas import Expander
+from editor.ui.settings.controller import SettingsHost
 from editor.ui.window.file_ops import FileOps
 from editor.ui.window.round_copy import RoundCopyHost, duplicate_round
+
+if TYPE_CHECKING:  # dialogs made when first asked for, not at start
+    from editor.ui.canvas.feather_dialog import FeatherDialog
+    from editor.ui.window.expand_canvas import Expander
 
 __all__ = ["ActionsHost", "Shortcut", "ShortcutSheet", "WindowActions", "build_actions"]
 
@@ -360,6 +362,8 @@ def _feather_dialog(w: ActionsHost, window: QMainWindow) -> FeatherDialog | None
     if w.document is None:
         return None
     w.show_original()  # the mask is what is being looked at
+    from editor.ui.canvas.feather_dialog import FeatherDialog
+
     dialog = FeatherDialog(w.canvas, w.document, window, w.spawn)
     dialog.finished.connect(dialog.deleteLater)
     w.feather_dialog = dialog

@@ -9,15 +9,17 @@ Generate first puts the new area and seam band back into the mask.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from editor.core.expand import ExpandedCanvas, Expansion
-from editor.ui.canvas.expand_dialog import ExpandCanvasDialog, preview_while_open
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.workspace import Workspace
+
+if TYPE_CHECKING:  # the dialog is made when first asked for, not at start
+    from editor.ui.canvas.expand_dialog import ExpandCanvasDialog
 
 __all__ = ["ExpandHost", "Expander"]
 
@@ -51,6 +53,8 @@ class Expander:
             return None
         w.show_original()
         h, wd = image.shape[:2]
+        from editor.ui.canvas.expand_dialog import ExpandCanvasDialog, preview_while_open
+
         dialog = ExpandCanvasDialog((wd, h), self.parent)
         preview_while_open(dialog, w.canvas)
         dialog.accepted.connect(lambda: self._accepted(dialog))

@@ -18,7 +18,7 @@ import gc
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, QTimer, Signal
@@ -48,7 +48,6 @@ from editor.store import (
     StoreError,
 )
 from editor.ui.canvas.canvas_keys import forward_canvas_keys
-from editor.ui.canvas.feather_dialog import FeatherDialog
 from editor.ui.canvas.mask_canvas import MaskCanvas
 from editor.ui.canvas.mask_toolbar import MaskToolbar
 from editor.ui.common.files import image_source
@@ -71,9 +70,7 @@ from editor.ui.settings.capabilities import Capabilities
 from editor.ui.settings.prefs import UiPrefs
 from editor.ui.window.actions import WindowActions, build_actions
 from editor.ui.window.banners import NO_IMAGE, DropTarget, MessageBanner, VariantBanner
-from editor.ui.window.batch import BatchDialog
 from editor.ui.window.canvas_menu import canvas_menu
-from editor.ui.window.contact_sheet import ContactSheetDialog
 from editor.ui.window.expand_canvas import Expander
 from editor.ui.window.file_ops import FileOps
 from editor.ui.window.geometry import remember_geometry, restore_geometry
@@ -82,6 +79,11 @@ from editor.ui.window.layout import build_layout, build_status_bar
 from editor.ui.window.previews import PreviewBinding, full_size
 from editor.ui.window.regions_binding import RegionsBinding
 from editor.workspace import TaskSet, Workspace
+
+if TYPE_CHECKING:  # dialogs made when first asked for, not at start
+    from editor.ui.canvas.feather_dialog import FeatherDialog
+    from editor.ui.window.batch import BatchDialog
+    from editor.ui.window.contact_sheet import ContactSheetDialog
 
 __all__ = ["MainWindow"]
 
@@ -761,6 +763,8 @@ class MainWindow(QMainWindow):
         if not self.results.rounds():
             self.show_message("There are no results to put on a contact sheet yet.")
             return
+        from editor.ui.window.contact_sheet import ContactSheetDialog
+
         self.contact_sheet = ContactSheetDialog(self, parent=self)
         self.contact_sheet.open()
 
@@ -768,6 +772,8 @@ class MainWindow(QMainWindow):
         """File ▸ Batch…: this mask, prompt and settings over a folder; it runs on while the
         window is used, and the dialog shows it again when asked."""
         if self.batch_dialog is None:
+            from editor.ui.window.batch import BatchDialog
+
             self.batch_dialog = BatchDialog(self, parent=self)
         self.batch_dialog.refresh_asked()
         self.batch_dialog.show()
