@@ -1,4 +1,4 @@
-"""The window's first paint does without OpenCV, httpx and keyring; they come once it is idle."""
+"""The window's first paint does without OpenCV, httpx, keyring and its dialogs."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ SCRIPT = textwrap.dedent(
     app.processEvents()
     heavy = ("cv2", "httpx", "keyring")
     print("painted:", sorted(m for m in heavy if m in sys.modules))
+    dialogs = (
+        "editor.ui.window.batch",
+        "editor.ui.window.contact_sheet",
+        "editor.ui.canvas.feather_dialog",
+        "editor.ui.canvas.expand_dialog",
+        "editor.ui.session.sessions_dialog",
+        "editor.ui.settings.settings_dialog",
+    )
+    print("dialogs:", sorted(m for m in dialogs if m in sys.modules))
 
     def later():
         print("idle:", sorted(m for m in heavy if m in sys.modules))
@@ -45,6 +54,7 @@ def test_heavy_libraries_wait_until_the_window_is_up(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert "painted: []" in lines, done.stdout
+    assert "dialogs: []" in lines, done.stdout  # each is imported when first opened
     assert "idle: ['cv2', 'httpx', 'keyring']" in lines, done.stdout
 
 
