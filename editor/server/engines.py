@@ -12,7 +12,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from editor.server.imaging import Pixels
+from editor.server.imaging import Pixels, paste_where
 from editor.server.patchmatch_engine import VARIANTS, PatchMatchEngine
 
 RADII = (3, 7, 15, 5, 11)  # 2 OpenCV algorithms × 5 radii = 10 distinct variants, the API's max n
@@ -135,10 +135,9 @@ def inpaint(pixels: Pixels, region: Pixels, variant: Variant) -> Pixels:
         if hidden.any():
             exclude = np.where(hidden, np.uint8(255), np.uint8(0))
     filled = variant.engine.fill(colour, crop_region, variant.size, variant.flip, exclude)
-    selected = crop_region > 0
-    out[y0:y1, x0:x1, :3][selected] = filled[selected]
-    if pixels.shape[2] == 4:
-        out[y0:y1, x0:x1, 3][selected] = 255  # filled pixels are content now, not holes
+    paste_where(out[y0:y1, x0:x1, :3], filled, crop_region)
+    if pixels.shape[2] == 4:  # filled pixels are content now, not holes
+        np.copyto(out[y0:y1, x0:x1, 3], np.uint8(255), where=crop_region > 0)
     return out
 
 
@@ -157,10 +156,10 @@ def inpaint_scaled(pixels: Pixels, region: Pixels, variant: Variant, scale: floa
     del small
     out = np.asarray(cv2.resize(filled, (width, height), interpolation=cv2.INTER_LINEAR), np.uint8)
     del filled
-    known = region == 0  # the upscaled frame becomes the result: put the known pixels back
-    out[known] = pixels[known]
+    # The upscaled frame becomes the result: put the known pixels back.
+    paste_where(out, pixels, cv2.threshold(region, 0, 255, cv2.THRESH_BINARY_INV)[1])
     if out.shape[2] == 4:
-        out[:, :, 3][~known] = 255
+        np.copyto(out[:, :, 3], np.uint8(255), where=region > 0)
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from typing import Any
 
 import cv2
 import numpy as np
@@ -79,6 +80,17 @@ def alpha_of(image: Image.Image) -> Pixels:
 def edit_region(mask_alpha: Pixels) -> Pixels:
     """255 where the mask allows editing (transparent), 0 elsewhere, as cv2.inpaint wants."""
     return np.where(mask_alpha < SOFT_ALPHA, np.uint8(255), np.uint8(0))
+
+
+def paste_where(dst: Pixels, src: Pixels, mask: NDArray[Any]) -> None:
+    """``dst[mask > 0] = src[mask > 0]`` in place. OpenCV's masked copy where the layout allows
+    (two orders of magnitude faster than NumPy's boolean indexing on a 9 MP crop, which kept a
+    core busy for 0.4 s beside the window), a masked NumPy copy otherwise (RGBA channel views)."""
+    try:
+        cv2.copyTo(src, mask, dst)
+    except cv2.error:
+        where = mask > 0
+        np.copyto(dst, src, where=where[..., None] if dst.ndim == 3 else where)
 
 
 def resize(pixels: Pixels, size: tuple[int, int]) -> Pixels:
