@@ -46,13 +46,13 @@ from editor.ui.window.main_window import MainWindow
 class Probe:
     """Ticks every ``interval_ms``; remembers the longest gaps and what the job was doing."""
 
-    def __init__(self, interval_ms: int = 5) -> None:
+    def __init__(self, interval_ms: int = 5, dump_after_s: float = 0.0) -> None:
         self.timer = QTimer(interval=interval_ms, timerType=Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self._tick)
         self.last = 0.0
         self.gaps: list[tuple[float, str]] = []
         self.phase = "idle"
-        self.dump_after_s = 0.0
+        self.dump_after_s = dump_after_s
 
     def start(self) -> None:
         self.last = time.perf_counter()
@@ -145,8 +145,7 @@ def measure(
         app.processEvents()
         _reset_peak()  # the peak so far is the bench making its inputs, not the editor
         opened_rss, opened_peak = _rss_mb(), peak_rss_mb()
-        probe = Probe()
-        probe.dump_after_s = dump_after_ms / 1000
+        probe = Probe(dump_after_s=dump_after_ms / 1000)
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
             figures = runner.run(_job(window, probe, n))
             runner.run(window.jobs.aclose())

@@ -108,10 +108,6 @@ def run_app(
 
     At start it offers to restore a session left open by an app that died (kill -9, crash).
     """
-    # Start-up makes some 60,000 objects that live as long as the window, and the collector
-    # walked them over and over while the window's modules were imported (30 ms of a 0.4 s
-    # start). Off until the window is built; the window then freezes what start-up made.
-    gc.disable()
     from editor.logs import setup_logging
     from editor.ui.session.restore import offer_restore
 
@@ -121,9 +117,9 @@ def run_app(
 
     async def main() -> int:
         try:
-            window = build_window()
+            window = build_window()  # it freezes what start-up made
         finally:
-            gc.enable()
+            gc.enable()  # paused by the command's start (editor.cli.main)
         closed = asyncio.Event()
         window.closed.connect(closed.set)
         window.show()

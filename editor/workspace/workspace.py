@@ -270,9 +270,9 @@ class Workspace:
         return await asyncio.to_thread(read)
 
     def region_inputs(self) -> tuple[RegionInput, ...]:
-        """Each region as a round sends it (its mask copied); empty without regions."""
+        """Each region as a round sends it (its mask's snapshot); empty without regions."""
         return tuple(
-            RegionInput(r.document.edit.copy(), r.prompt, r.name, r.color)
+            RegionInput(_sent_mask(r.document), r.prompt, r.name, r.color)
             for r in self.regions.items
         )
 
@@ -856,3 +856,10 @@ def _record(session: Session, round_id: str) -> RoundRecord | None:
         return session.round(round_id)
     except KeyError:
         return None
+
+
+def _sent_mask(document: MaskDocument) -> np.ndarray:
+    """The mask a round sends: the document's shared snapshot (no copy when it has not changed
+    since the last round), or an empty mask, which the round's check then refuses."""
+    frozen = document.snapshot()
+    return frozen if frozen is not None else np.zeros((document.height, document.width), np.uint8)

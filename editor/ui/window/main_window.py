@@ -234,12 +234,18 @@ class MainWindow(QMainWindow):
         # once the window is up, not while its first paint waits.
         QTimer.singleShot(WARM_UP_AFTER_MS, self._warm_up)
 
+    def _again_if_busy(self, step: Callable[[], None]) -> bool:
+        """While a job runs, ask ``step`` again later (True): an import holds the interpreter,
+        so beside a job it stalls the loop (httpcore's, 30 ms), and the job makes what it needs
+        itself."""
+        if _loop_running() and self.jobs.newest_active() is not None:
+            QTimer.singleShot(IMPORT_LATER_MS, step)
+            return True
+        return False
+
     def _warm_up(self) -> None:
         # What the first job needs (connections, the in-process engine) is made off the loop.
-        if _loop_running() and self.jobs.newest_active() is not None:
-            # A job sent at once makes what it needs itself; a warm-up's imports beside it
-            # would hold the interpreter while the loop waits (httpcore's, 30 ms).
-            QTimer.singleShot(IMPORT_LATER_MS, self._warm_up)
+        if self._again_if_busy(self._warm_up):
             return
         if _loop_running():
             self.spawn(warm_up(), "prepare connections")
@@ -248,14 +254,13 @@ class MainWindow(QMainWindow):
 
     def _import_later(self) -> None:
         """The libraries the start left for later (keyring, …), imported on a worker while
-        no job runs: an import holds the interpreter, so beside a job it would stall the loop
-        (the import system's module locks make it safe beside a first use here)."""
-        if not _loop_running():
-            deferred_imports.finish()
-        elif self.jobs.newest_active() is not None:
-            QTimer.singleShot(IMPORT_LATER_MS, self._import_later)
-        else:
+        no job runs (the import system's module locks make it safe beside a first use)."""
+        if self._again_if_busy(self._import_later):
+            return
+        if _loop_running():
             self.spawn(asyncio.to_thread(deferred_imports.finish), "import the libraries")
+        else:
+            deferred_imports.finish()
 
     # -- image and mask -------------------------------------------------------------------------
 

@@ -41,7 +41,8 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_heavy_libraries_wait_until_the_window_is_up(tmp_path: Path) -> None:
+def _run(script: str, tmp_path: Path) -> list[str]:
+    """``script`` in a fresh interpreter, offscreen, on a fresh profile; its output lines."""
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -49,23 +50,27 @@ def test_heavy_libraries_wait_until_the_window_is_up(tmp_path: Path) -> None:
         "INPAINT_EDITOR_DATA_DIR": str(tmp_path / "data"),
     }
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, env=env
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    lines = done.stdout.splitlines()
-    assert "painted: []" in lines, done.stdout
-    assert "dialogs: []" in lines, done.stdout  # each is imported when first opened
-    assert "idle: ['cv2', 'httpx', 'keyring']" in lines, done.stdout
+    return done.stdout.splitlines()
 
 
-RUN_APP = textwrap.dedent(
+def test_heavy_libraries_wait_until_the_window_is_up(tmp_path: Path) -> None:
+    lines = _run(SCRIPT, tmp_path)
+    assert "painted: []" in lines, lines
+    assert "dialogs: []" in lines, lines  # each is imported when first opened
+    assert "idle: ['cv2', 'httpx', 'keyring']" in lines, lines
+
+
+START_COMMAND = textwrap.dedent(
     """
     import gc
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
-    from editor.ui.app import make_application, run_app
+    from editor.cli.main import main
 
-    app = make_application()
+    app = QApplication([])  # the command's start reuses it
 
     def up():
         print("collector on:", gc.isenabled(), "frozen:", gc.get_freeze_count() > 10000)
@@ -74,21 +79,12 @@ RUN_APP = textwrap.dedent(
                 widget.close()
 
     QTimer.singleShot(1500, up)
-    raise SystemExit(run_app())
+    raise SystemExit(main([]))  # as `inpaint-editor` starts the window
     """
 )
 
 
 def test_the_collector_runs_again_once_the_window_is_up(tmp_path: Path) -> None:
     # Start-up pauses the collector; left off, every cycle a session makes would stay in memory.
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "INPAINT_EDITOR_CONFIG_DIR": str(tmp_path / "config"),
-        "INPAINT_EDITOR_DATA_DIR": str(tmp_path / "data"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", RUN_APP], capture_output=True, text=True, timeout=120, env=env
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "collector on: True frozen: True" in done.stdout.splitlines(), done.stdout
+    lines = _run(START_COMMAND, tmp_path)
+    assert "collector on: True frozen: True" in lines, lines
