@@ -71,9 +71,9 @@ def run_helper(module: str, *args: str, timeout: float = 300) -> dict[str, Any]:
     )
 
 
-def peak_rss_mb() -> float:
-    """VmHWM of this process: the most resident memory it ever had, in MB."""
-    with open("/proc/self/status") as status:
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """VmHWM of a process (default: this one): the most resident memory it ever had, in MB."""
+    with open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024

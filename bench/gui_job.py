@@ -1,17 +1,22 @@
 """P4 and P7 helper: a 4-variant job on a 24 MP image through the window, event loop probed.
 
-    python -m bench.gui_job [--server process|embedded|thread] [--n 4] [--stream]
-                            [--dump-stalls MS]
+    python -m bench.gui_job [--server process|embedded|inprocess|thread] [--n 4] [--stream]
 
 A shown MainWindow (offscreen) runs ``generate()`` on a 6000×4000 photo-like image with a 6 %
 mask, model ``telea`` (instant, so upload, download, decode and compositing dominate) on:
 ``process`` — the local server in its own process (what any remote service looks like to us);
-``embedded`` — the default "Local engine" profile, the server app in-process over ASGI;
+``embedded`` — the default "Local engine" profile as the app runs it: a child process the
+window starts (``serve --app-engine``, at a lower priority);
+``inprocess`` — the same profile with the engine in the window's process (ASGI on a thread of
+its own), as the CLI runs it;
 ``thread`` — a ServerThread (uvicorn in a thread of this process).
 
 A 5 ms QTimer probe records every gap between its ticks; the longest gap is the worst time the
-window could not react. After the job, variant 1 is shown on the canvas (as a click in the
-gallery does) and VmHWM — the peak resident memory of the whole run — is read.
+window could not react. Each gap also says how long the loop's thread ran in it (schedstat), and
+a bare Qt timer in a process of its own (bench.idle_probe) ticks alongside: a gap in which the
+loop barely ran, seen by that bare timer too, is the machine's, not the window's. After the job,
+variant 1 is shown on the canvas (as a click in the gallery does) and VmHWM — the peak resident
+memory of the whole run — is read (the child engine's too, for ``embedded``).
 """
 
 from __future__ import annotations
@@ -20,9 +25,12 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
-import faulthandler
+import json
 import os
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 
@@ -37,45 +45,93 @@ from bench._common import ServerProcess, emit, isolate_from_server, peak_rss_mb
 from bench.pixels import blob_mask, photo_like
 from editor.client import Endpoint
 from editor.pipeline import embedded_client
+from editor.pipeline.embedded import warm_up_engine
+from editor.pipeline.engine_process import engine_process, stop_engine_process, use_engine_process
 from editor.server import ServerThread
 from editor.ui.app import make_application
 from editor.ui.common.services import Profile, endpoint_profile
 from editor.ui.window.main_window import MainWindow
 
 
-class Probe:
-    """Ticks every ``interval_ms``; remembers the longest gaps and what the job was doing."""
+def _thread_times() -> tuple[float, float] | None:
+    """This thread's time on a CPU and waiting for one, in ms so far (Linux schedstat)."""
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as stat:
+            on_cpu, waiting, _ = stat.read().split()
+    except (OSError, ValueError):
+        return None
+    return int(on_cpu) / 1e6, int(waiting) / 1e6
 
-    def __init__(self, interval_ms: int = 5, dump_after_s: float = 0.0) -> None:
+
+class Probe:
+    """Ticks every ``interval_ms``; remembers each gap, what the job was doing, and how much of
+    the gap the loop's thread spent running (its own work, or holding the interpreter) and
+    waiting for a CPU. The rest it was blocked: on the interpreter lock, or not run at all."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
         self.timer = QTimer(interval=interval_ms, timerType=Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self._tick)
         self.last = 0.0
-        self.gaps: list[tuple[float, str]] = []
+        self.last_times: tuple[float, float] | None = None
+        self.gaps: list[tuple[float, str, float, float]] = []
         self.phase = "idle"
-        self.dump_after_s = dump_after_s
+        self.floor = MachineFloor()
 
     def start(self) -> None:
-        self.last = time.perf_counter()
+        self.floor.start()
+        self.last, self.last_times = time.perf_counter(), _thread_times()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
-        faulthandler.cancel_dump_traceback_later()
+        self.floor.stop()
 
     def _tick(self) -> None:
-        if self.dump_after_s:
-            # Every thread's stack, written to stderr if the next tick is this late: who held
-            # the interpreter while the loop waited.
-            faulthandler.dump_traceback_later(self.dump_after_s, repeat=False)
-        now = time.perf_counter()
-        self.gaps.append(((now - self.last) * 1000, self.phase))
-        self.last = now
+        now, times = time.perf_counter(), _thread_times()
+        ran = waited = float("nan")
+        if times is not None and self.last_times is not None:
+            ran, waited = times[0] - self.last_times[0], times[1] - self.last_times[1]
+        self.gaps.append(((now - self.last) * 1000, self.phase, ran, waited))
+        self.last, self.last_times = now, times
+
+
+class MachineFloor:
+    """A bare Qt timer in its own process while a probe runs (bench.idle_probe)."""
+
+    def __init__(self) -> None:
+        self.max_gap_ms = float("nan")
+        self._peer: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        self._peer = subprocess.Popen(
+            [sys.executable, "-m", "bench.idle_probe"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._peer.stdout is not None
+        self._peer.stdout.readline()  # ticking
+
+    def stop(self) -> None:
+        peer, self._peer = self._peer, None
+        if peer is None or peer.stdin is None or peer.stdout is None:
+            return
+        peer.stdin.close()
+        self.max_gap_ms = json.loads(peer.stdout.readline() or "{}").get(
+            "max_gap_ms", self.max_gap_ms
+        )
+        peer.wait(10)
 
 
 @contextlib.contextmanager
 def _server(kind: str) -> Iterator[Profile]:
-    if kind == "embedded":
-        yield Profile("Local engine", embedded_client, "telea")
+    if kind in ("embedded", "inprocess"):
+        if kind == "embedded":
+            use_engine_process()  # as run_app does
+        try:
+            yield Profile("Local engine", embedded_client, "telea")
+        finally:
+            stop_engine_process()
         return
     if kind == "thread":
         with ServerThread() as thread:
@@ -103,7 +159,10 @@ def _rss_mb() -> float:
 async def _job(window: MainWindow, probe: Probe, n: int) -> dict[str, object]:
     window.prompt_panel.set_prompt("fill the hole")
     window.prompt_panel.n_spin.setValue(n)
-    await asyncio.sleep(0.2)
+    # A designer's first Generate comes seconds after the window opens, once its warm-up
+    # (connections, the local engine) is done: the job does not race it here either.
+    await warm_up_engine()
+    await asyncio.sleep(0.5)
     probe.start()
     await asyncio.sleep(0.1)
     started = time.perf_counter()
@@ -125,9 +184,7 @@ async def _job(window: MainWindow, probe: Probe, n: int) -> dict[str, object]:
     return {"job_s": took, **{f"job_{k}": v for k, v in timings.items()}}
 
 
-def measure(
-    kind: str, n: int, stream: bool = False, dump_after_ms: float = 0.0
-) -> dict[str, object]:
+def measure(kind: str, n: int, stream: bool = False) -> dict[str, object]:
     app: QApplication = make_application()
     tmp = tempfile.mkdtemp(prefix="bench-")
     settings = QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat)
@@ -145,11 +202,13 @@ def measure(
         app.processEvents()
         _reset_peak()  # the peak so far is the bench making its inputs, not the editor
         opened_rss, opened_peak = _rss_mb(), peak_rss_mb()
-        probe = Probe(dump_after_s=dump_after_ms / 1000)
+        probe = Probe()
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
             figures = runner.run(_job(window, probe, n))
             runner.run(window.jobs.aclose())
         end_rss, end_peak = _rss_mb(), peak_rss_mb()
+        child = engine_process()
+        engine_peak = peak_rss_mb(child.pid) if child is not None and child.pid else 0.0
     worst = sorted(probe.gaps, reverse=True)[:8]
     return {
         "server": kind,
@@ -159,28 +218,27 @@ def measure(
         **figures,
         "ticks": len(probe.gaps),
         "max_gap_ms": worst[0][0],
-        "worst_gaps": [[round(g, 1), phase] for g, phase in worst],
+        # Each: the gap, the job's phase, the loop thread's ms on a CPU and waiting for one.
+        "worst_gaps": [[round(g, 1), phase, round(r, 1), round(w, 1)] for g, phase, r, w in worst],
+        "longest_run_ms": max((r for _, _, r, _ in probe.gaps), default=float("nan")),
+        "machine_floor_ms": probe.floor.max_gap_ms,
         "rss_opened_mb": opened_rss,
         "peak_opened_mb": opened_peak,
         "rss_end_mb": end_rss,
         "peak_rss_mb": end_peak,
+        "engine_peak_rss_mb": engine_peak,  # the child engine's, when it runs apart
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", choices=("process", "embedded", "thread"), default="process")
+    parser.add_argument(
+        "--server", choices=("process", "embedded", "inprocess", "thread"), default="process"
+    )
     parser.add_argument("--n", type=int, default=4)
     parser.add_argument("--stream", action="store_true", help="2 streamed previews per variant")
-    parser.add_argument(
-        "--dump-stalls",
-        type=float,
-        default=0.0,
-        metavar="MS",
-        help="write every thread's stack to stderr whenever the loop stalls longer than MS",
-    )
     args = parser.parse_args()
-    emit(measure(args.server, args.n, args.stream, dump_after_ms=args.dump_stalls))
+    emit(measure(args.server, args.n, args.stream))
 
 
 if __name__ == "__main__":

@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
         help="answer as a strict stand-in for today's OpenAI image models (for testing clients): "
         "shut-down models, size, quality, complexity, input_fidelity and markup rules",
     )
+    # The window's own engine (editor.pipeline.engine_process): loopback, a port the OS picks,
+    # the token from $INPAINT_EDITOR_SERVER_TOKEN, ends with the window. Not for people.
+    parser.add_argument("--app-engine", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -45,6 +48,15 @@ def run_serve_command(argv: Sequence[str]) -> int:
     from editor.server import serve
 
     options = _parser().parse_args(list(argv))
+    if options.app_engine:
+        from editor.server.app_engine import serve_app_engine
+
+        app_token = os.environ.get(TOKEN_ENV)
+        if not app_token:
+            print(f"inpaint-editor serve: --app-engine needs {TOKEN_ENV}.", file=sys.stderr)
+            return 2
+        serve_app_engine(app_token)
+        return 0
     token = None
     if options.require_token:
         token = os.environ.get(TOKEN_ENV)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 
 from starlette.types import ASGIApp
 
 from editor.client import EditsClient, Endpoint
 from editor.core.imageio import MAX_PIXELS
+from editor.pipeline.engine_process import EngineNotStarted, engine_process
+
+log = logging.getLogger(__name__)
 
 # Never resolved: the in-process transport answers every request for this origin.
 EMBEDDED_ORIGIN = "http://local-engine"
 EMBEDDED_BASE_URL = f"{EMBEDDED_ORIGIN}/v1"
 EMBEDDED_DEFAULT_MODEL = "patchmatch"
-EMBEDDED_MAX_UPLOAD = 4 * 1024**3
 
 
 def embedded_endpoint() -> Endpoint:
@@ -34,16 +37,26 @@ def _engine_app() -> ASGIApp:
     with _app_lock:  # a warm-up and the first job may ask at once: build it once
         if _app is None:
             from editor.server import create_app
+            from editor.server.app_engine import MAX_UPLOAD_BYTES
 
             # The app's own engine takes whatever the app sends (a 96 MP photo is a 130 MB
             # upload); the 50 MB limit of `serve` stays for other clients.
             _app = create_app(
                 public_base_url=EMBEDDED_ORIGIN,
                 single_use_results=True,
-                max_upload_bytes=EMBEDDED_MAX_UPLOAD,
+                max_upload_bytes=MAX_UPLOAD_BYTES,
                 max_pixels=MAX_PIXELS,
             )
         return _app
+
+
+def is_own_engine(endpoint: Endpoint) -> bool:
+    """Whether ``endpoint`` is the app's own engine: in-process, or the window's child."""
+    if endpoint.base_url == EMBEDDED_BASE_URL:
+        return True
+    child = engine_process()
+    own = child.endpoint() if child is not None else None
+    return own is not None and own.base_url == endpoint.base_url
 
 
 def _transports() -> None:
@@ -53,8 +66,17 @@ def _transports() -> None:
 
 
 async def warm_up_engine() -> None:
-    """Import and build the in-process engine and its transports on a worker thread (at once
-    when done), so the first job's "Preparing" imports nothing on the caller's loop."""
+    """Start the child engine if the app runs one (:mod:`editor.pipeline.engine_process`),
+    else import and build the in-process engine and its transports; on a worker thread (at
+    once when done), so the first job's "Preparing" waits on nothing on the caller's loop."""
+    child = engine_process()
+    if child is not None:
+        try:
+            await asyncio.to_thread(child.start)
+            return
+        except (OSError, EngineNotStarted) as exc:
+            # Slower beside the window, but the designer's round still runs.
+            log.warning("the local engine runs in the window's process: %s", exc)
     if _app is None:
 
         def build() -> None:
@@ -65,9 +87,15 @@ async def warm_up_engine() -> None:
 
 
 def embedded_client() -> EditsClient:
-    """A client whose requests go straight into the local server app, no socket involved;
-    streamed answers arrive event by event (editor.pipeline.asgi_stream). The app runs on its
-    own thread and loop so its CPU work never stalls the caller's (the window's) loop."""
+    """A client of the local engine. When the app runs the engine as a child process and it is
+    up, over loopback to it. Otherwise requests go straight into the local server app, no socket
+    involved; streamed answers arrive event by event (editor.pipeline.asgi_stream). That app
+    runs on its own thread and loop, so the caller's (the window's) loop waits only on the
+    interpreter."""
+    child = engine_process()
+    endpoint = child.endpoint() if child is not None else None
+    if endpoint is not None:
+        return EditsClient(endpoint)
     # Imported here: they subclass httpx's transports, which the window's start defers.
     from editor.pipeline.asgi_stream import StreamingASGITransport
     from editor.pipeline.background_transport import BackgroundLoopTransport

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from psygnal import Signal
 
-from editor.client import EditError, Progress, warm_up
+from editor.client import EditError, Progress, ServiceConnectionError, warm_up
 from editor.core.errors import UserInputError
 from editor.core.params import EditParams
-from editor.pipeline.embedded import embedded_client, warm_up_engine
+from editor.pipeline.embedded import embedded_client, embedded_endpoint, warm_up_engine
 from editor.pipeline.job_input import ClientFactory, JobInput, SendingProfile, job_input
 from editor.pipeline.round_trip import (
     EditOutcome,
@@ -45,6 +45,11 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+ENGINE_LOST = (
+    "The local engine stopped before it finished answering. Retry starts it again; your image, "
+    "mask and prompt are as they were."
+)
 
 _RELEASED = np.zeros((0, 0, 3), np.uint8)
 
@@ -282,12 +287,19 @@ class JobQueue:
                 self.changed.emit(job)
 
         asked = job.input
-        # The first client's imports and TLS settings (and the in-process engine), off the loop.
+        # The first client's imports and TLS settings (and the local engine), off the loop.
         await warm_up()
         if asked.make_client is embedded_client:
             await warm_up_engine()
         async with asked.make_client() as client:
-            return await run_edit(client, asked, on_progress=on_progress, on_partial=on_partial)
+            try:
+                return await run_edit(client, asked, on_progress=on_progress, on_partial=on_partial)
+            except ServiceConnectionError as exc:
+                if asked.make_client is embedded_client and client.endpoint != embedded_endpoint():
+                    # The child engine is gone (killed, out of memory); its address means
+                    # nothing to a designer, and the next send starts a new one.
+                    raise ServiceConnectionError(ENGINE_LOST, details=exc.details) from exc
+                raise
 
     def _finish(self, job: Job, state: JobState, status: str, error: str | None = None) -> None:
         if job.state.finished:

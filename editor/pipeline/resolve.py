@@ -71,11 +71,12 @@ def resolve(
     *,
     profile_name: str = "",
     sending: bool = False,
-    in_process: bool = False,
+    own_engine: bool = False,
 ) -> EditParams:
     """``params`` as they are sent (see the module's list); what is not given is not applied.
     The engine's rewrites only when ``sending`` (a round keeps what was asked, an empty prompt
-    too); ``in_process``: the embedded engine answers. Applying it twice changes nothing."""
+    too); ``own_engine``: our own engine answers (in-process, or the window's child). Applying
+    it twice changes nothing."""
     api = params.api
     if profile is not None:
         params = replace(
@@ -92,10 +93,11 @@ def resolve(
     spec = model_spec(api.model, aliases=dict(params.aliases))
     if sending and spec.local and not api.prompt.strip():
         api = replace(api, prompt=LOCAL_PROMPT)
-    if sending and in_process and spec.local and api.response_format is None and not api.stream:
+    if sending and own_engine and spec.local and api.response_format is None and not api.stream:
         # Full-resolution results as links: raw PNG downloads instead of one huge base64 JSON
         # answer, whose encoding and parsing would hold the interpreter for hundreds of ms.
-        # Only in-process: a link a service behind a gateway hands out may not be reachable.
+        # Only from our own engine: a link a service behind a gateway hands out may not be
+        # reachable.
         api = replace(api, response_format="url")
     return params if api is params.api else replace(params, api=api)
 

@@ -33,7 +33,7 @@ from editor.core.references import reference_inputs
 from editor.core.request import EditRequest, ImageInput
 from editor.core.sent_view import sent_view
 from editor.core.sizing import SendPlan, apply_plan, apply_plan_to_mask, apply_plan_to_overlay
-from editor.pipeline.embedded import EMBEDDED_BASE_URL
+from editor.pipeline.embedded import is_own_engine
 from editor.pipeline.errors import InputError
 from editor.pipeline.fanout import (
     DEFAULT_CONCURRENCY,
@@ -173,19 +173,20 @@ def prepare_edit(
     mask: np.ndarray | None,
     params: EditParams,
     *,
-    in_process: bool = False,
+    own_engine: bool = False,
     markup: np.ndarray | None = None,
     markup_carried: bool = True,
 ) -> PreparedEdit:
     """Scale and pad image and mask for the model, encode both, build the request (CPU work).
-    ``in_process``: the embedded engine answers, so result links are fetched from it too.
+    ``own_engine``: our own engine answers (in-process or the window's child), so result links
+    are fetched from it too.
 
     ``markup`` (RGBA at the image's size) goes as the request's ``markup``, cropped and scaled
     like the image; with a mask the request carries the markup only (the API refuses both) and
     the result is blended through the mask. ``markup_carried`` False (a service that loses
     markup): the marks become the mask instead."""
     started = time.perf_counter()
-    params = resolve(params, sending=True, in_process=in_process)
+    params = resolve(params, sending=True, own_engine=own_engine)
     spec = check(params, marked=has_marks(markup))
     params, notes = _left_out(params, spec)
     height, width = original.shape[:2]
@@ -546,8 +547,8 @@ async def send_round(
     ``markup``: see :func:`prepare_edit`. Whether the service passes markup on is
     ``markup_carried`` when given, else what ``memory`` learned for the profile, else asked once
     (:func:`probe_markup`)."""
-    in_process = client.endpoint.base_url == EMBEDDED_BASE_URL
-    params = resolve(params, learned=memory, profile_name=profile, in_process=in_process)
+    own_engine = is_own_engine(client.endpoint)
+    params = resolve(params, learned=memory, profile_name=profile, own_engine=own_engine)
     carried = True
     if has_marks(markup):
         carried = (
@@ -563,7 +564,7 @@ async def send_round(
                 original,
                 mask,
                 params,
-                in_process=in_process,
+                own_engine=own_engine,
                 markup=markup,
                 markup_carried=carried,
             )
@@ -610,10 +611,10 @@ async def send_prompts(
     the others are kept. Callbacks get the prompt's index first."""
     if not prompts:
         raise InputError("No prompt to send.")
-    in_process = client.endpoint.base_url == EMBEDDED_BASE_URL
-    params = resolve(params, learned=memory, profile_name=profile, in_process=in_process)
+    own_engine = is_own_engine(client.endpoint)
+    params = resolve(params, learned=memory, profile_name=profile, own_engine=own_engine)
     prepared = await asyncio.to_thread(
-        functools.partial(prepare_edit, original, mask, params, in_process=in_process)
+        functools.partial(prepare_edit, original, mask, params, own_engine=own_engine)
     )
     slots = asyncio.Semaphore(max(1, concurrency))
     per_prompt = max(1, concurrency // len(prompts))
@@ -796,7 +797,7 @@ async def probe_markup(client: EditsClient, memory: CapabilityMemory | None, pro
     known = memory.carries_markup(profile) if memory is not None else None
     if known is not None:
         return known
-    if client.endpoint.base_url == EMBEDDED_BASE_URL:
+    if is_own_engine(client.endpoint):
         return True
     try:
         listing = await client.list_model_info()

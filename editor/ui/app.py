@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 import qasync  # isort: skip  # after PySide6, see above
 from editor import __version__
 from editor.core.allocator import release_large_blocks
+from editor.pipeline.engine_process import stop_engine_process, use_engine_process
 from editor.ui.common.icons import app_icon
 
 if TYPE_CHECKING:
@@ -114,6 +115,8 @@ def run_app(
     log_file = setup_logging()
     logging.getLogger(__name__).info("Inpaint Editor %s starting (log %s)", __version__, log_file)
     app = make_application()
+    # The local engine works in a child process, off the window's interpreter and memory.
+    use_engine_process()
 
     async def main() -> int:
         try:
@@ -147,3 +150,5 @@ def run_app(
             # Qt's loop ended under us (display lost, session ending): not a crash to show.
             print(f"inpaint-editor: the window was closed from outside ({exc})", file=sys.stderr)
             return 1
+        finally:
+            stop_engine_process()

@@ -1,7 +1,8 @@
 """``inpaint-editor --self-check [OUT_DIR]``: prove the app (or the packaged bundle) works here.
 
 Opens the main window (offscreen when there is no display), loads the shipped sample and its
-mask, runs one edit with the embedded engine (PatchMatch, one variant), saves the result to
+mask, runs one edit with the local engine in its own process, as the app runs it (PatchMatch,
+one variant), saves the result to
 ``OUT_DIR`` (default: a new temporary folder) and exits 0, printing what it did and how long
 each step took. Any failure prints ``self-check: FAILED: <reason>`` and exits 1; a hard timeout
 (``$INPAINT_EDITOR_SELF_CHECK_TIMEOUT``, default 120 s) ends a hung run with exit 3.
@@ -108,6 +109,8 @@ async def _check(out_dir: Path, scratch: Path, started: float) -> Path:
 
     from editor import __version__
     from editor.core.imageio import load_image
+    from editor.pipeline.embedded import warm_up_engine
+    from editor.pipeline.engine_process import stop_engine_process, use_engine_process
     from editor.pipeline.jobs import Job, JobState
     from editor.resources_path import sample_paths
     from editor.ui.app import build_window
@@ -165,6 +168,18 @@ async def _check(out_dir: Path, scratch: Path, started: float) -> Path:
         h, w = window.image.shape[:2]
         _say(f"opened {image_path.name} {w}×{h} with its mask in {time.perf_counter() - t:.2f} s")
 
+        # As the app runs it: the engine in a child process (the bundle must be able to start
+        # itself as `serve --app-engine`); here it must come up, not fall back to in-process.
+        t = time.perf_counter()
+        engine = use_engine_process()
+        await warm_up_engine()
+        if engine.endpoint() is None:
+            raise SelfCheckError("the local engine's process did not start (see the log)")
+        _say(
+            f"local engine up in its own process (pid {engine.pid}) "
+            f"in {time.perf_counter() - t:.2f} s"
+        )
+
         panel = window.prompt_panel
         panel.set_profile("Local engine")
         panel.set_model(MODEL)
@@ -185,7 +200,7 @@ async def _check(out_dir: Path, scratch: Path, started: float) -> Path:
         if finished.state is not JobState.SUCCEEDED or not finished.variants:
             raise SelfCheckError(f"the edit {finished.state}: {finished.error or finished.status}")
         _say(
-            f"edit done with the embedded engine ({MODEL}, n=1): "
+            f"edit done with the local engine ({MODEL}, n=1): "
             f"{len(finished.variants)} variant in {time.perf_counter() - t:.2f} s"
         )
 
@@ -208,6 +223,7 @@ async def _check(out_dir: Path, scratch: Path, started: float) -> Path:
     finally:
         window.close()
         await window.jobs.aclose()
+        stop_engine_process()
 
 
 def run_self_check(out_dir: str | os.PathLike[str] | None = None) -> int:

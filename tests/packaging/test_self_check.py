@@ -49,7 +49,8 @@ def test_self_check_edits_the_sample_and_writes_the_result(tmp_path: Path) -> No
         assert written.size == original.size
     lines = done.stdout.splitlines()
     assert any("window shown" in line and "after the process started" in line for line in lines)
-    assert any("edit done with the embedded engine (patchmatch, n=1)" in line for line in lines)
+    assert any("local engine up in its own process" in line for line in lines)
+    assert any("edit done with the local engine (patchmatch, n=1)" in line for line in lines)
     assert lines[-1].startswith("self-check: OK in ")
     assert not (tmp_path / "home" / ".config").exists()  # the user's settings stay untouched
 

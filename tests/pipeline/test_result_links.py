@@ -1,5 +1,5 @@
-"""Result links are asked of the in-process engine only: behind any other address a link the
-service hands out may point where the designer's machine can't reach."""
+"""Result links are asked of our own engine only (in-process, or the window's child): behind any
+other address a link the service hands out may point where the designer's machine can't reach."""
 
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ def scene() -> tuple[np.ndarray, np.ndarray]:
     return image, edit
 
 
-def test_links_are_asked_only_in_process_unless_the_profile_sets_a_format() -> None:
+def test_links_are_asked_only_of_our_own_engine_unless_the_profile_sets_a_format() -> None:
     image, edit = scene()
     telea = EditParams(ApiOptions(prompt="fill", model="telea"))
-    assert prepare_edit(image, edit, telea, in_process=True).request.response_format == "url"
+    assert prepare_edit(image, edit, telea, own_engine=True).request.response_format == "url"
     assert prepare_edit(image, edit, telea).request.response_format is None
     chosen = EditParams(ApiOptions(prompt="fill", model="telea", response_format="b64_json"))
-    assert prepare_edit(image, edit, chosen, in_process=True).request.response_format == (
+    assert prepare_edit(image, edit, chosen, own_engine=True).request.response_format == (
         "b64_json"
     )
     # A gateway's name for a local engine asks for none either.
@@ -56,7 +56,7 @@ async def test_a_served_engine_answers_in_the_body_and_no_link_is_fetched(
 
 
 @pytest.mark.asyncio
-async def test_the_in_process_engine_still_sends_its_results_as_links() -> None:
+async def test_the_own_engine_engine_still_sends_its_results_as_links() -> None:
     image, edit = scene()
     async with embedded_client() as client:
         outcome = await send_round(

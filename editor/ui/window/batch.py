@@ -15,7 +15,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -45,6 +44,7 @@ from editor.core.contact_sheet import SheetCell, encode_sheet, render_sheet
 from editor.core.imageio import ImageLoadError, load_image, mask_to_api_png
 from editor.core.mask_document import MaskDocument
 from editor.core.models import model_spec
+from editor.pipeline.own_command import own_command
 from editor.ui.common.qimage import thumbnail_array
 from editor.ui.prompt.prompt_panel import PromptPanel
 
@@ -200,11 +200,7 @@ class BatchDialog(QDialog):
         params = panel.params()
         out = self.out_dir()
         assert out is not None
-        # The packaged app is its own command line; from source, the package is run.
-        cli = (
-            [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "editor"]
-        )
-        command = [*cli, "batch", self.folder.text().strip()]
+        command = own_command("batch", self.folder.text().strip())
         command += ["--out", str(out), "--json", "--quiet"]
         if mask_file is not None:
             command += ["--mask", str(mask_file)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from editor.core.imageio import load_image
 from editor.pipeline import embedded_client
+from editor.pipeline.engine_process import EngineProcess, stop_engine_process, use_engine_process
 from editor.pipeline.jobs import Job, JobState
 from editor.server import ServerThread
 from editor.ui.common.services import Profile
@@ -442,3 +446,57 @@ def test_the_local_engine_without_a_mask_asks_for_one_before_sending(
     assert window.generate() is None
     assert "Paint the area to change first" in window.message_banner.text()
     assert window.jobs.jobs == []
+
+
+# -- the local engine in its own process -------------------------------------------------
+
+
+@pytest.fixture
+def app_engine() -> Iterator[EngineProcess]:
+    """The local engine as run_app runs it: a child of the window's process."""
+    yield use_engine_process()
+    stop_engine_process()
+
+
+def test_the_local_engine_runs_in_a_child_and_ends_with_it(
+    qtbot: QtBot, window: MainWindow, image_path: Path, app_engine: EngineProcess
+) -> None:
+    job_id = one_round(qtbot, window, image_path)
+    assert job_of(window, job_id).state is JobState.SUCCEEDED
+    assert window.gallery.variant_count(job_id) == 1
+    pid = app_engine.pid
+    assert pid is not None and app_engine.endpoint() is not None
+    with open(f"/proc/{pid}/stat") as stat:
+        assert int(stat.read().rsplit(")", 1)[1].split()[1]) == os.getpid()  # our child
+    stop_engine_process()  # what run_app does once the window has closed
+    qtbot.waitUntil(lambda: not Path(f"/proc/{pid}").exists(), timeout=5_000)
+
+
+def test_an_engine_that_dies_mid_job_fails_the_job_plainly_and_retry_restarts_it(
+    qtbot: QtBot, window: MainWindow, image_path: Path, app_engine: EngineProcess
+) -> None:
+    app_engine.start()
+    pid = app_engine.pid
+    assert pid is not None
+    open_image(qtbot, window, image_path)
+    paint(qtbot, window, [(60, 60), (120, 80)])
+    window.prompt_panel.set_prompt("remove the line")
+    image, mask = window.image, window.document.edit.copy()  # type: ignore[union-attr]
+    os.kill(pid, signal.SIGSTOP)  # hung: the request goes out, no answer comes
+    job = window.generate()
+    assert job is not None
+    qtbot.waitUntil(lambda: job.status.startswith("Waiting"), timeout=10_000)
+    os.kill(pid, signal.SIGKILL)  # …and then it is gone (out of memory, say)
+    qtbot.waitUntil(lambda: job.state.finished, timeout=10_000)
+    assert job.state is JobState.FAILED
+    row = window.jobs_panel.row(job.id)
+    assert row.error.text().startswith("The local engine stopped before it finished")
+    assert "127.0.0.1" not in row.error.text()  # an address means nothing to a designer
+    assert window.image is image
+    np.testing.assert_array_equal(window.document.edit, mask)  # type: ignore[union-attr]
+    assert window.prompt_panel.prompt.toPlainText() == "remove the line"
+    qtbot.mouseClick(row.button, LEFT)  # Retry: a new engine answers
+    retry = window.jobs.jobs[-1]
+    qtbot.waitUntil(lambda: retry.id in window.binding.settled, timeout=20_000)
+    assert retry.state is JobState.SUCCEEDED, retry.error
+    assert app_engine.pid not in (None, pid)
