@@ -148,8 +148,8 @@ def _reset_peak() -> None:
         refs.write("5")
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status") as status:
+def _rss_mb(pid: int | str = "self") -> float:
+    with open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024

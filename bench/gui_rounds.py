@@ -30,6 +30,7 @@ import qasync  # isort: skip  # after PySide6
 from bench._common import emit
 from bench.gui_job import Probe, _rss_mb, _server
 from bench.pixels import blob_mask, photo_like
+from editor.pipeline.engine_process import engine_process
 from editor.store import SessionStore
 from editor.ui.app import make_application
 from editor.ui.window.main_window import MainWindow
@@ -90,7 +91,7 @@ async def _click(window: MainWindow, app: QApplication, probe: Probe) -> dict[st
     return {
         "click_first_ms": (first or float("nan")) * 1000,
         "click_full_ms": (full or float("nan")) * 1000,
-        "click_max_gap_ms": max((g for g, _ in probe.gaps), default=float("nan")),
+        "click_max_gap_ms": max((g for g, *_ in probe.gaps), default=float("nan")),
     }
 
 
@@ -113,6 +114,8 @@ def measure(
             opened = runner.run(_open(window, pixels, edit))
             del pixels, edit
             rss = runner.run(_rounds(window, rounds, n))
+            child = engine_process()  # the Local engine's own process, when it runs apart
+            engine_rss = _rss_mb(child.pid) if child is not None and child.pid else 0.0
             click = runner.run(_click(window, app, probe))
             runner.run(window.sessions.flush())
             runner.run(window.jobs.aclose())
@@ -127,6 +130,7 @@ def measure(
         "rss_mb": [round(r) for r in rss],
         "rss_end_mb": rss[-1],
         "growth_per_round_mb": growth,
+        "engine_rss_end_mb": engine_rss,
         **click,
     }
 

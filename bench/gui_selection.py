@@ -105,7 +105,7 @@ async def _run(window: MainWindow, probe: Probe, runs: int) -> dict[str, object]
             if key == "object":
                 canvas.selection.tools["object"].cancel()  # each run a new box
             times.append(await _timed(window, probe, name, act, prepare))
-        gaps = [g for g, phase in probe.gaps[gaps_before:] if phase == name]
+        gaps = [g for g, phase, *_ in probe.gaps[gaps_before:] if phase == name]
         times.sort()
         figures[name] = {
             "median_ms": times[len(times) // 2],

@@ -55,8 +55,6 @@ from editor.ui.common.icons import app_icon
 from editor.ui.common.overlay import ImageLayer
 from editor.ui.common.services import Profile, profiles_from_store
 from editor.ui.common.signals import signals_blocked
-from editor.ui.compare.compare import CompareView
-from editor.ui.compare.rounds import RoundsView
 from editor.ui.gallery.gallery import Gallery
 from editor.ui.gallery.thumbnails import ThumbnailLoader
 from editor.ui.gallery.tile import MISSING_TEXT
@@ -80,8 +78,10 @@ from editor.ui.window.previews import PreviewBinding, full_size
 from editor.ui.window.regions_binding import RegionsBinding
 from editor.workspace import TaskSet, Workspace
 
-if TYPE_CHECKING:  # dialogs made when first asked for, not at start
+if TYPE_CHECKING:  # dialogs and views made when first asked for, not at start
     from editor.ui.canvas.feather_dialog import FeatherDialog
+    from editor.ui.compare.compare import CompareView
+    from editor.ui.compare.rounds import RoundsView
     from editor.ui.window.batch import BatchDialog
     from editor.ui.window.contact_sheet import ContactSheetDialog
 
@@ -145,7 +145,9 @@ class MainWindow(QMainWindow):
         self.canvas = MaskCanvas()
         self.canvas.installEventFilter(self)
         forward_canvas_keys(self.canvas)
-        self.compare = CompareView()
+        # Compare is built the first time it is shown: the first paint doesn't need it.
+        self._compare: CompareView | None = None
+        self._compare_slot = QWidget()
         self.drop_target = DropTarget()
         self.variant_banner = VariantBanner()
         self.message_banner = MessageBanner()
@@ -172,7 +174,7 @@ class MainWindow(QMainWindow):
             banners=(self.message_banner, self.variant_banner),
             canvas=self.canvas,
             drop_target=self.drop_target,
-            compare=self.compare,
+            compare=self._compare_slot,
             prompt=self.prompt_panel,
             tabs=(
                 (self.jobs_panel, "Jobs"),
@@ -192,7 +194,6 @@ class MainWindow(QMainWindow):
         self.zoom_label = status.zoom
         # One zoom figure: the canvas's, or Compare's while Compare is what is seen.
         self.canvas.zoom_changed.connect(lambda _z: self._show_zoom())
-        self.compare.view_changed.connect(self._show_zoom)
         self.coverage_label = status.coverage
         self._coverage_timer = QTimer(self, singleShot=True, interval=150)
         self._coverage_timer.timeout.connect(self._update_coverage)
@@ -638,6 +639,21 @@ class MainWindow(QMainWindow):
 
     # -- compare --------------------------------------------------------------------------------
 
+    @property
+    def compare(self) -> CompareView:
+        """The compare view, built (and put in its place in the stack) on first use."""
+        if self._compare is None:
+            from editor.ui.compare.compare import CompareView
+
+            view = CompareView()
+            view.view_changed.connect(self._show_zoom)
+            slot = self.stack.indexOf(self._compare_slot)
+            self.stack.insertWidget(slot, view)
+            self.stack.removeWidget(self._compare_slot)
+            self._compare_slot.deleteLater()
+            self._compare = view
+        return self._compare
+
     def set_compare(self, on: bool) -> None:
         if self.actions.compare.isChecked() != on:
             self.actions.compare.setChecked(on)  # re-enters through toggled
@@ -794,6 +810,8 @@ class MainWindow(QMainWindow):
     def show_rounds(self) -> None:
         """The recent rounds side by side (a non-modal window)."""
         if self.rounds_view is None:
+            from editor.ui.compare.rounds import RoundsView
+
             self.rounds_view = RoundsView(self, self)
         self.rounds_view.show()
         self.rounds_view.raise_()

@@ -1,4 +1,4 @@
-"""The window's first paint does without OpenCV, httpx, keyring and its dialogs."""
+"""The window's first paint does without OpenCV, httpx, keyring, its dialogs and Compare."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ SCRIPT = textwrap.dedent(
         "editor.ui.canvas.expand_dialog",
         "editor.ui.session.sessions_dialog",
         "editor.ui.settings.settings_dialog",
+        "editor.ui.compare.compare",
+        "editor.ui.compare.rounds",
     )
     print("dialogs:", sorted(m for m in dialogs if m in sys.modules))
 
