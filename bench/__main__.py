@@ -226,7 +226,10 @@ def p4_p7_job(quick: bool, want: set[str]) -> list[Row]:
 
 
 def _stall_row(rid: str, metric: str, f: dict[str, Any], peer: dict[str, Any] | None) -> Row:
-    worst = ", ".join(f"{g} ms {phase} (ran {ran} ms)" for g, phase, ran, _ in f["worst_gaps"][:3])
+    worst = ", ".join(
+        f"{g} ms {phase} (ran {ran} ms, machine-wide {shared} ms)"
+        for g, phase, ran, _, shared in f["worst_gaps"][:3]
+    )
     return Row(
         rid,
         metric,
@@ -239,7 +242,8 @@ def _stall_row(rid: str, metric: str, f: dict[str, Any], peer: dict[str, Any] | 
         ok=f["max_gap_ms"] <= 33,
         note=f"5 ms QTimer probe, {f['ticks']} ticks over a {f['job_s']:.1f} s job; "
         f"worst: {worst}; longest the loop itself ran in one gap {f['longest_run_ms']:.1f} ms; "
-        f"a bare Qt timer in its own process, alongside: {f['machine_floor_ms']:.1f} ms",
+        f"a bare Qt timer in its own process, alongside: {f['machine_floor_ms']:.1f} ms; "
+        f"longest stall that timer did not share: {f['longest_not_shared_ms']:.1f} ms",
     )
 
 

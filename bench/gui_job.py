@@ -73,7 +73,8 @@ class Probe:
         self.timer.timeout.connect(self._tick)
         self.last = 0.0
         self.last_times: tuple[float, float] | None = None
-        self.gaps: list[tuple[float, str, float, float]] = []
+        # (gap ms, phase, ms the loop ran, ms it waited for a CPU, when the gap began)
+        self.gaps: list[tuple[float, str, float, float, float]] = []
         self.phase = "idle"
         self.floor = MachineFloor()
 
@@ -91,7 +92,7 @@ class Probe:
         ran = waited = float("nan")
         if times is not None and self.last_times is not None:
             ran, waited = times[0] - self.last_times[0], times[1] - self.last_times[1]
-        self.gaps.append(((now - self.last) * 1000, self.phase, ran, waited))
+        self.gaps.append(((now - self.last) * 1000, self.phase, ran, waited, self.last))
         self.last, self.last_times = now, times
 
 
@@ -100,6 +101,7 @@ class MachineFloor:
 
     def __init__(self) -> None:
         self.max_gap_ms = float("nan")
+        self.long_gaps: list[tuple[float, float]] = []  # (start, end), perf_counter seconds
         self._peer: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
@@ -112,14 +114,19 @@ class MachineFloor:
         assert self._peer.stdout is not None
         self._peer.stdout.readline()  # ticking
 
+    def shared_ms(self, start: float, gap_ms: float) -> float:
+        """How much of a gap of ours, from ``start``, the bare timer was stalled too."""
+        end = start + gap_ms / 1000
+        return 1000 * sum(max(0.0, min(end, b) - max(start, a)) for a, b in self.long_gaps)
+
     def stop(self) -> None:
         peer, self._peer = self._peer, None
         if peer is None or peer.stdin is None or peer.stdout is None:
             return
         peer.stdin.close()
-        self.max_gap_ms = json.loads(peer.stdout.readline() or "{}").get(
-            "max_gap_ms", self.max_gap_ms
-        )
+        found = json.loads(peer.stdout.readline() or "{}")
+        self.max_gap_ms = found.get("max_gap_ms", self.max_gap_ms)
+        self.long_gaps = [(a, b) for a, b in found.get("long_gaps", [])]
         peer.wait(10)
 
 
@@ -210,6 +217,7 @@ def measure(kind: str, n: int, stream: bool = False) -> dict[str, object]:
         child = engine_process()
         engine_peak = peak_rss_mb(child.pid) if child is not None and child.pid else 0.0
     worst = sorted(probe.gaps, reverse=True)[:8]
+    floor = probe.floor
     return {
         "server": kind,
         "n": n,
@@ -218,10 +226,18 @@ def measure(kind: str, n: int, stream: bool = False) -> dict[str, object]:
         **figures,
         "ticks": len(probe.gaps),
         "max_gap_ms": worst[0][0],
-        # Each: the gap, the job's phase, the loop thread's ms on a CPU and waiting for one.
-        "worst_gaps": [[round(g, 1), phase, round(r, 1), round(w, 1)] for g, phase, r, w in worst],
-        "longest_run_ms": max((r for _, _, r, _ in probe.gaps), default=float("nan")),
-        "machine_floor_ms": probe.floor.max_gap_ms,
+        # Each: the gap, the job's phase, the loop thread's ms on a CPU and waiting for one,
+        # and how much of it the bare timer in another process was stalled as well.
+        "worst_gaps": [
+            [round(g, 1), phase, round(r, 1), round(w, 1), round(floor.shared_ms(t, g), 1)]
+            for g, phase, r, w, t in worst
+        ],
+        "longest_run_ms": max((r for _, _, r, *_ in probe.gaps), default=float("nan")),
+        "machine_floor_ms": floor.max_gap_ms,
+        # The longest gap once the part the whole machine stalled for is taken out.
+        "longest_not_shared_ms": max(
+            (g - floor.shared_ms(t, g) for g, _, _, _, t in probe.gaps), default=float("nan")
+        ),
         "rss_opened_mb": opened_rss,
         "peak_opened_mb": opened_peak,
         "rss_end_mb": end_rss,

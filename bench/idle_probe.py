@@ -1,6 +1,9 @@
 """The machine's own floor for loop stalls: a bare Qt timer in a process of its own.
 
-    python -m bench.idle_probe        # ticks until stdin closes, then prints its longest gap
+    python -m bench.idle_probe        # ticks until stdin closes, then prints its gaps
+
+Its clock is ``time.perf_counter`` (CLOCK_MONOTONIC on Linux), the same in every process, so
+its gaps can be laid over another process's.
 
 Run beside a job, it shows the gaps no code of ours causes: when it stalls at the same moments
 as the window, the machine (the hypervisor, a saturated host) held every process, not our loop.
@@ -22,12 +25,15 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 def main() -> None:
     app = QCoreApplication([])
     gaps: list[float] = []
+    long_gaps: list[tuple[float, float]] = []  # (start, end) of each gap over 10 ms
     last = [time.perf_counter()]
     done = threading.Event()
 
     def tick() -> None:
         now = time.perf_counter()
         gaps.append((now - last[0]) * 1000)
+        if now - last[0] > 0.010:
+            long_gaps.append((last[0], now))
         last[0] = now
         if done.is_set():
             app.quit()
@@ -38,7 +44,8 @@ def main() -> None:
     threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
     print("ready", flush=True)
     app.exec()
-    print(json.dumps({"ticks": len(gaps), "max_gap_ms": max(gaps, default=0.0)}), flush=True)
+    found = {"ticks": len(gaps), "max_gap_ms": max(gaps, default=0.0), "long_gaps": long_gaps}
+    print(json.dumps(found), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,21 +10,27 @@ an event without data is not dispatched; a leading byte-order mark is skipped. T
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["SSEDecoder", "ServerSentEvent", "parse_events"]
 
 _BOM = b"\xef\xbb\xbf"
+# A data line this long (a whole image in base64) is copied once, as bytes, not sliced as text:
+# each copy of a 25 MB line holds the interpreter for several ms.
+_BIG_LINE = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class ServerSentEvent:
-    """One dispatched event. ``event`` is None when the stream gave no ``event:`` field."""
+    """One dispatched event. ``event`` is None when the stream gave no ``event:`` field.
+    ``utf8`` is ``data`` as the stream carried it, when the event was one big data line (the
+    caller reads an image out of it without encoding ``data`` again)."""
 
     data: str
     event: str | None = None
     id: str | None = None
     retry: int | None = None
+    utf8: bytes | None = field(default=None, compare=False, repr=False)
 
 
 class SSEDecoder:
@@ -39,7 +45,7 @@ class SSEDecoder:
         self._scanned = 0  # the buffer's first bytes, known to hold no line ending
         self._skip_lf = False  # the last chunk ended in CR: a LF opening the next belongs to it
         self._start = True  # a BOM may only appear at the very beginning
-        self._data: list[str] = []
+        self._data: list[str | bytes] = []  # bytes: a big data line, as it came
         self._event: str | None = None
         self._id: str | None = None
         self._last_id: str | None = None
@@ -88,7 +94,11 @@ class SSEDecoder:
                     self._skip_lf = True  # CR at the very end: a LF may follow in the next chunk
             else:
                 end, next_start = lf, lf + 1
-            event = self._line(bytes(buffer[start:end]))
+            if end - start >= _BIG_LINE and buffer.startswith(b"data:", start):
+                self._big_data(buffer, start, end)
+                event = None
+            else:
+                event = self._line(bytes(buffer[start:end]))
             if event is not None:
                 events.append(event)
             start = search = next_start
@@ -133,6 +143,15 @@ class SSEDecoder:
             self._fields_seen = True
         return None  # unknown fields are ignored
 
+    def _big_data(self, buffer: bytearray, start: int, end: int) -> None:
+        """A ``data:`` line of an image's size: its value copied once, kept as bytes."""
+        begin = start + 5
+        if buffer[begin : begin + 1] == b" ":
+            begin += 1
+        with memoryview(buffer) as view:  # released before the buffer is trimmed
+            self._data.append(bytes(view[begin:end]))
+        self._fields_seen = True
+
     def _dispatch(self) -> ServerSentEvent | None:
         if self._id is not None:
             self._last_id = self._id
@@ -141,7 +160,16 @@ class SSEDecoder:
         self._fields_seen = False
         if not data:
             return None
-        return ServerSentEvent("\n".join(data), event or None, self._last_id, retry)
+        if len(data) == 1 and isinstance(data[0], bytes):
+            raw = data[0]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("utf-8", errors="replace")
+                raw = text.encode("utf-8")  # what the text says, replacement characters and all
+            return ServerSentEvent(text, event or None, self._last_id, retry, utf8=raw)
+        lines = [d.decode("utf-8", errors="replace") if isinstance(d, bytes) else d for d in data]
+        return ServerSentEvent("\n".join(lines), event or None, self._last_id, retry)
 
 
 def parse_events(stream: bytes) -> list[ServerSentEvent]:

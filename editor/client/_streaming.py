@@ -169,7 +169,8 @@ class StreamAssembler:
         try:
             if len(event.data) >= LIFT_MIN:
                 # A full-resolution image: its base64 is lifted out and decoded in slices.
-                self._lifted = lift_strings(event.data.encode("utf-8"))
+                utf8 = event.utf8 if event.utf8 is not None else event.data.encode("utf-8")
+                self._lifted = lift_strings(utf8)
                 doc = json.loads(self._lifted.skeleton)
             else:
                 doc = json.loads(event.data)

@@ -91,3 +91,44 @@ def test_same_events_however_the_stream_is_split(
     events += decoder.close()
     assert events == expected
     assert events == parse_events(data)
+
+
+_big = st.builds(
+    lambda unit, count: unit * count,
+    st.sampled_from(["A", "é", "x/+", " lead"]),
+    st.integers(70_000, 80_000),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    lines=st.lists(st.one_of(_text, _big), min_size=1, max_size=3),
+    space=st.booleans(),
+    cuts=st.lists(st.integers(0, 300_000), max_size=8),
+)
+def test_image_sized_data_lines_read_as_small_ones_do(
+    lines: list[str], space: bool, cuts: list[int]
+) -> None:
+    data = b"".join(f"data:{' ' * space}{line}\n".encode() for line in lines) + b"\n"
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    decoder = SSEDecoder()
+    events: list[ServerSentEvent] = []
+    last = 0
+    for point in [*points, len(data)]:
+        events += decoder.feed(data[last:point])
+        last = point
+    (event,) = events
+    sent = [" " * space + line for line in lines]
+    values = [v[1:] if v.startswith(" ") else v for v in sent]  # one space after the colon goes
+    assert event == ServerSentEvent("\n".join(values))
+    # One big line: the bytes as they came ride along, so nothing has to encode them again.
+    assert event.utf8 is None or event.utf8 == event.data.encode("utf-8")
+    if len(lines) == 1 and len(sent[0].encode()) >= 64 * 1024:
+        assert event.utf8 is not None
+
+
+def test_a_big_line_that_is_not_utf8_reads_with_replacement_characters() -> None:
+    raw = b"data: " + b"A" * 70_000 + b"\xff\xfe" + b"B" * 10 + b"\n\n"
+    (event,) = parse_events(raw)
+    assert event.data == "A" * 70_000 + "\ufffd\ufffd" + "B" * 10
+    assert event.utf8 == event.data.encode("utf-8")
