@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from editor.core.deferred_imports import cv2
 from editor.core.errors import UserInputError
@@ -215,6 +215,8 @@ def _deep_to_8bit(im: Image.Image) -> np.ndarray:
 def _cmyk_to_rgb(im: Image.Image, notes: list[str]) -> Image.Image:
     icc = im.info.get("icc_profile")
     if icc:
+        from PIL import ImageCms  # CMYK with a profile is rare: not imported at start
+
         try:
             src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             dst = ImageCms.createProfile("sRGB")
