@@ -16,6 +16,7 @@ import os
 import secrets
 import subprocess
 import threading
+import time
 from collections.abc import Mapping, Sequence
 
 from editor.client import ApiKey, Endpoint
@@ -24,6 +25,9 @@ from editor.pipeline.own_command import own_command
 TOKEN_ENV = "INPAINT_EDITOR_SERVER_TOKEN"
 # A cold start of a packaged app on a slow disk takes seconds; past this the job runs in-process.
 READY_TIMEOUT_S = 60.0
+# After a failed start, jobs run in-process for this long before a start is tried again: a
+# child that cannot start must not cost every Generate its timeout.
+RETRY_START_AFTER_S = 300.0
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,7 @@ class EngineProcess:
         self._command = list(command or own_command("serve", "--app-engine"))
         self._ready_timeout = ready_timeout
         self._lock = threading.Lock()
+        self._failed: tuple[float, str] | None = None  # when and why the last start failed
         self._process: subprocess.Popen[bytes] | None = None
         self._endpoint: Endpoint | None = None
 
@@ -66,6 +71,11 @@ class EngineProcess:
             endpoint = self.endpoint()
             if endpoint is not None:
                 return endpoint
+            if (
+                self._failed is not None
+                and time.monotonic() - self._failed[0] < RETRY_START_AFTER_S
+            ):
+                raise EngineNotStarted(self._failed[1])
             self._stop_locked()  # a child that died leaves its pipes behind
             token = secrets.token_urlsafe(32)
             process = subprocess.Popen(
@@ -77,7 +87,12 @@ class EngineProcess:
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
             )
             self._process = process
-            port = self._read_port(process)
+            try:
+                port = self._read_port(process)
+            except EngineNotStarted as exc:
+                self._failed = (time.monotonic(), str(exc))
+                raise
+            self._failed = None
             # The engine answers in seconds and is restarted rather than retried.
             self._endpoint = Endpoint(
                 base_url=f"http://127.0.0.1:{port}/v1",

@@ -108,7 +108,7 @@ def test_stop_ends_it_and_a_dead_one_is_started_again(engine: EngineProcess) -> 
     assert not _alive(second) and engine.endpoint() is None
 
 
-def test_it_ends_when_the_window_process_dies(tmp_path: object) -> None:
+def test_it_ends_when_the_window_process_dies() -> None:
     # A parent that starts the engine, says its pid, then is killed without cleaning up.
     parent = subprocess.Popen(
         [
@@ -136,11 +136,16 @@ def test_it_ends_when_the_window_process_dies(tmp_path: object) -> None:
     assert _gone_within(child, 10), "the engine outlived the window that started it"
 
 
-def test_a_child_that_cannot_start_says_so(tmp_path: object) -> None:
+def test_a_child_that_cannot_start_says_so_and_is_not_tried_at_every_job() -> None:
     broken = EngineProcess([sys.executable, "-c", "print('no port here')"], ready_timeout=20)
     with pytest.raises(EngineNotStarted, match="ended at start"):
         broken.start()
     assert broken.endpoint() is None
+    started = time.monotonic()
+    with pytest.raises(EngineNotStarted, match="ended at start"):
+        broken.start()  # the next job: told at once, no second child
+    assert time.monotonic() - started < 0.5
+    assert broken.pid is None
 
 
 @pytest.mark.asyncio
