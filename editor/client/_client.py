@@ -10,7 +10,7 @@ import math
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from types import TracebackType
@@ -74,6 +74,28 @@ class _Pacer:
             self._last = now
             return True
         return False
+
+
+def _upload_chunks(parts: Iterable[bytes]) -> Iterator[bytes]:
+    """The body in chunks of at most UPLOAD_CHUNK: small parts (a part's headers, a prompt)
+    go together, big ones (an image) are cut, each chunk copied on its own."""
+    pending = bytearray()
+    for part in parts:
+        if len(pending) + len(part) <= UPLOAD_CHUNK:
+            pending += part
+            continue
+        if pending:
+            yield bytes(pending)
+            pending.clear()
+        view = memoryview(part)
+        for start in range(0, len(part), UPLOAD_CHUNK):
+            piece = view[start : start + UPLOAD_CHUNK]
+            if len(piece) < UPLOAD_CHUNK:
+                pending += piece  # the tail goes along with the parts after it
+            else:
+                yield bytes(piece)
+    if pending:
+        yield bytes(pending)
 
 
 class _StreamNeverStarted(Exception):
@@ -375,7 +397,7 @@ class EditsClient:
             headers["Authorization"] = f"Bearer {key.reveal()}"
         if body is not None:
             headers["Content-Type"] = body.content_type
-            headers["Content-Length"] = str(len(body.content))
+            headers["Content-Length"] = str(body.length)
         return headers
 
     @staticmethod
@@ -391,15 +413,15 @@ class EditsClient:
             callback(Progress(phase, done, total, attempt, retry_in))
 
     async def _upload(
-        self, content: bytes, attempt: int, on_progress: ProgressCallback | None
+        self, body: Body, attempt: int, on_progress: ProgressCallback | None
     ) -> AsyncIterator[bytes]:
-        total = len(content)
-        view = memoryview(content)
+        total = body.length
         self._emit(on_progress, "upload", 0, total, attempt)
         pacer = _Pacer()
-        for start in range(0, total, UPLOAD_CHUNK):
-            yield bytes(view[start : start + UPLOAD_CHUNK])
-            sent = min(start + UPLOAD_CHUNK, total)
+        sent = 0
+        for chunk in _upload_chunks(body.parts):
+            yield chunk
+            sent += len(chunk)
             if pacer.due(sent, total):
                 self._emit(on_progress, "upload", sent, total, attempt)
         self._emit(on_progress, "waiting", 0, None, attempt)
@@ -429,7 +451,7 @@ class EditsClient:
         """
         started = time.perf_counter()
         where = label or httpx.URL(url).path
-        content = self._upload(body.content, attempt, on_progress) if body is not None else None
+        content = self._upload(body, attempt, on_progress) if body is not None else None
         try:
             async with (
                 asyncio.timeout(self._endpoint.timeout),
@@ -659,7 +681,7 @@ class EditsClient:
 
     async def _download(
         self, url: str, index: int, attempt: int, on_progress: ProgressCallback | None
-    ) -> tuple[bytes, str]:
+    ) -> tuple[bytes | bytearray, str]:
         """Fetch a result link; the key goes along only to the endpoint's own origin."""
 
         def failed(why: str, **details: Any) -> BadResponseError:
@@ -694,7 +716,9 @@ class EditsClient:
                 status=answer.status,
                 request_id=answer.request_id,
             )
-        data = bytes(answer.body)  # a downloaded result file: raw image bytes, kept as such
+        # The file's bytes stay in the buffer they arrived in: a copy into `bytes` held the
+        # loop 8–11 ms per 24 MP result.
+        data = answer.body
         mime = sniff_image(data)
         if mime is None:
             raise BadResponseError(

@@ -53,4 +53,4 @@ def json_payload(request: EditRequest, *, image_key: ImageKey = "images") -> dic
 def build_json(request: EditRequest, *, image_key: ImageKey = "images") -> Body:
     payload = json_payload(request, image_key=image_key)
     content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Body(content, "application/json")
+    return Body((content,), "application/json")

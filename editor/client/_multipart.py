@@ -1,4 +1,4 @@
-"""A multipart/form-data body built as bytes, so the upload can be streamed with progress."""
+"""A multipart/form-data body built as its parts, so the upload can be streamed with progress."""
 
 from __future__ import annotations
 
@@ -14,13 +14,24 @@ __all__ = ["Body", "build_multipart", "quote_header_value"]
 
 @dataclass(frozen=True)
 class Body:
-    """A request body ready to send: the bytes and their Content-Type."""
+    """A request body ready to send: its bytes, in parts sent one after another, and their
+    Content-Type. The parts are never joined for sending: for a 24 MP photo that is a 15 MB
+    copy on the caller's loop."""
 
-    content: bytes
+    parts: tuple[bytes, ...]
     content_type: str
 
+    @property
+    def length(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+    @property
+    def content(self) -> bytes:
+        """The whole body as one bytes object (a copy: for reading it, not for sending)."""
+        return b"".join(self.parts)
+
     def __repr__(self) -> str:
-        return f"Body({self.content_type.split(';')[0]}, {len(self.content)} bytes)"
+        return f"Body({self.content_type.split(';')[0]}, {self.length} bytes)"
 
 
 def quote_header_value(value: str) -> str:
@@ -83,4 +94,4 @@ def build_multipart(request: EditRequest, *, boundary: str | None = None) -> Bod
     for name, value in text_fields(request):
         add(name, _field_text(value).encode("utf-8"))
     chunks.append(f"--{boundary}--\r\n".encode())
-    return Body(b"".join(chunks), f"multipart/form-data; boundary={boundary}")
+    return Body(tuple(chunks), f"multipart/form-data; boundary={boundary}")

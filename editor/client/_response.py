@@ -29,7 +29,7 @@ META_KEYS = ("size", "quality", "output_format", "background")
 
 @dataclass
 class EditedImage:
-    data: bytes
+    data: bytes | bytearray  # a downloaded result: the buffer it arrived in
     mime_type: str
     revised_prompt: str | None = None
     url: str | None = None
@@ -78,7 +78,7 @@ class ParsedResponse:
     meta: dict[str, str]
 
 
-def sniff_image(data: bytes) -> str | None:
+def sniff_image(data: bytes | bytearray) -> str | None:
     """The MIME type from the magic bytes (PNG, JPEG, WebP, GIF), else None."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"

@@ -85,7 +85,7 @@ class LoadedImage:
         return self.pixels.ndim == 3 and self.pixels.shape[2] == 4
 
 
-def _display_name(source: str | os.PathLike[str] | bytes, name: str | None) -> str:
+def _display_name(source: str | os.PathLike[str] | bytes | bytearray, name: str | None) -> str:
     if name:
         return name
     if isinstance(source, bytes | bytearray | memoryview):
@@ -101,7 +101,7 @@ def _unreadable(label: str, why: str) -> ImageLoadError:
     return ImageLoadError(f"{label} is not an image Inpaint Editor can read ({why})")
 
 
-def _read_bytes(source: str | os.PathLike[str] | bytes, label: str) -> bytes:
+def _read_bytes(source: str | os.PathLike[str] | bytes | bytearray, label: str) -> bytes:
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
     else:
@@ -253,7 +253,7 @@ def _to_array(im: Image.Image, notes: list[str]) -> np.ndarray:
 
 
 def load_image(
-    source: str | os.PathLike[str] | bytes,
+    source: str | os.PathLike[str] | bytes | bytearray,
     *,
     max_pixels: int = MAX_PIXELS,
     name: str | None = None,
@@ -396,7 +396,7 @@ def load_mask(
     return edit
 
 
-def decode_result(data: bytes, *, name: str) -> np.ndarray:
+def decode_result(data: bytes | bytearray, *, name: str) -> np.ndarray:
     """A service's result (PNG, JPEG or WebP) as RGB/RGBA uint8 pixels.
 
     OpenCV decodes without holding the interpreter, so a worker decoding four 24 MP results

@@ -120,6 +120,14 @@ class EngineProcess:
             raise EngineNotStarted(f"the local engine {why} ({text or 'no answer'})")
         return int(text)
 
+    def lost(self, endpoint: Endpoint) -> None:
+        """A client could not reach ``endpoint``. If it is still this child's, end the child
+        (reaped, or killed if it lingers): a killed engine's threads take a moment to exit, and
+        until then it looks alive and the next start would hand out its address again."""
+        with self._lock:
+            if endpoint is self._endpoint:  # not a newer child that took the same port
+                self._stop_locked()
+
     def stop(self, timeout: float = 3.0) -> None:
         """End the child: close its stdin (it finishes and exits), then kill it if it lingers."""
         with self._lock:

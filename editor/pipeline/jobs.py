@@ -25,6 +25,7 @@ from editor.client import EditError, Progress, ServiceConnectionError, warm_up
 from editor.core.errors import UserInputError
 from editor.core.params import EditParams
 from editor.pipeline.embedded import embedded_client, embedded_endpoint, warm_up_engine
+from editor.pipeline.engine_process import engine_process
 from editor.pipeline.job_input import ClientFactory, JobInput, SendingProfile, job_input
 from editor.pipeline.round_trip import (
     EditOutcome,
@@ -295,9 +296,12 @@ class JobQueue:
             try:
                 return await run_edit(client, asked, on_progress=on_progress, on_partial=on_partial)
             except ServiceConnectionError as exc:
-                if asked.make_client is embedded_client and client.endpoint != embedded_endpoint():
+                child = engine_process()
+                own = asked.make_client is embedded_client
+                if own and child is not None and client.endpoint != embedded_endpoint():
                     # The child engine is gone (killed, out of memory); its address means
                     # nothing to a designer, and the next send starts a new one.
+                    await asyncio.to_thread(child.lost, client.endpoint)
                     raise ServiceConnectionError(ENGINE_LOST, details=exc.details) from exc
                 raise
 

@@ -77,7 +77,7 @@ class PreparedEdit:
 class Variant:
     index: int
     pixels: np.ndarray
-    data: bytes
+    data: bytes | bytearray
     mime_type: str
     revised_prompt: str | None
     # What the service changed outside the mask: {"changed_fraction", "mean_delta"}; None

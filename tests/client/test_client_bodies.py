@@ -6,8 +6,11 @@ import base64
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.client import Body, RequestBuildError, build_json, build_multipart
+from editor.client._client import UPLOAD_CHUNK, _upload_chunks
 from editor.client._multipart import quote_header_value
 from editor.core.request import OMIT, ImageInput
 
@@ -161,3 +164,21 @@ def test_json_body_gateway_image_key() -> None:
     doc = json.loads(body.content)
     assert isinstance(doc["image"], str) and doc["image"].startswith("data:image/png;base64,")
     assert doc["response_format"] == "url" and "images" not in doc
+
+
+@given(st.lists(st.integers(0, 3 * UPLOAD_CHUNK), max_size=8))
+@settings(max_examples=40, deadline=None)
+def test_the_upload_sends_every_part_in_order_in_bounded_chunks(sizes: list[int]) -> None:
+    # Parts of any size (a part's header line, a prompt, an image) go out unjoined.
+    parts = tuple(bytes([i % 251]) * size for i, size in enumerate(sizes))
+    chunks = list(_upload_chunks(parts))
+    assert b"".join(chunks) == b"".join(parts)
+    assert all(0 < len(chunk) <= UPLOAD_CHUNK for chunk in chunks)
+    assert len(chunks) <= sum(sizes) // UPLOAD_CHUNK + len(sizes)
+
+
+def test_a_multipart_body_is_its_parts_unjoined() -> None:
+    request = make_request()
+    body = build_multipart(request, boundary="b")
+    assert any(part is request.images[0].data for part in body.parts)  # no copy of the image
+    assert body.length == len(body.content)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import numpy as np
@@ -45,17 +45,24 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     # A child we started but have not reaped is a zombie: gone for every purpose here.
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:  # reaped in between
+        return False
 
 
-def _gone_within(pid: int, seconds: float) -> bool:
+def _within(seconds: float, condition: Callable[[], bool]) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if condition():
             return True
         time.sleep(0.05)
     return False
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    return _within(seconds, lambda: not _alive(pid))
 
 
 def _photo() -> tuple[np.ndarray, np.ndarray]:
@@ -97,8 +104,9 @@ def test_stop_ends_it_and_a_dead_one_is_started_again(engine: EngineProcess) -> 
     first = engine.pid
     assert first is not None
     os.kill(first, signal.SIGKILL)  # it crashed (out of memory, say)
-    assert _gone_within(first, 5)
-    assert engine.endpoint() is None
+    # The killed child's threads take a moment to exit; until then it is not yet reaped.
+    assert _within(5, lambda: engine.endpoint() is None)
+    assert not _alive(first)
     endpoint = engine.start()
     assert engine.pid != first
     assert httpx.get(endpoint.base_url.removesuffix("/v1") + "/health").status_code == 200
@@ -106,6 +114,19 @@ def test_stop_ends_it_and_a_dead_one_is_started_again(engine: EngineProcess) -> 
     assert second is not None
     engine.stop()
     assert not _alive(second) and engine.endpoint() is None
+
+
+def test_a_child_found_unreachable_is_replaced_at_once(engine: EngineProcess) -> None:
+    endpoint = engine.start()
+    first = engine.pid
+    assert first is not None
+    os.kill(first, signal.SIGKILL)
+    engine.lost(endpoint)  # a job could not reach it: no waiting for the OS to say it died
+    assert not _alive(first) and engine.endpoint() is None
+    fresh = engine.start()
+    assert engine.pid != first
+    engine.lost(endpoint)  # the old address again (a second job that was using it)
+    assert engine.endpoint() is fresh  # the new child stays
 
 
 def test_it_ends_when_the_window_process_dies() -> None:
