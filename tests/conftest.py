@@ -51,8 +51,10 @@ def today_server() -> Iterator[ServerThread]:
 
 @pytest.fixture
 def today(today_server: ServerThread) -> ServerThread:
-    """The stand-in with its request log and reported overrides cleared."""
+    """The stand-in with its request log, reported overrides and queued faults cleared (a
+    fault another test queued and did not use up would answer this test's requests first)."""
     with httpx.Client(base_url=today_server.origin, timeout=10) as http:
+        http.delete("/_test/faults").raise_for_status()
         http.delete("/_test/requests").raise_for_status()
         http.put("/_test/stand-in-reports", json={}).raise_for_status()
     return today_server

@@ -172,10 +172,11 @@ def test_an_image_not_the_size_of_the_single_mask_fails_alone(
 def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(
     today: ServerThread, tmp_path: Path
 ) -> None:
-    images = folder(tmp_path, count=4, broken=None)
+    images = folder(tmp_path, count=6, broken=None)
     mask_file(tmp_path / "m.png", SIZE, (80, 50, 200, 120))
     out = tmp_path / "out"
-    add_fault(today, kind="delay", seconds=0.5, times=20)
+    # Each answer comes a second late: after the first result, seconds of work are left.
+    add_fault(today, kind="delay", seconds=1.0, times=40)
     args = [str(images), "--mask", str(tmp_path / "m.png"), "--out", str(out), "--jobs", "1"]
     command = [sys.executable, "-m", "editor", "batch", *args, "--prompt", "a red door"]
     child = subprocess.Popen(
@@ -188,8 +189,10 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(
     deadline = time.monotonic() + 60
     while not list(out.glob("p*-v1.png")) and time.monotonic() < deadline:
         time.sleep(0.05)
+    running = child.poll() is None
     child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=30)
+    summary, err = child.communicate(timeout=30)
+    assert running, f"the batch ended before Ctrl+C: {summary} {err}"
     assert child.returncode == 130, err
     assert "run the same command again" in err
     # Nothing half-written: every file there is whole, and the manifest is valid JSON.
@@ -204,4 +207,4 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(
         Image.open(png).load()  # decodes whole
     clear_faults(today)
     assert batch(today, *args) == 0
-    assert len(list(out.glob("p*-v1.png"))) == 4
+    assert len(list(out.glob("p*-v1.png"))) == 6
