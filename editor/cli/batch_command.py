@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import copy
 import json
+import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,6 +254,17 @@ def _free(sidecar: Path) -> bool:
         return False
 
 
+async def _stopped_by_sigterm(work: Awaitable[BatchSummary]) -> BatchSummary:
+    """SIGTERM stops the batch as Ctrl+C does. The window's Stop sends it: a process started
+    from a background shell has SIGINT ignored, and its children inherit that."""
+    task = asyncio.current_task()
+    assert task is not None
+    # Windows: the loop takes no signal handlers (NotImplementedError).
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    return await work
+
+
 def run_batch_command(argv: Sequence[str]) -> int:
     options = edit_parser(batch=True).parse_args(list(argv))
     if not options.prompt and not options.region:
@@ -261,12 +274,14 @@ def run_batch_command(argv: Sequence[str]) -> int:
         return EXIT_BAD_INPUT
     try:
         summary = asyncio.run(
-            run_batch(options, progress=sys.stderr.isatty() and not options.quiet)
+            _stopped_by_sigterm(
+                run_batch(options, progress=sys.stderr.isatty() and not options.quiet)
+            )
         )
     except InputError as exc:
         print(f"inpaint-editor batch: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         print(
             "inpaint-editor batch: stopped; what finished is recorded — run the same command "
             "again to go on",

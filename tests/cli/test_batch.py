@@ -72,7 +72,7 @@ def test_a_killed_batch_resumes_without_sending_an_answered_image_again(
     add_fault(today, kind="delay", seconds=0.5, times=20)
     args = [str(images), "--mask", str(tmp_path / "m.png"), "--out", str(out), "--jobs", "1"]
     env = {**os.environ, "INPAINT_EDITOR_CONFIG_DIR": str(tmp_path / "config")}
-    command = [sys.executable, "-m", "editor", "batch", *args, "--prompt", "a red door"]
+    command = [sys.executable, "-c", AS_IN_A_TERMINAL, "batch", *args, "--prompt", "a red door"]
     child = subprocess.Popen(
         [*command, "--endpoint", today.base_url],
         env=env,
@@ -169,8 +169,19 @@ def test_an_image_not_the_size_of_the_single_mask_fails_alone(
     assert "400" in summary["failed"]["wide.png"] and "300" in summary["failed"]["wide.png"]
 
 
+# The child as a terminal starts it: SIGINT raises KeyboardInterrupt even when these tests run
+# in a background job (whose children inherit SIGINT ignored).
+AS_IN_A_TERMINAL = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'inpaint-editor'; runpy.run_module('editor', run_name='__main__')"
+)
+
+
+@pytest.mark.parametrize(
+    "stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm (the window's Stop)"]
+)
 def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(
-    today: ServerThread, tmp_path: Path
+    today: ServerThread, tmp_path: Path, stop: signal.Signals
 ) -> None:
     images = folder(tmp_path, count=6, broken=None)
     mask_file(tmp_path / "m.png", SIZE, (80, 50, 200, 120))
@@ -178,7 +189,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(
     # Each answer comes a second late: after the first result, seconds of work are left.
     add_fault(today, kind="delay", seconds=1.0, times=40)
     args = [str(images), "--mask", str(tmp_path / "m.png"), "--out", str(out), "--jobs", "1"]
-    command = [sys.executable, "-m", "editor", "batch", *args, "--prompt", "a red door"]
+    command = [sys.executable, "-c", AS_IN_A_TERMINAL, "batch", *args, "--prompt", "a red door"]
     child = subprocess.Popen(
         [*command, "--endpoint", today.base_url],
         env={**os.environ, "INPAINT_EDITOR_CONFIG_DIR": str(tmp_path / "config")},
@@ -190,7 +201,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(
     while not list(out.glob("p*-v1.png")) and time.monotonic() < deadline:
         time.sleep(0.05)
     running = child.poll() is None
-    child.send_signal(signal.SIGINT)
+    child.send_signal(stop)
     summary, err = child.communicate(timeout=30)
     assert running, f"the batch ended before Ctrl+C: {summary} {err}"
     assert child.returncode == 130, err

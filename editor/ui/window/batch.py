@@ -317,7 +317,9 @@ class BatchDialog(QDialog):
             self._set_running(False)
         elif self.running:
             assert self.process is not None
-            self.process.send_signal(signal.SIGINT)
+            # SIGTERM, not SIGINT: SIGINT is ignored in an app started from a background
+            # shell (and so in its children); the batch stops cleanly on either.
+            self.process.send_signal(signal.SIGTERM)
             self.status.setText("Stopping after the images being sent…")
 
     def _manifest(self) -> dict[str, Any]:
