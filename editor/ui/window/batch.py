@@ -83,6 +83,7 @@ class BatchDialog(QDialog):
         self.summary: dict[str, Any] | None = None
         self._started = 0.0
         self._total = 0
+        self._stopping = False  # Stop was clicked: the process's end is ours, not a failure
         self.launch: asyncio.Task[None] | None = None  # writing the mask, reading the service
         self.sheet_task: asyncio.Task[Path | None] | None = None
 
@@ -296,6 +297,7 @@ class BatchDialog(QDialog):
             self._set_running(False)
             return
         self._started = time.monotonic()
+        self._stopping = False
         self.process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
@@ -320,7 +322,8 @@ class BatchDialog(QDialog):
             # SIGTERM, not SIGINT: SIGINT is ignored in an app started from a background
             # shell (and so in its children); the batch stops cleanly on either.
             self.process.send_signal(signal.SIGTERM)
-            self.status.setText("Stopping after the images being sent…")
+            self._stopping = True
+            self.status.setText("Stopping…")
 
     def _manifest(self) -> dict[str, Any]:
         out = self.out_dir()
@@ -364,7 +367,12 @@ class BatchDialog(QDialog):
                 self.results.addItem(f"✗ {name}: {item.get('error', item.get('state'))}")
         done = len(summary.get("done", [])) + len(summary.get("already_done", []))
         failed = len(summary.get("failed", {}))
-        if self.summary is None:
+        if self.summary is None and self._stopping:
+            finished = sum(1 for i in items.values() if i.get("state") == "done")
+            self.status.setText(
+                f"Stopped: {finished} of {self._total} done. Start goes on from there."
+            )
+        elif self.summary is None:
             last = stderr.strip().splitlines()[-1:] or ["it stopped"]
             self.status.setText(f"The batch stopped: {last[0]}")
         else:

@@ -58,3 +58,39 @@ def test_batch_runs_beside_the_canvas_and_lists_its_results(
     qtbot.waitUntil(task.done, timeout=20_000)
     assert task.result() == out / "contact-sheet.png"
     assert Image.open(out / "contact-sheet.png").width > 256
+
+
+def test_stop_ends_the_batch_cleanly_and_start_goes_on(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    open_photo(qtbot, window, tmp_path)
+    paint(qtbot, window, [(40, 40), (120, 90)])
+    window.prompt_panel.set_prompt("fill")
+    images = tmp_path / "shoot"
+    images.mkdir()
+    for i in range(40):
+        write_image(images / f"shot{i:02}.png")
+    menu_action(window, "Batch…").trigger()
+    dialog = window.batch_dialog
+    assert dialog is not None
+    dialog.folder.setText(str(images))
+    qtbot.mouseClick(dialog.start, LEFT)
+    qtbot.waitUntil(lambda: dialog.bar.value() >= 1, timeout=60_000)
+    qtbot.mouseClick(dialog.stop, LEFT)
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Stopped: "), timeout=30_000)
+    assert not dialog.running and dialog.start.isEnabled()
+    status = dialog.status.text()
+    assert status.startswith("Stopped: ") and "Start goes on" in status, status
+    finished = int(status.removeprefix("Stopped: ").split(" of ")[0])
+    assert 1 <= finished < 40
+    out = images / "edited"
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*"))  # nothing half-written
+    assert (
+        sum(dialog.results.item(i).text().startswith("✓") for i in range(dialog.results.count()))
+        == finished
+    )
+    # Start again: what was done is not sent again, the rest is.
+    qtbot.mouseClick(dialog.start, LEFT)
+    qtbot.waitUntil(lambda: not dialog.running and dialog.summary is not None, timeout=120_000)
+    assert len(dialog.summary["already_done"]) == finished
+    assert len(dialog.summary["done"]) == 40 - finished
