@@ -594,6 +594,10 @@ def t4_gui_selection(quick: bool) -> list[Row]:
         ("lasso", "T6", "lasso close (200 points)"),
     ):
         g = f[key]
+        worst = ", ".join(
+            f"{gap} ms (ran {ran} ms, machine-wide {shared} ms)"
+            for gap, ran, shared in g["worst_gaps"]
+        )
         rows.append(
             Row(
                 rid,
@@ -604,7 +608,9 @@ def t4_gui_selection(quick: bool) -> list[Row]:
                 ok=g["max_gap_ms"] <= 33,
                 note=f"click → mask updated and shown, median {g['median_ms']:.0f} ms, max "
                 f"{g['max_ms']:.0f} ms over {f['runs']} runs; 5 ms QTimer probe, {g['ticks']} "
-                "ticks; engine and join on a worker thread, the loop commits the box",
+                f"ticks, worst: {worst}; longest the loop itself ran in one gap "
+                f"{g['longest_run_ms']:.1f} ms; engine and join on a worker thread, the loop "
+                "commits the box",
             )
         )
     return rows

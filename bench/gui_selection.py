@@ -105,15 +105,28 @@ async def _run(window: MainWindow, probe: Probe, runs: int) -> dict[str, object]
             if key == "object":
                 canvas.selection.tools["object"].cancel()  # each run a new box
             times.append(await _timed(window, probe, name, act, prepare))
-        gaps = [g for g, phase, *_ in probe.gaps[gaps_before:] if phase == name]
+        gaps = [gap for gap in probe.gaps[gaps_before:] if gap[1] == name]
         times.sort()
         figures[name] = {
             "median_ms": times[len(times) // 2],
             "max_ms": times[-1],
-            "max_gap_ms": max(gaps, default=0.0),
+            "max_gap_ms": max((g for g, *_ in gaps), default=0.0),
             "ticks": len(gaps),
+            "gaps": gaps,
         }
     probe.stop()
+    floor = probe.floor
+    for name in ("wand", "object", "lasso"):
+        tool = figures[name]
+        assert isinstance(tool, dict)
+        gaps = tool.pop("gaps")
+        # As bench.gui_job: the worst gaps, how long the loop ran in each, and how much of each
+        # a bare timer in another process was stalled as well.
+        tool["worst_gaps"] = [
+            [round(g, 1), round(ran, 1), round(floor.shared_ms(t, g), 1)]
+            for g, _, ran, _, t in sorted(gaps, reverse=True)[:3]
+        ]
+        tool["longest_run_ms"] = max((ran for _, _, ran, *_ in gaps), default=float("nan"))
     return figures
 
 
