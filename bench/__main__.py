@@ -227,8 +227,8 @@ def p4_p7_job(quick: bool, want: set[str]) -> list[Row]:
 
 def _stall_row(rid: str, metric: str, f: dict[str, Any], peer: dict[str, Any] | None) -> Row:
     worst = ", ".join(
-        f"{g} ms {phase} (ran {ran} ms, machine-wide {shared} ms)"
-        for g, phase, ran, _, shared in f["worst_gaps"][:3]
+        f"{g} ms {phase} (ran {ran} ms, machine-wide {shared} ms, host took {steal} ms)"
+        for g, phase, ran, _, shared, steal in f["worst_gaps"][:3]
     )
     return Row(
         rid,
@@ -595,8 +595,8 @@ def t4_gui_selection(quick: bool) -> list[Row]:
     ):
         g = f[key]
         worst = ", ".join(
-            f"{gap} ms (ran {ran} ms, machine-wide {shared} ms)"
-            for gap, ran, shared in g["worst_gaps"]
+            f"{gap} ms (ran {ran} ms, machine-wide {shared} ms, host took {steal} ms)"
+            for gap, ran, shared, steal in g["worst_gaps"]
         )
         rows.append(
             Row(

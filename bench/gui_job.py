@@ -63,6 +63,20 @@ def _thread_times() -> tuple[float, float] | None:
     return int(on_cpu) / 1e6, int(waiting) / 1e6
 
 
+_TICK_MS = 1000 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 10.0
+
+
+def _steal_ms() -> float | None:
+    """CPU time the hypervisor took from this VM's CPUs so far, all CPUs summed, in ms (Linux
+    /proc/stat, 10 ms ticks). A thread whose CPU was taken counts that time as running."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()
+        return int(fields[8]) * _TICK_MS
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class Probe:
     """Ticks every ``interval_ms``; remembers each gap, what the job was doing, and how much of
     the gap the loop's thread spent running (its own work, or holding the interpreter) and
@@ -77,11 +91,20 @@ class Probe:
         self.gaps: list[tuple[float, str, float, float, float]] = []
         self.phase = "idle"
         self.floor = MachineFloor()
+        # When a gap began → ms the hypervisor took from the machine's CPUs during it.
+        self.steal_at: dict[float, float] = {}
+        self.last_steal: float | None = None
 
     def start(self) -> None:
         self.floor.start()
         self.last, self.last_times = time.perf_counter(), _thread_times()
+        self.last_steal = _steal_ms()
         self.timer.start()
+
+    def steal(self, start: float) -> float:
+        """ms the hypervisor took from the machine's CPUs in the gap that began at ``start``."""
+        known = self.last_steal is not None
+        return round(self.steal_at.get(start, 0.0 if known else float("nan")), 1)
 
     def stop(self) -> None:
         self.timer.stop()
@@ -93,7 +116,10 @@ class Probe:
         if times is not None and self.last_times is not None:
             ran, waited = times[0] - self.last_times[0], times[1] - self.last_times[1]
         self.gaps.append(((now - self.last) * 1000, self.phase, ran, waited, self.last))
-        self.last, self.last_times = now, times
+        steal = _steal_ms()
+        if steal is not None and self.last_steal is not None and steal > self.last_steal:
+            self.steal_at[self.last] = steal - self.last_steal
+        self.last, self.last_times, self.last_steal = now, times, steal
 
 
 class MachineFloor:
@@ -227,9 +253,17 @@ def measure(kind: str, n: int, stream: bool = False) -> dict[str, object]:
         "ticks": len(probe.gaps),
         "max_gap_ms": worst[0][0],
         # Each: the gap, the job's phase, the loop thread's ms on a CPU and waiting for one,
-        # and how much of it the bare timer in another process was stalled as well.
+        # how much of it the bare timer in another process was stalled as well, and the ms the
+        # hypervisor took from the machine's CPUs meanwhile.
         "worst_gaps": [
-            [round(g, 1), phase, round(r, 1), round(w, 1), round(floor.shared_ms(t, g), 1)]
+            [
+                round(g, 1),
+                phase,
+                round(r, 1),
+                round(w, 1),
+                round(floor.shared_ms(t, g), 1),
+                probe.steal(t),
+            ]
             for g, phase, r, w, t in worst
         ],
         "longest_run_ms": max((r for _, _, r, *_ in probe.gaps), default=float("nan")),

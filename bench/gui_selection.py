@@ -120,10 +120,10 @@ async def _run(window: MainWindow, probe: Probe, runs: int) -> dict[str, object]
         tool = figures[name]
         assert isinstance(tool, dict)
         gaps = tool.pop("gaps")
-        # As bench.gui_job: the worst gaps, how long the loop ran in each, and how much of each
-        # a bare timer in another process was stalled as well.
+        # As bench.gui_job: the worst gaps, how long the loop ran in each, how much of each a
+        # bare timer in another process was stalled as well, and what the hypervisor took.
         tool["worst_gaps"] = [
-            [round(g, 1), round(ran, 1), round(floor.shared_ms(t, g), 1)]
+            [round(g, 1), round(ran, 1), round(floor.shared_ms(t, g), 1), probe.steal(t)]
             for g, _, ran, _, t in sorted(gaps, reverse=True)[:3]
         ]
         tool["longest_run_ms"] = max((ran for _, _, ran, *_ in gaps), default=float("nan"))
