@@ -24,7 +24,7 @@ from psygnal import Signal
 from editor.client import EditError, Progress, ServiceConnectionError, warm_up
 from editor.core.errors import UserInputError
 from editor.core.params import EditParams
-from editor.pipeline.embedded import embedded_client, embedded_endpoint, warm_up_engine
+from editor.pipeline.embedded import EMBEDDED_BASE_URL, embedded_client, warm_up_engine
 from editor.pipeline.engine_process import engine_process
 from editor.pipeline.job_input import ClientFactory, JobInput, SendingProfile, job_input
 from editor.pipeline.round_trip import (
@@ -298,7 +298,7 @@ class JobQueue:
             except ServiceConnectionError as exc:
                 child = engine_process()
                 own = asked.make_client is embedded_client
-                if own and child is not None and client.endpoint != embedded_endpoint():
+                if own and child is not None and client.endpoint.base_url != EMBEDDED_BASE_URL:
                     # The child engine is gone (killed, out of memory); its address means
                     # nothing to a designer, and the next send starts a new one.
                     await asyncio.to_thread(child.lost, client.endpoint)

@@ -75,20 +75,26 @@ def _streams(draw: st.DrawFn) -> tuple[bytes, list[ServerSentEvent]]:
     return bytes(out), expected
 
 
+def _fed_in_pieces(decoder: SSEDecoder, data: bytes, cuts: list[int]) -> list[ServerSentEvent]:
+    """The events ``decoder`` gives for ``data`` fed in pieces cut at ``cuts`` (modulo its
+    length), as a socket might deliver it."""
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    events: list[ServerSentEvent] = []
+    last = 0
+    for point in [*points, len(data)]:
+        events += decoder.feed(data[last:point])
+        last = point
+    return events
+
+
 @settings(max_examples=300, deadline=None)
 @given(stream=_streams(), cuts=st.lists(st.integers(0, 10_000), max_size=12))
 def test_same_events_however_the_stream_is_split(
     stream: tuple[bytes, list[ServerSentEvent]], cuts: list[int]
 ) -> None:
     data, expected = stream
-    points = sorted({c % (len(data) + 1) for c in cuts})
     decoder = SSEDecoder()
-    events: list[ServerSentEvent] = []
-    last = 0
-    for point in [*points, len(data)]:
-        events += decoder.feed(data[last:point])
-        last = point
-    events += decoder.close()
+    events = _fed_in_pieces(decoder, data, cuts) + decoder.close()
     assert events == expected
     assert events == parse_events(data)
 
@@ -110,14 +116,7 @@ def test_image_sized_data_lines_read_as_small_ones_do(
     lines: list[str], space: bool, cuts: list[int]
 ) -> None:
     data = b"".join(f"data:{' ' * space}{line}\n".encode() for line in lines) + b"\n"
-    points = sorted({c % (len(data) + 1) for c in cuts})
-    decoder = SSEDecoder()
-    events: list[ServerSentEvent] = []
-    last = 0
-    for point in [*points, len(data)]:
-        events += decoder.feed(data[last:point])
-        last = point
-    (event,) = events
+    (event,) = _fed_in_pieces(SSEDecoder(), data, cuts)
     sent = [" " * space + line for line in lines]
     values = [v[1:] if v.startswith(" ") else v for v in sent]  # one space after the colon goes
     assert event == ServerSentEvent("\n".join(values))

@@ -337,8 +337,7 @@ class BatchDialog(QDialog):
 
     def _poll(self) -> None:
         items = self._manifest().get("items", {})
-        done = sum(1 for i in items.values() if i.get("state") == "done")
-        failed = sum(1 for i in items.values() if i.get("state") == "failed")
+        done, failed = _in_state(items, "done"), _in_state(items, "failed")
         self.bar.setValue(min(self._total, done + failed))
         elapsed = time.monotonic() - self._started
         text = f"{done} of {self._total} done · {failed} failed · {elapsed:.0f} s"
@@ -368,9 +367,9 @@ class BatchDialog(QDialog):
         done = len(summary.get("done", [])) + len(summary.get("already_done", []))
         failed = len(summary.get("failed", {}))
         if self.summary is None and self._stopping:
-            finished = sum(1 for i in items.values() if i.get("state") == "done")
             self.status.setText(
-                f"Stopped: {finished} of {self._total} done. Start goes on from there."
+                f"Stopped: {_in_state(items, 'done')} of {self._total} done. "
+                "Start goes on from there."
             )
         elif self.summary is None:
             last = stderr.strip().splitlines()[-1:] or ["it stopped"]
@@ -443,3 +442,8 @@ class BatchDialog(QDialog):
         # Closing the dialog leaves a running batch going; the window's File ▸ Batch… shows it.
         self.hide()
         event.ignore()
+
+
+def _in_state(items: dict[str, Any], state: str) -> int:
+    """How many of a batch manifest's items are in ``state`` ("done", "failed", …)."""
+    return sum(1 for item in items.values() if item.get("state") == state)

@@ -9,27 +9,41 @@ import numpy as np
 from PIL import Image
 from pytestqt.qtbot import QtBot
 
+from editor.ui.window.batch import BatchDialog
 from editor.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import LEFT, menu_action, open_photo, paint, write_image
 
 
-def test_batch_runs_beside_the_canvas_and_lists_its_results(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
-) -> None:
+def _shoot(qtbot: QtBot, window: MainWindow, tmp_path: Path, shots: int) -> Path:
+    """A photo with a painted mask and the prompt "fill"; a folder of ``shots`` images."""
     open_photo(qtbot, window, tmp_path)
     paint(qtbot, window, [(40, 40), (120, 90)])
     window.prompt_panel.set_prompt("fill")
     images = tmp_path / "shoot"
     images.mkdir()
-    for i in range(3):
+    for i in range(shots):
         write_image(images / f"shot{i}.png")
-    (images / "notes.txt").write_text("not an image")
-    (images / "broken.png").write_bytes(b"not a png either")
+    return images
+
+
+def _batch_on(window: MainWindow, images: Path) -> BatchDialog:
+    """File ▸ Batch… with ``images`` as its folder."""
     menu_action(window, "Batch…").trigger()
     dialog = window.batch_dialog
-    assert dialog is not None and dialog.isVisible()
-    assert "“fill”" in dialog.asked.text()
+    assert dialog is not None
     dialog.folder.setText(str(images))
+    return dialog
+
+
+def test_batch_runs_beside_the_canvas_and_lists_its_results(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    images = _shoot(qtbot, window, tmp_path, 3)
+    (images / "notes.txt").write_text("not an image")
+    (images / "broken.png").write_bytes(b"not a png either")
+    dialog = _batch_on(window, images)
+    assert dialog.isVisible()
+    assert "“fill”" in dialog.asked.text()
     qtbot.mouseClick(dialog.start, LEFT)
     assert dialog.running and not dialog.start.isEnabled()
     # The window is free meanwhile: a stroke lands on the mask at once.
@@ -63,17 +77,8 @@ def test_batch_runs_beside_the_canvas_and_lists_its_results(
 def test_stop_ends_the_batch_cleanly_and_start_goes_on(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    open_photo(qtbot, window, tmp_path)
-    paint(qtbot, window, [(40, 40), (120, 90)])
-    window.prompt_panel.set_prompt("fill")
-    images = tmp_path / "shoot"
-    images.mkdir()
-    for i in range(40):
-        write_image(images / f"shot{i:02}.png")
-    menu_action(window, "Batch…").trigger()
-    dialog = window.batch_dialog
-    assert dialog is not None
-    dialog.folder.setText(str(images))
+    images = _shoot(qtbot, window, tmp_path, 40)
+    dialog = _batch_on(window, images)
     qtbot.mouseClick(dialog.start, LEFT)
     qtbot.waitUntil(lambda: dialog.bar.value() >= 1, timeout=60_000)
     qtbot.mouseClick(dialog.stop, LEFT)
